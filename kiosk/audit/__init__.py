@@ -1,0 +1,1 @@
+"""Automatic claim audit and refund estimate. Qt-free."""

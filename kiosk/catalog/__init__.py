@@ -1,0 +1,1 @@
+"""The national insurance catalog and item matching. Qt-free."""

@@ -1,0 +1,108 @@
+"""Where a kiosk keeps its state, and its validated configuration.
+
+Everything one kiosk owns (configuration, database, images, logs, keys) lives below one home
+directory so that a technician can back it up, move it or wipe it as a unit.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+CONFIG_NAME = "kiosk.toml"
+
+
+class ConfigError(ValueError):
+    """The configuration file is unreadable or names a bad key or value."""
+
+
+def resolve_home(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """`--home` wins, then `KIOSK_HOME`, then the platform's per-user data directory."""
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    env = os.environ.get("KIOSK_HOME")
+    if env:
+        return Path(env).expanduser().resolve()
+    return Path(platformdirs.user_data_dir("township-kiosk", appauthor=False))
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    """How the OCR engine is built. Model paths left empty mean the files installed with RapidOCR."""
+
+    engine: str = "rapidocr"
+    threads: int = 1
+    det_limit_side: int = 960
+    det_model: str = ""
+    rec_model: str = ""
+    cls_model: str = ""
+    paddle_model_dir: str = ""
+    workers: int = 2
+
+    def validate(self) -> None:
+        if self.engine not in ("rapidocr", "paddleocr"):
+            raise ConfigError(f"ocr.engine: unknown engine {self.engine!r} (rapidocr, paddleocr)")
+        if not 1 <= self.threads <= 16:
+            raise ConfigError(f"ocr.threads: {self.threads} is outside 1..16")
+        if not 320 <= self.det_limit_side <= 4096:
+            raise ConfigError(f"ocr.det_limit_side: {self.det_limit_side} is outside 320..4096")
+        if not 1 <= self.workers <= 16:
+            raise ConfigError(f"ocr.workers: {self.workers} is outside 1..16")
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    ocr: OcrSettings = field(default_factory=OcrSettings)
+
+    @property
+    def config_path(self) -> Path:
+        return self.home / CONFIG_NAME
+
+
+_SECTIONS: dict[str, type] = {"ocr": OcrSettings}
+
+
+def _section(cls: type, name: str, raw: Any) -> Any:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{name}: expected a table, got {type(raw).__name__}")
+    known = {f.name: f for f in fields(cls)}
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        f = known.get(key)
+        if f is None:
+            raise ConfigError(f"{name}.{key}: unknown key")
+        default = getattr(cls(), key)
+        if type(value) is not type(default):
+            raise ConfigError(
+                f"{name}.{key}: expected {type(default).__name__}, got {type(value).__name__}"
+            )
+        values[key] = value
+    obj = cls(**values)
+    obj.validate()
+    return obj
+
+
+def load_settings(home: str | os.PathLike[str] | None = None) -> Settings:
+    """Read `kiosk.toml` below the home directory; a missing file means all defaults."""
+    root = resolve_home(home)
+    settings = Settings(home=root)
+    path = settings.config_path
+    if not path.exists():
+        return settings
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+    updates: dict[str, Any] = {}
+    for key, value in raw.items():
+        cls = _SECTIONS.get(key)
+        if cls is None:
+            raise ConfigError(f"{key}: unknown section in {path.name}")
+        updates[key] = _section(cls, key, value)
+    return replace(settings, **updates)

@@ -1,0 +1,1 @@
+"""Capture: camera (OpenCV), flatbed (SANE) and file import. Qt-free."""

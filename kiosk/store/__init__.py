@@ -1,0 +1,1 @@
+"""The local SQLite claim store and its queue. Qt-free."""

@@ -1,0 +1,1 @@
+"""Background delivery of queued claims to the county server. Qt-free."""

@@ -1,0 +1,1 @@
+"""Touchscreen front end (PySide6). The only package allowed to import Qt widgets."""
