@@ -1,0 +1,292 @@
+"""Header fields from labels and their synonyms, the geometry around them and value shapes.
+
+A label found in a line cuts the line into (label, value) pieces. A label with nothing after
+it takes its value from the token to its right, or failing that from the one below. Every
+value must have the shape of its field (a date, an amount, an identifier, a name) or it is
+dropped: a missing field is better than a guessed one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from kiosk.recognition.layout import Token, below, median_height, right_of
+from kiosk.recognition.text import (
+    clean_text,
+    digits_fixed,
+    identifier,
+    parse_date,
+    parse_money,
+    upper_amount_text,
+)
+
+# label text → field. Longer labels win over their prefixes ("医疗机构类型" is not "医疗机构").
+# A field of None marks a label we recognise only so that it ends the previous value.
+LABELS: dict[str, str | None] = {
+    "票据代码": "invoice_code", "发票代码": "invoice_code", "电子票据代码": "invoice_code",
+    "票据号码": "invoice_number", "发票号码": "invoice_number", "电子票据号码": "invoice_number",
+    "票据号": "invoice_number", "票号": "invoice_number", "NO": None,
+    "校验码": "check_code", "检验码": "check_code",
+    "开票日期": "issue_date", "开具日期": "issue_date", "填开日期": "issue_date",
+    "交款人": "payer_name", "缴款人": "payer_name", "姓名": "payer_name", "患者姓名": "payer_name",
+    "病人姓名": "payer_name",
+    "交款人统一社会信用代码": "payer_id_number", "统一社会信用代码": "payer_id_number",
+    "身份证号": "payer_id_number", "身份证号码": "payer_id_number", "证件号码": "payer_id_number",
+    "公民身份号码": "payer_id_number",
+    "收款单位": "hospital", "医疗机构": "hospital", "医院名称": "hospital",
+    "医疗机构名称": "hospital", "就诊医院": "hospital", "就诊机构": "hospital",
+    "定点医疗机构": "hospital", "开票单位": "hospital",
+    "就诊日期": "visit_date", "门诊日期": "visit_date", "就医日期": "visit_date",
+    "门诊号": "outpatient_no", "就诊号": "outpatient_no", "门诊号码": "outpatient_no",
+    "就诊流水号": "outpatient_no",
+    "业务流水号": "serial_no", "流水号": "serial_no", "交易流水号": "serial_no",
+    "医保类型": "insurance_type", "医疗保险类型": "insurance_type", "医保类别": "insurance_type",
+    "险种类型": "insurance_type", "参保类型": "insurance_type", "险种": "insurance_type",
+    "合计(小写)": "total", "金额合计(小写)": "total", "(小写)": "total", "小写": "total",
+    "合计金额": "total", "总金额": "total", "费用总额": "total", "医疗费用总额": "total",
+    "合计(大写)": "total_upper", "金额合计(大写)": "total_upper", "(大写)": "total_upper",
+    "大写": "total_upper", "金额合计": None,
+    "医保统筹基金支付": "fund_paid", "统筹基金支付": "fund_paid", "医保统筹支付": "fund_paid",
+    "统筹支付": "fund_paid", "基金支付": "fund_paid", "医保基金支付": "fund_paid",
+    "统筹基金": "fund_paid",
+    "其他支付": "other_paid", "其它支付": "other_paid",
+    "个人账户支付": "account_paid", "账户支付": "account_paid", "个人帐户支付": "account_paid",
+    "个人现金支付": "cash_paid", "现金支付": "cash_paid",
+    "个人自付": "self_pay_class", "个人自费": "self_pay_full",
+    # labels that end a value but feed no field
+    "性别": None, "年龄": None, "科室": None, "医保编号": None, "医疗机构类型": None,
+    "打印时间": None, "打印人": None, "复核人": None, "收款人": None, "开票人": None,
+    "甲类金额": None, "乙类金额": None, "丙类金额": None, "当年账户余额": None,
+    "历年账户余额": None, "账户余额": None, "备注": None, "住院号": None, "床号": None,
+    "病区": None, "入院日期": None, "出院日期": None, "住院天数": None, "预缴金额": None,
+    "补缴金额": None, "退费金额": None, "社会保障卡号": None, "医保卡号": None, "卡号": None,
+    "项目名称": None, "其他信息": None, "收款单位(章)": "hospital", "交款人(章)": "payer_name",
+}
+
+FIELD_KINDS: dict[str, str] = {
+    "invoice_code": "id", "invoice_number": "id", "check_code": "id", "outpatient_no": "id",
+    "serial_no": "id", "payer_id_number": "idcard",
+    "issue_date": "date", "visit_date": "date",
+    "payer_name": "name", "hospital": "org", "insurance_type": "text",
+    "total": "money", "fund_paid": "money", "other_paid": "money", "account_paid": "money",
+    "cash_paid": "money", "self_pay_class": "money", "self_pay_full": "money",
+    "total_upper": "upper",
+}
+
+_SEP = r"[\s]*"
+
+
+def _label_pattern(label: str) -> str:
+    parts = []
+    for ch in label:
+        if ch == "(":
+            parts.append(r"[(（]")
+        elif ch == ")":
+            parts.append(r"[)）]")
+        else:
+            parts.append(re.escape(ch))
+    return _SEP.join(parts)
+
+
+_ORDERED = sorted(LABELS, key=len, reverse=True)
+LABEL_RE = re.compile(
+    "(" + "|".join(_label_pattern(lb) for lb in _ORDERED) + r")"
+    + r"(?:[(（][^()（）]{0,4}[)）])?" + r"\s*[:：]?\s*",
+)
+
+
+def _label_key(matched: str) -> str:
+    s = re.sub(r"\s+", "", matched).replace("（", "(").replace("）", ")")
+    return s
+
+
+@dataclass
+class Piece:
+    """A label or value piece of one line."""
+
+    field: str | None
+    label: Token | None
+    value: Token | None
+
+
+_FUZZY_LABELS = sorted((lb for lb in LABELS if len(lb) >= 4 and "(" not in lb), key=len,
+                       reverse=True)
+
+
+def fuzzy_label(before: str) -> tuple[str, int] | None:
+    """A label misread by one character (or missing its first), just before a colon.
+
+    Returns the label and how many characters of `before` it covers.
+    """
+    stem = re.sub(r"\s*[(（][^()（）]{0,4}[)）]\s*$", "", before).rstrip()
+    cut = len(before) - len(stem)
+    for lb in _FUZZY_LABELS:
+        n = len(lb)
+        tail = stem[-n:]
+        if len(tail) == n and sum(a != b for a, b in zip(tail, lb)) == 1:
+            return lb, n + cut
+        tail = stem[-(n - 1):]
+        if tail == lb[1:] and (len(stem) == n - 1 or not re.match(r"[\u4e00-\u9fff]", stem[-n])):
+            return lb, n - 1 + cut
+    return None
+
+
+def _fuzzy_matches(text: str, start: int, end: int) -> list[tuple[int, int, str | None]]:
+    """Labels misread by OCR inside text[start:end], each ending in a colon."""
+    out = []
+    for m in re.finditer(r"[:：]", text[start:end]):
+        colon = start + m.start()
+        hit = fuzzy_label(text[start:colon])
+        if hit is None:
+            continue
+        label, n = hit
+        b = colon + 1
+        while b < len(text) and text[b] == " ":
+            b += 1
+        out.append((colon - n, b, LABELS[label]))
+    return out
+
+
+def split_line(tok: Token) -> list[Piece]:
+    """Cut one OCR line into (label, value) pieces."""
+    text = tok.text
+    pieces: list[Piece] = []
+    matches: list[tuple[int, int, str | None]] = []
+    for m in LABEL_RE.finditer(text):
+        key = _label_key(m.group(1))
+        if key == "NO" and not re.match(r"\s*[:：.]?\s*\d", text[m.end():]):
+            continue
+        if key not in LABELS:
+            continue
+        matches.append((m.start(), m.end(), LABELS[key]))
+    # a misread label before a colon beats a shorter exact label inside it (统筹基金 within
+    # 医保统筹基金支忖：), and is ignored where an exact label already covers the text
+    exact = {(a, b) for a, b, _ in matches}
+    for fa, fb, ff in _fuzzy_matches(text, 0, len(text)):
+        inside = [m for m in matches if fa <= m[0] and m[1] <= fb and (m[0], m[1]) in exact]
+        overlap = [m for m in matches if m[0] < fb and fa < m[1] and m not in inside]
+        if overlap or (inside and max(m[1] - m[0] for m in inside) >= fb - fa):
+            continue
+        matches = [m for m in matches if m not in inside] + [(fa, fb, ff)]
+    matches.sort()
+    if not matches:
+        return [Piece(None, None, tok)]
+    if matches[0][0] > 0:
+        lead = tok.slice(0, matches[0][0])
+        if lead.text.strip():
+            pieces.append(Piece(None, None, lead))
+    for i, (a, b, field) in enumerate(matches):
+        end = matches[i + 1][0] if i + 1 < len(matches) else len(text)
+        label = tok.slice(a, b)
+        value = tok.slice(b, end) if end > b and text[b:end].strip() else None
+        pieces.append(Piece(field, label, value))
+    return pieces
+
+
+def _name(v: str) -> str | None:
+    s = clean_text(v)
+    if s is None:
+        return None
+    s = re.sub(r"[^\u4e00-\u9fff·]", "", s)
+    return s if 2 <= len(s) <= 6 else None
+
+
+def _org(v: str) -> str | None:
+    s = clean_text(v)
+    if s is None:
+        return None
+    s = re.sub(r"[（(]?章[)）]?$", "", s)
+    s = re.sub(r"[^\u4e00-\u9fff()（）A-Za-z0-9]", "", s)
+    if len(re.findall(r"[\u4e00-\u9fff]", s)) < 3:
+        return None
+    return s
+
+
+def _text(v: str) -> str | None:
+    s = clean_text(v)
+    if s is None or not re.search(r"[\u4e00-\u9fff]", s):
+        return None
+    return s
+
+
+def _id(v: str) -> str | None:
+    s = clean_text(v)
+    if s is None:
+        return None
+    first = re.split(r"\s+", s)[0]
+    out = identifier(first)
+    if out is None or len(out) < 4:
+        return None
+    return out
+
+
+def _idcard(v: str) -> str | None:
+    s = clean_text(v)
+    if s is None:
+        return None
+    s = re.sub(r"\s+", "", s).upper()
+    m = re.search(r"[0-9A-Z]{18}|\d{15}", s)
+    return m.group(0) if m else None
+
+
+def _money(v: str) -> Decimal | None:
+    s = clean_text(v)
+    if s is None:
+        return None
+    m = re.search(r"[¥￥]?\s*-?\d[\d,]*(?:\.\d+)?", digits_fixed(s))
+    if not m:
+        return None
+    return parse_money(m.group(0))
+
+
+PARSERS: dict[str, Callable[[str], object]] = {
+    "id": _id, "idcard": _idcard, "date": parse_date, "name": _name, "org": _org,
+    "text": _text, "money": _money, "upper": upper_amount_text,
+}
+
+
+@dataclass
+class Found:
+    value: object
+    score: float
+    source: str  # "label", "right", "below", "fallback"
+    token: Token | None = None
+
+
+def extract_fields(tokens: Sequence[Token]) -> dict[str, Found]:
+    """Every header field that a label points at, with the OCR score behind it."""
+    hs = median_height(tokens)
+    pieces_by_tok = [(t, split_line(t)) for t in tokens]
+    free_values: list[Token] = []  # value tokens that no label in their own line claimed
+    for _, pieces in pieces_by_tok:
+        if len(pieces) == 1 and pieces[0].field is None and pieces[0].label is None:
+            free_values.append(pieces[0].value)  # type: ignore[arg-type]
+    found: dict[str, Found] = {}
+    for tok, pieces in pieces_by_tok:
+        for p in pieces:
+            if p.field is None or p.label is None:
+                continue
+            kind = FIELD_KINDS[p.field]
+            parse = PARSERS[kind]
+            value = parse(p.value.text) if p.value is not None else None
+            source = "label"
+            if value is None and p.value is None:
+                # label alone at the end of its line: the value is to the right, else below
+                nxt = right_of(p.label, free_values, max_gap=hs * 12)
+                if nxt is not None:
+                    value = parse(nxt.text)
+                    source = "right"
+                if value is None:
+                    under = below(p.label, free_values, max_gap=hs * 1.2)
+                    if under is not None:
+                        value = parse(under.text)
+                        source = "below"
+            if value is None:
+                continue
+            prev = found.get(p.field)
+            if prev is None or (prev.source != "label" and source == "label"):
+                found[p.field] = Found(value, tok.score, source, tok)
+    return found

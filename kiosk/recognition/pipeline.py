@@ -1,0 +1,183 @@
+"""The whole recognition path: image bytes → receipt JSON (../shared/spec/receipt-json.md)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kiosk.config import OcrSettings
+from kiosk.recognition import preprocess
+from kiosk.recognition.checks import reconcile
+from kiosk.recognition.engines import OcrEngine, create_engine
+from kiosk.recognition.fields import FIELD_KINDS, LABEL_RE, Found, extract_fields
+from kiosk.recognition.layout import Token, median_height, tokens_from_lines
+from kiosk.recognition.table import extract_items
+from kiosk.recognition.text import clean_text, money_str
+
+log = logging.getLogger("kiosk.recognition")
+
+SCALAR_FIELDS = (
+    "invoice_code", "invoice_number", "check_code", "issue_date", "payer_name",
+    "payer_id_number", "hospital", "visit_date", "outpatient_no", "serial_no",
+    "insurance_type",
+)
+MONEY_FIELDS = ("total", "total_upper", "fund_paid", "other_paid", "account_paid", "cash_paid",
+                "self_pay_class", "self_pay_full")
+
+# title words → document type, most specific first
+DOC_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("expense_list", ("费用明细", "费用清单", "明细清单", "费用汇总清单", "明细单", "日清单")),
+    ("payment_slip", ("缴费凭条", "缴费凭证", "支付凭条", "自助缴费", "凭条", "缴费单", "交易凭条")),
+    ("inpatient_invoice", ("住院收费票据", "住院收费", "住院费用票据", "住院结算")),
+    ("outpatient_invoice", ("门诊收费票据", "门诊收费", "医疗收费票据", "门诊票据", "医疗门诊",
+                            "门急诊收费")),
+)
+_NOT_RECEIPTS = ("出院小结", "出院记录", "诊断证明", "病历", "增值税", "检验报告", "检查报告",
+                 "处方笺")
+_ORG_RE = re.compile(r"[\u4e00-\u9fff()（）]{2,}?(?:医院|卫生院|卫生服务中心|卫生服务站|医疗中心|"
+                     r"保健院|诊所|门诊部|卫生室|医学中心)")
+_SOURCE_WEIGHT = {"label": 1.0, "right": 0.97, "below": 0.9, "fallback": 0.75}
+
+
+def classify(tokens: Sequence[Token]) -> str:
+    """Document type from the title words, looking at the biggest and topmost text first."""
+    if not tokens:
+        return "unknown"
+    hs = median_height(tokens)
+    ordered = sorted(tokens, key=lambda t: (-(t.h > hs * 1.25), t.y0))
+    text = [re.sub(r"\s+", "", t.text) for t in ordered]
+    for t in text[:8]:
+        if any(w in t for w in _NOT_RECEIPTS):
+            return "unknown"
+    for t in text:
+        for kind, words in DOC_TYPES:
+            if any(w in t for w in words):
+                return kind
+    return "unknown"
+
+
+def _hospital_fallback(tokens: Sequence[Token], found: Found | None) -> Found | None:
+    """An institution name anywhere on the page (a letterhead, a title line)."""
+    cands: list[tuple[float, str, Token]] = []
+    for t in tokens:
+        txt = re.sub(r"\s+", "", t.text)
+        if LABEL_RE.search(txt) and not txt.endswith(("医院", "卫生院", "中心")):
+            continue
+        for m in _ORG_RE.finditer(txt):
+            name = m.group(0)
+            if len(name) < 4:
+                continue
+            cands.append((t.h * t.score, name, t))
+    if not cands:
+        return found
+    current = str(found.value) if found else ""
+    # a label value cut short by a seal is completed by a longer name that contains it
+    for _, name, t in sorted(cands, key=lambda c: -c[0]):
+        if current and current in name and len(name) > len(current):
+            return Found(name, t.score * 0.9, "fallback", t)
+    if found is not None and _ORG_RE.fullmatch(current):
+        return found
+    if found is not None:
+        return found
+    _, name, t = max(cands, key=lambda c: c[0])
+    return Found(name, t.score, "fallback", t)
+
+
+class Recognizer:
+    """Holds one loaded OCR engine and turns images into receipt JSON objects."""
+
+    def __init__(self, settings: OcrSettings | None = None, engine: OcrEngine | None = None):
+        self.settings = settings or OcrSettings()
+        self.engine = engine or create_engine(self.settings)
+
+    def load(self) -> None:
+        self.engine.load()
+
+    def recognize_file(self, path: str | Path) -> dict[str, Any]:
+        t0 = time.perf_counter()
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise preprocess.ImageRejected("unreadable", str(exc)) from exc
+        return self.recognize_bytes(data, str(path), started=t0)
+
+    def recognize_bytes(self, data: bytes, name: str, *, started: float | None = None
+                        ) -> dict[str, Any]:
+        t0 = started if started is not None else time.perf_counter()
+        image = preprocess.decode_image(data)
+        return self.recognize_image(image, name, started=t0)
+
+    def recognize_image(self, image: np.ndarray, name: str, *, started: float | None = None
+                        ) -> dict[str, Any]:
+        t0 = started if started is not None else time.perf_counter()
+        prepared = preprocess.prepare(image)
+        page = prepared.image
+        t_ocr = time.perf_counter()
+        lines = self.engine.read(page)
+        ocr_ms = (time.perf_counter() - t_ocr) * 1000
+        h, w = page.shape[:2]
+        tokens = tokens_from_lines(lines, w, h)
+        if not tokens:
+            raise preprocess.ImageRejected("no_document", "no text found on the page")
+        doc = build_document(tokens, name)
+        doc["ocr_ms"] = round(ocr_ms, 1)
+        doc["total_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+        log.debug("%s: %s, %d lines, steps %s", name, doc["doc_type"], len(lines), prepared.steps)
+        return doc
+
+
+def build_document(tokens: Sequence[Token], name: str) -> dict[str, Any]:
+    """Fields, items and checks from the page's tokens, in the contract's key order."""
+    doc_type = classify(tokens)
+    doc: dict[str, Any] = {"image": name, "doc_type": doc_type}
+    conf: dict[str, float] = {}
+    if doc_type == "unknown":
+        for k in SCALAR_FIELDS:
+            doc[k] = None
+        doc["items"] = []
+        for k in MONEY_FIELDS:
+            doc[k] = None
+        doc["checks"] = [{"code": "not_a_receipt", "severity": "error",
+                          "message": "这不是医疗收费票据或费用清单 (not a medical receipt)"}]
+        doc["confidence"] = {}
+        return doc
+    found = extract_fields(tokens)
+    hosp = _hospital_fallback(tokens, found.get("hospital"))
+    if hosp is not None:
+        found["hospital"] = hosp
+    for k in SCALAR_FIELDS:
+        f = found.get(k)
+        doc[k] = None if f is None else clean_text(str(f.value))
+        if f is not None and doc[k] is not None:
+            score = f.score * _SOURCE_WEIGHT.get(f.source, 0.8)
+            if k == "hospital" and not _ORG_RE.search(doc[k] or ""):
+                score = min(score, 0.6)
+            conf[k] = round(score, 3)
+    if doc.get("payer_id_number"):
+        doc["payer_id_number"] = doc["payer_id_number"].upper()
+    items, _ = extract_items(tokens)
+    doc["items"] = []
+    for k in MONEY_FIELDS:
+        f = found.get(k)
+        if f is None:
+            doc[k] = None
+            continue
+        doc[k] = clean_text(str(f.value)) if FIELD_KINDS[k] == "upper" else money_str(f.value)  # type: ignore[arg-type]
+        conf[k] = round(f.score * _SOURCE_WEIGHT.get(f.source, 0.8), 3)
+    outcome = reconcile(doc, conf, items)
+    doc["items"] = [it.as_json() for it in items]
+    ordered: dict[str, Any] = {"image": doc["image"], "doc_type": doc_type}
+    for k in SCALAR_FIELDS:
+        ordered[k] = doc[k]
+    ordered["items"] = doc["items"]
+    for k in MONEY_FIELDS:
+        ordered[k] = doc[k]
+    ordered["checks"] = outcome.checks
+    ordered["confidence"] = {k: round(v, 3) for k, v in conf.items() if ordered.get(k) is not None}
+    return ordered

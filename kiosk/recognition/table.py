@@ -1,0 +1,301 @@
+"""Line items from the table of a receipt: header words find the columns, rows fill them.
+
+Works for one table or several side by side (e-invoices print two half-width item tables),
+columns in any order, grid or dashed rules, category lines, subtotal lines (小计, which must
+not count twice) and names that wrap onto a second line.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from kiosk.recognition.layout import Token, median_height, rows
+from kiosk.recognition.text import clean_text, digits_fixed, money_str, parse_money, quantity_str
+
+HEADER_WORDS: dict[str, str] = {
+    "项目名称": "name", "药品名称": "name", "收费项目": "name", "费用名称": "name",
+    "项目/药品名称": "name", "药品/项目名称": "name", "医疗项目": "name", "品名": "name",
+    "名称": "name", "项目": "name", "通用名": "name",
+    "国家医保编码": "code", "医保编码": "code", "项目编码": "code", "药品编码": "code",
+    "国家编码": "code", "编码": "code", "代码": "code",
+    "规格型号": "spec", "规格": "spec",
+    "计价单位": "unit", "单位": "unit",
+    "数量": "qty",
+    "单价": "price", "价格": "price",
+    "金额": "amount", "费用": "amount",
+    "医保等级": "cls", "医保类别": "cls", "甲乙类": "cls", "类别": "cls", "等级": "cls",
+    "自付比例": "ratio", "比例": "ratio",
+    "序号": "seq", "No": "seq", "NO": "seq",
+    "备注": "remark",
+}
+_HEADER_RE = re.compile(
+    "|".join(re.escape(w) for w in sorted(HEADER_WORDS, key=len, reverse=True))
+    + r"|\(元\)|（元）"
+)
+STOP_WORDS = ("合计", "总计", "大写", "小写", "金额合计", "业务流水号", "医保统筹", "统筹支付",
+              "个人现金", "现金支付", "其他信息", "收款单位", "医保类型")
+SUBTOTAL_WORDS = ("小计", "合计", "总计", "小 计")
+_NUMERIC = ("qty", "price", "amount")
+_TEXTUAL = ("name", "code", "spec", "unit", "seq")
+_DECIMAL = re.compile(r"[¥￥]?-?\d+\.\d{1,4}")
+
+
+@dataclass
+class Column:
+    kind: str
+    x0: float
+    x1: float
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+@dataclass
+class Group:
+    """One table: its columns left to right, and where it sits on the page."""
+
+    columns: list[Column]
+    header_y: float
+    header_h: float
+    left: float = 0.0
+    right: float = 0.0
+    bounds: list[float] = field(default_factory=list)
+
+    def finish(self) -> None:
+        cols = self.columns
+        self.bounds = [(a.x1 + b.x0) / 2 for a, b in zip(cols, cols[1:])]
+
+    def column_of(self, x: float) -> str:
+        for i, b in enumerate(self.bounds):
+            if x < b:
+                return self.columns[i].kind
+        return self.columns[-1].kind
+
+    def column_of_token(self, t: Token) -> str:
+        """Centre decides; a decimal number only ever lands in a numeric column."""
+        kind = self.column_of(t.cx)
+        if kind not in _TEXTUAL or not _DECIMAL.fullmatch(t.text.strip()):
+            return kind
+        numeric = [c for c in self.columns if c.kind in _NUMERIC]
+        if not numeric:
+            return kind
+        return min(numeric, key=lambda c: abs(c.cx - t.cx)).kind
+
+
+def header_cells(tok: Token) -> list[Column]:
+    out: list[Column] = []
+    for m in _HEADER_RE.finditer(tok.text):
+        word = m.group(0)
+        piece = tok.slice(m.start(), m.end())
+        if word in ("(元)", "（元）"):
+            if out and abs(out[-1].x1 - piece.x0) < piece.h:
+                out[-1].x1 = piece.x1  # 金额(元): the unit widens the amount column
+            continue
+        out.append(Column(HEADER_WORDS[word], piece.x0, piece.x1))
+    return out
+
+
+def _is_header_row(cells: Sequence[Column]) -> bool:
+    kinds = {c.kind for c in cells}
+    return "amount" in kinds and ("name" in kinds or len(kinds) >= 3) and len(cells) >= 3
+
+
+def find_groups(tokens: Sequence[Token]) -> list[Group]:
+    """Header rows → one group per repeated run of columns."""
+    groups: list[Group] = []
+    for row in rows(tokens, tolerance=0.6):
+        cells: list[Column] = []
+        for t in row:
+            cells.extend(header_cells(t))
+        if not _is_header_row(cells):
+            continue
+        cells.sort(key=lambda c: c.x0)
+        hy = statistics.median(t.cy for t in row)
+        hh = median_height(row)
+        # split where a column kind repeats (two tables side by side)
+        current: list[Column] = []
+        parts: list[list[Column]] = []
+        for c in cells:
+            if any(c.kind == d.kind for d in current) and c.kind in ("name", "amount", "qty"):
+                parts.append(current)
+                current = []
+            current.append(c)
+        parts.append(current)
+        for p in parts:
+            if any(c.kind == "amount" for c in p):
+                groups.append(Group(p, hy, hh))
+    for i, g in enumerate(groups):
+        g.finish()
+        g.left = g.columns[0].x0 - g.header_h * 3
+        nxt = [h for h in groups if abs(h.header_y - g.header_y) < g.header_h and h is not g
+               and h.columns[0].x0 > g.columns[0].x0]
+        g.right = min((h.columns[0].x0 - h.header_h * 0.5 for h in nxt), default=float("inf"))
+        del i
+    return groups
+
+
+_CODE = re.compile(r"[A-Za-z0-9]{6,}")
+_CODE_NAME = re.compile(r"^([A-Za-z0-9]{6,})([^A-Za-z0-9\s].*)$")
+
+
+def _split_token(t: Token, group: Group) -> list[Token]:
+    """Cut a token that crosses columns at its spaces (and between a code and a name)."""
+    parts: list[Token] = []
+    text = t.text
+    for m in re.finditer(r"\S+", text):
+        piece = t.slice(m.start(), m.end())
+        cm = _CODE_NAME.match(piece.text)
+        if cm and any(c.kind == "code" for c in group.columns):
+            k = len(cm.group(1))
+            parts.append(piece.slice(0, k))
+            parts.append(piece.slice(k, len(piece.text)))
+        else:
+            parts.append(piece)
+    # keep multi-word names together when the words fall in one column
+    merged: list[Token] = []
+    for p in parts:
+        if merged:
+            last = merged[-1]
+            same = group.column_of(last.cx) == group.column_of(p.cx) == "name"
+            if same and not (_CODE.fullmatch(last.text) or _CODE.fullmatch(p.text)):
+                merged[-1] = Token(last.text + p.text, last.x0, min(last.y0, p.y0), p.x1,
+                                   max(last.y1, p.y1), min(last.score, p.score))
+                continue
+        merged.append(p)
+    return merged
+
+
+def _clean_name(text: str, group: Group) -> str | None:
+    """The item name without a code or row number that OCR glued to its front."""
+    s = text.strip()
+    s = re.sub(r"^[A-Za-z0-9]{6,}(?=[^A-Za-z0-9])", "", s)
+    if any(c.kind == "seq" for c in group.columns):
+        s = re.sub(r"^\d{1,3}(?=[\u4e00-\u9fff])", "", s)
+    return clean_text(s)
+
+
+def _cls(text: str | None) -> str | None:
+    if not text:
+        return None
+    if "自费" in text or "丙" in text:
+        return "丙"
+    for c in ("甲", "乙"):
+        if c in text:
+            return c
+    return None
+
+
+def _is_subtotal(cells: dict[str, list[Token]]) -> bool:
+    joined = "".join(t.text for ts in cells.values() for t in ts).replace(" ", "")
+    return any(w.replace(" ", "") in joined for w in SUBTOTAL_WORDS)
+
+
+def _is_category(name: str) -> bool:
+    return bool(re.fullmatch(r"[【\[(（].*[】\])）]", name))
+
+
+@dataclass
+class Item:
+    name: str
+    amount: Decimal
+    code: str | None = None
+    spec: str | None = None
+    unit: str | None = None
+    quantity: str | None = None
+    unit_price: Decimal | None = None
+    insurance_class: str | None = None
+    score: float = 1.0
+    y: float = 0.0
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "code": self.code,
+            "spec": self.spec,
+            "unit": self.unit,
+            "quantity": self.quantity,
+            "unit_price": money_str(self.unit_price),
+            "amount": money_str(self.amount),
+            "insurance_class": self.insurance_class,
+        }
+
+
+def _table_bottom(tokens: Sequence[Token], group: Group) -> float:
+    """The first line under the header that ends the table (合计, 大写, payment lines)."""
+    bottom = float("inf")
+    for t in tokens:
+        if t.cy <= group.header_y + group.header_h:
+            continue
+        if t.x1 < group.left or t.x0 > group.right:
+            continue
+        txt = t.text.replace(" ", "")
+        if any(w in txt for w in STOP_WORDS) and not re.search(r"小计", txt):
+            # a 合计/总计 that sits in the amount column's row is the last row, not a header
+            bottom = min(bottom, t.cy - t.h * 0.3)
+    return bottom
+
+
+def extract_items(tokens: Sequence[Token]) -> tuple[list[Item], list[Group]]:
+    groups = find_groups(tokens)
+    if not groups:
+        return [], []
+    items: list[Item] = []
+    hs = median_height(tokens)
+    for g in groups:
+        bottom = _table_bottom(tokens, g)
+        # the next header of the same table further down (a second page of a long list)
+        later = [h.header_y for h in groups if h.header_y > g.header_y + g.header_h
+                 and abs(h.columns[0].x0 - g.columns[0].x0) < g.header_h * 4]
+        bottom = min([bottom, *later])
+        inside = [t for t in tokens
+                  if g.header_y + g.header_h * 0.6 < t.cy < bottom
+                  and t.x1 > g.left and t.x0 < g.right]
+        pieces: list[Token] = []
+        for t in inside:
+            pieces.extend(_split_token(t, g))
+        group_items: list[Item] = []
+        last_bottom = -1.0
+        for row in rows(pieces, tolerance=0.55):
+            cells: dict[str, list[Token]] = {}
+            for t in row:
+                cells.setdefault(g.column_of_token(t), []).append(t)
+            if _is_subtotal(cells):
+                continue
+            name = _clean_name("".join(t.text for t in cells.get("name", [])), g)
+            amount = None
+            acol = next(c for c in g.columns if c.kind == "amount")
+            for t in sorted(cells.get("amount", []), key=lambda t: abs(t.x1 - acol.x1)):
+                amount = parse_money(digits_fixed(t.text), need_decimals=True)
+                if amount is not None:
+                    break
+            row_top = min(t.y0 for t in row)
+            if amount is None:
+                if (name and group_items and not _is_category(name)
+                        and not name.endswith("费") and row_top - last_bottom < hs * 0.8):
+                    group_items[-1].name += name  # a wrapped name
+                    last_bottom = max(t.y1 for t in row)
+                continue
+            if not name or _is_category(name):
+                continue
+            item = Item(name=name, amount=amount, y=row_top)
+            item.score = min(t.score for t in row)
+            code = "".join(t.text for t in cells.get("code", []))
+            item.code = re.sub(r"[^0-9A-Za-z]", "", code) or None
+            item.spec = clean_text(" ".join(t.text for t in cells.get("spec", [])))
+            item.unit = clean_text("".join(t.text for t in cells.get("unit", [])))
+            qty = cells.get("qty", [])
+            item.quantity = quantity_str(digits_fixed(qty[0].text)) if qty else None
+            price = cells.get("price", [])
+            item.unit_price = parse_money(digits_fixed(price[0].text)) if price else None
+            item.insurance_class = _cls("".join(t.text for t in cells.get("cls", [])))
+            group_items.append(item)
+            last_bottom = max(t.y1 for t in row)
+        items.extend(group_items)
+    # printed order: top to bottom, left table before right table on the same row
+    items.sort(key=lambda it: it.y)
+    return items, groups
