@@ -37,7 +37,7 @@ def _one_digit_apart(a: Decimal, b: Decimal) -> bool:
     sa, sb = money_str(a) or "", money_str(b) or ""
     if len(sa) != len(sb):
         return False
-    return sum(x != y for x, y in zip(sa, sb)) == 1
+    return sum(x != y for x, y in zip(sa, sb, strict=False)) == 1
 
 
 def reconcile(doc: dict[str, Any], conf: dict[str, float], items: Sequence[Item]) -> Outcome:
@@ -128,7 +128,7 @@ def _repair_item(items: Sequence[Item], total: Decimal, items_sum: Decimal, out:
         by_price = None
         if it.unit_price is not None and it.quantity is not None:
             by_price = (it.unit_price * Decimal(it.quantity)).quantize(Decimal("0.01"))
-        if by_price == want or _one_digit_apart(it.amount, want) and by_price in (None, want):
+        if by_price == want or (_one_digit_apart(it.amount, want) and by_price in (None, want)):
             fixes.append((it, want))
     if len(fixes) == 1:
         it, want = fixes[0]

@@ -45,6 +45,7 @@ LABELS: dict[str, str | None] = {
     "业务流水号": "serial_no", "流水号": "serial_no", "交易流水号": "serial_no",
     "医保类型": "insurance_type", "医疗保险类型": "insurance_type", "医保类别": "insurance_type",
     "险种类型": "insurance_type", "参保类型": "insurance_type", "险种": "insurance_type",
+    "合计": "total", "总计": "total", "费用合计": "total", "费用总计": "total",
     "合计(小写)": "total", "金额合计(小写)": "total", "(小写)": "total", "小写": "total",
     "合计金额": "total", "总金额": "total", "费用总额": "total", "医疗费用总额": "total",
     "合计(大写)": "total_upper", "金额合计(大写)": "total_upper", "(大写)": "total_upper",
@@ -126,7 +127,7 @@ def fuzzy_label(before: str) -> tuple[str, int] | None:
     for lb in _FUZZY_LABELS:
         n = len(lb)
         tail = stem[-n:]
-        if len(tail) == n and sum(a != b for a, b in zip(tail, lb)) == 1:
+        if len(tail) == n and sum(a != b for a, b in zip(tail, lb, strict=False)) == 1:
             return lb, n + cut
         tail = stem[-(n - 1):]
         if tail == lb[1:] and (len(stem) == n - 1 or not re.match(r"[\u4e00-\u9fff]", stem[-n])):
@@ -199,6 +200,7 @@ def _org(v: str) -> str | None:
     if s is None:
         return None
     s = re.sub(r"[（(]?章[)）]?$", "", s)
+    s = re.sub(r"^.*?[（(]章[)）][:：]?", "", s)  # the tail of a misread 收款单位(章) label
     s = re.sub(r"[^\u4e00-\u9fff()（）A-Za-z0-9]", "", s)
     if len(re.findall(r"[\u4e00-\u9fff]", s)) < 3:
         return None
@@ -274,11 +276,14 @@ def extract_fields(tokens: Sequence[Token]) -> dict[str, Found]:
             value = parse(p.value.text) if p.value is not None else None
             source = "label"
             if value is None and p.value is None:
-                # label alone at the end of its line: the value is to the right, else below
-                nxt = right_of(p.label, free_values, max_gap=hs * 12)
-                if nxt is not None:
+                # label alone at the end of its line: the value is to the right, else below;
+                # a total's figure may sit at the far end of the row, in the amount column
+                reach = hs * (80 if kind == "money" else 12)
+                for nxt in right_of(p.label, free_values, max_gap=reach):
                     value = parse(nxt.text)
-                    source = "right"
+                    if value is not None:
+                        source = "right"
+                        break
                 if value is None:
                     under = below(p.label, free_values, max_gap=hs * 1.2)
                     if under is not None:

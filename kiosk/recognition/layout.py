@@ -110,20 +110,18 @@ def rows(tokens: Sequence[Token], tolerance: float = 0.5) -> list[list[Token]]:
     return out
 
 
-def right_of(anchor: Token, tokens: Sequence[Token], max_gap: float) -> Token | None:
-    """The nearest token on the same line to the right of `anchor`."""
-    best: Token | None = None
+def right_of(anchor: Token, tokens: Sequence[Token], max_gap: float) -> list[Token]:
+    """Tokens on the same line to the right of `anchor`, nearest first."""
+    out = []
     for t in tokens:
         if t is anchor or t.x0 < anchor.x1 - anchor.h * 0.3:
             continue
         if v_overlap(anchor, t) < 0.4:
             continue
-        gap = t.x0 - anchor.x1
-        if gap > max_gap:
+        if t.x0 - anchor.x1 > max_gap:
             continue
-        if best is None or t.x0 < best.x0:
-            best = t
-    return best
+        out.append(t)
+    return sorted(out, key=lambda t: t.x0)
 
 
 def below(anchor: Token, tokens: Sequence[Token], max_gap: float) -> Token | None:

@@ -38,8 +38,8 @@ DOC_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("outpatient_invoice", ("门诊收费票据", "门诊收费", "医疗收费票据", "门诊票据", "医疗门诊",
                             "门急诊收费")),
 )
-_NOT_RECEIPTS = ("出院小结", "出院记录", "诊断证明", "病历", "增值税", "检验报告", "检查报告",
-                 "处方笺")
+_NOT_RECEIPTS = ("出院小结", "出院记录", "诊断证明", "门诊病历", "病历记录", "增值税", "检验报告",
+                 "检查报告", "处方笺", "入院记录")
 _ORG_RE = re.compile(r"[\u4e00-\u9fff()（）]{2,}?(?:医院|卫生院|卫生服务中心|卫生服务站|医疗中心|"
                      r"保健院|诊所|门诊部|卫生室|医学中心)")
 _SOURCE_WEIGHT = {"label": 1.0, "right": 0.97, "below": 0.9, "fallback": 0.75}
@@ -82,8 +82,6 @@ def _hospital_fallback(tokens: Sequence[Token], found: Found | None) -> Found | 
         if current and current in name and len(name) > len(current):
             return Found(name, t.score * 0.9, "fallback", t)
     if found is not None and _ORG_RE.fullmatch(current):
-        return found
-    if found is not None:
         return found
     _, name, t = max(cands, key=lambda c: c[0])
     return Found(name, t.score, "fallback", t)

@@ -7,6 +7,7 @@ not count twice) and names that wrap onto a second line.
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from collections.abc import Sequence
@@ -68,7 +69,7 @@ class Group:
 
     def finish(self) -> None:
         cols = self.columns
-        self.bounds = [(a.x1 + b.x0) / 2 for a, b in zip(cols, cols[1:])]
+        self.bounds = [(a.x1 + b.x0) / 2 for a, b in itertools.pairwise(cols)]
 
     def column_of(self, x: float) -> str:
         for i, b in enumerate(self.bounds):

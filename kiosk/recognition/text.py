@@ -49,8 +49,10 @@ def parse_money(text: str | None, *, need_decimals: bool = False) -> Decimal | N
     """The single money amount in `text` (currency signs, 元 and separators allowed)."""
     if text is None:
         return None
-    s = fold(text).replace("¥", "").replace("￥", "").replace("元", "").replace(" ", "")
+    s = fold(text).replace("¥", "").replace("￥", "").replace("元", "")
     s = s.strip(_STRIP.replace("-", ""))
+    if " " in s:
+        return None
     s = s.replace("，", ".") if re.fullmatch(r"-?\d+，\d{2}", s) else s
     if not s:
         return None
@@ -228,7 +230,7 @@ _ID_CHECK = "10X98765432"
 
 
 def id_check_digit(first17: str) -> str:
-    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS))
+    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=False))
     return _ID_CHECK[total % 11]
 
 

@@ -114,7 +114,7 @@ class RapidEngine:
         flipped = [bool(lbl == "180" and sc > 0.9) for lbl, sc in (cls.cls_res or [])]
         rec = ocr._load_rec_model()(TextRecInput(img=cls.img_list))
         lines: list[TextLine] = []
-        for i, (box, text, score) in enumerate(zip(boxes, rec.txts or (), rec.scores or ())):
+        for i, (box, text, score) in enumerate(zip(boxes, rec.txts or (), rec.scores or (), strict=False)):
             if not text or not text.strip():
                 continue
             pts = tuple((float(x), float(y)) for x, y in box)

@@ -1,0 +1,100 @@
+"""The `kiosk` command: bare, it starts the touchscreen app; subcommands work without a screen."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from kiosk.config import ConfigError, load_settings
+
+
+def _summary(doc: dict[str, Any]) -> str:
+    lines = [f"{doc['image']}: {doc['doc_type']}"]
+    for key in ("hospital", "payer_name", "issue_date", "visit_date", "invoice_number", "total",
+                "fund_paid", "cash_paid"):
+        if doc.get(key) is not None:
+            lines.append(f"  {key:16s} {doc[key]}")
+    for it in doc["items"]:
+        qty = f" ×{it['quantity']}" if it.get("quantity") else ""
+        cls = f" [{it['insurance_class']}]" if it.get("insurance_class") else ""
+        lines.append(f"  - {it['name']}{qty}  {it['amount']}{cls}")
+    for c in doc["checks"]:
+        lines.append(f"  ! {c['severity']}: {c['code']}: {c['message']}")
+    lines.append(f"  ({doc['ocr_ms']:.0f} ms OCR, {doc['total_ms']:.0f} ms in all)")
+    return "\n".join(lines)
+
+
+def cmd_recognize(args: argparse.Namespace) -> int:
+    from kiosk.recognition.batch import StackRecognizer
+    from kiosk.recognition.engines import EngineError
+    from kiosk.recognition.preprocess import ImageRejected
+
+    settings = load_settings(args.home)
+    ocr = settings.ocr
+    if args.engine:
+        ocr = replace(ocr, engine=args.engine)
+    if args.workers:
+        ocr = replace(ocr, workers=args.workers)
+    ocr.validate()
+    stack = StackRecognizer(ocr)
+    failed = 0
+    try:
+        for path, result in stack.run(args.images):
+            if isinstance(result, ImageRejected):
+                failed += 1
+                print(f"{path}: {result.message_en} ({result.code})", file=sys.stderr)
+                continue
+            if args.json:
+                print(json.dumps(result, ensure_ascii=False), flush=True)
+            else:
+                print(_summary(result), flush=True)
+    except EngineError as exc:
+        print(f"kiosk: OCR engine failed: {exc}", file=sys.stderr)
+        return 3
+    return 1 if failed else 0
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    try:
+        from kiosk.app import run_app
+    except ImportError:
+        print("kiosk: the touchscreen app is not part of this build yet; "
+              "see `kiosk --help` for the commands that work without a screen", file=sys.stderr)
+        return 2
+    result: int = run_app(args)
+    return result
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="kiosk", description=__doc__)
+    ap.add_argument("--home", help="the kiosk's state directory (default: $KIOSK_HOME, else "
+                                   "the platform's data directory)")
+    ap.add_argument("-v", "--verbose", action="store_true", help="log debug messages to stderr")
+    sub = ap.add_subparsers(dest="command")
+    rec = sub.add_parser("recognize", help="read receipt images and print what was recognised")
+    rec.add_argument("images", nargs="+", help="image files (JPEG, PNG, WebP, ...)")
+    rec.add_argument("--json", action="store_true",
+                     help="one JSON object per image, one per line (receipt-json contract)")
+    rec.add_argument("--engine", choices=("rapidocr", "paddleocr"), help="override ocr.engine")
+    rec.add_argument("--workers", type=int, help="images read in parallel (default ocr.workers)")
+    rec.set_defaults(func=cmd_recognize)
+    return ap
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    func = getattr(args, "func", cmd_app)
+    try:
+        code: int = func(args)
+    except ConfigError as exc:
+        print(f"kiosk: configuration error: {exc}", file=sys.stderr)
+        return 2
+    return code
