@@ -33,10 +33,14 @@ def resolve_home(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 @dataclass(frozen=True)
 class OcrSettings:
-    """How the OCR engine is built. Model paths left empty mean the files installed with RapidOCR."""
+    """How the OCR engine is built. Model paths left empty mean the files installed with RapidOCR.
+
+    `threads` is onnxruntime's thread count per engine; 0 means all cores for a single receipt
+    and one core per worker when a stack is read on `workers` engines at once.
+    """
 
     engine: str = "rapidocr"
-    threads: int = 1
+    threads: int = 0
     det_limit_side: int = 960
     det_model: str = ""
     rec_model: str = ""
@@ -47,12 +51,18 @@ class OcrSettings:
     def validate(self) -> None:
         if self.engine not in ("rapidocr", "paddleocr"):
             raise ConfigError(f"ocr.engine: unknown engine {self.engine!r} (rapidocr, paddleocr)")
-        if not 1 <= self.threads <= 16:
-            raise ConfigError(f"ocr.threads: {self.threads} is outside 1..16")
+        if not 0 <= self.threads <= 16:
+            raise ConfigError(f"ocr.threads: {self.threads} is outside 0..16 (0 = automatic)")
         if not 320 <= self.det_limit_side <= 4096:
             raise ConfigError(f"ocr.det_limit_side: {self.det_limit_side} is outside 320..4096")
         if not 1 <= self.workers <= 16:
             raise ConfigError(f"ocr.workers: {self.workers} is outside 1..16")
+
+    def engine_threads(self, concurrent: int = 1) -> int:
+        """onnxruntime threads for one engine when `concurrent` engines run side by side."""
+        if self.threads:
+            return self.threads
+        return max(1, (os.cpu_count() or 1) // max(1, concurrent))
 
 
 @dataclass(frozen=True)

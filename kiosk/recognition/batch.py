@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,9 @@ class StackRecognizer:
     runs, so threads give real parallelism, each engine on one onnxruntime thread."""
 
     def __init__(self, settings: OcrSettings, workers: int | None = None):
-        self.settings = settings
         self.workers = max(1, workers or settings.workers)
+        # each engine gets its share of the cores: one onnxruntime thread per image beats two
+        self.settings = replace(settings, threads=settings.engine_threads(self.workers))
         self._local = threading.local()
         self._all: list[Recognizer] = []
         self._lock = threading.Lock()

@@ -18,7 +18,7 @@ from kiosk.recognition.layout import Token, median_height, rows
 from kiosk.recognition.text import clean_text, digits_fixed, money_str, parse_money, quantity_str
 
 HEADER_WORDS: dict[str, str] = {
-    "项目名称": "name", "药品名称": "name", "收费项目": "name", "费用名称": "name",
+    "收费项目名称": "name", "项目名称": "name", "药品名称": "name", "费用项目": "name", "收费项目": "name", "费用名称": "name",
     "项目/药品名称": "name", "药品/项目名称": "name", "医疗项目": "name", "品名": "name",
     "名称": "name", "项目": "name", "通用名": "name",
     "国家医保编码": "code", "医保编码": "code", "项目编码": "code", "药品编码": "code",
@@ -97,7 +97,11 @@ def header_cells(tok: Token) -> list[Column]:
             if out and abs(out[-1].x1 - piece.x0) < piece.h:
                 out[-1].x1 = piece.x1  # 金额(元): the unit widens the amount column
             continue
-        out.append(Column(HEADER_WORDS[word], piece.x0, piece.x1))
+        kind = HEADER_WORDS[word]
+        if out and out[-1].kind == kind and piece.x0 - out[-1].x1 < piece.h:
+            out[-1].x1 = piece.x1  # one header cut in two words (收费项目 名称)
+            continue
+        out.append(Column(kind, piece.x0, piece.x1))
     return out
 
 

@@ -54,7 +54,7 @@ def model_paths(settings: OcrSettings) -> dict[str, Path]:
 def engine_params(settings: OcrSettings) -> dict[str, Any]:
     """RapidOCR parameters with every model path pinned to a local file."""
     paths = model_paths(settings)
-    threads = settings.threads
+    threads = settings.engine_threads()
     return {
         "Global.log_level": "warning",
         "Global.use_preprocess_img": False,
