@@ -1,0 +1,679 @@
+"""Image pre-processing: bytes → a flat, upright, readable page for the OCR engine.
+
+Phones photograph receipts on tables, on top of other papers, tilted, turned sideways and
+in bad light. Everything here is measured from the image itself (no per-template
+coordinates): the page outline from brightness and edges, orientation and skew from the
+direction of text lines, seals from colour. All detection runs on a small copy; the
+full-resolution image is resampled once, with every geometric step folded into a single
+transform, so that a 3000×2300 photo costs well under 150 ms.
+
+A picture we cannot use raises `ImageRejected`, whose message tells the person what to do.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import math
+import warnings
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+log = logging.getLogger("kiosk.recognition")
+
+MAX_PIXELS = 60_000_000
+"""Largest image we decode; a bigger one is refused from its header, before decoding."""
+
+MIN_SIDE = 300
+"""Shortest side (pixels) below which receipt text cannot be read."""
+
+_DETECT_SIDE = 1000
+"""Long side of the working copy that all measurements are taken on."""
+
+_MESSAGES: dict[str, tuple[str, str]] = {
+    "unreadable": (
+        "无法读取这张图片，请重新拍摄或重新扫描",
+        "The picture cannot be read. Please take the photo or scan again.",
+    ),
+    "too_small": (
+        "图片太小，看不清票据上的字，请靠近一些重新拍摄",
+        "The picture is too small to read. Please move closer and take the photo again.",
+    ),
+    "too_large": (
+        "图片太大，无法处理，请用手机普通拍照模式重新拍摄",
+        "The picture is too large. Please take it again in the camera's normal photo mode.",
+    ),
+    "no_document": (
+        "没有找到票据，请把票据放在拍摄区域中间",
+        "No receipt was found. Please place the receipt in the middle of the capture area.",
+    ),
+    "too_dark": (
+        "图片太暗，请打开灯或到亮一些的地方重新拍摄",
+        "The picture is too dark. Please turn on a light or move somewhere brighter.",
+    ),
+    "too_blurred": (
+        "图片太模糊，请拿稳手机、等对焦清楚后重新拍摄",
+        "The picture is too blurred. Please hold the camera still and let it focus.",
+    ),
+}
+
+
+class ImageRejected(Exception):
+    """A picture we cannot use, for a reason the person in front of the kiosk can fix.
+
+    `code` is stable (the UI and the logs key on it); `message` is plain Chinese for the
+    screen, `message_en` the same in English; `detail` is for the log only.
+    """
+
+    code: str
+    message: str
+    message_en: str
+    detail: str
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        if code not in _MESSAGES:
+            raise ValueError(f"unknown rejection code {code!r}")
+        self.code = code
+        self.message, self.message_en = _MESSAGES[code]
+        self.detail = detail
+        super().__init__(f"{code}: {self.message_en}" + (f" ({detail})" if detail else ""))
+
+
+# ---------------------------------------------------------------------------------------
+# Decoding
+
+
+def decode_image(data: bytes) -> np.ndarray:
+    """Decode image bytes of any common format into a BGR uint8 array.
+
+    The pixel count is read from the header first, so that a decompression bomb (a small
+    file claiming 30000×30000 pixels) is refused before any memory is allocated for it.
+    EXIF orientation from the phone is applied.
+    """
+    if not data:
+        raise ImageRejected("unreadable", "no bytes")
+    size = _header_size(data)
+    if size is not None and size[0] * size[1] > MAX_PIXELS:
+        raise ImageRejected("too_large", f"{size[0]}x{size[1]} pixels")
+
+    buf = np.frombuffer(data, dtype=np.uint8)
+    image: np.ndarray | None = cv2.imdecode(buf, cv2.IMREAD_COLOR)
+    if image is None:
+        image = _decode_with_pil(data)
+    if image is None or image.ndim != 3 or image.size == 0:
+        raise ImageRejected("unreadable", "not an image, or a truncated one")
+    if image.shape[0] * image.shape[1] > MAX_PIXELS:
+        raise ImageRejected("too_large", f"{image.shape[1]}x{image.shape[0]} pixels")
+    return image
+
+
+def _header_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) from the file header without decoding pixels; None if PIL can't tell."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data)) as im:
+                return im.size
+        except Image.DecompressionBombError as exc:
+            raise ImageRejected("too_large", str(exc)) from exc
+        except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+            return None
+
+
+def _decode_with_pil(data: bytes) -> np.ndarray | None:
+    """Fallback for formats OpenCV was built without (GIF, some TIFF flavours...)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data)) as im:
+                im.load()  # raises on truncated data (LOAD_TRUNCATED_IMAGES is off)
+                rgb = ImageOps.exif_transpose(im).convert("RGB")
+        except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
+            return None
+    return cv2.cvtColor(np.asarray(rgb), cv2.COLOR_RGB2BGR)
+
+
+# ---------------------------------------------------------------------------------------
+# Preparation
+
+
+@dataclass
+class Prepared:
+    """The page ready for OCR, what was done to it, and what was measured on the way."""
+
+    image: np.ndarray
+    steps: list[str] = field(default_factory=list)
+    quality: dict[str, float] = field(default_factory=dict)
+
+
+def prepare(image: np.ndarray, *, max_side: int = 2400) -> Prepared:
+    """Find the page, turn it upright and flat, whiten red seals, scale to `max_side`.
+
+    Raises `ImageRejected` ("too_small", "too_dark", "no_document", "too_blurred") when
+    the picture cannot give a readable page.
+    """
+    image = _as_bgr(image)
+    height, width = image.shape[:2]
+    if min(height, width) < MIN_SIDE:
+        raise ImageRejected("too_small", f"{width}x{height}")
+
+    steps: list[str] = []
+    quality: dict[str, float] = {}
+
+    # Working copy: every decision is made on this. An integer shrink factor keeps
+    # OpenCV's area averaging on its fast path.
+    factor = max(1, round(max(height, width) / _DETECT_SIDE))
+    k = 1.0 / factor
+    small = cv2.resize(image, None, fx=k, fy=k, interpolation=cv2.INTER_AREA) if factor > 1 \
+        else image
+    gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+
+    bright = _percentile(gray, 95)
+    quality["brightness"] = round(float(gray.mean()) / 255, 3)
+    if bright < 70:
+        raise ImageRejected("too_dark", f"95th percentile grey {bright:.0f}")
+
+    # 1. The page outline (a 4-point perspective warp), or the whole frame.
+    quad = _find_page(small, gray)
+    if quad is not None:
+        page_small, to_page = _warp_small(gray, quad)
+        quality["page_coverage"] = round(_quad_area(quad) / (gray.shape[0] * gray.shape[1]), 3)
+        steps.append("page_outline")
+    else:
+        page_small, to_page = gray, np.eye(3)
+        quality["page_coverage"] = 1.0
+
+    strokes = _text_strokes(page_small)
+    lines = _text_line_count(strokes)
+    quality["text_lines"] = float(lines)
+    if lines < 3:
+        raise ImageRejected("no_document", f"{lines} text lines")
+
+    page_gray = page_small
+    quality["page_brightness"] = round(_percentile(page_gray, 90) / 255, 3)
+    if quality["page_brightness"] < 0.3:
+        raise ImageRejected("too_dark", f"page 90th percentile {quality['page_brightness']}")
+
+    sharp = _sharpness(page_gray, strokes)
+    quality["sharpness"] = round(sharp, 3)
+    if sharp < _MIN_SHARPNESS:
+        raise ImageRejected("too_blurred", f"sharpness {sharp:.3f}")
+
+    # 2. Quarter turns: text must run left to right.
+    transform = to_page
+    turn = _quarter_turn(strokes)
+    if turn:
+        rot = _rot90_matrix(page_small.shape[1], page_small.shape[0], turn)
+        page_small = _apply_rot90(page_small, turn)
+        strokes = _apply_rot90(strokes, turn)
+        transform = rot @ transform
+        steps.append(f"rotate_{turn}")
+
+    # 3. Small skew left over after the warp (or on a scan).
+    angle = _skew_angle(strokes)
+    ph, pw = page_small.shape[:2]
+    if abs(angle) >= 0.2:
+        rot, (pw, ph) = _deskew_matrix(pw, ph, angle)
+        transform = rot @ transform
+        steps.append(f"deskew:{angle:.1f}")
+    quality["skew_deg"] = round(angle, 2)
+
+    # Back to full resolution: the small copy is `k` times the original.
+    full = np.diag([1 / k, 1 / k, 1.0]) @ transform @ np.diag([k, k, 1.0])
+    out_w, out_h = pw / k, ph / k
+    scale = min(1.0, max_side / max(out_w, out_h))
+    if scale < 1.0:
+        steps.append(f"scale:{scale:.2f}")
+    final = np.diag([scale, scale, 1.0]) @ full
+    size = (max(1, round(out_w * scale)), max(1, round(out_h * scale)))
+    result = _resample(image, final, size)
+
+    # 4. Red seals over black text.
+    result, red_share = _suppress_red(result, in_place=result is not image)
+    quality["red_share"] = round(red_share, 4)
+    if red_share > 0.0005:
+        steps.append("seal_suppressed")
+    return Prepared(image=result, steps=steps, quality=quality)
+
+
+def suppress_red(image: np.ndarray) -> np.ndarray:
+    """Whiten red ink (seals, red rules and titles) while keeping black ink dark.
+
+    Under red ink the red channel is bright and under black ink it is dark, so red pixels
+    are replaced by their own red channel (stretched so that paper stays white): a seal
+    fades to paper, while black text stamped over by the seal keeps its strokes.
+    """
+    return _suppress_red(_as_bgr(image))[0]
+
+
+# ---------------------------------------------------------------------------------------
+# Helpers
+
+
+def _percentile(values: np.ndarray, q: float) -> float:
+    """Percentile of uint8 values from their histogram (much faster than a sort)."""
+    flat = values.reshape(-1, 1) if values.ndim == 1 or not values.flags.c_contiguous \
+        else values
+    hist = cv2.calcHist([np.ascontiguousarray(flat)], [0], None, [256], [0, 256]).ravel()
+    cum = np.cumsum(hist)
+    if cum[-1] == 0:
+        return 0.0
+    return float(np.searchsorted(cum, q / 100 * cum[-1]))
+
+
+def _as_bgr(image: np.ndarray) -> np.ndarray:
+    if image.dtype != np.uint8:
+        raise TypeError(f"expected a uint8 image, got {image.dtype}")
+    if image.ndim == 2:
+        return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    if image.ndim == 3 and image.shape[2] == 4:
+        return cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
+    if image.ndim == 3 and image.shape[2] == 3:
+        return image
+    raise TypeError(f"expected a BGR image, got shape {image.shape}")
+
+
+def _redness(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """How much red exceeds green and blue (0 for grey, black and blue ink), and red."""
+    b, g, r = cv2.split(image)
+    return cv2.subtract(r, cv2.max(g, b)), r
+
+
+def _suppress_red(image: np.ndarray, *, in_place: bool = False) -> tuple[np.ndarray, float]:
+    """`suppress_red` that also returns the share of the picture that was red.
+
+    Red is looked for on a quarter-size copy; only bands of rows that hold some are
+    processed at full size (a seal is a small part of a page).
+    """
+    out = image if in_place else image.copy()
+    f = 4 if min(image.shape[:2]) >= 64 else 1
+    tiny = cv2.resize(image, None, fx=1 / f, fy=1 / f, interpolation=cv2.INTER_AREA) \
+        if f > 1 else image
+    red_t, r_t = _redness(tiny)
+    share = float(np.count_nonzero(red_t > 40)) / red_t.size
+    hot = red_t > 12  # thin red rules are diluted by the averaging
+    if not hot.any():
+        return out, 0.0
+    paper_r = max(_percentile(r_t, 95), 64.0)
+    band = 16
+    height, width = image.shape[:2]
+    for y in range(0, hot.shape[0], band):
+        cols = np.flatnonzero(hot[y:y + band].any(axis=0))
+        if len(cols) == 0:
+            continue
+        y0, y1 = max(0, (y - 1) * f), min(height, (y + band + 1) * f)
+        x0, x1 = max(0, (cols[0] - 2) * f), min(width, (cols[-1] + 3) * f)
+        roi = out[y0:y1, x0:x1]
+        redness, r = _redness(roi)
+        # Weight 0 below 25 of "red over the other channels", 1 from 55 on; soft in
+        # between so that the anti-aliased rim of a stroke fades too.
+        weight = cv2.addWeighted(redness, 255 / 30, redness, 0.0, -25 * 255 / 30)
+        lifted = cv2.convertScaleAbs(r, alpha=255.0 / paper_r)
+        target = cv2.merge([lifted, lifted, lifted])
+        w1 = weight.astype(np.float32) * (1 / 255)
+        out[y0:y1, x0:x1] = cv2.blendLinear(target, roi, w1, 1 - w1)
+    return out, share
+
+
+def _text_strokes(gray: np.ndarray) -> np.ndarray:
+    """Binary mask of dark, thin strokes (text and rules) on a lighter background."""
+    side = max(gray.shape)
+    k = max(9, int(side / 60) | 1)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
+    blackhat = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, kernel)
+    top = _percentile(blackhat, 99.5)
+    thresh = max(18.0, 0.3 * top)
+    return (blackhat > thresh).astype(np.uint8) * 255
+
+
+def _text_line_count(strokes: np.ndarray) -> int:
+    """How many line-shaped blobs (rows of characters, table rules) the strokes form."""
+    side = max(strokes.shape)
+    k = max(5, side // 80)
+    closed = cv2.morphologyEx(strokes, cv2.MORPH_CLOSE, cv2.getStructuringElement(
+        cv2.MORPH_RECT, (k, 1)))
+    closed_v = cv2.morphologyEx(strokes, cv2.MORPH_CLOSE, cv2.getStructuringElement(
+        cv2.MORPH_RECT, (1, k)))
+    count = 0
+    for mask, axis in ((closed, 0), (closed_v, 1)):
+        _, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+        long_, short = (w, h) if axis == 0 else (h, w)
+        ok = (long_ >= 4 * short) & (short >= 3) & (short <= side / 25) & (long_ >= side / 20)
+        count = max(count, int(np.count_nonzero(ok)))
+    return count
+
+
+_MIN_SHARPNESS = 0.12
+
+
+def _sharpness(gray: np.ndarray, strokes: np.ndarray) -> float:
+    """Edge steepness of the text, relative to its contrast (0 = mush, ~1 = crisp).
+
+    Sharp text goes from ink to paper within a pixel or two, so its steepest gradients are
+    close to the full ink/paper contrast; blur spreads the step and the ratio falls.
+    """
+    gx = cv2.Sobel(gray, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(gray, cv2.CV_32F, 0, 1, ksize=3)
+    mag = cv2.magnitude(gx, gy) / 4  # Sobel 3×3 gain on a step
+    near = cv2.dilate(strokes, np.ones((5, 5), np.uint8)) > 0
+    if np.count_nonzero(near) < 100:
+        return 0.0
+    steep = float(np.percentile(mag[near], 98))
+    contrast = _percentile(gray, 95) - _percentile(gray[strokes > 0], 10)
+    return steep / max(contrast, 20.0)
+
+
+def _quad_area(quad: np.ndarray) -> float:
+    return float(cv2.contourArea(quad.astype(np.float32)))
+
+
+def _order_corners(pts: np.ndarray) -> np.ndarray:
+    """Top-left, top-right, bottom-right, bottom-left."""
+    pts = pts.reshape(4, 2).astype(np.float32)
+    c = pts.mean(axis=0)
+    ang = np.arctan2(pts[:, 1] - c[1], pts[:, 0] - c[0])
+    pts = pts[np.argsort(ang)]  # clockwise from the left in image coordinates
+    start = int(np.argmin(pts.sum(axis=1)))
+    return np.roll(pts, -start, axis=0)
+
+
+def _warp_small(gray: np.ndarray, quad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The page cut out of the working copy, and the homography that does it."""
+    tl, tr, br, bl = quad
+    w = max(8, round(float(np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2))
+    h = max(8, round(float(np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2))
+    dst = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+    hom = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
+    page = cv2.warpPerspective(gray, hom, (w, h), flags=cv2.INTER_LINEAR,
+                               borderMode=cv2.BORDER_REPLICATE)
+    return page, hom.astype(np.float64)
+
+
+def _find_page(small: np.ndarray, gray: np.ndarray) -> np.ndarray | None:
+    """Corners of the receipt in the working copy, or None when the page fills the frame.
+
+    Candidates are convex quadrilaterals from bright low-saturation regions and from edge
+    contours. Each is scored by how much of its outline lies on a real edge and how much
+    of the text in the picture it holds, so that a blank sheet lying under the receipt
+    loses to the receipt itself.
+    """
+    h, w = gray.shape
+    frame = float(h * w)
+    blur = cv2.GaussianBlur(gray, (5, 5), 0)
+    hsv = cv2.cvtColor(small, cv2.COLOR_BGR2HSV)
+    # Paper is bright and nearly colourless; wood, fabric and skin are not.
+    whiteness = cv2.subtract(hsv[:, :, 2], hsv[:, :, 1])
+    whiteness = cv2.GaussianBlur(whiteness, (5, 5), 0)
+
+    # Region masks need no fine detail: they are made at half the working size.
+    masks: list[np.ndarray] = []
+    for src in (cv2.pyrDown(blur), cv2.pyrDown(whiteness)):
+        _, m = cv2.threshold(src, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        masks.append(m)
+        # A ladder of brightness levels: on a heap of papers the receipt is often just a
+        # little brighter (it lies on top, nearest the light) than the ones under it.
+        levels = [_percentile(src, q) for q in (35, 50, 65, 80)]
+        masks += [(src > t).astype(np.uint8) * 255 for t in levels]
+    # Edges at two sensitivities: a page on other paper shows only a faint shadow edge.
+    edge_maps = [cv2.Canny(blur, lo, hi) for lo, hi in ((20, 50), (40, 120))]
+
+    close = cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5))
+    candidates: list[np.ndarray] = []
+    for m in masks:
+        m = cv2.morphologyEx(m, cv2.MORPH_CLOSE, close)
+        m = cv2.morphologyEx(m, cv2.MORPH_OPEN, close)
+        cs, _ = cv2.findContours(m, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        candidates += [c * 2 for c in cs if cv2.contourArea(c) > 0.02 * frame]
+    for edges in edge_maps:
+        # Regions enclosed by edges; the dilation bridges small gaps in a faint outline.
+        inv = cv2.bitwise_not(cv2.dilate(edges, np.ones((5, 5), np.uint8)))
+        cs, _ = cv2.findContours(inv, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+        candidates += [c for c in cs if cv2.contourArea(c) > 0.08 * frame]
+
+    strokes = _text_strokes(gray)
+    total_ink = max(1.0, float(np.count_nonzero(strokes)))
+    grad = cv2.magnitude(cv2.Sobel(blur, cv2.CV_32F, 1, 0), cv2.Sobel(blur, cv2.CV_32F, 0, 1))
+    # strongest gradient within ±2 px: the outline is only approximately placed
+    grad = cv2.dilate(grad, np.ones((5, 5), np.uint8))
+
+    # A quadrilateral hugging the picture border is the frame (or a scan's page): no warp.
+    margin = 0.04 * max(h, w)
+    corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+    best: tuple[float, np.ndarray] | None = None
+    seen: set[tuple[int, ...]] = set()
+    for c in candidates:
+        quad = _quad_from_contour(c)
+        if quad is None or np.all(np.linalg.norm(quad - corners, axis=1) < margin):
+            continue
+        key = tuple(int(v) // 6 for v in quad.ravel())
+        if key in seen:
+            continue
+        seen.add(key)
+        area = _quad_area(quad)
+        if area < 0.08 * frame:
+            continue
+        support = _edge_support(quad, grad, w, h)
+        if support < 0.6 or _outline_sides(quad, blur) < 4:
+            continue
+        inside = np.zeros_like(strokes)
+        cv2.fillConvexPoly(inside, quad.astype(np.int32), (255,))
+        ink = float(np.count_nonzero(cv2.bitwise_and(strokes, inside))) / total_ink
+        density = float(np.count_nonzero(cv2.bitwise_and(strokes, inside))) / max(area, 1.0)
+        if density < 0.004:
+            continue
+        score = ink * support * (area / frame) ** 0.25
+        if best is None or score > best[0]:
+            best = (score, quad)
+    return None if best is None else best[1]
+
+
+def _quad_from_contour(contour: np.ndarray) -> np.ndarray | None:
+    """Four ordered corners approximating a convex contour, or None if it is no quadrilateral."""
+    hull = cv2.convexHull(contour)
+    peri = cv2.arcLength(hull, True)
+    for eps in (0.01, 0.02, 0.03, 0.05):
+        approx = cv2.approxPolyDP(hull, eps * peri, True)
+        if len(approx) == 4:
+            quad = _order_corners(approx)
+            hull_area = cv2.contourArea(hull)
+            if hull_area <= 0 or _quad_area(quad) < 0.85 * hull_area:
+                return None
+            if cv2.contourArea(contour) < 0.8 * hull_area:
+                return None
+            return quad
+        if len(approx) < 4:
+            return None
+    return None
+
+
+def _edge_support(quad: np.ndarray, grad: np.ndarray, w: int, h: int) -> float:
+    """Share of the outline that runs along a visible edge (or along the picture border).
+
+    `grad` is the gradient magnitude, max-filtered so that a nearby edge counts.
+    """
+    hits = total = 0
+    for i in range(4):
+        p, q = quad[i], quad[(i + 1) % 4]
+        n = max(8, int(np.linalg.norm(q - p) / 4))
+        t = np.linspace(0.05, 0.95, n)[:, None]
+        pts = p + (q - p) * t
+        on_border = (
+            (pts[:, 0] < 3) | (pts[:, 0] > w - 4) | (pts[:, 1] < 3) | (pts[:, 1] > h - 4)
+        )
+        xs = np.clip(np.round(pts[:, 0]).astype(int), 0, w - 1)
+        ys = np.clip(np.round(pts[:, 1]).astype(int), 0, h - 1)
+        strong = grad[ys, xs] > 40
+        hits += int(np.count_nonzero(strong | on_border))
+        total += n
+    return hits / max(total, 1)
+
+
+def _outline_sides(quad: np.ndarray, gray: np.ndarray) -> int:
+    """How many sides separate paper from something else (or run along the picture border).
+
+    A printed box on a page has paper on both sides of its rules; the page itself has
+    table, cloth or a shadow outside.
+    """
+    h, w = gray.shape
+    centre = quad.mean(axis=0)
+    d = max(4.0, max(h, w) / 150)
+    good = 0
+    for i in range(4):
+        p, q = quad[i], quad[(i + 1) % 4]
+        t = np.linspace(0.1, 0.9, 24)[:, None]
+        pts = p + (q - p) * t
+        normal = np.array([q[1] - p[1], p[0] - q[0]], np.float64)
+        normal /= max(float(np.linalg.norm(normal)), 1e-6)
+        if np.dot(normal, (p + q) / 2 - centre) < 0:
+            normal = -normal
+        out = pts + normal * d
+        inside = pts - normal * d
+        off = (out[:, 0] < 0) | (out[:, 0] > w - 1) | (out[:, 1] < 0) | (out[:, 1] > h - 1)
+        if np.count_nonzero(off) > len(off) // 2:
+            good += 1
+            continue
+        out, inside = out[~off], inside[~off]
+        vo = gray[np.clip(out[:, 1].astype(int), 0, h - 1), np.clip(out[:, 0].astype(int), 0, w - 1)]
+        vi = gray[np.clip(inside[:, 1].astype(int), 0, h - 1),
+                  np.clip(inside[:, 0].astype(int), 0, w - 1)]
+        if abs(float(np.median(vi.astype(float) - vo.astype(float)))) >= 10:
+            good += 1
+    return good
+
+
+def _remove_rules(strokes: np.ndarray) -> np.ndarray:
+    """Strokes without long straight table rules (which run both ways and say nothing)."""
+    side = max(strokes.shape)
+    k = max(15, side // 12)
+    hl = cv2.morphologyEx(strokes, cv2.MORPH_OPEN, cv2.getStructuringElement(
+        cv2.MORPH_RECT, (k, 1)))
+    vl = cv2.morphologyEx(strokes, cv2.MORPH_OPEN, cv2.getStructuringElement(
+        cv2.MORPH_RECT, (1, k)))
+    return cv2.subtract(strokes, cv2.max(hl, vl))
+
+
+def _quarter_turn(strokes: np.ndarray) -> int:
+    """0, 90 or 270: the clockwise turn that makes text lines run horizontally.
+
+    Characters in a line sit closer together than lines do, so closing the strokes along
+    the writing direction makes long thin bars, across it only blocks. Which way up a
+    sideways page goes is decided by the title: the largest text sits at the top.
+    """
+    text = _remove_rules(strokes)
+    horiz = _bar_length(text, axis=0)
+    vert = _bar_length(text, axis=1)
+    if vert <= 1.5 * horiz or vert < 50:
+        return 0
+    upright = np.ascontiguousarray(np.rot90(text, k=-1))  # 90° clockwise
+    return 90 if _title_on_top(upright) else 270
+
+
+def _bar_length(text: np.ndarray, axis: int) -> float:
+    """Total length of line-shaped blobs after closing gaps along `axis` (0: x, 1: y)."""
+    side = max(text.shape)
+    k = max(5, side // 90)
+    size = (k, 1) if axis == 0 else (1, k)
+    closed = cv2.morphologyEx(text, cv2.MORPH_CLOSE, cv2.getStructuringElement(
+        cv2.MORPH_RECT, size))
+    _, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
+    w = stats[1:, cv2.CC_STAT_WIDTH].astype(float)
+    h = stats[1:, cv2.CC_STAT_HEIGHT].astype(float)
+    long_, short = (w, h) if axis == 0 else (h, w)
+    ok = (long_ >= 3 * short) & (short >= 2) & (long_ >= 2 * k)
+    return float(long_[ok].sum())
+
+
+def _title_on_top(text: np.ndarray) -> bool:
+    """True when the tallest text lines are in the upper half of an upright-or-flipped page."""
+    side = max(text.shape)
+    k = max(5, side // 90)
+    closed = cv2.morphologyEx(text, cv2.MORPH_CLOSE, cv2.getStructuringElement(
+        cv2.MORPH_RECT, (k, 1)))
+    _, _, stats, centroids = cv2.connectedComponentsWithStats(closed, connectivity=8)
+    w = stats[1:, cv2.CC_STAT_WIDTH].astype(float)
+    h = stats[1:, cv2.CC_STAT_HEIGHT].astype(float)
+    cy = centroids[1:, 1]
+    ok = (w >= 3 * h) & (h >= 2)
+    if np.count_nonzero(ok) < 2:
+        return True
+    h, cy = h[ok], cy[ok]
+    tallest = np.argsort(h)[-3:]
+    return bool(np.mean(cy[tallest]) <= text.shape[0] / 2)
+
+
+def _skew_angle(strokes: np.ndarray) -> float:
+    """Degrees by which text lines descend to the right, within ±10°.
+
+    Projection profile: project the ink onto a tilted axis; at the true angle text lines
+    and rules fall into few bins and the sum of squared bin counts peaks.
+    """
+    ys, xs = np.nonzero(strokes)
+    if len(xs) < 200:
+        return 0.0
+    if len(xs) > 15000:
+        pick = np.random.default_rng(0).choice(len(xs), 15000, replace=False)
+        xs, ys = xs[pick], ys[pick]
+    xs = xs.astype(np.float64) - strokes.shape[1] / 2
+    ys = ys.astype(np.float64)
+    nbins = strokes.shape[0] + strokes.shape[1]
+
+    def score(deg: float) -> float:
+        t = math.tan(math.radians(deg))
+        proj = ys - xs * t
+        hist = np.bincount(np.clip((proj + strokes.shape[1]).astype(np.int64), 0,
+                                   nbins * 2), minlength=1)
+        return float(np.dot(hist, hist))
+
+    coarse = [float(a) for a in np.arange(-10.0, 10.01, 0.5)]
+    best = coarse[int(np.argmax([score(a) for a in coarse]))]
+    fine = [float(a) for a in np.arange(best - 0.5, best + 0.51, 0.05)]
+    return fine[int(np.argmax([score(a) for a in fine]))]
+
+
+def _rot90_matrix(w: int, h: int, turn: int) -> np.ndarray:
+    """Homography of a clockwise quarter turn of a w×h image (90 or 270 degrees)."""
+    if turn == 90:  # (x, y) -> (h - y, x)
+        return np.array([[0, -1, h], [1, 0, 0], [0, 0, 1]], np.float64)
+    return np.array([[0, 1, 0], [-1, 0, w], [0, 0, 1]], np.float64)  # (x, y) -> (y, w - x)
+
+
+def _apply_rot90(img: np.ndarray, turn: int) -> np.ndarray:
+    code = cv2.ROTATE_90_CLOCKWISE if turn == 90 else cv2.ROTATE_90_COUNTERCLOCKWISE
+    return cv2.rotate(img, code)
+
+
+def _deskew_matrix(w: int, h: int, angle: float) -> tuple[np.ndarray, tuple[int, int]]:
+    """Rotation that levels lines descending at `angle`°, on a canvas grown to keep corners."""
+    rot = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    c, s = abs(rot[0, 0]), abs(rot[0, 1])
+    nw, nh = round(w * c + h * s), round(w * s + h * c)
+    rot[0, 2] += nw / 2 - w / 2
+    rot[1, 2] += nh / 2 - h / 2
+    return np.vstack([rot, [0, 0, 1]]), (nw, nh)
+
+
+def _resample(image: np.ndarray, m: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Apply homography `m` (full-res → output) once; plain resize when it is only a scale."""
+    sx, sy = m[0, 0], m[1, 1]
+    shrink = math.sqrt(abs(np.linalg.det(m[:2, :2])))
+    if np.allclose(m, np.diag([sx, sy, 1.0]), atol=1e-9):
+        if abs(sx - 1) < 1e-9 and abs(sy - 1) < 1e-9:
+            return image
+        inter = cv2.INTER_LINEAR if shrink >= 0.6 else cv2.INTER_AREA
+        return cv2.resize(image, size, interpolation=inter)
+    # Shrinking by much more than 2 with one bilinear warp aliases thin strokes:
+    # shrink with area averaging first, warp the rest of the way.
+    if shrink < 0.6:
+        f = 1.0 / math.floor(0.9 / shrink)
+        image = cv2.resize(image, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+        m = m @ np.diag([1 / f, 1 / f, 1.0])
+    white = (255, 255, 255)
+    if np.allclose(m[2], [0, 0, 1], atol=1e-12):
+        return cv2.warpAffine(image, m[:2], size, flags=cv2.INTER_LINEAR,
+                              borderMode=cv2.BORDER_CONSTANT, borderValue=white)
+    return cv2.warpPerspective(image, m, size, flags=cv2.INTER_LINEAR,
+                               borderMode=cv2.BORDER_CONSTANT, borderValue=white)
