@@ -78,14 +78,48 @@ class Group:
         return self.columns[-1].kind
 
     def column_of_token(self, t: Token) -> str:
-        """Centre decides; a decimal number only ever lands in a numeric column."""
+        """The column under the token's centre, unless its content cannot belong there.
+
+        Headers are centred over columns whose values are left- or right-aligned, so a short
+        name (党参) can sit under the code header's half; content decides between neighbours.
+        """
         kind = self.column_of(t.cx)
-        if kind not in _TEXTUAL or not _DECIMAL.fullmatch(t.text.strip()):
+        text = t.text.strip()
+        if _fits(kind, text):
             return kind
-        numeric = [c for c in self.columns if c.kind in _NUMERIC]
-        if not numeric:
-            return kind
-        return min(numeric, key=lambda c: abs(c.cx - t.cx)).kind
+        best, best_d = kind, float("inf")
+        for i, c in enumerate(self.columns):
+            if not _fits(c.kind, text):
+                continue
+            lo = self.bounds[i - 1] if i > 0 else -float("inf")
+            hi = self.bounds[i] if i < len(self.bounds) else float("inf")
+            d = 0.0 if lo <= t.cx <= hi else min(abs(t.cx - lo), abs(t.cx - hi))
+            if d < best_d:
+                best, best_d = c.kind, d
+        return best if best_d < max(t.h * 8, 1.0) else kind
+
+
+_FITS = {
+    "seq": re.compile(r"\d{1,4}"),
+    "code": re.compile(r"[A-Za-z0-9.\-]{5,}"),
+    "qty": re.compile(r"-?\d+(?:\.\d+)?"),
+    "price": re.compile(r"[¥￥]?-?\d+(?:\.\d+)?"),
+    "amount": re.compile(r"[¥￥]?-?\d[\d,]*\.\d{2}"),
+    "cls": re.compile(r"[(（\[【]?(?:甲|乙|丙|自费|甲类|乙类|丙类|自付)[)）\]】]?"),
+    "ratio": re.compile(r"\d{1,3}(?:\.\d+)?%?"),
+}
+
+
+def _fits(kind: str, text: str) -> bool:
+    """Whether `text` has the shape of a value of column `kind`."""
+    rx = _FITS.get(kind)
+    if rx is not None:
+        return rx.fullmatch(text) is not None
+    if kind == "name":
+        return re.search(r"[\u4e00-\u9fffA-Za-z]", text) is not None and not _FITS["code"].fullmatch(text)
+    if kind == "unit":
+        return len(text) <= 3 and not text.isdigit()
+    return True
 
 
 def header_cells(tok: Token) -> list[Column]:
@@ -173,6 +207,18 @@ def _split_token(t: Token, group: Group) -> list[Token]:
                 continue
         merged.append(p)
     return merged
+
+
+_CLASS_PREFIX = re.compile(r"^[\[【(（]?(甲类|乙类|丙类|自费|甲|乙|丙)[\]】)）]")
+_CLASS_WORD = re.compile(r"^(甲类|乙类|丙类|自费)")
+
+
+def split_class_prefix(name: str) -> tuple[str, str | None]:
+    """"乙类脑心通胶囊" → ("脑心通胶囊", "乙"): e-invoices print the class before the name."""
+    m = _CLASS_PREFIX.match(name) or _CLASS_WORD.match(name)
+    if not m or len(name) <= m.end():
+        return name, None
+    return name[m.end():], _cls(m.group(1))
 
 
 def _clean_name(text: str, group: Group) -> str | None:
@@ -287,6 +333,7 @@ def extract_items(tokens: Sequence[Token]) -> tuple[list[Item], list[Group]]:
                 continue
             if not name or _is_category(name):
                 continue
+            name, prefixed_class = split_class_prefix(name)
             item = Item(name=name, amount=amount, y=row_top)
             item.score = min(t.score for t in row)
             code = "".join(t.text for t in cells.get("code", []))
@@ -297,7 +344,8 @@ def extract_items(tokens: Sequence[Token]) -> tuple[list[Item], list[Group]]:
             item.quantity = quantity_str(digits_fixed(qty[0].text)) if qty else None
             price = cells.get("price", [])
             item.unit_price = parse_money(digits_fixed(price[0].text)) if price else None
-            item.insurance_class = _cls("".join(t.text for t in cells.get("cls", [])))
+            item.insurance_class = (_cls("".join(t.text for t in cells.get("cls", [])))
+                                    or prefixed_class)
             group_items.append(item)
             last_bottom = max(t.y1 for t in row)
         items.extend(group_items)
