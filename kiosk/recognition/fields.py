@@ -49,7 +49,7 @@ LABELS: dict[str, str | None] = {
     "合计(小写)": "total", "金额合计(小写)": "total", "(小写)": "total", "小写": "total",
     "合计金额": "total", "总金额": "total", "费用总额": "total", "医疗费用总额": "total",
     "合计(大写)": "total_upper", "金额合计(大写)": "total_upper", "(大写)": "total_upper",
-    "大写": "total_upper", "金额合计": None,
+    "大写": "total_upper", "金额合计": None, "大写金额": "total_upper", "小写金额": "total",
     "医保统筹基金支付": "fund_paid", "统筹基金支付": "fund_paid", "医保统筹支付": "fund_paid",
     "统筹支付": "fund_paid", "基金支付": "fund_paid", "医保基金支付": "fund_paid",
     "统筹基金": "fund_paid",
@@ -95,7 +95,7 @@ def _label_pattern(label: str) -> str:
 _ORDERED = sorted(LABELS, key=len, reverse=True)
 LABEL_RE = re.compile(
     "(" + "|".join(_label_pattern(lb) for lb in _ORDERED) + r")"
-    + r"(?:[(（][^()（）]{0,4}[)）])?" + r"\s*[:：]?\s*",
+    + r"(?:[(（](?:章|元|大写|小写)[)）]?|[(（][^()（）]{0,4}[)）])?" + r"\s*[:：]?\s*",
 )
 
 
@@ -162,7 +162,16 @@ def split_line(tok: Token) -> list[Piece]:
             continue
         if key not in LABELS:
             continue
-        matches.append((m.start(), m.end(), LABELS[key]))
+        field = LABELS[key]
+        suffix = m.group(0)[len(m.group(1)):]
+        if "大写" in suffix:
+            field = "total_upper"  # 合计金额(大写)
+        elif "小写" in suffix:
+            field = "total"
+        if not re.search(r"[:：]", m.group(0)) and re.match(r"\s*[\u4e00-\u9fff]{1,2}\s*[:：]",
+                                                           text[m.end():]):
+            field = None  # a longer label that OCR misread (医疗机构美： is not 医疗机构)
+        matches.append((m.start(), m.end(), field))
     # a misread label before a colon beats a shorter exact label inside it (统筹基金 within
     # 医保统筹基金支忖：), and is ignored where an exact label already covers the text
     exact = {(a, b) for a, b, _ in matches}
@@ -200,7 +209,9 @@ def _org(v: str) -> str | None:
     if s is None:
         return None
     s = re.sub(r"[（(]?章[)）]?$", "", s)
-    s = re.sub(r"^.*?[（(]章[)）][:：]?", "", s)  # the tail of a misread 收款单位(章) label
+    # the tail of a misread 收款单位(章) label
+    s = re.sub(r"^[^()（）\u4e00-\u9fff]{0,3}[\u4e00-\u9fff]{0,4}[(（]章[)）]?[:：]?", "", s)
+    s = re.sub(r"^章[)）][:：]?", "", s)
     s = re.sub(r"[^\u4e00-\u9fff()（）A-Za-z0-9]", "", s)
     if len(re.findall(r"[\u4e00-\u9fff]", s)) < 3:
         return None

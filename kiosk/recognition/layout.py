@@ -62,10 +62,18 @@ def tokens_from_lines(lines: Iterable[TextLine], width: float, height: float) ->
         x0, y0, x1, y1 = ln.x0, ln.y0, ln.x1, ln.y1
         if upside_down:
             x0, x1, y0, y1 = width - x1, width - x0, height - y1, height - y0
+        text = fold(ln.text).strip()
+        if len(text) >= 2 and (y1 - y0) > 1.5 * (x1 - x0):
+            # a column of single characters read as one vertical line (a units column, or
+            # 其他信息 printed top to bottom): one token per character, each on its own row
+            step = (y1 - y0) / len(text)
+            for i, ch in enumerate(text):
+                out.append(Token(ch, x0, y0 + i * step, x1, y0 + (i + 1) * step, ln.score))
+            continue
         # the detector's box includes padding; use the band height along the text for rows
         h = min(y1 - y0, max(ln.height, 1.0))
         cy = (y0 + y1) / 2
-        out.append(Token(fold(ln.text).strip(), x0, cy - h / 2, x1, cy + h / 2, ln.score))
+        out.append(Token(text, x0, cy - h / 2, x1, cy + h / 2, ln.score))
     return [t for t in out if t.text]
 
 
@@ -114,7 +122,8 @@ def right_of(anchor: Token, tokens: Sequence[Token], max_gap: float) -> list[Tok
     """Tokens on the same line to the right of `anchor`, nearest first."""
     out = []
     for t in tokens:
-        if t is anchor or t.x0 < anchor.x1 - anchor.h * 0.3:
+        # boxes of neighbouring words overlap a little; the centre must be past the label
+        if t is anchor or t.cx <= anchor.x1 or t.x0 < anchor.x1 - anchor.h:
             continue
         if v_overlap(anchor, t) < 0.4:
             continue

@@ -40,7 +40,7 @@ DOC_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 _NOT_RECEIPTS = ("出院小结", "出院记录", "诊断证明", "门诊病历", "病历记录", "增值税", "检验报告",
                  "检查报告", "处方笺", "入院记录")
-_ORG_RE = re.compile(r"[\u4e00-\u9fff()（）]{2,}?(?:医院|卫生院|卫生服务中心|卫生服务站|医疗中心|"
+_ORG_RE = re.compile(r"[\u4e00-\u9fff()（）]{2,}(?:医院|卫生院|卫生服务中心|卫生服务站|医疗中心|"
                      r"保健院|诊所|门诊部|卫生室|医学中心)")
 _SOURCE_WEIGHT = {"label": 1.0, "right": 0.97, "below": 0.9, "fallback": 0.75}
 

@@ -112,7 +112,10 @@ _UPPER_DIGITS = {"零": 0, "〇": 0, "壹": 1, "贰": 2, "貳": 2, "叁": 3, "�
                  "伍": 5, "陆": 6, "陸": 6, "柒": 7, "捌": 8, "玖": 9}
 _UPPER_UNITS = {"拾": 10, "佰": 100, "仟": 1000}
 _UPPER_BIG = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
-UPPER_CHARS = set(_UPPER_DIGITS) | set(_UPPER_UNITS) | set(_UPPER_BIG) | set("元圆角分整正")
+# characters the recogniser puts where an upper-case digit was printed
+_UPPER_CONFUSIONS = str.maketrans({"染": "柒", "柴": "柒", "参": "叁", "玫": "玖"})
+UPPER_CHARS = (set(_UPPER_DIGITS) | set(_UPPER_UNITS) | set(_UPPER_BIG) | set("元圆角分整正")
+               | {"染", "柴", "玫"})
 
 
 def upper_amount_text(text: str | None) -> str | None:
@@ -124,7 +127,7 @@ def upper_amount_text(text: str | None) -> str | None:
     runs = [r for r in runs if any(c in _UPPER_DIGITS for c in r) and any(c in "元圆角分" for c in r)]
     if not runs:
         return None
-    return max(runs, key=len)
+    return max(runs, key=len).translate(_UPPER_CONFUSIONS)
 
 
 def parse_upper_amount(text: str | None) -> Decimal | None:
