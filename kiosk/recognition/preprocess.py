@@ -99,6 +99,8 @@ def decode_image(data: bytes) -> np.ndarray:
     if size is not None and size[0] * size[1] > MAX_PIXELS:
         raise ImageRejected("too_large", f"{size[0]}x{size[1]} pixels")
 
+    if data[:2] == b"\xff\xd8" and not _jpeg_complete(data):
+        raise ImageRejected("unreadable", "truncated JPEG")
     buf = np.frombuffer(data, dtype=np.uint8)
     image: np.ndarray | None = cv2.imdecode(buf, cv2.IMREAD_COLOR)
     if image is None:
@@ -108,6 +110,17 @@ def decode_image(data: bytes) -> np.ndarray:
     if image.shape[0] * image.shape[1] > MAX_PIXELS:
         raise ImageRejected("too_large", f"{image.shape[1]}x{image.shape[0]} pixels")
     return image
+
+
+def _jpeg_complete(data: bytes) -> bool:
+    """True when the last scan of a JPEG is followed by its end-of-image marker.
+
+    libjpeg fills a cut-off JPEG with grey and only warns; a half-received upload must be
+    refused instead. Entropy-coded data never contains FF D9, so the marker after the last
+    start-of-scan (FF DA) is the real end (trailers after it are allowed).
+    """
+    sos = data.rfind(b"\xff\xda")
+    return sos >= 0 and data.find(b"\xff\xd9", sos) >= 0
 
 
 def _header_size(data: bytes) -> tuple[int, int] | None:
@@ -178,12 +191,15 @@ def prepare(image: np.ndarray, *, max_side: int = 2400) -> Prepared:
 
     # 1. The page outline (a 4-point perspective warp), or the whole frame.
     quad = _find_page(small, gray)
+    # Text is measured on the red channel, in which red seals and rules fade into the paper
+    # and only black (or blue) ink is left.
+    ink = np.ascontiguousarray(small[:, :, 2])
     if quad is not None:
-        page_small, to_page = _warp_small(gray, quad)
+        page_small, to_page = _warp_small(ink, quad)
         quality["page_coverage"] = round(_quad_area(quad) / (gray.shape[0] * gray.shape[1]), 3)
         steps.append("page_outline")
     else:
-        page_small, to_page = gray, np.eye(3)
+        page_small, to_page = ink, np.eye(3)
         quality["page_coverage"] = 1.0
 
     strokes = _text_strokes(page_small)
@@ -191,16 +207,15 @@ def prepare(image: np.ndarray, *, max_side: int = 2400) -> Prepared:
     quality["text_lines"] = float(lines)
     if lines < 3:
         raise ImageRejected("no_document", f"{lines} text lines")
+    paper_sat = _paper_saturation(small, quad)
+    quality["paper_saturation"] = round(paper_sat / 255, 3)
+    if paper_sat > 100:
+        raise ImageRejected("no_document", f"brightest part is coloured ({paper_sat:.0f})")
 
     page_gray = page_small
     quality["page_brightness"] = round(_percentile(page_gray, 90) / 255, 3)
     if quality["page_brightness"] < 0.3:
         raise ImageRejected("too_dark", f"page 90th percentile {quality['page_brightness']}")
-
-    sharp = _sharpness(page_gray, strokes)
-    quality["sharpness"] = round(sharp, 3)
-    if sharp < _MIN_SHARPNESS:
-        raise ImageRejected("too_blurred", f"sharpness {sharp:.3f}")
 
     # 2. Quarter turns: text must run left to right.
     transform = to_page
@@ -230,6 +245,12 @@ def prepare(image: np.ndarray, *, max_side: int = 2400) -> Prepared:
     final = np.diag([scale, scale, 1.0]) @ full
     size = (max(1, round(out_w * scale)), max(1, round(out_h * scale)))
     result = _resample(image, final, size)
+
+    # Blur is judged at full resolution: a small page in a big photo is small, not blurred.
+    sharp = _sharpness(result)
+    quality["sharpness"] = round(sharp, 3)
+    if sharp < _MIN_SHARPNESS:
+        raise ImageRejected("too_blurred", f"sharpness {sharp:.3f}")
 
     # 4. Red seals over black text.
     result, red_share = _suppress_red(result, in_place=result is not image)
@@ -311,11 +332,29 @@ def _suppress_red(image: np.ndarray, *, in_place: bool = False) -> tuple[np.ndar
         # Weight 0 below 25 of "red over the other channels", 1 from 55 on; soft in
         # between so that the anti-aliased rim of a stroke fades too.
         weight = cv2.addWeighted(redness, 255 / 30, redness, 0.0, -25 * 255 / 30)
-        lifted = cv2.convertScaleAbs(r, alpha=255.0 / paper_r)
+        # Red ink's own red channel, stretched to paper white and lifted by its redness.
+        lifted = cv2.add(cv2.convertScaleAbs(r, alpha=255.0 / paper_r), redness)
         target = cv2.merge([lifted, lifted, lifted])
         w1 = weight.astype(np.float32) * (1 / 255)
         out[y0:y1, x0:x1] = cv2.blendLinear(target, roi, w1, 1 - w1)
     return out, share
+
+
+def _paper_saturation(small: np.ndarray, quad: np.ndarray | None) -> float:
+    """Median colour saturation of the brightest fifth of the page (or picture).
+
+    Receipt paper is nearly grey whatever the light; a table top, a floor or cloth, whose
+    stripes can look like lines of text, is not.
+    """
+    if quad is not None:
+        mask = np.zeros(small.shape[:2], np.uint8)
+        cv2.fillConvexPoly(mask, quad.astype(np.int32), (255,))
+    hsv = cv2.cvtColor(small, cv2.COLOR_BGR2HSV)
+    value, sat = hsv[:, :, 2], hsv[:, :, 1]
+    if quad is not None:
+        value, sat = value[mask > 0], sat[mask > 0]
+    bright = value >= _percentile(value, 80)
+    return _percentile(sat[bright], 50)
 
 
 def _text_strokes(gray: np.ndarray) -> np.ndarray:
@@ -342,28 +381,31 @@ def _text_line_count(strokes: np.ndarray) -> int:
         _, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
         w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
         long_, short = (w, h) if axis == 0 else (h, w)
-        ok = (long_ >= 4 * short) & (short >= 3) & (short <= side / 25) & (long_ >= side / 20)
+        extent = strokes.shape[1 - axis]
+        # Longer than the picture is wide or high, it is wood grain or cloth, not a line of text.
+        ok = (long_ >= 4 * short) & (short >= 3) & (short <= side / 25) & (long_ >= side / 20) \
+            & (long_ < 0.9 * extent)
         count = max(count, int(np.count_nonzero(ok)))
     return count
 
 
-_MIN_SHARPNESS = 0.12
+_MIN_SHARPNESS = 0.2
 
 
-def _sharpness(gray: np.ndarray, strokes: np.ndarray) -> float:
-    """Edge steepness of the text, relative to its contrast (0 = mush, ~1 = crisp).
+def _sharpness(page: np.ndarray) -> float:
+    """Edge steepness of the print, relative to its contrast (0 = mush, ~1 = crisp).
 
     Sharp text goes from ink to paper within a pixel or two, so its steepest gradients are
     close to the full ink/paper contrast; blur spreads the step and the ratio falls.
+    Measured on the middle of the page (where the text is) in the red channel (no seals).
     """
-    gx = cv2.Sobel(gray, cv2.CV_32F, 1, 0, ksize=3)
-    gy = cv2.Sobel(gray, cv2.CV_32F, 0, 1, ksize=3)
-    mag = cv2.magnitude(gx, gy) / 4  # Sobel 3×3 gain on a step
-    near = cv2.dilate(strokes, np.ones((5, 5), np.uint8)) > 0
-    if np.count_nonzero(near) < 100:
-        return 0.0
-    steep = float(np.percentile(mag[near], 98))
-    contrast = _percentile(gray, 95) - _percentile(gray[strokes > 0], 10)
+    h, w = page.shape[:2]
+    gray = np.ascontiguousarray(page[h // 5: h - h // 5, w // 8: w - w // 8, 2])
+    gx = cv2.Sobel(gray, cv2.CV_16S, 1, 0, ksize=3)
+    gy = cv2.Sobel(gray, cv2.CV_16S, 0, 1, ksize=3)
+    mag = cv2.max(cv2.convertScaleAbs(gx, alpha=0.25), cv2.convertScaleAbs(gy, alpha=0.25))
+    steep = _percentile(mag, 99.5)
+    contrast = _percentile(gray, 95) - _percentile(gray, 1)
     return steep / max(contrast, 20.0)
 
 
@@ -436,9 +478,10 @@ def _find_page(small: np.ndarray, gray: np.ndarray) -> np.ndarray | None:
 
     strokes = _text_strokes(gray)
     total_ink = max(1.0, float(np.count_nonzero(strokes)))
-    grad = cv2.magnitude(cv2.Sobel(blur, cv2.CV_32F, 1, 0), cv2.Sobel(blur, cv2.CV_32F, 0, 1))
+    sharp_grad = cv2.magnitude(cv2.Sobel(blur, cv2.CV_32F, 1, 0),
+                               cv2.Sobel(blur, cv2.CV_32F, 0, 1))
     # strongest gradient within ±2 px: the outline is only approximately placed
-    grad = cv2.dilate(grad, np.ones((5, 5), np.uint8))
+    grad = cv2.dilate(sharp_grad, np.ones((5, 5), np.uint8))
 
     # A quadrilateral hugging the picture border is the frame (or a scan's page): no warp.
     margin = 0.04 * max(h, w)
@@ -468,7 +511,52 @@ def _find_page(small: np.ndarray, gray: np.ndarray) -> np.ndarray | None:
         score = ink * support * (area / frame) ** 0.25
         if best is None or score > best[0]:
             best = (score, quad)
-    return None if best is None else best[1]
+    return None if best is None else _refine_quad(best[1], sharp_grad)
+
+
+def _refine_quad(quad: np.ndarray, grad: np.ndarray) -> np.ndarray:
+    """Move each side onto the strongest nearby edge, then tuck it in by a pixel.
+
+    Candidate outlines come from blurred, half-size masks and sit a few pixels off; a
+    sliver of table along the border of the page would be read as a dark rule.
+    """
+    h, w = grad.shape
+    reach = max(3, round(max(h, w) / 150))
+    offsets = np.arange(-reach, reach + 1, dtype=np.float64)
+    centre = quad.mean(axis=0)
+    lines = []
+    for i in range(4):
+        p, q = quad[i].astype(np.float64), quad[(i + 1) % 4].astype(np.float64)
+        normal = np.array([q[1] - p[1], p[0] - q[0]])
+        normal /= max(float(np.linalg.norm(normal)), 1e-6)
+        if np.dot(normal, (p + q) / 2 - centre) < 0:
+            normal = -normal
+        t = np.linspace(0.1, 0.9, 40)[:, None]
+        pts = p + (q - p) * t
+        cand = pts[:, None, :] + offsets[None, :, None] * normal  # (40, offsets, 2)
+        xs = np.clip(np.round(cand[..., 0]).astype(int), 0, w - 1)
+        ys = np.clip(np.round(cand[..., 1]).astype(int), 0, h - 1)
+        mags = grad[ys, xs]
+        best = mags.argmax(axis=1)
+        strong = mags[np.arange(len(best)), best] > 40
+        # With nothing to snap to (e.g. the picture border) the side stays where it is.
+        found = pts if np.count_nonzero(strong) < 10 else cand[np.arange(len(best)), best][strong]
+        vx, vy, x0, y0 = cv2.fitLine(found.astype(np.float32), cv2.DIST_HUBER, 0, 0.01,
+                                     0.01).ravel()
+        origin = np.array([x0, y0]) - normal * 1.0  # one pixel inside the edge
+        lines.append((origin, np.array([vx, vy])))
+    corners = []
+    for i in range(4):
+        (p1, d1), (p2, d2) = lines[i - 1], lines[i]
+        a = np.array([d1, -d2]).T
+        if abs(np.linalg.det(a)) < 1e-6:
+            return quad
+        s = np.linalg.solve(a, p2 - p1)
+        corners.append(p1 + d1 * s[0])
+    refined = np.array(corners, np.float32)
+    if np.max(np.linalg.norm(refined - quad, axis=1)) > 4 * reach:
+        return quad  # the fit ran off somewhere: keep the original outline
+    return refined
 
 
 def _quad_from_contour(contour: np.ndarray) -> np.ndarray | None:
@@ -559,17 +647,31 @@ def _remove_rules(strokes: np.ndarray) -> np.ndarray:
 def _quarter_turn(strokes: np.ndarray) -> int:
     """0, 90 or 270: the clockwise turn that makes text lines run horizontally.
 
-    Characters in a line sit closer together than lines do, so closing the strokes along
-    the writing direction makes long thin bars, across it only blocks. Which way up a
-    sideways page goes is decided by the title: the largest text sits at the top.
+    Two cues, each symmetric under a quarter turn: characters in a line sit closer
+    together than lines do, so closing the strokes along the writing direction makes long
+    thin bars (across it only blocks); and digits and Latin letters, frequent on any
+    receipt, are taller than wide. Which way up a sideways page goes is decided by the
+    title: the largest text sits at the top.
     """
     text = _remove_rules(strokes)
-    horiz = _bar_length(text, axis=0)
-    vert = _bar_length(text, axis=1)
-    if vert <= 1.5 * horiz or vert < 50:
+    bars = math.log((_bar_length(text, axis=0) + 1) / (_bar_length(text, axis=1) + 1))
+    tall, wide = _glyph_shapes(text)
+    glyphs = math.log((tall + 1) / (wide + 1))
+    if bars + glyphs > -0.1:
         return 0
     upright = np.ascontiguousarray(np.rot90(text, k=-1))  # 90° clockwise
     return 90 if _title_on_top(upright) else 270
+
+
+def _glyph_shapes(text: np.ndarray) -> tuple[int, int]:
+    """How many character-sized blobs are clearly taller than wide, and wider than tall."""
+    _, _, stats, _ = cv2.connectedComponentsWithStats(text, connectivity=8)
+    w = stats[1:, cv2.CC_STAT_WIDTH].astype(float)
+    h = stats[1:, cv2.CC_STAT_HEIGHT].astype(float)
+    size = np.maximum(w, h)
+    ok = (size >= 4) & (size <= max(text.shape) / 25)
+    w, h = w[ok], h[ok]
+    return int(np.count_nonzero(h >= 1.4 * w)), int(np.count_nonzero(w >= 1.4 * h))
 
 
 def _bar_length(text: np.ndarray, axis: int) -> float:
@@ -601,8 +703,13 @@ def _title_on_top(text: np.ndarray) -> bool:
     if np.count_nonzero(ok) < 2:
         return True
     h, cy = h[ok], cy[ok]
-    tallest = np.argsort(h)[-3:]
-    return bool(np.mean(cy[tallest]) <= text.shape[0] / 2)
+    med = float(np.median(h))
+    # Titles are clearly taller than body text; a seal or a photo merged with its
+    # neighbours is far taller still and says nothing.
+    title = (h >= 1.4 * med) & (h <= 4 * med)
+    if not title.any():
+        return True
+    return bool(np.mean(cy[title]) <= text.shape[0] / 2)
 
 
 def _skew_angle(strokes: np.ndarray) -> float:

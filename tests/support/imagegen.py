@@ -1,0 +1,227 @@
+"""Synthetic receipt pictures for the pre-processing tests.
+
+A receipt page is drawn with PIL (title, label/value lines, a ruled table, a red seal
+stamped over some black text), then photographed in software: laid on a textured table
+with perspective, turned, skewed, blurred or darkened. Everything is deterministic for a
+given seed, so a failing test shows the same picture every time.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+_KNOWN_FONTS = (
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/System/Library/Fonts/PingFang.ttc",
+    "C:/Windows/Fonts/msyh.ttc",
+    "C:/Windows/Fonts/simsun.ttc",
+)
+
+
+@cache
+def find_cjk_font() -> Path | None:
+    """A font file that can draw Chinese: $KIOSK_TEST_CJK_FONT, known paths, then fc-list."""
+    env = os.environ.get("KIOSK_TEST_CJK_FONT")
+    candidates = [env] if env else []
+    candidates += list(_KNOWN_FONTS)
+    for c in candidates:
+        if c and Path(c).is_file():
+            return Path(c)
+    if shutil.which("fc-list"):
+        try:
+            out = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True,
+                                 text=True, timeout=10, check=False).stdout
+        except (OSError, subprocess.SubprocessError):
+            return None
+        for line in out.splitlines():
+            path = Path(line.split(":")[0].strip())
+            if path.is_file():
+                return path
+    return None
+
+
+@dataclass
+class Page:
+    """A rendered receipt page and where its parts are (for assertions)."""
+
+    image: np.ndarray        # BGR uint8
+    seal_mask: np.ndarray    # bool: pixels inked red by the seal only
+    under_seal: np.ndarray   # bool: black text pixels that the seal is stamped over
+
+    @property
+    def aspect(self) -> float:
+        return self.image.shape[1] / self.image.shape[0]
+
+
+def _font(size: int) -> ImageFont.FreeTypeFont:
+    path = find_cjk_font()
+    if path is None:
+        raise RuntimeError("no CJK font found (install fonts-wqy-microhei)")
+    return ImageFont.truetype(str(path), size)
+
+
+def render_receipt(width: int = 1100, height: int = 1500, seed: int = 0) -> Page:
+    """An outpatient invoice-like page: title, fields, a ruled table, a red seal."""
+    rng = np.random.default_rng(seed)
+    text = Image.new("L", (width, height), 0)  # black-ink coverage
+    rules = Image.new("L", (width, height), 0)
+    draw, rdraw = ImageDraw.Draw(text), ImageDraw.Draw(rules)
+    s = width / 1100
+
+    title = _font(int(54 * s))
+    body = _font(int(30 * s))
+    draw.text((width / 2, 70 * s), "医疗门诊收费票据", font=title, fill=255, anchor="mt")
+
+    fields = [
+        ("票据代码", f"{rng.integers(10**7, 10**8)}"),
+        ("票据号码", f"{rng.integers(10**9, 10**10):010d}"),
+        ("交款人", "张建国"),
+        ("开票日期", "2025-10-21"),
+        ("医疗机构", "城关镇卫生院"),
+    ]
+    y = 170 * s
+    for label, value in fields:
+        draw.text((70 * s, y), f"{label}：{value}", font=body, fill=255)
+        y += 48 * s
+
+    # A ruled table of items.
+    top, left, right = y + 20 * s, 60 * s, width - 60 * s
+    cols = [left, left + 420 * s, left + 560 * s, left + 760 * s, right]
+    rows = 9
+    row_h = 56 * s
+    for i in range(rows + 1):
+        yy = top + i * row_h
+        rdraw.line([(left, yy), (right, yy)], fill=255, width=max(2, int(2 * s)))
+    for x in cols:
+        rdraw.line([(x, top), (x, top + rows * row_h)], fill=255, width=max(2, int(2 * s)))
+    header = ["项目名称", "数量", "单价", "金额"]
+    names = ["西药费", "中成药费", "检查费", "化验费", "治疗费", "诊察费", "卫生材料费", "挂号费"]
+    for j, h in enumerate(header):
+        draw.text((cols[j] + 12 * s, top + 12 * s), h, font=body, fill=255)
+    total = 0.0
+    for i, name in enumerate(names):
+        yy = top + (i + 1) * row_h + 12 * s
+        qty = int(rng.integers(1, 5))
+        price = float(rng.integers(100, 9000)) / 100
+        total += qty * price
+        for j, v in enumerate([name, str(qty), f"{price:.2f}", f"{qty * price:.2f}"]):
+            draw.text((cols[j] + 12 * s, yy), v, font=body, fill=255)
+
+    y = top + rows * row_h + 40 * s
+    draw.text((70 * s, y), f"合计（小写）：{total:.2f}", font=body, fill=255)
+    draw.text((70 * s, y + 50 * s), "医保统筹基金支付：0.00  个人现金支付：0.00", font=body, fill=255)
+    seal_text_y = y + 130 * s
+    draw.text((90 * s, seal_text_y), "收款单位（章）：城关镇卫生院财务专用", font=body, fill=255)
+    draw.text((70 * s, seal_text_y + 60 * s), "收款人：李梅    复核人：王强", font=body, fill=255)
+
+    # The seal: a red ring with a star, stamped over the payee line.
+    seal = Image.new("L", (width, height), 0)
+    sdraw = ImageDraw.Draw(seal)
+    cx, cy, r = 330 * s, seal_text_y + 20 * s, 120 * s
+    sdraw.ellipse([cx - r, cy - r, cx + r, cy + r], outline=255, width=max(6, int(9 * s)))
+    star = [
+        (cx + 50 * s * np.cos(np.pi / 2 + k * 4 * np.pi / 5),
+         cy - 50 * s * np.sin(np.pi / 2 + k * 4 * np.pi / 5))
+        for k in range(5)
+    ]
+    sdraw.polygon(star, fill=255)
+    sdraw.text((cx, cy + 70 * s), "财务专用章", font=_font(int(24 * s)), fill=255, anchor="mm")
+
+    ink = np.maximum(np.asarray(text), np.asarray(rules)).astype(np.float32) / 255
+    red = np.asarray(seal).astype(np.float32) / 255
+    paper = np.array([238, 243, 246], np.float32)  # BGR, slightly warm white
+    seal_ink = np.array([55, 40, 200], np.float32)   # BGR red
+    # Inks multiply (subtractive): the seal tints paper red; black text stays black.
+    img = paper * (1 - red[..., None] * (1 - seal_ink / paper))
+    img = img * (1 - ink[..., None] * 0.92)
+    img += rng.normal(0, 2.0, img.shape)  # paper grain
+    image = np.clip(img, 0, 255).astype(np.uint8)
+    return Page(image=image, seal_mask=(red > 0.8) & (ink < 0.05),
+                under_seal=(ink > 0.8) & (red > 0.8))
+
+
+def textured_background(width: int, height: int, seed: int = 1) -> np.ndarray:
+    """A brown wood-grain-like table top (BGR)."""
+    rng = np.random.default_rng(seed)
+    y = np.arange(height, dtype=np.float32)[:, None]
+    x = np.arange(width, dtype=np.float32)[None, :]
+    grain = np.sin(x / 9.0 + 3 * np.sin(y / 70.0)) * 0.5 + 0.5
+    noise = cv2.GaussianBlur(rng.normal(0, 1, (height, width)).astype(np.float32), (0, 0), 3)
+    v = 0.55 + 0.25 * grain + 0.08 * noise
+    base = np.array([60, 100, 150], np.float32)  # BGR brown
+    return np.clip(v[..., None] * base[None, None, :] * 1.1, 0, 255).astype(np.uint8)
+
+
+def photograph(page: np.ndarray, frame: tuple[int, int] = (2000, 1600),
+               corners: np.ndarray | None = None, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """The page laid on a table and shot at an angle: (photo, page corners in the photo).
+
+    `frame` is (height, width); `corners` are TL, TR, BR, BL in the photo (a default
+    trapezoid is used when omitted).
+    """
+    fh, fw = frame
+    if corners is None:
+        corners = np.array([[0.22 * fw, 0.14 * fh], [0.80 * fw, 0.18 * fh],
+                            [0.86 * fw, 0.88 * fh], [0.16 * fw, 0.84 * fh]], np.float32)
+    ph, pw = page.shape[:2]
+    src = np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], np.float32)
+    hom = cv2.getPerspectiveTransform(src, corners.astype(np.float32))
+    warped = cv2.warpPerspective(page, hom, (fw, fh), flags=cv2.INTER_LINEAR)
+    mask = cv2.warpPerspective(np.full((ph, pw), 255, np.uint8), hom, (fw, fh))
+    photo = textured_background(fw, fh, seed)
+    alpha = (mask.astype(np.float32) / 255)[..., None]
+    out = photo * (1 - alpha) + warped * alpha
+    # Uneven light: a soft gradient across the frame.
+    light = np.linspace(0.88, 1.0, fw, dtype=np.float32)[None, :, None]
+    return np.clip(out * light, 0, 255).astype(np.uint8), corners
+
+
+def rotate(image: np.ndarray, degrees: int) -> np.ndarray:
+    """Turn clockwise by 90, 180 or 270 degrees."""
+    codes = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180,
+             270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+    return cv2.rotate(image, codes[degrees])
+
+
+def skew(image: np.ndarray, degrees: float, fill: int = 255) -> np.ndarray:
+    """Rotate by a small angle (positive: counter-clockwise) on a grown white canvas, as a
+    page laid crookedly on a scanner comes out."""
+    h, w = image.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    c, s = abs(m[0, 0]), abs(m[0, 1])
+    nw, nh = int(w * c + h * s), int(w * s + h * c)
+    m[0, 2] += nw / 2 - w / 2
+    m[1, 2] += nh / 2 - h / 2
+    return cv2.warpAffine(image, m, (nw, nh), flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_CONSTANT, borderValue=(fill, fill, fill))
+
+
+def blur(image: np.ndarray, sigma: float) -> np.ndarray:
+    """Defocus: a Gaussian blur of `sigma` pixels."""
+    return cv2.GaussianBlur(image, (0, 0), sigma)
+
+
+def darken(image: np.ndarray, factor: float) -> np.ndarray:
+    """Less light: every pixel multiplied by `factor`, with a little sensor noise."""
+    rng = np.random.default_rng(7)
+    out = image.astype(np.float32) * factor + rng.normal(0, 1.5, image.shape)
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def encode(image: np.ndarray, ext: str = ".jpg") -> bytes:
+    """The picture as file bytes, the way a camera or scanner hands it over."""
+    ok, buf = cv2.imencode(ext, image)
+    assert ok
+    return buf.tobytes()
