@@ -167,6 +167,14 @@ def test_prepare_reports_seal_suppression(page: imagegen.Page) -> None:
     assert gray[page.seal_mask].mean() > 215
 
 
+def test_seal_suppression_can_be_left_out(page: imagegen.Page) -> None:
+    result = prepare(page.image, suppress_seals=False)
+
+    assert result.steps == []
+    assert np.array_equal(result.image, page.image)
+    assert result.image is not page.image
+
+
 # --- refusals -------------------------------------------------------------------------
 
 

@@ -162,8 +162,11 @@ class Prepared:
     quality: dict[str, float] = field(default_factory=dict)
 
 
-def prepare(image: np.ndarray, *, max_side: int = 2400) -> Prepared:
+def prepare(image: np.ndarray, *, max_side: int = 2400, suppress_seals: bool = True) -> Prepared:
     """Find the page, turn it upright and flat, whiten red seals, scale to `max_side`.
+
+    `suppress_seals=False` keeps red ink: e-invoices print their title and field labels
+    in red, which whitening removes along with the seal.
 
     Raises `ImageRejected` ("too_small", "too_dark", "no_document", "too_blurred") when
     the picture cannot give a readable page.
@@ -253,10 +256,13 @@ def prepare(image: np.ndarray, *, max_side: int = 2400) -> Prepared:
         raise ImageRejected("too_blurred", f"sharpness {sharp:.3f}")
 
     # 4. Red seals over black text.
-    result, red_share = _suppress_red(result, in_place=result is not image)
-    quality["red_share"] = round(red_share, 4)
-    if red_share > 0.0005:
-        steps.append("seal_suppressed")
+    if suppress_seals:
+        result, red_share = _suppress_red(result, in_place=result is not image)
+        quality["red_share"] = round(red_share, 4)
+        if red_share > 0.0005:
+            steps.append("seal_suppressed")
+    elif result is image:
+        result = image.copy()
     return Prepared(image=result, steps=steps, quality=quality)
 
 
@@ -332,11 +338,11 @@ def _suppress_red(image: np.ndarray, *, in_place: bool = False) -> tuple[np.ndar
         # Weight 0 below 25 of "red over the other channels", 1 from 55 on; soft in
         # between so that the anti-aliased rim of a stroke fades too.
         weight = cv2.addWeighted(redness, 255 / 30, redness, 0.0, -25 * 255 / 30)
-        # Red ink's own red channel, stretched to paper white and lifted by its redness.
+        # Red ink's own red channel, stretched to paper white and lifted by its redness:
+        # at least as light as every channel of the pixel, so taking the maximum whitens.
         lifted = cv2.add(cv2.convertScaleAbs(r, alpha=255.0 / paper_r), redness)
-        target = cv2.merge([lifted, lifted, lifted])
-        w1 = weight.astype(np.float32) * (1 / 255)
-        out[y0:y1, x0:x1] = cv2.blendLinear(target, roi, w1, 1 - w1)
+        lifted = cv2.multiply(lifted, weight, scale=1 / 255)
+        out[y0:y1, x0:x1] = cv2.max(roi, cv2.merge([lifted, lifted, lifted]))
     return out, share
 
 
@@ -460,8 +466,8 @@ def _find_page(small: np.ndarray, gray: np.ndarray) -> np.ndarray | None:
         # little brighter (it lies on top, nearest the light) than the ones under it.
         levels = [_percentile(src, q) for q in (35, 50, 65, 80)]
         masks += [(src > t).astype(np.uint8) * 255 for t in levels]
-    # Edges at two sensitivities: a page on other paper shows only a faint shadow edge.
-    edge_maps = [cv2.Canny(blur, lo, hi) for lo, hi in ((20, 50), (40, 120))]
+    # Sensitive edges: a page lying on other paper shows only a faint shadow edge.
+    edge_maps = [cv2.Canny(blur, 20, 50)]
 
     close = cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5))
     candidates: list[np.ndarray] = []
@@ -478,6 +484,8 @@ def _find_page(small: np.ndarray, gray: np.ndarray) -> np.ndarray | None:
 
     strokes = _text_strokes(gray)
     total_ink = max(1.0, float(np.count_nonzero(strokes)))
+    ys, xs = np.nonzero(strokes[::2, ::2])
+    ink_pts = np.stack([xs, ys], axis=1).astype(np.float32)[:: max(1, len(xs) // 8000)] * 2
     sharp_grad = cv2.magnitude(cv2.Sobel(blur, cv2.CV_32F, 1, 0),
                                cv2.Sobel(blur, cv2.CV_32F, 0, 1))
     # strongest gradient within ±2 px: the outline is only approximately placed
@@ -502,16 +510,25 @@ def _find_page(small: np.ndarray, gray: np.ndarray) -> np.ndarray | None:
         support = _edge_support(quad, grad, w, h)
         if support < 0.6 or _outline_sides(quad, blur) < 4:
             continue
-        inside = np.zeros_like(strokes)
-        cv2.fillConvexPoly(inside, quad.astype(np.int32), (255,))
-        ink = float(np.count_nonzero(cv2.bitwise_and(strokes, inside))) / total_ink
-        density = float(np.count_nonzero(cv2.bitwise_and(strokes, inside))) / max(area, 1.0)
+        share = float(np.count_nonzero(_inside_quad(quad, ink_pts))) / max(len(ink_pts), 1)
+        ink = share  # of all the print in the picture, how much lies on this page
+        density = share * total_ink / max(area, 1.0)
         if density < 0.004:
             continue
         score = ink * support * (area / frame) ** 0.25
         if best is None or score > best[0]:
             best = (score, quad)
     return None if best is None else _refine_quad(best[1], sharp_grad)
+
+
+def _inside_quad(quad: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    """Which points (N×2, x y) lie inside a convex quadrilateral."""
+    signs = []
+    for i in range(4):
+        p, q = quad[i], quad[(i + 1) % 4]
+        signs.append((q[0] - p[0]) * (pts[:, 1] - p[1]) - (q[1] - p[1]) * (pts[:, 0] - p[0]))
+    s = np.stack(signs)
+    return np.all(s >= 0, axis=0) | np.all(s <= 0, axis=0)
 
 
 def _refine_quad(quad: np.ndarray, grad: np.ndarray) -> np.ndarray:
