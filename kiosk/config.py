@@ -101,7 +101,7 @@ def _section(cls: type, name: str, raw: Any) -> Any:
 def load_settings(home: str | os.PathLike[str] | None = None) -> Settings:
     """Read `kiosk.toml` below the home directory; a missing file means all defaults."""
     root = resolve_home(home)
-    settings = Settings(home=root)
+    settings = _with_home_paths(Settings(home=root))
     path = settings.config_path
     if not path.exists():
         return settings
@@ -115,4 +115,12 @@ def load_settings(home: str | os.PathLike[str] | None = None) -> Settings:
         if cls is None:
             raise ConfigError(f"{key}: unknown section in {path.name}")
         updates[key] = _section(cls, key, value)
-    return replace(settings, **updates)
+    return _with_home_paths(replace(settings, **updates))
+
+
+def _with_home_paths(settings: Settings) -> Settings:
+    """Paths left empty in the file default to folders below this kiosk's home."""
+    ocr = settings.ocr
+    if not ocr.paddle_model_dir:
+        ocr = replace(ocr, paddle_model_dir=str(settings.home / "models" / "paddle"))
+    return replace(settings, ocr=ocr)

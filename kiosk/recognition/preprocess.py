@@ -310,10 +310,12 @@ def _redness(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _suppress_red(image: np.ndarray, *, in_place: bool = False) -> tuple[np.ndarray, float]:
-    """`suppress_red` that also returns the share of the picture that was red.
+    """`suppress_red` for the seals only; also returns the share of the picture that was red.
 
-    Red is looked for on a quarter-size copy; only bands of rows that hold some are
-    processed at full size (a seal is a small part of a page).
+    E-invoices print their title, field labels and table rules in red too, and OCR needs
+    those. So red is looked for on a quarter-size copy, straight rules are taken out, and
+    only blobs shaped like a seal (round or oval, a few centimetres across, not a line of
+    text) are whitened, at full size.
     """
     out = image if in_place else image.copy()
     f = 4 if min(image.shape[:2]) >= 64 else 1
@@ -321,18 +323,14 @@ def _suppress_red(image: np.ndarray, *, in_place: bool = False) -> tuple[np.ndar
         if f > 1 else image
     red_t, r_t = _redness(tiny)
     share = float(np.count_nonzero(red_t > 40)) / red_t.size
-    hot = red_t > 12  # thin red rules are diluted by the averaging
+    hot = ((red_t > 12) * 255).astype(np.uint8)  # thin red rules are diluted by the averaging
     if not hot.any():
         return out, 0.0
     paper_r = max(_percentile(r_t, 95), 64.0)
-    band = 16
     height, width = image.shape[:2]
-    for y in range(0, hot.shape[0], band):
-        cols = np.flatnonzero(hot[y:y + band].any(axis=0))
-        if len(cols) == 0:
-            continue
-        y0, y1 = max(0, (y - 1) * f), min(height, (y + band + 1) * f)
-        x0, x1 = max(0, (cols[0] - 2) * f), min(width, (cols[-1] + 3) * f)
+    for x0, y0, x1, y1 in _seal_boxes(hot):
+        x0, y0 = max(0, x0 * f - 2 * f), max(0, y0 * f - 2 * f)
+        x1, y1 = min(width, x1 * f + 2 * f), min(height, y1 * f + 2 * f)
         roi = out[y0:y1, x0:x1]
         redness, r = _redness(roi)
         # Weight 0 below 25 of "red over the other channels", 1 from 55 on; soft in
@@ -344,6 +342,32 @@ def _suppress_red(image: np.ndarray, *, in_place: bool = False) -> tuple[np.ndar
         lifted = cv2.multiply(lifted, weight, scale=1 / 255)
         out[y0:y1, x0:x1] = cv2.max(roi, cv2.merge([lifted, lifted, lifted]))
     return out, share
+
+
+def _seal_boxes(hot: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Bounding boxes (x0, y0, x1, y1) of seal-shaped red blobs in a red mask."""
+    short = min(hot.shape)
+    # straight rules (table grids, underlines) would join a seal to the whole table
+    k = max(9, short // 12)
+    rules = cv2.max(
+        cv2.morphologyEx(hot, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1))),
+        cv2.morphologyEx(hot, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, k))))
+    ink = cv2.subtract(hot, rules)
+    blob = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(
+        cv2.MORPH_ELLIPSE, (max(3, short // 60) | 1,) * 2))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(blob, connectivity=8)
+    boxes = []
+    for i in range(1, n):
+        x, y, w, h, area = stats[i]
+        big, small_side = max(w, h), min(w, h)
+        if big < short * 0.06 or big > short * 0.5:
+            continue  # specks, or most of the page
+        if small_side < big * 0.45:
+            continue  # a line of red text or a rule is long and thin; seals are round or oval
+        if area > w * h * 0.8:
+            continue  # a filled block, not a stamp's ring and characters
+        boxes.append((int(x), int(y), int(x + w), int(y + h)))
+    return boxes
 
 
 def _paper_saturation(small: np.ndarray, quad: np.ndarray | None) -> float:
@@ -482,6 +506,13 @@ def _find_page(small: np.ndarray, gray: np.ndarray) -> np.ndarray | None:
         cs, _ = cv2.findContours(inv, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
         candidates += [c for c in cs if cv2.contourArea(c) > 0.08 * frame]
 
+    # A frame whose border is all paper is a page already (a scan, a rendered e-invoice):
+    # there a quadrilateral that holds less than half of the print is a printed box on it.
+    ring = max(2, min(h, w) // 50)
+    border = np.concatenate([whiteness[:ring].ravel(), whiteness[-ring:].ravel(),
+                             whiteness[:, :ring].ravel(), whiteness[:, -ring:].ravel()])
+    paper_border = float(np.mean(border > 180)) > 0.9
+
     strokes = _text_strokes(gray)
     total_ink = max(1.0, float(np.count_nonzero(strokes)))
     ys, xs = np.nonzero(strokes[::2, ::2])
@@ -515,6 +546,8 @@ def _find_page(small: np.ndarray, gray: np.ndarray) -> np.ndarray | None:
         density = share * total_ink / max(area, 1.0)
         if density < 0.004:
             continue
+        if share < 0.5 and paper_border:
+            continue  # most of the print lies outside: a box printed on the page, not the page
         score = ink * support * (area / frame) ** 0.25
         if best is None or score > best[0]:
             best = (score, quad)

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian machine for the kiosk and then runs it or its tests.
+#
+#   bash packaging/setup.sh run     # install everything, start the kiosk
+#   bash packaging/setup.sh test    # install everything, run the test suite
+#   bash packaging/setup.sh         # install only
+#
+# Idempotent: a second run only checks what is there. Needs root (or sudo) for apt.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$here"
+mode="${1:-install}"
+shift || true
+venv="${KIOSK_VENV:-$here/.venv}"
+py="${PYTHON:-python3}"
+
+# Debian packages: CJK fonts (otherwise every character is a box), the libraries Qt's
+# offscreen and xcb platforms load, a virtual X server for screenshots, SANE's test backend.
+apt_packages=(
+    fonts-wqy-microhei fonts-wqy-zenhei
+    libgl1 libegl1 libglib2.0-0 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
+    libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0
+    libxcb-xinerama0 libxcb-randr0 libxcb-cursor0 libxcb-xkb1
+    xvfb xauth sane-utils
+)
+
+need_apt=()
+for p in "${apt_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need_apt+=("$p")
+done
+if ((${#need_apt[@]})); then
+    sudo_cmd=()
+    [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+    echo "setup: installing Debian packages: ${need_apt[*]}"
+    "${sudo_cmd[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
+        "${need_apt[@]}" >/dev/null
+fi
+
+if [ ! -x "$venv/bin/python" ]; then
+    echo "setup: creating virtual environment $venv"
+    "$py" -m venv "$venv"
+fi
+stamp="$venv/.kiosk-installed"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    echo "setup: installing Python packages"
+    "$venv/bin/python" -m pip install -q --upgrade pip
+    "$venv/bin/python" -m pip install -q -e ".[dev]"
+    bash packaging/install-paddle.sh "$venv"
+    touch "$stamp"
+fi
+
+case "$mode" in
+    install) echo "setup: done" ;;
+    run) exec "$venv/bin/kiosk" "$@" ;;
+    test)
+        "$venv/bin/ruff" check kiosk tests bench
+        "$venv/bin/mypy"
+        "$venv/bin/lint-imports"
+        exec "$venv/bin/python" -m pytest "$@"
+        ;;
+    *) echo "usage: $0 [install|run|test]" >&2; exit 2 ;;
+esac
