@@ -11,6 +11,10 @@ import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+# The ID-card check lives with the resident; re-exported for the field extractors.
+from kiosk.residents import id_check_digit as id_check_digit
+from kiosk.residents import valid_id_number as valid_id_number
+
 _STRIP = " \t:：,，.。;；、|丨!！'\"`·-_~—"
 
 # Confusions the recogniser makes inside numbers.
@@ -227,23 +231,6 @@ def to_upper_amount(value: Decimal) -> str:
 
 
 # --- identifiers ----------------------------------------------------------------------------
-
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
-
-
-def id_check_digit(first17: str) -> str:
-    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=False))
-    return _ID_CHECK[total % 11]
-
-
-def valid_id_number(s: str) -> bool:
-    """GB 11643 resident ID: 17 digits and a check digit (0-9 or X)."""
-    s = s.upper()
-    if not re.fullmatch(r"\d{17}[\dX]", s):
-        return False
-    return id_check_digit(s[:17]) == s[17]
-
 
 def identifier(text: str | None) -> str | None:
     """An identifier as printed: ASCII letters and digits only, leading zeros kept."""
