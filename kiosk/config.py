@@ -66,16 +66,40 @@ class OcrSettings:
 
 
 @dataclass(frozen=True)
+class StoreSettings:
+    """Where claims are kept and for how long personal data stays on the kiosk.
+
+    Empty paths mean `<home>/claims.sqlite3` and `<home>/keys/store.key`. The key file must
+    stay off the database's backups: a copied database without it reads as ciphertext.
+    `retention_days` counts from the county's acceptance of a claim; after that its images
+    and personal fields are purged and only what answers "what happened to my claim" stays.
+    """
+
+    database: str = ""
+    key_file: str = ""
+    retention_days: int = 90
+    busy_timeout_ms: int = 10000
+
+    def validate(self) -> None:
+        if not 1 <= self.retention_days <= 3650:
+            raise ConfigError(f"store.retention_days: {self.retention_days} is outside 1..3650")
+        if not 100 <= self.busy_timeout_ms <= 600_000:
+            raise ConfigError(
+                f"store.busy_timeout_ms: {self.busy_timeout_ms} is outside 100..600000")
+
+
+@dataclass(frozen=True)
 class Settings:
     home: Path
     ocr: OcrSettings = field(default_factory=OcrSettings)
+    store: StoreSettings = field(default_factory=StoreSettings)
 
     @property
     def config_path(self) -> Path:
         return self.home / CONFIG_NAME
 
 
-_SECTIONS: dict[str, type] = {"ocr": OcrSettings}
+_SECTIONS: dict[str, type] = {"ocr": OcrSettings, "store": StoreSettings}
 
 
 def _section(cls: type, name: str, raw: Any) -> Any:
@@ -123,4 +147,10 @@ def _with_home_paths(settings: Settings) -> Settings:
     ocr = settings.ocr
     if not ocr.paddle_model_dir:
         ocr = replace(ocr, paddle_model_dir=str(settings.home / "models" / "paddle"))
-    return replace(settings, ocr=ocr)
+    store = settings.store
+    store = replace(
+        store,
+        database=str(settings.home / (store.database or "claims.sqlite3")),
+        key_file=str(settings.home / (store.key_file or Path("keys") / "store.key")),
+    )
+    return replace(settings, ocr=ocr, store=store)

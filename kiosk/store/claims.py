@@ -1,0 +1,732 @@
+"""The claim store: what the kiosk keeps of each claim, and every change made to it.
+
+All writes run on one single-worker executor owned by the store (`submit` hands back a
+Future for the UI's task manager; the plain methods wait for it), each in one
+`BEGIN IMMEDIATE` transaction that either commits completely or not at all. Reads run on
+the calling thread through a separate, query-only connection pool. Images reach the disk
+before the row that points at them commits.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy.orm import Session
+
+from kiosk.config import StoreSettings
+from kiosk.residents import InvalidResident, Resident
+from kiosk.store import schema
+from kiosk.store.crypto import Sealer, load_key
+from kiosk.store.errors import (
+    ClaimNotFound,
+    DuplicateInvoice,
+    InvalidClaim,
+    InvalidTransition,
+    KeyFileError,
+    StoreError,
+)
+from kiosk.store.images import ImageStore
+from kiosk.store.invoices import claim_total, describe, invoice_key
+from kiosk.store.models import Claim, Document, Event, InvoiceKey, Meta
+from kiosk.store.status import (
+    AT_COUNTY,
+    CONFIRMED_OR_LATER,
+    RELEASES_INVOICES,
+    TRANSITIONS,
+    Status,
+)
+
+log = logging.getLogger("kiosk.store")
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+SYSTEM = "system"
+_KEY_CHECK = "key_check"
+# Fields of the recognition JSON that the claim keeps readable after the purge.
+_PLAIN_FIELDS = ("doc_type", "invoice_code", "invoice_number", "hospital", "issue_date", "total")
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    """A scanned receipt to add to a claim: the recognition JSON and the original image."""
+
+    recognition: Mapping[str, Any]
+    image: bytes
+
+
+@dataclass(frozen=True)
+class ClaimSummary:
+    """A claim as the queue and lists show it: no personal data, no decryption needed."""
+
+    id: int
+    uid: str
+    status: Status
+    assistant: str
+    created_at: float
+    updated_at: float
+    document_count: int
+    total: str | None
+    insurance_place: str
+    purged: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "uid": self.uid, "status": str(self.status),
+                "assistant": self.assistant, "created_at": self.created_at,
+                "updated_at": self.updated_at, "document_count": self.document_count,
+                "total": self.total, "insurance_place": self.insurance_place,
+                "purged": self.purged}
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    id: int
+    position: int
+    doc_type: str
+    invoice_code: str | None
+    invoice_number: str | None
+    hospital: str | None
+    issue_date: str | None
+    total: str | None
+    image_sha256: str | None  # None once purged
+    image_size: int
+    recognition: dict[str, Any] | None  # None once purged
+    corrections: list[dict[str, Any]] | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "position": self.position, "doc_type": self.doc_type,
+                "invoice_code": self.invoice_code, "invoice_number": self.invoice_number,
+                "hospital": self.hospital, "issue_date": self.issue_date, "total": self.total,
+                "image_sha256": self.image_sha256, "image_size": self.image_size,
+                "recognition": self.recognition, "corrections": self.corrections}
+
+
+@dataclass(frozen=True)
+class ClaimEvent:
+    id: int
+    at: float
+    actor: str
+    action: str
+    from_status: Status | None
+    to_status: Status | None
+    detail: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "at": self.at, "actor": self.actor, "action": self.action,
+                "from_status": self.from_status and str(self.from_status),
+                "to_status": self.to_status and str(self.to_status), "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class ClaimRecord:
+    """One claim in full, personal fields decrypted (None after the retention purge)."""
+
+    summary: ClaimSummary
+    resident: Resident | None
+    confirmed_at: float | None
+    accepted_at: float | None
+    purged_at: float | None
+    findings: list[Any]
+    refund_estimate: dict[str, Any] | None
+    return_reason: str | None
+    county_ref: str | None
+    documents: list[StoredDocument] = field(default_factory=list)
+    events: list[ClaimEvent] = field(default_factory=list)
+
+    @property
+    def id(self) -> int:
+        return self.summary.id
+
+    @property
+    def status(self) -> Status:
+        return self.summary.status
+
+    def to_json(self) -> dict[str, Any]:
+        out = self.summary.to_json()
+        out["resident"] = None if self.resident is None else {
+            "name": self.resident.name, "id_number": self.resident.id_number,
+            "insurance_place": self.resident.insurance_place, "phone": self.resident.phone}
+        out.update({"confirmed_at": self.confirmed_at, "accepted_at": self.accepted_at,
+                    "purged_at": self.purged_at, "findings": self.findings,
+                    "refund_estimate": self.refund_estimate,
+                    "return_reason": self.return_reason, "county_ref": self.county_ref,
+                    "documents": [d.to_json() for d in self.documents],
+                    "history": [e.to_json() for e in self.events]})
+        return out
+
+
+class ClaimStore:
+    """Opens (creating or upgrading) the claim database below a kiosk's home directory.
+
+    Start-up also puts claims a dead sync worker left in `uploading` back to `queued` and
+    sweeps image files no row points at.
+    """
+
+    def __init__(self, home: Path, settings: StoreSettings | None = None, *,
+                 clock: Callable[[], float] = time.time, orphan_grace_s: float = 3600.0,
+                 ) -> None:
+        settings = settings or StoreSettings()
+        self.home = Path(home)
+        self.db_path = Path(settings.database) if settings.database else (
+            self.home / "claims.sqlite3")
+        self.key_path = Path(settings.key_file) if settings.key_file else (
+            self.home / "keys" / "store.key")
+        self.retention_days = settings.retention_days
+        self._clock = clock
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-store",
+                                            initializer=self._mark_writer)
+        self._writer_ident: int | None = None
+        self._closed = False
+        self._wengine: Engine | None = None
+        self._rengine: Engine | None = None
+        try:
+            self._call(self._open, settings.busy_timeout_ms, orphan_grace_s)
+        except BaseException:
+            self.close()
+            raise
+
+    # --- the writer thread ------------------------------------------------------------
+
+    def _mark_writer(self) -> None:
+        self._writer_ident = threading.get_ident()
+
+    def submit(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> Future[T]:
+        """Run `fn` (usually a method of this store) on the writer thread; for the UI."""
+        if self._closed:
+            raise StoreError("the claim store is closed")
+        return self._executor.submit(fn, *args, **kwargs)
+
+    def _call(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        if threading.get_ident() == self._writer_ident:
+            return fn(*args, **kwargs)
+        return self.submit(fn, *args, **kwargs).result()
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._executor.shutdown(wait=True)
+        for engine in (self._wengine, self._rengine):
+            if engine is not None:
+                engine.dispose()
+
+    def __enter__(self) -> ClaimStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def _w(self) -> Engine:
+        assert self._wengine is not None
+        return self._wengine
+
+    @property
+    def _r(self) -> Engine:
+        assert self._rengine is not None
+        return self._rengine
+
+    def _open(self, busy_timeout_ms: int, orphan_grace_s: float) -> None:
+        with schema.translated(f"cannot open the claim database {self.db_path}", self.db_path):
+            self.db_path.parent.mkdir(parents=True, exist_ok=True)
+            self._wengine = schema.make_engine(self.db_path, busy_timeout_ms=busy_timeout_ms,
+                                               writer=True)
+            schema.check_integrity(self._w, self.db_path)
+            schema.upgrade(self._w, self.db_path)
+            self._rengine = schema.make_engine(self.db_path, busy_timeout_ms=busy_timeout_ms,
+                                               writer=False)
+            self._sealer = self._load_sealer()
+            self.images = ImageStore(self.home / "images", self._sealer)
+            self.images.ensure_dir()
+        self.reset_in_flight()
+        self.sweep_orphans(grace_s=orphan_grace_s)
+
+    def _load_sealer(self) -> Sealer:
+        check = schema.read_meta(self._w, _KEY_CHECK)
+        key = load_key(self.key_path, create=check is None)
+        if key is None:
+            raise KeyFileError(
+                f"the key file {self.key_path} is missing; the personal data in "
+                f"{self.db_path} cannot be read without it (restore it from the technician's "
+                "backup, or move the database aside to start empty)")
+        sealer = Sealer(key)
+        expected = sealer.mac("this is the claim store key", "key-check")
+        if check is None:
+            with self._tx(durable=True) as s:
+                if s.get(Meta, _KEY_CHECK) is None:
+                    s.add(Meta(name=_KEY_CHECK, value=expected))
+                    s.add(Meta(name="created_at", value=repr(self._clock())))
+            check = schema.read_meta(self._w, _KEY_CHECK)
+        if check != expected:
+            raise KeyFileError(
+                f"the key file {self.key_path} does not belong to the database {self.db_path}")
+        return sealer
+
+    @contextmanager
+    def _tx(self, *, durable: bool, what: str = "cannot save the claim") -> Iterator[Session]:
+        """One BEGIN IMMEDIATE transaction on the writer connection; FULL sync if durable."""
+        engine = self._w.execution_options(kiosk_sync="FULL") if durable else self._w
+        with schema.translated(what, self.db_path), Session(
+                engine, expire_on_commit=False, autoflush=True) as s, s.begin():
+            yield s
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        with schema.translated("cannot read the claim database", self.db_path), Session(
+                self._r) as s, s.begin():
+            yield s
+
+    # --- writing claims ---------------------------------------------------------------
+
+    def create_claim(self, resident: Resident, documents: Sequence[NewDocument], *,
+                     assistant: str, uid: str | None = None) -> int:
+        """A new draft claim with its documents; returns its id.
+
+        `uid` makes the call idempotent: a retry after a crash with the same uid returns the
+        claim the first call created instead of creating a second one.
+        """
+        try:
+            resident.validate()
+        except InvalidResident as exc:
+            raise InvalidClaim(str(exc)) from None
+        if not documents:
+            raise InvalidClaim("a claim needs at least one document")
+        for doc in documents:
+            _check_document(doc)
+        if not assistant.strip():
+            raise InvalidClaim("the assistant who helped must be named")
+        return self._call(self._create_claim, resident, list(documents), assistant.strip(),
+                          uid or uuid.uuid4().hex)
+
+    def _create_claim(self, resident: Resident, documents: list[NewDocument], assistant: str,
+                      uid: str) -> int:
+        existing = self._claim_id_by_uid(uid)
+        if existing is not None:
+            return existing
+        shas = [self.images.put(d.image) for d in documents]
+        now = self._clock()
+        seal = self._sealer.seal_text
+        try:
+            with self._tx(durable=False) as s:
+                again = s.scalar(select(Claim.id).where(Claim.uid == uid))
+                if again is not None:  # another process won the race with the same uid
+                    return again
+                recs = [dict(d.recognition) for d in documents]
+                claim = Claim(
+                    uid=uid, status=Status.DRAFT, assistant=assistant, created_at=now,
+                    updated_at=now, name_sealed=seal(resident.name, "claim.name"),
+                    id_number_sealed=seal(resident.id_number, "claim.id_number"),
+                    phone_sealed=seal(resident.phone, "claim.phone"),
+                    id_number_mac=self._id_mac(resident.id_number),
+                    insurance_place=resident.insurance_place, document_count=len(documents),
+                    total=claim_total(recs), findings=[], refund_estimate=None)
+                s.add(claim)
+                s.flush()
+                for pos, (doc, rec, sha) in enumerate(zip(documents, recs, shas, strict=True)):
+                    self._add_document_row(s, claim, pos, rec, sha, len(doc.image))
+                self._event(s, claim.id, assistant, "created", None, Status.DRAFT,
+                            {"documents": len(documents)}, now)
+                return claim.id
+        except StoreError:
+            self._forget_images(shas)
+            raise
+
+    def _add_document_row(self, s: Session, claim: Claim, pos: int, rec: dict[str, Any],
+                          sha: str, size: int) -> Document:
+        row = Document(claim_id=claim.id, position=pos, image_sha256=sha, image_size=size,
+                       recognition_sealed=self._seal_json(rec, "document.recognition"),
+                       corrections_sealed=self._seal_json([], "document.corrections"),
+                       **_plain(rec))
+        s.add(row)
+        s.flush()
+        self._claim_invoice(s, claim.id, row.id, rec)
+        return row
+
+    def _claim_invoice(self, s: Session, claim_id: int, document_id: int,
+                       rec: Mapping[str, Any]) -> None:
+        key = invoice_key(rec)
+        if key is None:
+            return
+        holder = s.scalar(select(InvoiceKey.claim_id).where(InvoiceKey.key == key))
+        if holder is not None:
+            where = "this claim" if holder == claim_id else "another claim"
+            raise DuplicateInvoice(
+                f"{describe(key)} is already in {where}: claim {holder}",
+                invoice=describe(key), claim_id=holder)
+        s.add(InvoiceKey(key=key, claim_id=claim_id, document_id=document_id))
+        s.flush()
+
+    def _forget_images(self, shas: Sequence[str]) -> None:
+        """Remove just-written images that no row took (the refused claim's)."""
+        try:
+            with self._read() as s:
+                used = set(s.scalars(select(Document.image_sha256)
+                                     .where(Document.image_sha256.in_(shas))))
+            for sha in set(shas) - used:
+                self.images.remove(sha)
+        except StoreError:
+            log.warning("could not remove the images of a refused claim; the sweep will")
+
+    def add_document(self, claim_id: int, document: NewDocument, *, actor: str) -> int:
+        """Add a receipt to a draft claim; returns the document id."""
+        _check_document(document)
+        return self._call(self._add_document, claim_id, document, actor)
+
+    def _add_document(self, claim_id: int, document: NewDocument, actor: str) -> int:
+        sha = self.images.put(document.image)
+        try:
+            with self._tx(durable=False) as s:
+                claim = self._claim_for_update(s, claim_id)
+                self._require_draft(claim, "add a document to")
+                rec = dict(document.recognition)
+                row = self._add_document_row(s, claim, claim.document_count, rec, sha,
+                                             len(document.image))
+                claim.document_count += 1
+                claim.total = claim_total(self._recognitions(claim))
+                now = self._clock()
+                claim.updated_at = now
+                self._event(s, claim.id, actor, "document_added", None, None,
+                            {"document_id": row.id}, now)
+                return row.id
+        except StoreError:
+            self._forget_images([sha])
+            raise
+
+    def correct_field(self, claim_id: int, document_id: int, name: str, value: Any, *,
+                      actor: str) -> None:
+        """Replace one field of a draft's recognition JSON, remembering who changed what."""
+        self._call(self._correct_field, claim_id, document_id, name, value, actor)
+
+    def _correct_field(self, claim_id: int, document_id: int, name: str, value: Any,
+                       actor: str) -> None:
+        with self._tx(durable=False) as s:
+            claim = self._claim_for_update(s, claim_id)
+            self._require_draft(claim, "correct")
+            doc = s.get(Document, document_id)
+            if doc is None or doc.claim_id != claim_id:
+                raise ClaimNotFound(f"claim {claim_id} has no document {document_id}")
+            assert doc.recognition_sealed is not None and doc.corrections_sealed is not None
+            rec = self._open_json(doc.recognition_sealed, "document.recognition")
+            corrections = self._open_json(doc.corrections_sealed, "document.corrections")
+            now = self._clock()
+            corrections.append({"field": name, "old": rec.get(name), "new": value,
+                                "by": actor, "at": now})
+            rec[name] = value
+            s.execute(delete(InvoiceKey).where(InvoiceKey.document_id == doc.id))
+            s.flush()
+            self._claim_invoice(s, claim_id, doc.id, rec)
+            doc.recognition_sealed = self._seal_json(rec, "document.recognition")
+            doc.corrections_sealed = self._seal_json(corrections, "document.corrections")
+            for key, val in _plain(rec).items():
+                setattr(doc, key, val)
+            s.flush()
+            claim.total = claim_total(self._recognitions(claim))
+            claim.updated_at = now
+            # the values may be personal (a name); the log names the field only
+            self._event(s, claim_id, actor, "corrected", None, None,
+                        {"document_id": document_id, "field": name}, now)
+
+    def set_audit(self, claim_id: int, findings: list[Any],
+                  refund_estimate: dict[str, Any] | None, *, actor: str) -> None:
+        """Store the audit's findings and refund estimate (filled by the audit issues)."""
+        self._call(self._set_audit, claim_id, findings, refund_estimate, actor)
+
+    def _set_audit(self, claim_id: int, findings: list[Any],
+                   refund_estimate: dict[str, Any] | None, actor: str) -> None:
+        with self._tx(durable=False) as s:
+            claim = self._claim_for_update(s, claim_id)
+            now = self._clock()
+            claim.findings = list(findings)
+            claim.refund_estimate = refund_estimate
+            claim.updated_at = now
+            self._event(s, claim_id, actor, "audited", None, None,
+                        {"findings": len(findings)}, now)
+
+    # --- status -----------------------------------------------------------------------
+
+    def transition(self, claim_id: int, target: Status | str, *, actor: str,
+                   reason: str | None = None, county_ref: str | None = None,
+                   expect: Status | str | None = None) -> Status:
+        """Move a claim to `target` if the life cycle allows it; returns the old status.
+
+        `expect` guards against acting on a stale view: the move happens only if the claim
+        is still in that status (the UI passes what it showed).
+        """
+        target = Status(target)
+        expected = None if expect is None else Status(expect)
+        if target is Status.RETURNED and not (reason and reason.strip()):
+            raise InvalidTransition("a claim can only be returned with a reason")
+        return self._call(self._transition, claim_id, target, actor, reason, county_ref,
+                          expected)
+
+    def _transition(self, claim_id: int, target: Status, actor: str, reason: str | None,
+                    county_ref: str | None, expected: Status | None) -> Status:
+        with self._tx(durable=target in CONFIRMED_OR_LATER,
+                      what=f"cannot move claim {claim_id} to {target}") as s:
+            claim = self._claim_for_update(s, claim_id)
+            return self._move(s, claim, target, actor, reason=reason, county_ref=county_ref,
+                              expected=expected)
+
+    def _move(self, s: Session, claim: Claim, target: Status, actor: str, *,
+              reason: str | None = None, county_ref: str | None = None,
+              expected: Status | None = None, detail: dict[str, Any] | None = None) -> Status:
+        current = Status(claim.status)
+        if expected is not None and current is not expected:
+            raise InvalidTransition(
+                f"claim {claim.id} is {current}, not {expected} any more")
+        if target not in TRANSITIONS[current]:
+            raise InvalidTransition(f"claim {claim.id} cannot go from {current} to {target}")
+        now = self._clock()
+        claim.status = target
+        claim.updated_at = now
+        info = dict(detail or {})
+        if target is Status.CONFIRMED:
+            claim.confirmed_at = now
+        if target is Status.ACCEPTED:
+            claim.accepted_at = now
+            if county_ref:
+                claim.county_ref = county_ref
+                info["county_ref"] = county_ref
+        if target is Status.RETURNED:
+            claim.return_reason = reason
+            info["reason"] = reason
+        if target in RELEASES_INVOICES:
+            s.execute(delete(InvoiceKey).where(InvoiceKey.claim_id == claim.id))
+        self._event(s, claim.id, actor, "status", current, target, info, now)
+        return current
+
+    def confirm(self, claim_id: int, *, actor: str) -> None:
+        self.transition(claim_id, Status.CONFIRMED, actor=actor)
+
+    def queue(self, claim_id: int, *, actor: str) -> None:
+        self.transition(claim_id, Status.QUEUED, actor=actor)
+
+    def next_for_upload(self, *, actor: str = "sync") -> int | None:
+        """Take the oldest queued claim for sending (queued → uploading); None if none."""
+        return self._call(self._next_for_upload, actor)
+
+    def _next_for_upload(self, actor: str) -> int | None:
+        with self._tx(durable=True, what="cannot take a claim for upload") as s:
+            claim_id = s.scalar(select(Claim.id).where(Claim.status == Status.QUEUED)
+                                .order_by(Claim.id).limit(1))
+            if claim_id is None:
+                return None
+            self._move(s, self._claim_for_update(s, claim_id), Status.UPLOADING, actor)
+            return claim_id
+
+    def reset_in_flight(self) -> list[int]:
+        """Put claims left in `uploading` by a dead sync worker back to `queued`."""
+        return self._call(self._reset_in_flight)
+
+    def _reset_in_flight(self) -> list[int]:
+        with self._tx(durable=True, what="cannot re-queue interrupted uploads") as s:
+            ids = list(s.scalars(select(Claim.id).where(Claim.status == Status.UPLOADING)))
+            for claim_id in ids:
+                self._move(s, self._claim_for_update(s, claim_id), Status.QUEUED, SYSTEM,
+                           detail={"why": "upload interrupted (restart)"})
+        if ids:
+            log.info("re-queued %d interrupted uploads: %s", len(ids), ids)
+        return ids
+
+    # --- retention and clean-up -------------------------------------------------------
+
+    def purge_expired(self, *, now: float | None = None) -> list[int]:
+        """Drop images and personal fields of claims the county accepted long enough ago."""
+        return self._call(self._purge_expired, self._clock() if now is None else now)
+
+    def _purge_expired(self, now: float) -> list[int]:
+        cutoff = now - self.retention_days * 86400
+        with self._tx(durable=True, what="cannot purge old claims") as s:
+            ids = list(s.scalars(
+                select(Claim.id).where(Claim.accepted_at.is_not(None),
+                                       Claim.accepted_at <= cutoff,
+                                       Claim.purged_at.is_(None),
+                                       Claim.status.in_([str(x) for x in AT_COUNTY]))))
+            shas: set[str] = set()
+            for claim_id in ids:
+                shas.update(x for x in s.scalars(select(Document.image_sha256)
+                                                 .where(Document.claim_id == claim_id)) if x)
+            if ids:
+                s.execute(update(Claim).where(Claim.id.in_(ids)).values(
+                    name_sealed=None, id_number_sealed=None, phone_sealed=None,
+                    purged_at=now, updated_at=now))
+                s.execute(update(Document).where(Document.claim_id.in_(ids)).values(
+                    image_sha256=None, recognition_sealed=None, corrections_sealed=None))
+                for claim_id in ids:
+                    self._event(s, claim_id, SYSTEM, "purged", None, None,
+                                {"retention_days": self.retention_days}, now)
+            still = set(s.scalars(select(Document.image_sha256)
+                                  .where(Document.image_sha256.in_(shas))))
+        # rows no longer point at the files: now they can go (a crash here leaves orphans)
+        for sha in shas - still:
+            self.images.remove(sha)
+        if ids:
+            log.info("purged personal data of %d claims accepted before the retention limit",
+                     len(ids))
+        return ids
+
+    def sweep_orphans(self, *, grace_s: float = 3600.0) -> int:
+        """Delete image files and temporary files that no claim points at."""
+        return self._call(self._sweep, grace_s)
+
+    def _sweep(self, grace_s: float) -> int:
+        with self._read() as s:
+            referenced = set(s.scalars(select(Document.image_sha256)
+                                       .where(Document.image_sha256.is_not(None))))
+        removed = self.images.sweep({x for x in referenced if x}, grace_s=grace_s,
+                                    now=self._clock())
+        if removed:
+            log.info("swept %d orphaned image files", removed)
+        return removed
+
+    # --- reading ----------------------------------------------------------------------
+
+    def list_claims(self, status: Status | str | None = None, *, limit: int | None = None,
+                    ) -> list[ClaimSummary]:
+        """Claims, newest first, optionally only those in one status. No decryption."""
+        cols = [Claim.id, Claim.uid, Claim.status, Claim.assistant, Claim.created_at,
+                Claim.updated_at, Claim.document_count, Claim.total, Claim.insurance_place,
+                Claim.purged_at]
+        q = select(*cols).order_by(Claim.id.desc())
+        if status is not None:
+            q = q.where(Claim.status == str(Status(status)))
+        if limit is not None:
+            q = q.limit(limit)
+        with self._read() as s:
+            rows = s.execute(q).all()
+        return [_summary(r) for r in rows]
+
+    def queue_list(self) -> list[ClaimSummary]:
+        """The upload queue in sending order (oldest first)."""
+        return sorted(self.list_claims(Status.QUEUED), key=lambda c: c.id)
+
+    def find_by_id_number(self, id_number: str) -> list[ClaimSummary]:
+        """A resident's claims, found through the keyed HMAC of her ID number."""
+        mac = self._id_mac(id_number.strip().upper())
+        with self._read() as s:
+            ids = list(s.scalars(select(Claim.id).where(Claim.id_number_mac == mac)
+                                 .order_by(Claim.id.desc())))
+        return [self.get_claim(i).summary for i in ids]
+
+    def get_claim(self, claim_id: int) -> ClaimRecord:
+        with self._read() as s:
+            claim = s.get(Claim, claim_id)
+            if claim is None:
+                raise ClaimNotFound(f"there is no claim {claim_id}")
+            docs = list(s.scalars(select(Document).where(Document.claim_id == claim_id)
+                                  .order_by(Document.position)))
+            events = list(s.scalars(select(Event).where(Event.claim_id == claim_id)
+                                    .order_by(Event.id)))
+            return self._record(claim, docs, events)
+
+    def image(self, sha: str) -> bytes:
+        """The original bytes of a stored image (decrypted, checked against its SHA-256)."""
+        return self.images.get(sha)
+
+    def counts(self) -> dict[str, int]:
+        with self._read() as s:
+            rows = s.execute(select(Claim.status, func.count()).group_by(Claim.status)).all()
+        return {str(st): int(n) for st, n in rows}
+
+    # --- helpers ----------------------------------------------------------------------
+
+    def _record(self, claim: Claim, docs: list[Document], events: list[Event]) -> ClaimRecord:
+        resident = None
+        if claim.name_sealed is not None and claim.id_number_sealed is not None:
+            resident = Resident(
+                name=self._sealer.open_text(claim.name_sealed, "claim.name"),
+                id_number=self._sealer.open_text(claim.id_number_sealed, "claim.id_number"),
+                insurance_place=claim.insurance_place,
+                phone=(self._sealer.open_text(claim.phone_sealed, "claim.phone")
+                       if claim.phone_sealed is not None else ""))
+        return ClaimRecord(
+            summary=_summary(claim), resident=resident, confirmed_at=claim.confirmed_at,
+            accepted_at=claim.accepted_at, purged_at=claim.purged_at,
+            findings=list(claim.findings or []), refund_estimate=claim.refund_estimate,
+            return_reason=claim.return_reason, county_ref=claim.county_ref,
+            documents=[StoredDocument(
+                id=d.id, position=d.position, doc_type=d.doc_type,
+                invoice_code=d.invoice_code, invoice_number=d.invoice_number,
+                hospital=d.hospital, issue_date=d.issue_date, total=d.total,
+                image_sha256=d.image_sha256, image_size=d.image_size,
+                recognition=(None if d.recognition_sealed is None else
+                             self._open_json(d.recognition_sealed, "document.recognition")),
+                corrections=(None if d.corrections_sealed is None else
+                             self._open_json(d.corrections_sealed, "document.corrections")),
+            ) for d in docs],
+            events=[ClaimEvent(id=e.id, at=e.at, actor=e.actor, action=e.action,
+                               from_status=Status(e.from_status) if e.from_status else None,
+                               to_status=Status(e.to_status) if e.to_status else None,
+                               detail=dict(e.detail or {})) for e in events])
+
+    def _claim_id_by_uid(self, uid: str) -> int | None:
+        with self._read() as s:
+            return s.scalar(select(Claim.id).where(Claim.uid == uid))
+
+    def _claim_for_update(self, s: Session, claim_id: int) -> Claim:
+        claim = s.get(Claim, claim_id)
+        if claim is None:
+            raise ClaimNotFound(f"there is no claim {claim_id}")
+        return claim
+
+    @staticmethod
+    def _require_draft(claim: Claim, doing: str) -> None:
+        if claim.status != Status.DRAFT:
+            raise InvalidTransition(
+                f"claim {claim.id} is {claim.status}: only a draft can be changed, cannot "
+                f"{doing} it")
+
+    def _recognitions(self, claim: Claim) -> list[dict[str, Any]]:
+        return [_plain_back(d) for d in claim.documents]
+
+    def _event(self, s: Session, claim_id: int, actor: str, action: str,
+               from_status: Status | None, to_status: Status | None,
+               detail: dict[str, Any], at: float) -> None:
+        s.add(Event(claim_id=claim_id, at=at, actor=actor, action=action,
+                    from_status=None if from_status is None else str(from_status),
+                    to_status=None if to_status is None else str(to_status), detail=detail))
+
+    def _id_mac(self, id_number: str) -> str:
+        return self._sealer.mac(id_number, "id_number")
+
+    def _seal_json(self, value: Any, purpose: str) -> bytes:
+        return self._sealer.seal_text(json.dumps(value, ensure_ascii=False), purpose)
+
+    def _open_json(self, sealed: bytes, purpose: str) -> Any:
+        return json.loads(self._sealer.open_text(sealed, purpose))
+
+
+def _check_document(doc: NewDocument) -> None:
+    if not doc.image:
+        raise InvalidClaim("a document's image is empty")
+    if not isinstance(doc.recognition, Mapping) or "doc_type" not in doc.recognition:
+        raise InvalidClaim("a document needs its recognition JSON (with doc_type)")
+
+
+def _plain(rec: Mapping[str, Any]) -> dict[str, Any]:
+    out = {k: (None if rec.get(k) is None else str(rec.get(k))) for k in _PLAIN_FIELDS}
+    out["doc_type"] = out["doc_type"] or "unknown"
+    return out
+
+
+def _plain_back(doc: Document) -> dict[str, Any]:
+    return {k: getattr(doc, k) for k in _PLAIN_FIELDS}
+
+
+def _summary(row: Any) -> ClaimSummary:
+    return ClaimSummary(
+        id=row.id, uid=row.uid, status=Status(row.status), assistant=row.assistant,
+        created_at=row.created_at, updated_at=row.updated_at,
+        document_count=row.document_count, total=row.total,
+        insurance_place=row.insurance_place, purged=row.purged_at is not None)

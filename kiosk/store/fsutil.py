@@ -1,0 +1,55 @@
+"""Durable file operations and the mapping of OS errors onto the store's own errors."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+from pathlib import Path
+
+from kiosk.store.errors import DiskFull, ReadOnly, StoreError
+
+_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+_READONLY = {errno.EROFS, errno.EACCES, errno.EPERM}
+
+
+def os_error(exc: OSError, what: str) -> StoreError:
+    """`what` plus the reason, as the most specific StoreError."""
+    if exc.errno in _FULL:
+        return DiskFull(f"{what}: the disk is full ({exc.strerror})")
+    if exc.errno in _READONLY:
+        return ReadOnly(f"{what}: not writable ({exc.strerror})")
+    return StoreError(f"{what}: {exc.strerror or exc}")
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename or a new file in `path` durable (the directory entry itself)."""
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_durably(path: Path, data: bytes, tmp: Path) -> None:
+    """Write `data` to `tmp`, fsync it, rename it to `path`, fsync the directory.
+
+    Either the complete file is at `path` afterwards or nothing is; a crash leaves at most a
+    temporary file, which the orphan sweep removes.
+    """
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                n = os.write(fd, view)
+                view = view[n:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    fsync_dir(path.parent)
