@@ -1,0 +1,277 @@
+"""The `county` command: run the server, enrol kiosks, review claims, publish catalog and policy.
+
+Every subcommand takes `--db URL` and `--data DIR` (default: `$COUNTY_DB`, `$COUNTY_DATA`,
+else SQLite in the platform's data directory) and works directly on that database, so the
+reviewers' commands need no server running.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy.exc import OperationalError
+
+from county import __version__
+from county.config import CountyConfig
+from county.db import Database
+
+log = logging.getLogger("county.cli")
+
+
+class CliError(Exception):
+    """A refusal to print as `county: ...` with exit code 1."""
+
+
+def _config(args: argparse.Namespace) -> CountyConfig:
+    return CountyConfig.build(args.data, args.db)
+
+
+def _open(args: argparse.Namespace) -> Database:
+    config = _config(args)
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(config.db_url)
+    db.create_schema()
+    return db
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from county.app import create_app
+    from county.tls import TlsError, cert_fingerprint, is_loopback
+
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise CliError("--tls-cert and --tls-key go together")
+    if not args.tls_cert and not is_loopback(args.host):
+        print(f"county: refusing to serve plain HTTP on {args.host}: kiosk credentials and "
+              "residents' data would cross the network unencrypted.\n"
+              "Give the county certificate with --tls-cert CERT.pem --tls-key KEY.pem, or bind "
+              "to 127.0.0.1 for a local demo.", file=sys.stderr)
+        return 2
+    if args.tls_cert:
+        try:
+            fp = cert_fingerprint(Path(args.tls_cert))
+        except (OSError, TlsError) as exc:
+            raise CliError(str(exc)) from None
+        print(f"county: TLS certificate SHA-256 fingerprint (pin this on the kiosks): {fp}",
+              file=sys.stderr)
+    app = create_app(_config(args))
+    uvicorn.run(app, host=args.host, port=args.port, ssl_certfile=args.tls_cert,
+                ssl_keyfile=args.tls_key, log_level="info" if args.verbose else "warning",
+                server_header=False, proxy_headers=False)
+    return 0
+
+
+def cmd_enrol_code(args: argparse.Namespace) -> int:
+    from county.auth import create_enrol_code
+
+    code, expires = create_enrol_code(_open(args), timedelta(minutes=args.ttl_minutes))
+    if args.json:
+        print(json.dumps({"code": code, "expires_at": expires.isoformat()}))
+    else:
+        print(code)
+        print(f"valid once, until {expires.isoformat(timespec='seconds')}", file=sys.stderr)
+    return 0
+
+
+def cmd_devices_list(args: argparse.Namespace) -> int:
+    from county.auth import list_devices
+
+    devices = list_devices(_open(args))
+    if args.json:
+        print(json.dumps([{"id": d.id, "name": d.name, "enrolled_at": d.enrolled_at.isoformat(),
+                           "revoked_at": d.revoked_at.isoformat() if d.revoked_at else None,
+                           "last_seen_at": d.last_seen_at.isoformat() if d.last_seen_at
+                           else None} for d in devices], ensure_ascii=False, indent=2))
+        return 0
+    if not devices:
+        print("no devices enrolled", file=sys.stderr)
+    for d in devices:
+        state = f"revoked {d.revoked_at:%Y-%m-%d %H:%M}" if d.revoked_at else "active"
+        seen = f"{d.last_seen_at:%Y-%m-%d %H:%M}" if d.last_seen_at else "never"
+        print(f"{d.id}  {state:22s}  last seen {seen:16s}  {d.name}")
+    return 0
+
+
+def cmd_devices_revoke(args: argparse.Namespace) -> int:
+    from county.auth import UnknownDevice, revoke_device
+
+    try:
+        changed = revoke_device(_open(args), args.device_id)
+    except UnknownDevice:
+        raise CliError(f"no device {args.device_id!r}; see `county devices list`") from None
+    print(f"{args.device_id} revoked" if changed else f"{args.device_id} was already revoked")
+    return 0
+
+
+def cmd_claims_list(args: argparse.Namespace) -> int:
+    from county.review import list_claims
+
+    rows = list_claims(_open(args), args.status)
+    if args.json:
+        print(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
+        return 0
+    if not rows:
+        print("no claims", file=sys.stderr)
+    for r in rows:
+        refund = r.refund_estimate or "-"
+        line = (f"{r.id:6d}  {r.status:13s}  {r.accepted_at:%Y-%m-%d %H:%M}  "
+                f"{r.resident_name}  {r.documents} doc(s)  refund {refund}  "
+                f"from {r.device_name}  {r.uuid}")
+        if r.reason:
+            line += f"  reason: {r.reason}"
+        print(line)
+    return 0
+
+
+def cmd_claims_show(args: argparse.Namespace) -> int:
+    from county.review import UnknownClaim, show_claim
+
+    try:
+        print(json.dumps(show_claim(_open(args), args.claim), ensure_ascii=False, indent=2))
+    except UnknownClaim:
+        raise CliError(f"no claim {args.claim!r}; see `county claims list`") from None
+    return 0
+
+
+def cmd_claims_review(args: argparse.Namespace) -> int:
+    from county.review import ReviewError, UnknownClaim, review_claim
+
+    try:
+        before = review_claim(_open(args), args.claim, args.to, args.reason)
+    except UnknownClaim:
+        raise CliError(f"no claim {args.claim!r}; see `county claims list`") from None
+    except ReviewError as exc:
+        raise CliError(str(exc)) from None
+    print(f"claim {args.claim}: {before} -> {args.to}")
+    return 0
+
+
+def cmd_publish_catalog(args: argparse.Namespace) -> int:
+    from county.catalog import PublishError, publish_catalog
+
+    try:
+        out, new = publish_catalog(_open(args), _config(args).catalog_dir, Path(args.file),
+                                   args.version)
+    except (OSError, PublishError) as exc:
+        raise CliError(str(exc)) from None
+    verb = "published" if new else "already published, unchanged"
+    print(f"catalog {out.version} {verb}: {out.size} bytes, sha256 {out.sha256}")
+    return 0
+
+
+def cmd_publish_policy(args: argparse.Namespace) -> int:
+    from county.catalog import PublishError, publish_policy
+
+    try:
+        out, new = publish_policy(_open(args), Path(args.file))
+    except (OSError, PublishError) as exc:
+        raise CliError(str(exc)) from None
+    verb = "published" if new else "unchanged, still"
+    print(f"policy {verb} version {out.version} (sha256 {out.sha256})")
+    return 0
+
+
+def cmd_cert_fingerprint(args: argparse.Namespace) -> int:
+    from county.tls import TlsError, cert_fingerprint
+
+    try:
+        print(cert_fingerprint(Path(args.cert)))
+    except (OSError, TlsError) as exc:
+        raise CliError(str(exc)) from None
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", help="database URL, e.g. postgresql+psycopg://user@host/county "
+                                     "(default: $COUNTY_DB, else SQLite in the data directory)")
+    common.add_argument("--data", help="data directory for images, catalog files and the "
+                                       "SQLite database (default: $COUNTY_DATA, else the "
+                                       "platform's data directory)")
+    common.add_argument("-v", "--verbose", action="store_true", help="log more to stderr")
+
+    ap = argparse.ArgumentParser(prog="county", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--version", action="version", version=f"county {__version__}")
+    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("serve", parents=[common], help="run the county server")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (plain HTTP "
+                   "only on loopback; default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8443, help="port (default 8443)")
+    p.add_argument("--tls-cert", help="PEM certificate (chain) for HTTPS")
+    p.add_argument("--tls-key", help="PEM private key for HTTPS")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("enrol-code", parents=[common],
+                       help="print a one-time code a technician types on a new kiosk")
+    p.add_argument("--ttl-minutes", type=float, default=30.0,
+                   help="minutes the code stays valid (default 30)")
+    p.add_argument("--json", action="store_true", help="print {code, expires_at}")
+    p.set_defaults(func=cmd_enrol_code)
+
+    dev = sub.add_parser("devices", help="list or revoke enrolled kiosks")
+    dsub = dev.add_subparsers(dest="devices_command", required=True, metavar="ACTION")
+    p = dsub.add_parser("list", parents=[common], help="list enrolled devices")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_devices_list)
+    p = dsub.add_parser("revoke", parents=[common], help="refuse a device from now on")
+    p.add_argument("device_id", metavar="ID")
+    p.set_defaults(func=cmd_devices_revoke)
+
+    cl = sub.add_parser("claims", help="list, show and review claims")
+    csub = cl.add_subparsers(dest="claims_command", required=True, metavar="ACTION")
+    p = csub.add_parser("list", parents=[common], help="list claims")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--status", help="only claims in this status")
+    p.set_defaults(func=cmd_claims_list)
+    p = csub.add_parser("show", parents=[common], help="print one claim as JSON")
+    p.add_argument("claim", metavar="ID", help="server id (from `claims list`) or UUID")
+    p.set_defaults(func=cmd_claims_show)
+    p = csub.add_parser("review", parents=[common], help="move a claim to its next status")
+    p.add_argument("claim", metavar="ID", help="server id (from `claims list`) or UUID")
+    p.add_argument("--to", required=True,
+                   choices=["first_review", "second_review", "approved", "returned", "paid"])
+    p.add_argument("--reason", help="why the claim is returned (required with --to returned; "
+                                    "the resident is shown it)")
+    p.set_defaults(func=cmd_claims_review)
+
+    p = sub.add_parser("publish-catalog", parents=[common],
+                       help="publish a catalog file as a new version for the kiosks")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--version", required=True, dest="version", help="the version's name")
+    p.set_defaults(func=cmd_publish_catalog)
+
+    p = sub.add_parser("publish-policy", parents=[common],
+                       help="publish the reimbursement policy (a JSON object)")
+    p.add_argument("file", metavar="FILE.json")
+    p.set_defaults(func=cmd_publish_policy)
+
+    p = sub.add_parser("cert-fingerprint",
+                       help="print a certificate's SHA-256 fingerprint for pinning on kiosks")
+    p.add_argument("cert", metavar="CERT.pem")
+    p.set_defaults(func=cmd_cert_fingerprint)
+    return ap
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False)
+                        else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        result: int = args.func(args)
+    except CliError as exc:
+        print(f"county: {exc}", file=sys.stderr)
+        return 1
+    except OperationalError as exc:
+        print(f"county: cannot use the database: {exc.orig}", file=sys.stderr)
+        return 1
+    return result
