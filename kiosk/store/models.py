@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -34,6 +35,8 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+    # SQLAlchemy 2.1 would map float to Double; the migrations say Float (both are REAL)
+    type_annotation_map = {float: Float}  # noqa: RUF012
 
 
 class Meta(Base):
