@@ -32,11 +32,11 @@ def sample_resident(seed: int) -> Resident:
 def sample_recognition(seed: int, *, doc_type: str = "outpatient_invoice") -> dict[str, Any]:
     """A receipt-json object whose invoice code and number are unique to `seed`."""
     rng = random.Random(seed)
-    items = [{"name": n, "code": None, "spec": None, "unit": "次", "quantity": "1",
+    items: list[dict[str, str | None]] = [{"name": n, "code": None, "spec": None, "unit": "次", "quantity": "1",
               "unit_price": None, "amount": f"{rng.randint(100, 40000) / 100:.2f}",
               "insurance_class": rng.choice(("甲", "乙", None))}
              for n in rng.sample(("诊察费", "检查费", "化验费", "西药费", "治疗费"), 3)]
-    total = sum(Decimal(i["amount"]) for i in items)
+    total = sum((Decimal(str(i["amount"])) for i in items), Decimal(0))
     return {
         "image": f"scan-{seed}.jpg", "doc_type": doc_type,
         "invoice_code": f"3{seed % 10**7:07d}", "invoice_number": f"{seed:010d}",
