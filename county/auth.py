@@ -212,7 +212,8 @@ class EnrolRequest(BaseModel):
     code: str = Field(min_length=1, max_length=32, description="the one-time code printed by "
                       "`county enrol-code`; dashes, spaces and case do not matter",
                       examples=["K7QX-M3PA"])
-    device_name: str = Field(min_length=1, max_length=200, description="a name the county "
+    device_name: str = Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$",
+                             description="a name the county "
                              "staff will recognise, e.g. the township",
                              examples=["城关镇便民服务中心 kiosk 1"])
 

@@ -138,6 +138,16 @@ class ClaimState(BaseModel):
     content_sha256: str
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 def canonical_json(claim: ClaimIn) -> str:
     data = claim.model_dump(mode="json", exclude={"uuid"})
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -182,6 +192,10 @@ def build_router(db: Database, store: ImageStore, auth: Authenticator) -> APIRou
         uuid = str(claim_uuid)
         if claim.uuid is not None and claim.uuid != claim_uuid:
             raise ApiError(422, "uuid_mismatch", "the body's uuid differs from the URL's")
+        if _has_nul(claim.model_dump(mode="json")):
+            # PostgreSQL text cannot hold NUL, and no receipt prints one.
+            raise ApiError(422, "invalid_request", "text fields must not contain NUL "
+                           "characters")
         body = canonical_json(claim)
         digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
 

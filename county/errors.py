@@ -75,6 +75,11 @@ _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "
 
 def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400:
+        # FastAPI's "error parsing the body" (e.g. JSON nested too deep to decode): bad input
+        # like any other, so the same 422 a kiosk already treats as permanent.
+        return JSONResponse({"error": "invalid_request", "detail": str(exc.detail)},
+                            status_code=422)
     return JSONResponse({"error": _HTTP_CODES.get(exc.status_code, f"http_{exc.status_code}"),
                          "detail": exc.detail}, status_code=exc.status_code,
                         headers=getattr(exc, "headers", None))

@@ -66,7 +66,7 @@ def build_router(db: Database, auth: Authenticator, page_size: int) -> APIRouter
     )
     def status_feed(
         device: Annotated[DeviceIdentity, Depends(auth.require_device)],
-        cursor: Annotated[int, Query(ge=0, description="last event number already seen")] = 0,
+        cursor: Annotated[int, Query(ge=0, le=2**62, description="last event number already seen")] = 0,
         limit: Annotated[int, Query(ge=1, le=page_size, description="most events to return")]
         = page_size,
     ) -> StatusPage:
