@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from kiosk.config import ConfigError, load_settings
+from kiosk.store.commands import add_commands as add_claim_commands
 
 
 def _summary(doc: dict[str, Any]) -> str:
@@ -83,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--engine", choices=("rapidocr", "paddleocr"), help="override ocr.engine")
     rec.add_argument("--workers", type=int, help="images read in parallel (default ocr.workers)")
     rec.set_defaults(func=cmd_recognize)
+    add_claim_commands(sub)
     return ap
 
 

@@ -1,0 +1,211 @@
+"""`kiosk claims ...`: the claim store for assistants and technicians without a screen.
+
+create   recognise receipt images, store them as a claim for a resident, confirm and queue it
+list     the claims on this kiosk (no personal data), newest first
+show     one claim in full, decrypted, with its history
+export   one claim as claim.json plus its original images, decrypted, into a folder
+
+Exit codes: 0 done, 1 refused (bad ID number, unreadable image, duplicate invoice, no such
+claim), 3 the OCR engine failed, 4 the store failed (disk full, read-only, damaged database).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import load_settings
+from kiosk.residents import InvalidResident, Resident
+
+REFUSED, OCR_FAILED, STORE_FAILED = 1, 3, 4
+
+
+def add_commands(subparsers: Any) -> None:
+    """Add the `claims` command group to the `kiosk` parser's subparsers."""
+    claims = subparsers.add_parser(
+        "claims", help="the local claim store: create, list, show, export claims",
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = claims.add_subparsers(dest="claims_command", metavar="COMMAND")
+    sub.required = True
+
+    create = sub.add_parser("create", help="recognise receipts and queue them as one claim")
+    create.add_argument("--resident-id", required=True, help="the resident's ID-card number")
+    create.add_argument("--name", required=True, help="the resident's name")
+    create.add_argument("--phone", default="", help="the resident's phone number")
+    create.add_argument("--insurance-place", default="", help="where the resident is insured")
+    create.add_argument("--assistant", default=None,
+                        help="who helped (default: cli:$USER)")
+    create.add_argument("images", nargs="+", help="receipt images (JPEG, PNG, ...)")
+    create.set_defaults(func=cmd_create)
+
+    lst = sub.add_parser("list", help="list the claims on this kiosk")
+    lst.add_argument("--status", help="only claims in this status (e.g. queued)")
+    lst.add_argument("--json", action="store_true", help="one JSON object per claim per line")
+    lst.set_defaults(func=cmd_list)
+
+    show = sub.add_parser("show", help="show one claim in full")
+    show.add_argument("claim_id", type=int, metavar="ID")
+    show.add_argument("--json", action="store_true", help="the claim as one JSON object")
+    show.set_defaults(func=cmd_show)
+
+    export = sub.add_parser("export", help="write one claim's JSON and images into a folder")
+    export.add_argument("claim_id", type=int, metavar="ID")
+    export.add_argument("directory", metavar="DIR")
+    export.set_defaults(func=cmd_export)
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"kiosk: {message}", file=sys.stderr)
+    return code
+
+
+def _store_code(exc: Exception) -> int:
+    from kiosk.store.errors import ClaimNotFound, DuplicateInvoice, InvalidClaim
+
+    return REFUSED if isinstance(exc, ClaimNotFound | DuplicateInvoice | InvalidClaim) \
+        else STORE_FAILED
+
+
+def cmd_create(args: argparse.Namespace) -> int:
+    from kiosk.recognition import preprocess
+    from kiosk.recognition.engines import EngineError
+    from kiosk.recognition.pipeline import Recognizer
+    from kiosk.store import ClaimStore, NewDocument, StoreError
+
+    settings = load_settings(args.home)
+    resident = Resident(name=args.name, id_number=args.resident_id,
+                        insurance_place=args.insurance_place, phone=args.phone)
+    try:
+        resident.validate()
+    except InvalidResident as exc:
+        return _fail(f"refused: {exc}", REFUSED)
+    # Every image is read and decoded before the OCR starts or anything is stored.
+    decoded = []
+    for path in args.images:
+        try:
+            data = Path(path).read_bytes()
+            decoded.append((path, data, preprocess.decode_image(data)))
+        except OSError as exc:
+            return _fail(f"refused: cannot read {path}: {exc.strerror}", REFUSED)
+        except preprocess.ImageRejected as exc:
+            return _fail(f"refused: {path}: {exc.message_en} ({exc.code})", REFUSED)
+    try:
+        recognizer = Recognizer(settings.ocr)
+        documents = []
+        for path, data, image in decoded:
+            t0 = time.perf_counter()
+            rec = recognizer.recognize_image(image, path, started=t0)
+            documents.append(NewDocument(rec, data))
+    except preprocess.ImageRejected as exc:
+        return _fail(f"refused: {exc.message_en} ({exc.code})", REFUSED)
+    except EngineError as exc:
+        return _fail(f"OCR engine failed: {exc}", OCR_FAILED)
+    assistant = args.assistant or f"cli:{os.environ.get('USER') or 'technician'}"
+    try:
+        with ClaimStore(settings.home, settings.store) as store:
+            claim_id = store.create_claim(resident, documents, assistant=assistant)
+            store.confirm(claim_id, actor=assistant)
+            store.queue(claim_id, actor=assistant)
+    except StoreError as exc:
+        return _fail(str(exc), _store_code(exc))
+    print(claim_id)
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from kiosk.store import ClaimStore, Status, StoreError
+
+    settings = load_settings(args.home)
+    try:
+        status = Status(args.status) if args.status else None
+    except ValueError:
+        return _fail(f"unknown status {args.status!r} ({', '.join(Status)})", REFUSED)
+    try:
+        with ClaimStore(settings.home, settings.store) as store:
+            claims = store.list_claims(status)
+    except StoreError as exc:
+        return _fail(str(exc), _store_code(exc))
+    for c in claims:
+        if args.json:
+            print(json.dumps(c.to_json(), ensure_ascii=False))
+        else:
+            print(f"{c.id:>6}  {c.status:<10} {_when(c.created_at)}  {c.document_count} doc  "
+                  f"{c.total or '-':>10}  {c.assistant}")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from kiosk.store import ClaimStore, StoreError
+
+    settings = load_settings(args.home)
+    try:
+        with ClaimStore(settings.home, settings.store) as store:
+            claim = store.get_claim(args.claim_id)
+    except StoreError as exc:
+        return _fail(str(exc), _store_code(exc))
+    if args.json:
+        print(json.dumps(claim.to_json(), ensure_ascii=False))
+        return 0
+    s = claim.summary
+    print(f"claim {s.id} ({s.uid}): {s.status}, total {s.total or '-'}, helped by "
+          f"{s.assistant}")
+    if claim.resident is None:
+        print("  resident: purged after the retention period")
+    else:
+        r = claim.resident
+        print(f"  resident: {r.name}  {r.id_number}  {r.insurance_place}  {r.phone}".rstrip())
+    if claim.return_reason:
+        print(f"  returned: {claim.return_reason}")
+    for d in claim.documents:
+        print(f"  document {d.position + 1}: {d.doc_type}  {d.hospital or '-'}  "
+              f"{d.invoice_code or ''} {d.invoice_number or ''}  {d.issue_date or '-'}  "
+              f"{d.total or '-'}  {len(d.corrections or [])} corrections")
+    for e in claim.events:
+        move = f"{e.from_status or ''} → {e.to_status}" if e.to_status else ""
+        print(f"  {_when(e.at)}  {e.actor}: {e.action} {move}".rstrip())
+    return 0
+
+
+_EXT = ((b"\xff\xd8\xff", ".jpg"), (b"\x89PNG\r\n\x1a\n", ".png"), (b"RIFF", ".webp"),
+        (b"BM", ".bmp"), (b"II*\x00", ".tif"), (b"MM\x00*", ".tif"))
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from kiosk.store import ClaimStore, StoreError
+
+    settings = load_settings(args.home)
+    target = Path(args.directory)
+    try:
+        with ClaimStore(settings.home, settings.store) as store:
+            claim = store.get_claim(args.claim_id)
+            bundle = target / f"claim-{claim.id}"
+            bundle.mkdir(parents=True, exist_ok=False)
+            data = claim.to_json()
+            for doc, out in zip(claim.documents, data["documents"], strict=True):
+                if doc.image_sha256 is None:
+                    out["image_file"] = None
+                    continue
+                image = store.image(doc.image_sha256)
+                ext = next((e for magic, e in _EXT if image.startswith(magic)), ".bin")
+                name = f"document-{doc.position + 1}{ext}"
+                (bundle / name).write_bytes(image)
+                out["image_file"] = name
+            (bundle / "claim.json").write_text(
+                json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    except FileExistsError:
+        return _fail(f"{target / f'claim-{args.claim_id}'} already exists", REFUSED)
+    except OSError as exc:
+        return _fail(f"cannot write the export to {target}: {exc.strerror}", STORE_FAILED)
+    except StoreError as exc:
+        return _fail(str(exc), _store_code(exc))
+    print(bundle)
+    return 0
+
+
+def _when(ts: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(ts))
