@@ -327,6 +327,8 @@ def _suppress_red(image: np.ndarray, *, in_place: bool = False) -> tuple[np.ndar
     if not hot.any():
         return out, 0.0
     paper_r = max(_percentile(r_t, 95), 64.0)
+    # whitened ink must not come out lighter than the paper around it: a white ring is an edge
+    paper = _percentile(cv2.cvtColor(tiny, cv2.COLOR_BGR2GRAY), 90)
     height, width = image.shape[:2]
     for x0, y0, x1, y1 in _seal_boxes(hot):
         x0, y0 = max(0, x0 * f - 2 * f), max(0, y0 * f - 2 * f)
@@ -336,10 +338,14 @@ def _suppress_red(image: np.ndarray, *, in_place: bool = False) -> tuple[np.ndar
         # Weight 0 below 25 of "red over the other channels", 1 from 55 on; soft in
         # between so that the anti-aliased rim of a stroke fades too.
         weight = cv2.addWeighted(redness, 255 / 30, redness, 0.0, -25 * 255 / 30)
+        # Stamp ink (印泥) is a bright vermilion; printed labels and rules that the seal's box
+        # takes in are a darker red. Fade only the bright red: weight 0 below R 165, 1 at 195.
+        bright = cv2.addWeighted(r, 255 / 30, r, 0.0, -165 * 255 / 30)
+        weight = cv2.multiply(weight, bright, scale=1 / 255)
         # Red ink's own red channel, stretched to paper white and lifted by its redness:
         # at least as light as every channel of the pixel, so taking the maximum whitens.
         lifted = cv2.add(cv2.convertScaleAbs(r, alpha=255.0 / paper_r), redness)
-        lifted = cv2.multiply(lifted, weight, scale=1 / 255)
+        lifted = cv2.min(cv2.multiply(lifted, weight, scale=1 / 255), paper)
         out[y0:y1, x0:x1] = cv2.max(roi, cv2.merge([lifted, lifted, lifted]))
     return out, share
 

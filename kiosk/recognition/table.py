@@ -262,6 +262,7 @@ class Item:
     insurance_class: str | None = None
     score: float = 1.0
     y: float = 0.0
+    x: float = 0.0
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -334,7 +335,7 @@ def extract_items(tokens: Sequence[Token]) -> tuple[list[Item], list[Group]]:
             if not name or _is_category(name):
                 continue
             name, prefixed_class = split_class_prefix(name)
-            item = Item(name=name, amount=amount, y=row_top)
+            item = Item(name=name, amount=amount, y=row_top, x=g.columns[0].x0)
             item.score = min(t.score for t in row)
             code = "".join(t.text for t in cells.get("code", []))
             item.code = re.sub(r"[^0-9A-Za-z]", "", code) or None
@@ -349,6 +350,17 @@ def extract_items(tokens: Sequence[Token]) -> tuple[list[Item], list[Group]]:
             group_items.append(item)
             last_bottom = max(t.y1 for t in row)
         items.extend(group_items)
-    # printed order: top to bottom, left table before right table on the same row
-    items.sort(key=lambda it: it.y)
-    return items, groups
+    return printed_order(items, hs), groups
+
+
+def printed_order(items: list[Item], line_height: float) -> list[Item]:
+    """Top to bottom; on one row, the left table's line before the right table's."""
+    out: list[Item] = []
+    for it in sorted(items, key=lambda it: it.y):
+        out.append(it)
+        # bubble back past items of the same row that sit further right
+        i = len(out) - 1
+        while i > 0 and abs(out[i - 1].y - it.y) < line_height * 0.6 and out[i - 1].x > it.x:
+            out[i - 1], out[i] = out[i], out[i - 1]
+            i -= 1
+    return out

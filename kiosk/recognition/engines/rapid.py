@@ -69,6 +69,10 @@ def engine_params(settings: OcrSettings, threads: int | None = None) -> dict[str
         "Det.limit_type": "max",
         "Cls.model_path": str(paths["cls"]),
         "Rec.model_path": str(paths["rec"]),
+        # Each batch is padded to its widest crop but to at least this width. The shipped 320
+        # pads a one-character cell (次, 甲, 1) to seven times its size; receipts are full of
+        # those, and 96 halved recognition time here without losing accuracy.
+        "Rec.rec_img_shape": [3, 48, 96],
     }
 
 
@@ -147,8 +151,8 @@ class RapidEngine:
         order = sorted(range(len(crops)), key=lambda i: -crops[i].shape[1])
         sample = [crops[i] for i in order[:_ORIENTATION_SAMPLE]]
         res = self._cls(sample).cls_res or []
-        votes = [lbl == "180" and sc > 0.9 for lbl, sc in res]
-        return len(votes) >= 3 and sum(votes) > len(votes) * 0.6
+        votes = [bool(lbl == "180" and sc > 0.9) for lbl, sc in res]
+        return bool(len(votes) >= 3 and sum(votes) > len(votes) * 0.6)
 
     def _recognise(self, crops: list[np.ndarray]) -> tuple[list[str], list[float]]:
         from rapidocr.ch_ppocr_rec import TextRecInput
