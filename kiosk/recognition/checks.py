@@ -104,6 +104,10 @@ def reconcile(doc: dict[str, Any], conf: dict[str, float], items: Sequence[Item]
             out.add("payments_sum_mismatch", "error" if not agree else "warning",
                     f"fund + other + account + cash = {money_str(pay_sum)}, "
                     f"total is {money_str(total)}")
+            # one of them is misread and the sum cannot say which: none is to be trusted
+            for k in ("fund_paid", "other_paid", "account_paid", "cash_paid"):
+                if k in conf:
+                    conf[k] = min(conf[k], 0.6)
     if upper is not None and total is not None and upper == total:
         conf["total_upper"] = max(conf.get("total_upper", 0.0), 0.95)
 

@@ -42,6 +42,10 @@ _NOT_RECEIPTS = ("出院小结", "出院记录", "诊断证明", "门诊病历",
                  "检查报告", "处方笺", "入院记录")
 _ORG_RE = re.compile(r"[\u4e00-\u9fff()（）]{2,}(?:医院|卫生院|卫生服务中心|卫生服务站|医疗中心|"
                      r"保健院|诊所|门诊部|卫生室|医学中心)")
+# kinds of institution printed after 医疗机构类型, never a hospital's name on their own
+_INSTITUTION_TYPES = {"综合医院", "中医医院", "中西医结合医院", "西医结合医院", "专科医院",
+                      "妇幼保健院", "民族医医院", "社区卫生服务中心", "乡镇卫生院", "卫生院",
+                      "门诊部", "诊所", "卫生室", "医疗中心", "护理院", "康复医院"}
 _SOURCE_WEIGHT = {"label": 1.0, "right": 0.97, "below": 0.9, "fallback": 0.75}
 
 
@@ -71,8 +75,8 @@ def _hospital_fallback(tokens: Sequence[Token], found: Found | None) -> Found | 
             continue
         for m in _ORG_RE.finditer(txt):
             name = m.group(0)
-            if len(name) < 4:
-                continue
+            if len(name) < 4 or name in _INSTITUTION_TYPES or "类型" in txt:
+                continue  # 医疗机构类型：综合医院 says what kind, not which
             cands.append((t.h * t.score, name, t))
     if not cands:
         return found
