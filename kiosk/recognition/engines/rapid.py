@@ -133,26 +133,33 @@ class RapidEngine:
             return []
         boxes = np.asarray(det.boxes, dtype=np.float32)
         crops = [get_rotate_crop_image(image, copy.deepcopy(b)) for b in boxes]
-        flipped = self._page_upside_down(crops)
-        if flipped:
-            crops = [np.ascontiguousarray(c[::-1, ::-1]) for c in crops]
+        flips = self._orientation(crops)
+        crops = [np.ascontiguousarray(c[::-1, ::-1]) if f else c
+                 for c, f in zip(crops, flips, strict=True)]
         texts, scores = self._recognise(crops)
         lines: list[TextLine] = []
-        for box, text, score in zip(boxes, texts, scores, strict=True):
+        for box, text, score, flipped in zip(boxes, texts, scores, flips, strict=True):
             if not text or not text.strip():
                 continue
             pts = tuple((float(x), float(y)) for x, y in box)
             lines.append(TextLine(text=text, box=pts, score=float(score), flipped=flipped))
         return lines
 
-    def _page_upside_down(self, crops: list[np.ndarray]) -> bool:
-        """Ask the angle classifier about the widest lines only: a receipt is printed one way
-        round, so the page's orientation decides for every line."""
+    def _orientation(self, crops: list[np.ndarray]) -> list[bool]:
+        """Which crops are upside down. A receipt is printed one way round, so on a page with
+        enough lines the angle classifier's verdict on the widest ones decides for all; a
+        few lines are each asked about."""
         order = sorted(range(len(crops)), key=lambda i: -crops[i].shape[1])
-        sample = [crops[i] for i in order[:_ORIENTATION_SAMPLE]]
-        res = self._cls(sample).cls_res or []
+        sample = order[:_ORIENTATION_SAMPLE]
+        res = self._cls([crops[i] for i in sample]).cls_res or []
         votes = [bool(lbl == "180" and sc > 0.9) for lbl, sc in res]
-        return bool(len(votes) >= 3 and sum(votes) > len(votes) * 0.6)
+        if len(votes) < 3:
+            flips = [False] * len(crops)
+            for i, v in zip(sample, votes, strict=True):
+                flips[i] = v
+            return flips
+        page = sum(votes) > len(votes) * 0.6
+        return [page] * len(crops)
 
     def _recognise(self, crops: list[np.ndarray]) -> tuple[list[str], list[float]]:
         from rapidocr.ch_ppocr_rec import TextRecInput
