@@ -12,6 +12,7 @@ from kiosk.store.claims import (
     ClaimStore,
     ClaimSummary,
     NewDocument,
+    QueueEntry,
     StoredDocument,
 )
 from kiosk.store.errors import (
@@ -42,6 +43,7 @@ __all__ = [
     "InvalidTransition",
     "KeyFileError",
     "NewDocument",
+    "QueueEntry",
     "ReadOnly",
     "SchemaTooNew",
     "Status",

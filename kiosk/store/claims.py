@@ -19,7 +19,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, NamedTuple, ParamSpec, TypeVar
 
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.orm import Session
@@ -66,7 +66,7 @@ class NewDocument:
     image: bytes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClaimSummary:
     """A claim as the queue and lists show it: no personal data, no decryption needed."""
 
@@ -87,6 +87,16 @@ class ClaimSummary:
                 "updated_at": self.updated_at, "document_count": self.document_count,
                 "total": self.total, "insurance_place": self.insurance_place,
                 "purged": self.purged}
+
+
+class QueueEntry(NamedTuple):
+    """A claim waiting for upload, as the queue screen and the sync worker need it."""
+
+    id: int
+    uid: str
+    created_at: float
+    document_count: int
+    total: str | None
 
 
 @dataclass(frozen=True)
@@ -594,22 +604,32 @@ class ClaimStore:
 
     def list_claims(self, status: Status | str | None = None, *, limit: int | None = None,
                     ) -> list[ClaimSummary]:
-        """Claims, newest first, optionally only those in one status. No decryption."""
-        cols = [Claim.id, Claim.uid, Claim.status, Claim.assistant, Claim.created_at,
-                Claim.updated_at, Claim.document_count, Claim.total, Claim.insurance_place,
-                Claim.purged_at]
-        q = select(*cols).order_by(Claim.id.desc())
+        """Claims, newest first, optionally only those in one status. No decryption.
+
+        Plain Core rows and positional unpacking: the queue screen lists thousands of claims
+        and must stay well under 50 ms.
+        """
+        q = select(*_SUMMARY_COLUMNS).order_by(Claim.id.desc())
         if status is not None:
             q = q.where(Claim.status == str(Status(status)))
         if limit is not None:
             q = q.limit(limit)
-        with self._read() as s:
-            rows = s.execute(q).all()
-        return [_summary(r) for r in rows]
+        with schema.translated("cannot read the claim database", self.db_path), \
+                self._r.connect() as conn:
+            rows = conn.execute(q).all()
+        return [_summary(row) for row in rows]
 
-    def queue_list(self) -> list[ClaimSummary]:
-        """The upload queue in sending order (oldest first)."""
-        return sorted(self.list_claims(Status.QUEUED), key=lambda c: c.id)
+    def queue_list(self) -> list[QueueEntry]:
+        """The upload queue in sending order (oldest first).
+
+        Read from one covering index (ix_claims_queue) into plain tuples, so even a queue
+        of ten thousand claims after weeks offline lists in well under 50 ms.
+        """
+        q = (select(Claim.id, Claim.uid, Claim.created_at, Claim.document_count, Claim.total)
+             .where(Claim.status == str(Status.QUEUED)).order_by(Claim.id))
+        with schema.translated("cannot read the claim database", self.db_path), \
+                self._r.connect() as conn:
+            return [QueueEntry._make(row) for row in conn.execute(q)]
 
     def find_by_id_number(self, id_number: str) -> list[ClaimSummary]:
         """A resident's claims, found through the keyed HMAC of her ID number."""
@@ -651,7 +671,8 @@ class ClaimStore:
                 phone=(self._sealer.open_text(claim.phone_sealed, "claim.phone")
                        if claim.phone_sealed is not None else ""))
         return ClaimRecord(
-            summary=_summary(claim), resident=resident, confirmed_at=claim.confirmed_at,
+            summary=_summary([getattr(claim, c.key) for c in _SUMMARY_COLUMNS]),
+            resident=resident, confirmed_at=claim.confirmed_at,
             accepted_at=claim.accepted_at, purged_at=claim.purged_at,
             findings=list(claim.findings or []), refund_estimate=claim.refund_estimate,
             return_reason=claim.return_reason, county_ref=claim.county_ref,
@@ -724,9 +745,13 @@ def _plain_back(doc: Document) -> dict[str, Any]:
     return {k: getattr(doc, k) for k in _PLAIN_FIELDS}
 
 
-def _summary(row: Any) -> ClaimSummary:
-    return ClaimSummary(
-        id=row.id, uid=row.uid, status=Status(row.status), assistant=row.assistant,
-        created_at=row.created_at, updated_at=row.updated_at,
-        document_count=row.document_count, total=row.total,
-        insurance_place=row.insurance_place, purged=row.purged_at is not None)
+_SUMMARY_COLUMNS = (Claim.id, Claim.uid, Claim.status, Claim.assistant, Claim.created_at,
+                    Claim.updated_at, Claim.document_count, Claim.total, Claim.insurance_place,
+                    Claim.purged_at)
+_STATUS = {s.value: s for s in Status}
+
+
+def _summary(row: Sequence[Any]) -> ClaimSummary:
+    cid, uid, status, assistant, created, updated, count, total, place, purged = row
+    return ClaimSummary(cid, uid, _STATUS[status], assistant, created, updated, count, total,
+                        place, purged is not None)

@@ -49,11 +49,15 @@ class Meta(Base):
 
 class Claim(Base):
     __tablename__ = "claims"
-    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012  ids are never reused
+    __table_args__ = (
+        # the queue is listed from this index alone (no table look-ups): see queue_list()
+        Index("ix_claims_queue", "status", "id", "uid", "created_at", "document_count", "total"),
+        {"sqlite_autoincrement": True},  # ids are never reused
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uid: Mapped[str] = mapped_column(String(32), unique=True)  # idempotency key, also at county
-    status: Mapped[str] = mapped_column(String(16), index=True)
+    status: Mapped[str] = mapped_column(String(16))
     assistant: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[float]
     updated_at: Mapped[float]

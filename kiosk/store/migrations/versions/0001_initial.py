@@ -49,7 +49,8 @@ def upgrade() -> None:
         sa.UniqueConstraint("uid", name="uq_claims_uid"),
         sqlite_autoincrement=True,
     )
-    op.create_index("ix_claims_status", "claims", ["status"])
+    op.create_index("ix_claims_queue", "claims",
+                    ["status", "id", "uid", "created_at", "document_count", "total"])
     op.create_index("ix_claims_accepted_at", "claims", ["accepted_at"])
     op.create_index("ix_claims_id_number_mac", "claims", ["id_number_mac"])
     op.create_table(
