@@ -234,6 +234,12 @@ def test_retention_purges_images_and_personal_fields_after_the_county_accepted(
         # the county's later answers still land on the purged claim
         store.transition(done, Status.APPROVED, actor="county")
         store.transition(done, Status.PAID, actor="county")
+        store.transition(kept, Status.UPLOADING, actor="sync")
+        store.transition(kept, Status.ACCEPTED, actor="sync")
+    clock.now += 31 * 86400
+    with ClaimStore(tmp_path, settings, clock=clock) as store:  # start-up purges on its own
+        assert store.get_claim(kept).resident is None
+        assert image_files(tmp_path) == []
 
 
 def test_orphaned_and_temporary_image_files_are_swept(tmp_path: Path) -> None:

@@ -179,8 +179,8 @@ class ClaimRecord:
 class ClaimStore:
     """Opens (creating or upgrading) the claim database below a kiosk's home directory.
 
-    Start-up also puts claims a dead sync worker left in `uploading` back to `queued` and
-    sweeps image files no row points at.
+    Start-up also puts claims a dead sync worker left in `uploading` back to `queued`, purges
+    what the retention period says must go, and sweeps image files no row points at.
     """
 
     def __init__(self, home: Path, settings: StoreSettings | None = None, *,
@@ -260,6 +260,7 @@ class ClaimStore:
             self.images = ImageStore(self.home / "images", self._sealer)
             self.images.ensure_dir()
         self.reset_in_flight()
+        self.purge_expired()
         self.sweep_orphans(grace_s=orphan_grace_s)
 
     def _load_sealer(self) -> Sealer:
