@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from county import __version__
@@ -61,7 +62,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
             raise CliError(str(exc)) from None
         print(f"county: TLS certificate SHA-256 fingerprint (pin this on the kiosks): {fp}",
               file=sys.stderr)
-    app = create_app(_config(args))
+    config = _config(args)
+    app = create_app(config)
+    scheme = "https" if args.tls_cert else "http"
+    shown_db = make_url(config.db_url).render_as_string(hide_password=True)
+    print(f"county: serving {scheme}://{args.host}:{args.port} (data {config.data_dir}, "
+          f"database {shown_db})", file=sys.stderr, flush=True)
     uvicorn.run(app, host=args.host, port=args.port, ssl_certfile=args.tls_cert,
                 ssl_keyfile=args.tls_key, log_level="info" if args.verbose else "warning",
                 server_header=False, proxy_headers=False)
