@@ -61,8 +61,13 @@ class ImageStore:
         return self.root / sha256[:2] / sha256
 
     def exists(self, sha256: str) -> bool:
+        return self.size(sha256) is not None
+
+    def size(self, sha256: str) -> int | None:
+        """Size of a stored image, None when the server does not have it."""
         with self.db.read() as s:
-            return s.get(Image, sha256) is not None
+            row = s.get(Image, sha256)
+            return None if row is None else row.size
 
     def missing(self, hashes: set[str]) -> list[str]:
         """Those of `hashes` the server does not have, sorted."""
@@ -133,9 +138,9 @@ def build_router(store: ImageStore, auth: Authenticator, max_bytes: int) -> APIR
     )
     async def put_image(sha256: str, request: Request, device: Caller) -> Response:
         check_sha256(sha256)
-        if await run_in_threadpool(store.exists, sha256):
-            size = store.path(sha256).stat().st_size
-            return Response(ImageStored(sha256=sha256, size=size, created=False)
+        have = await run_in_threadpool(store.size, sha256)
+        if have is not None:
+            return Response(ImageStored(sha256=sha256, size=have, created=False)
                             .model_dump_json(), status_code=200,
                             media_type="application/json")
         declared = request.headers.get("content-length")
