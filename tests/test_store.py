@@ -333,3 +333,24 @@ def test_store_settings_come_from_kiosk_toml_and_are_validated(tmp_path: Path) -
     (tmp_path / "kiosk.toml").write_text('[store]\nretention = "90"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="unknown key"):
         load_settings(tmp_path)
+
+
+def test_the_queue_is_listed_oldest_first_from_its_covering_index(
+        store: ClaimStore, tmp_path: Path) -> None:
+    from kiosk.store.claims import _QUEUE_SQL
+
+    ids = [store.create_claim(sample_resident(i), [doc(110 + i)], assistant="a")
+           for i in range(3)]
+    for cid in reversed(ids):
+        store.confirm(cid, actor="a")
+        store.queue(cid, actor="a")
+    queue = store.queue_list()
+    assert [q.id for q in queue] == ids
+    assert queue[0].uid == store.get_claim(ids[0]).summary.uid
+    assert queue[0].document_count == 1 and queue[0].total == sample_recognition(110)["total"]
+    raw = sqlite3.connect(tmp_path / "claims.sqlite3")
+    try:
+        plan = raw.execute("EXPLAIN QUERY PLAN " + _QUEUE_SQL, ("queued",)).fetchall()
+    finally:
+        raw.close()
+    assert "COVERING INDEX ix_claims_queue" in " ".join(str(step[-1]) for step in plan)
