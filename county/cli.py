@@ -11,7 +11,8 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -33,12 +34,17 @@ def _config(args: argparse.Namespace) -> CountyConfig:
     return CountyConfig.build(args.data, args.db)
 
 
-def _open(args: argparse.Namespace) -> Database:
+@contextmanager
+def _open(args: argparse.Namespace) -> Iterator[Database]:
+    """The database for one command; its connections are closed when the command ends."""
     config = _config(args)
     config.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(config.db_url)
-    db.create_schema()
-    return db
+    try:
+        db.create_schema()
+        yield db
+    finally:
+        db.dispose()
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -77,7 +83,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_enrol_code(args: argparse.Namespace) -> int:
     from county.auth import create_enrol_code
 
-    code, expires = create_enrol_code(_open(args), timedelta(minutes=args.ttl_minutes))
+    with _open(args) as db:
+        code, expires = create_enrol_code(db, timedelta(minutes=args.ttl_minutes))
     if args.json:
         print(json.dumps({"code": code, "expires_at": expires.isoformat()}))
     else:
@@ -89,7 +96,8 @@ def cmd_enrol_code(args: argparse.Namespace) -> int:
 def cmd_devices_list(args: argparse.Namespace) -> int:
     from county.auth import list_devices
 
-    devices = list_devices(_open(args))
+    with _open(args) as db:
+        devices = list_devices(db)
     if args.json:
         print(json.dumps([{"id": d.id, "name": d.name, "enrolled_at": d.enrolled_at.isoformat(),
                            "revoked_at": d.revoked_at.isoformat() if d.revoked_at else None,
@@ -109,7 +117,8 @@ def cmd_devices_revoke(args: argparse.Namespace) -> int:
     from county.auth import UnknownDevice, revoke_device
 
     try:
-        changed = revoke_device(_open(args), args.device_id)
+        with _open(args) as db:
+            changed = revoke_device(db, args.device_id)
     except UnknownDevice:
         raise CliError(f"no device {args.device_id!r}; see `county devices list`") from None
     print(f"{args.device_id} revoked" if changed else f"{args.device_id} was already revoked")
@@ -119,7 +128,8 @@ def cmd_devices_revoke(args: argparse.Namespace) -> int:
 def cmd_claims_list(args: argparse.Namespace) -> int:
     from county.review import list_claims
 
-    rows = list_claims(_open(args), args.status)
+    with _open(args) as db:
+        rows = list_claims(db, args.status)
     if args.json:
         print(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
         return 0
@@ -140,9 +150,11 @@ def cmd_claims_show(args: argparse.Namespace) -> int:
     from county.review import UnknownClaim, show_claim
 
     try:
-        print(json.dumps(show_claim(_open(args), args.claim), ensure_ascii=False, indent=2))
+        with _open(args) as db:
+            shown = show_claim(db, args.claim)
     except UnknownClaim:
         raise CliError(f"no claim {args.claim!r}; see `county claims list`") from None
+    print(json.dumps(shown, ensure_ascii=False, indent=2))
     return 0
 
 
@@ -150,7 +162,8 @@ def cmd_claims_review(args: argparse.Namespace) -> int:
     from county.review import ReviewError, UnknownClaim, review_claim
 
     try:
-        before = review_claim(_open(args), args.claim, args.to, args.reason)
+        with _open(args) as db:
+            before = review_claim(db, args.claim, args.to, args.reason)
     except UnknownClaim:
         raise CliError(f"no claim {args.claim!r}; see `county claims list`") from None
     except ReviewError as exc:
@@ -163,8 +176,9 @@ def cmd_publish_catalog(args: argparse.Namespace) -> int:
     from county.catalog import PublishError, publish_catalog
 
     try:
-        out, new = publish_catalog(_open(args), _config(args).catalog_dir, Path(args.file),
-                                   args.version)
+        with _open(args) as db:
+            out, new = publish_catalog(db, _config(args).catalog_dir, Path(args.file),
+                                       args.version)
     except (OSError, PublishError) as exc:
         raise CliError(str(exc)) from None
     verb = "published" if new else "already published, unchanged"
@@ -176,7 +190,8 @@ def cmd_publish_policy(args: argparse.Namespace) -> int:
     from county.catalog import PublishError, publish_policy
 
     try:
-        out, new = publish_policy(_open(args), Path(args.file))
+        with _open(args) as db:
+            out, new = publish_policy(db, Path(args.file))
     except (OSError, PublishError) as exc:
         raise CliError(str(exc)) from None
     verb = "published" if new else "unchanged, still"

@@ -152,8 +152,10 @@ def test_core_flow(server: RunningServer, capsys: pytest.CaptureFixture[str],
     assert county(cli(server, "devices", "revoke", revoked_id)) == 0
     capsys.readouterr()
 
+    with server.client(revoked_token) as revoked:
+        assert revoked.get("/api/v1/status").status_code == 403
+
     with server.client(token) as c:
-        assert server.client(revoked_token).get("/api/v1/status").status_code == 403
 
         # Images: verified by hash, one round trip once present.
         images = [sample_image(f"core-{i}") for i in range(2)]
