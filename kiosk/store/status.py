@@ -44,7 +44,7 @@ AT_COUNTY = frozenset({Status.ACCEPTED, Status.IN_REVIEW, Status.APPROVED, Statu
                        Status.PAID})
 # The claim no longer holds its invoices: they may go into a new claim.
 RELEASES_INVOICES = frozenset({Status.CANCELLED, Status.RETURNED})
-# The resident has agreed to it: these commits are made with synchronous=FULL.
+# The resident has agreed to it (the crash test checks such claims never fall back).
 CONFIRMED_OR_LATER = frozenset(Status) - {Status.DRAFT, Status.CANCELLED}
 
 
