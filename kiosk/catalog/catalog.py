@@ -1,0 +1,477 @@
+"""The catalog in force: installing versions and matching printed item names against it.
+
+Matching goes, in order: the printed national code; invoice category lines (西药费 …); the
+exact key (`normalize.name_key`: width, brackets, spec, salt and dosage form removed, OCR
+look-alikes folded); then the closest key by edit distance (rapidfuzz), accepted from
+`FUZZY_CUTOFF`. Among entries sharing a key, the one whose dosage-form group agrees with the
+printed form wins (阿莫西林胶囊 → 阿莫西林, 口服常释剂型, not the 颗粒剂 line).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from kiosk.catalog import importers
+from kiosk.catalog.model import CatalogEntry, CatalogVersion, Restriction
+from kiosk.catalog.normalize import (
+    CATEGORY_NAMES,
+    category_keys,
+    clean,
+    fold_confusions,
+    fuzzy_form_splits,
+    name_key,
+    strip_salt,
+    unfolded,
+)
+from kiosk.catalog.store import CatalogStore, CatalogStoreError
+
+log = logging.getLogger("kiosk.catalog")
+
+MatchKind = Literal["exact", "fuzzy", "category", "none"]
+
+FUZZY_CUTOFF = 72.0
+FORM_GUESS_PENALTY = 15.0
+BUILTIN_VERSION = "builtin-2025.1"
+CATALOG_FILENAME = "catalog.db"
+
+
+@dataclass(frozen=True)
+class Match:
+    """The outcome of matching one printed name. `score` is 0-100 (100 for exact)."""
+
+    entry: CatalogEntry | None
+    score: float
+    kind: MatchKind
+    category: str = ""  # the category line's canonical name when kind == "category"
+
+    def as_json(self) -> dict[str, object]:
+        return {"kind": self.kind, "score": round(self.score, 1),
+                "entry": self.entry.as_json() if self.entry else None,
+                "category": self.category or None}
+
+
+NO_MATCH = Match(None, 0.0, "none")
+
+
+def builtin_entries() -> list[CatalogEntry]:
+    """The catalog the product ships (written for it; see data/README.md)."""
+    data = resources.files("kiosk.catalog").joinpath("data/builtin.csv").read_bytes()
+    entries = importers.import_items_csv(data)
+    return [_with_section(e, "builtin") for e in entries]
+
+
+def _with_section(e: CatalogEntry, section: str) -> CatalogEntry:
+    return CatalogEntry(**{**e.__dict__, "section": section})
+
+
+def _pinyin(name: str) -> tuple[str, str]:
+    """(initials, full pinyin) of a name, letters and digits kept, e.g. 阿莫西林 → amxl."""
+    from pypinyin import Style, lazy_pinyin
+
+    text = re.sub(r"[(（\[].*?[)）\]]", "", name)
+    text = re.sub(r"[^\w]", "", text)
+    initials = "".join(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default"))
+    full = "".join(lazy_pinyin(text, errors="default"))
+    return initials.lower(), full.lower()
+
+
+# --- reading a file the county publishes ---------------------------------------------------
+
+@dataclass
+class _Parts:
+    entries: list[CatalogEntry]
+    kinds: set[str]
+    restrictions: list[tuple[str, list[Restriction]]]
+
+
+def _read_member(name: str, data: bytes, parts: _Parts) -> None:
+    lower = name.lower()
+    if lower.endswith(".xlsx"):
+        sheets = importers.workbook_rows(data)
+        if importers.is_drug_catalog(sheets):
+            for title, rows in sheets.items():
+                if title in importers.DRUG_SHEETS:
+                    parts.entries.extend(importers.read_drug_sheet(title, rows))
+            parts.kinds.update({"drug", "patent"})
+            return
+        first = next(iter(sheets.values()), [])
+        library = Path(name).name
+        found = importers.read_rule_rows(first, library)
+        if not found:
+            raise importers.SourceError(f"{name}: neither the drug catalog nor an age/sex "
+                                        "rule library")
+        parts.restrictions.append((library, found))
+    elif lower.endswith(".csv"):
+        kind = next((k for k in ("service", "consumable", "herb", "patent", "drug")
+                     if k in Path(lower).stem), None)
+        items = importers.import_items_csv(data, kind)
+        parts.entries.extend(items)
+        parts.kinds.update(e.kind for e in items)
+    else:
+        raise importers.SourceError(f"{name}: not .xlsx, .csv or a .zip of them")
+
+
+def read_catalog_file(data: bytes, filename: str) -> _Parts:
+    """Entries and restrictions in a published file: the drug catalog .xlsx, a rule library
+    .xlsx, an item .csv, or a .zip holding any of those."""
+    parts = _Parts([], set(), [])
+    is_zip = data[:4] == b"PK\x03\x04"
+    if is_zip:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = zf.namelist()
+            if "[Content_Types].xml" in names or any(n.startswith("xl/") for n in names):
+                _read_member(filename if filename.lower().endswith(".xlsx")
+                             else f"{filename}.xlsx", data, parts)
+            else:
+                for member in sorted(names):
+                    if member.endswith("/") or Path(member).name.startswith("."):
+                        continue
+                    _read_member(member, zf.read(member), parts)
+    else:
+        _read_member(filename if filename.lower().endswith(".csv") else f"{filename}.csv",
+                     data, parts)
+    if not parts.entries and not parts.restrictions:
+        raise importers.SourceError(f"{filename}: holds no catalog entries")
+    return parts
+
+
+class Catalog:
+    """The catalog database under the kiosk home, with the version in force held in memory."""
+
+    def __init__(self, store: CatalogStore) -> None:
+        self._store = store
+        self._load()
+
+    @classmethod
+    def open(cls, path: Path) -> Catalog:
+        """Open (or create) the catalog database; a new one starts with the shipped catalog.
+
+        `path` is the database file or the kiosk home directory holding `catalog.db`.
+        """
+        path = Path(path)
+        if path.is_dir():
+            path = path / CATALOG_FILENAME
+        store = CatalogStore(path)
+        if store.active_seq() is None:
+            entries = builtin_entries()
+            store.add_version(BUILTIN_VERSION, "shipped with the kiosk", "",
+                              ((e, *_pinyin(e.name)) for e in entries))
+            log.info("catalog %s created with the shipped catalog (%d entries)",
+                     path, len(entries))
+        return cls(store)
+
+    def close(self) -> None:
+        self._store.close()
+
+    def __enter__(self) -> Catalog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- versions ------------------------------------------------------------------------
+
+    @property
+    def version(self) -> CatalogVersion:
+        """The version in force: what a claim checked now was checked against."""
+        return self._version
+
+    def versions(self) -> list[CatalogVersion]:
+        return self._store.versions()
+
+    @property
+    def entries(self) -> Sequence[CatalogEntry]:
+        return self._entries
+
+    def install(self, data: bytes, *, version: str, filename: str,
+                source: str = "county") -> CatalogVersion:
+        """Install a published catalog file as `version` and put it in force.
+
+        Kinds of entry the file does not carry (a drug-catalog spreadsheet carries no
+        services) are taken over from the version in force, so a version is always whole.
+        Rule libraries inside the file replace the libraries of the same name.
+        """
+        parts = read_catalog_file(data, filename)
+        digest = hashlib.sha256(data).hexdigest()
+        for library, found in parts.restrictions:
+            self._store.replace_restrictions(library, found)
+        if parts.entries:
+            kept = [e for e in self._entries if e.kind not in parts.kinds]
+            merged = [*parts.entries, *kept]
+            pinyin = {e.name: _pinyin(e.name) for e in merged}
+            self._store.add_version(version, f"{source}: {filename}", digest,
+                                    ((e, *pinyin[e.name]) for e in merged))
+            log.info("catalog version %s installed from %s (%d entries, %d kept)",
+                     version, filename, len(parts.entries), len(kept))
+        self._load()
+        return self._version
+
+    def install_file(self, path: Path, version: str | None = None,
+                     source: str = "import") -> CatalogVersion:
+        """Install a local file; the version defaults to its name and content hash."""
+        path = Path(path)
+        data = path.read_bytes()
+        if version is None:
+            version = f"{path.stem}-{hashlib.sha256(data).hexdigest()[:12]}"
+        return self.install(data, version=version, filename=path.name, source=source)
+
+    def import_rules(self, directory: Path) -> dict[str, int]:
+        """Import the age/sex supervision libraries found in `directory` (others are ignored)."""
+        counts = {}
+        for library, found in importers.import_rule_directory(Path(directory)):
+            counts[library] = self._store.replace_restrictions(library, found)
+        self._load_restrictions()
+        return counts
+
+    def activate(self, version_id: str) -> CatalogVersion:
+        """Put an installed version back in force (undo a bad update)."""
+        seq = self._store.seq_of(version_id)
+        if seq is None:
+            raise KeyError(f"no catalog version {version_id!r}")
+        self._store.activate(seq)
+        self._load()
+        return self._version
+
+    # --- loading and indexing ------------------------------------------------------------
+
+    def _load(self) -> None:
+        seq = self._store.active_seq()
+        if seq is None:
+            raise CatalogStoreError("no catalog version is in force")
+        self._version = self._store.version(seq)
+        rows = self._store.entries(seq)
+        self._entries = [e for e, _, _ in rows]
+        self._pinyin_rows = [(i, initials, full) for i, (_, initials, full) in enumerate(rows)]
+        self._by_key: dict[str, list[int]] = {}
+        self._by_code: dict[str, list[int]] = {}
+        # Dosage-form groups an entry covers: its own plus those its names print
+        # (中成药 lines list several products: 六味地黄片(胶囊、颗粒) is 片, 胶囊 and 颗粒).
+        self._forms: list[frozenset[str]] = []
+        for i, entry in enumerate(self._entries):
+            if entry.code:
+                self._by_code.setdefault(entry.code, []).append(i)
+            forms = {entry.form} if entry.form else set()
+            for name in (entry.name, *entry.aliases):
+                key = name_key(name)
+                if key.form and (not entry.form or entry.kind != "drug"):
+                    forms.add(key.form)
+                for k in dict.fromkeys((key.bare, key.stem)):
+                    if k:
+                        bucket = self._by_key.setdefault(k, [])
+                        if i not in bucket:
+                            bucket.append(i)
+            self._forms.append(frozenset(forms))
+        self._keys = list(self._by_key)
+        self._pos = {e.id: i for i, e in enumerate(self._entries)}
+        self._load_restrictions()
+
+    def _load_restrictions(self) -> None:
+        self._restrictions = self._store.restrictions()
+        self._restr_by_key: dict[str, list[Restriction]] = {}
+        self._restr_by_code: dict[str, list[Restriction]] = {}
+        for r in self._restrictions:
+            if r.code:
+                self._restr_by_code.setdefault(r.code, []).append(r)
+            key = name_key(r.name)
+            for k in dict.fromkeys((key.bare, key.stem)):
+                self._restr_by_key.setdefault(k, []).append(r)
+
+    # --- matching ------------------------------------------------------------------------
+
+    def _forms_of(self, entry: CatalogEntry) -> frozenset[str]:
+        return self._forms[self._pos[entry.id]]
+
+    def _pick(self, indexes: Sequence[int], form: str) -> CatalogEntry:
+        """Among entries sharing a key: same form first, then the listed order.
+
+        `indexes` come best key first (the name with its salt before the name without), so
+        the listed order already prefers the closer name.
+        """
+        order = list(dict.fromkeys(indexes))
+        if form:
+            same = [i for i in order if form in self._forms[i]]
+            if same:
+                return self._entries[same[0]]
+            if form != "注射剂":
+                # A printed oral or topical form never means the injection.
+                others = [i for i in order if "注射剂" not in self._forms[i]]
+                if others:
+                    return self._entries[others[0]]
+        return self._entries[order[0]]
+
+    def match(self, name: str, spec: str | None = None, code: str | None = None) -> Match:
+        """The catalog entry a printed item name stands for, or a category, or none."""
+        if code:
+            hit = self._by_code.get(code.strip())
+            if hit:
+                return Match(self._entries[hit[0]], 100.0, "exact")
+        if not name or not name.strip():
+            return NO_MATCH
+        cleaned = clean(name)
+        if cleaned in category_keys():
+            return Match(None, 100.0, "category", _canonical_category(cleaned))
+        key = name_key(name)
+        form = key.form or _form_from_spec(spec)
+        hits = [i for k in dict.fromkeys((key.bare, key.stem, cleaned))
+                for i in self._by_key.get(k, ())]
+        exact = Match(self._pick(hits, form), 100.0, "exact") if hits else None
+        if exact is not None and exact.entry is not None and (
+                not form or form in self._forms_of(exact.entry)):
+            return exact
+        if exact is not None:
+            # The name is listed, but not in the printed form (头孢呋辛口服液: only the
+            # injection is 头孢呋辛; the oral one is 头孢呋辛酯). A close name in that form wins.
+            for k, score, _ in process.extract(key.stem, self._keys, scorer=fuzz.ratio,
+                                               limit=8, score_cutoff=85):
+                same = [i for i in self._by_key[k] if form in self._forms[i]]
+                if same and score < 100:
+                    return Match(self._entries[same[0]], float(score), "fuzzy")
+            return exact
+        return self._fuzzy(name, key.stem, form, cleaned) or NO_MATCH
+
+    def _fuzzy(self, name: str, stem: str, form: str, cleaned: str) -> Match | None:
+        """The closest key over the plain split and the splits tolerating a noisy form word."""
+        splits = {stem: form} if stem else {}
+        for s, f in fuzzy_form_splits(unfolded(name)):
+            splits.setdefault(strip_salt(fold_confusions(s)), f)
+        best: tuple[float, int, str, str] | None = None  # score, -rank, key, form
+        for rank, (s, f) in enumerate(splits.items()):
+            if len(s) < 2:
+                continue
+            found = process.extractOne(s, self._keys, scorer=fuzz.ratio,
+                                       score_cutoff=FUZZY_CUTOFF)
+            if found is None:
+                continue
+            # A split through a misread form word is a guess: it pays FORM_GUESS_PENALTY, and
+            # the plain split (rank 0) wins ties.
+            score = float(found[1]) - (FORM_GUESS_PENALTY if rank else 0.0)
+            if score < FUZZY_CUTOFF:
+                continue
+            candidate = (score, -rank, found[0], f or form)
+            if best is None or candidate[:2] > best[:2]:
+                best = candidate
+        category = _fuzzy_category(cleaned)
+        if category is not None and (best is None or category[1] >= best[0]):
+            return Match(None, category[1], "category", category[0])
+        if best is None:
+            return None
+        score, _, top_key, top_form = best
+        return Match(self._pick(self._by_key[top_key], top_form), score, "fuzzy")
+
+    def candidates(self, name: str, limit: int = 5) -> list[Match]:
+        """The closest entries for a name, for the assistant to choose from."""
+        key = name_key(name)
+        if not key.stem:
+            return []
+        found = process.extract(key.stem, self._keys, scorer=fuzz.ratio, limit=limit)
+        out = []
+        for k, score, _ in found:
+            out.append(Match(self._pick(self._by_key[k], key.form), float(score),
+                             "exact" if score >= 100 else "fuzzy"))
+        return out
+
+    def search_pinyin(self, query: str, limit: int = 10) -> list[CatalogEntry]:
+        """Entries whose pinyin initials (or full pinyin) start with / contain `query`.
+
+        `amxl` finds 阿莫西林胶囊; `amoxi` works too. Best first: prefix of the initials, then
+        prefix of the full pinyin, then anywhere; shorter names before longer.
+        """
+        q = re.sub(r"[^a-z0-9]", "", query.lower())
+        if not q:
+            return []
+        ranked: list[tuple[int, int, int, int]] = []
+        for i, initials, full in self._pinyin_rows:
+            if initials.startswith(q):
+                rank = 0
+            elif full.startswith(q):
+                rank = 1
+            elif q in initials:
+                rank = 2
+            elif q in full:
+                rank = 3
+            else:
+                continue
+            e = self._entries[i]
+            ranked.append((rank, len(e.name), "甲乙丙".find(e.insurance_class), i))
+        ranked.sort()
+        out: list[CatalogEntry] = []
+        seen: set[tuple[str, str]] = set()
+        for *_, i in ranked:
+            e = self._entries[i]
+            if (e.name, e.form) in seen:
+                continue
+            seen.add((e.name, e.form))
+            out.append(e)
+            if len(out) >= limit:
+                break
+        return out
+
+    # --- supervision restrictions --------------------------------------------------------
+
+    @property
+    def restrictions(self) -> Sequence[Restriction]:
+        return self._restrictions
+
+    def restrictions_for(self, name: str, code: str | None = None,
+                         entry: CatalogEntry | None = None) -> list[Restriction]:
+        """Age/sex restrictions that apply to an item, by service code or by name."""
+        found: list[Restriction] = []
+        if code and code.strip() in self._restr_by_code:
+            found.extend(self._restr_by_code[code.strip()])
+        names = [name] + ([entry.name, *entry.aliases] if entry else [])
+        for n in names:
+            key = name_key(n)
+            for k in dict.fromkeys((key.bare, key.stem)):
+                for r in self._restr_by_key.get(k, []):
+                    if r not in found:
+                        found.append(r)
+        return found
+
+
+_CATEGORY_BY_KEY = {clean(c): c for c in CATEGORY_NAMES}
+
+
+def _canonical_category(cleaned: str) -> str:
+    return _CATEGORY_BY_KEY.get(cleaned, cleaned)
+
+
+def _fuzzy_category(cleaned: str) -> tuple[str, float] | None:
+    """A category line misread by OCR (西药贵, 检查赀): only names that look like fee lines."""
+    if not (2 <= len(cleaned) <= 7):
+        return None
+    # One wrong glyph in a three-glyph line scores 66.7.
+    found = process.extractOne(cleaned, list(_CATEGORY_BY_KEY), scorer=fuzz.ratio,
+                               score_cutoff=66)
+    if found is None:
+        return None
+    return _CATEGORY_BY_KEY[found[0]], float(found[1])
+
+
+def _form_from_spec(spec: str | None) -> str:
+    """A dosage-form hint from the spec when the name has none (`0.25g*24粒` → capsules)."""
+    if not spec:
+        return ""
+    s = fold_confusions(spec)
+    if re.search(r"[片粒]", s):
+        return "口服常释剂型"
+    if re.search(r"袋", s):
+        return "颗粒剂"
+    return ""
+
+
+def install_version(home: Path, data: bytes, *, version: str, filename: str,
+                    source: str = "county") -> CatalogVersion:
+    """For the sync worker: install a catalog file the county published and put it in force."""
+    with Catalog.open(home) as catalog:
+        return catalog.install(data, version=version, filename=filename, source=source)

@@ -1,0 +1,252 @@
+"""Turning a printed or OCR'd item name into the key the catalog is indexed by.
+
+Receipts print the same drug in many ways: full- or half-width, with the strength and pack
+size glued on (`阿莫西林胶囊0.25g*24粒`), with a brand or maker in brackets, with or without
+the salt (`盐酸二甲双胍片` for the catalog's `二甲双胍`). The national catalog lists a generic
+name plus a dosage-form group (`阿莫西林`, 口服常释剂型). `name_key` reduces both sides to the
+same stem and keeps the dosage form as a hint for choosing between entries that share a stem.
+
+OCR confuses a few look-alike glyphs (己/已, 0/O, 1/l); `fold_confusions` maps every member of
+such a group to one representative on both sides, so a confusion costs nothing at all.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Groups of glyphs that OCR mistakes for one another. The first character is the one the
+# others fold to. Pairs that are different chemistry (氯/氟, 氨/胺, 钠/钾) are deliberately not
+# here: folding them would merge two real drugs. Dosage-form characters (丸, 片) are not here
+# either, so that the suffix they end a name with can still be recognised.
+CONFUSABLE_GROUPS: tuple[str, ...] = (
+    "己已巳",
+    "0oO〇○",
+    "1lI|丨",
+    "橼橡",
+    "未末",
+    "土士",
+    "人入",
+    "日曰",
+    "戊戌戍",
+    "天夭",
+    "拔拨",
+    "侯候",
+    "炙灸",
+    "苡茨",
+    "酞肽",
+    "崩萠",
+    "栓拴",
+    "搽擦",
+    "钴铦",
+    "瑞端",
+    "酯脂",
+    "碱鹼",
+)
+
+_FOLD: dict[int, str] = {}
+for _group in CONFUSABLE_GROUPS:
+    for _ch in _group[1:]:
+        _FOLD[ord(_ch)] = _group[0]
+        _FOLD[ord(_ch.lower())] = _group[0]
+
+# Invoice category lines (收费项目 groups, not items). Compared after normalisation.
+CATEGORY_NAMES: tuple[str, ...] = (
+    "西药费", "中成药费", "中草药费", "中药饮片费", "草药费", "中药费", "药费", "西药",
+    "中成药", "中草药", "检查费", "诊察费", "诊查费", "化验费", "检验费", "治疗费",
+    "卫生材料费", "材料费", "医用材料费", "特殊材料费", "手术费", "床位费", "护理费",
+    "放射费", "影像费", "其他费", "其他费用", "其他门急诊收费", "其他门诊收费", "输血费",
+    "输氧费", "麻醉费", "注射费", "诊疗费", "中医治疗费", "理疗费", "B超费", "CT费",
+    "心电图费", "检查治疗费", "一般诊疗费用",
+)
+
+# Printed dosage-form endings → the national catalog's dosage-form group. Longest first.
+_FORM_SUFFIXES: tuple[tuple[str, str], ...] = tuple(sorted((
+    ("肠溶缓释片", "缓释控释剂型"), ("肠溶缓释胶囊", "缓释控释剂型"), ("缓释胶囊", "缓释控释剂型"),
+    ("缓释片", "缓释控释剂型"), ("控释片", "缓释控释剂型"), ("缓释颗粒", "缓释控释剂型"),
+    ("肠溶胶囊", "口服常释剂型"), ("肠溶片", "口服常释剂型"), ("分散片", "口服常释剂型"),
+    ("薄膜衣片", "口服常释剂型"), ("糖衣片", "口服常释剂型"), ("软胶囊", "口服常释剂型"),
+    ("硬胶囊", "口服常释剂型"), ("胶囊", "口服常释剂型"), ("胶丸", "口服常释剂型"),
+    ("片", "口服常释剂型"), ("咀嚼片", "咀嚼片"), ("口崩片", "口腔崩解片"),
+    ("口腔崩解片", "口腔崩解片"), ("泡腾片", "泡腾片"), ("含片", "口服常释剂型"),
+    ("舌下片", "舌下片剂"), ("阴道片", "阴道片"), ("阴道泡腾片", "阴道泡腾片"),
+    ("颗粒剂", "颗粒剂"), ("颗粒", "颗粒剂"), ("冲剂", "颗粒剂"), ("干混悬剂", "口服混悬剂"),
+    ("混悬液", "口服混悬剂"), ("口服混悬液", "口服混悬剂"), ("口服溶液", "口服液体剂"),
+    ("口服液", "口服液体剂"), ("糖浆", "口服液体剂"), ("糖浆剂", "口服液体剂"),
+    ("合剂", "口服液体剂"), ("滴剂", "口服液体剂"), ("酊", "外用液体剂"),
+    ("注射液", "注射剂"), ("注射剂", "注射剂"), ("针剂", "注射剂"), ("粉针剂", "注射剂"),
+    ("粉针", "注射剂"), ("输液", "注射剂"), ("大输液", "注射剂"),
+    ("滴眼液", "滴眼剂"), ("滴眼剂", "滴眼剂"), ("眼药水", "滴眼剂"), ("眼膏", "眼膏剂"),
+    ("眼用凝胶", "眼用凝胶剂"), ("滴耳液", "滴耳剂"), ("滴鼻液", "滴鼻剂"),
+    ("鼻喷雾剂", "鼻用喷雾剂"), ("喷雾剂", "喷雾剂"), ("气雾剂", "气雾剂"),
+    ("吸入气雾剂", "吸入剂"), ("吸入粉雾剂", "吸入剂"), ("粉吸入剂", "吸入剂"),
+    ("吸入剂", "吸入剂"), ("吸入溶液", "吸入剂"), ("吸入用溶液", "吸入剂"),
+    ("软膏", "软膏剂"), ("软膏剂", "软膏剂"), ("乳膏", "乳膏剂"), ("乳膏剂", "乳膏剂"),
+    ("凝胶", "凝胶剂"), ("凝胶剂", "凝胶剂"), ("贴剂", "贴剂"), ("贴膏", "贴膏剂"),
+    ("贴膏剂", "贴膏剂"), ("透皮贴", "透皮贴剂"), ("栓", "栓剂"), ("栓剂", "栓剂"),
+    ("外用溶液", "外用液体剂"), ("洗剂", "外用液体剂"), ("搽剂", "外用液体剂"),
+    ("散", "口服散剂"), ("散剂", "口服散剂"), ("丸", "丸剂"), ("水丸", "丸剂"),
+    ("蜜丸", "丸剂"), ("浓缩丸", "丸剂"), ("滴丸", "滴丸剂"), ("水", "口服液体剂"),
+    ("露", "外用液体剂"), ("膏", "膏剂"),
+), key=lambda p: -len(p[0])))
+
+# "注射用头孢曲松钠": an injectable powder names its form in front.
+_FORM_PREFIXES: tuple[tuple[str, str], ...] = (
+    ("注射用", "注射剂"), ("吸入用", "吸入剂"), ("小儿", ""), ("儿童", ""),
+)
+
+_SALT_PREFIXES: tuple[str, ...] = tuple(sorted((
+    "盐酸", "硫酸", "磷酸", "马来酸", "富马酸", "枸橼酸", "酒石酸", "甲磺酸", "苯磺酸",
+    "琥珀酸", "醋酸", "乳酸", "氢溴酸", "二盐酸", "甲苯磺酸", "门冬氨酸", "苯甲酸", "草酸",
+    "硝酸",
+), key=len, reverse=True))
+_SALT_SUFFIXES = ("钠", "钾", "钙", "镁")
+
+_BRACKETS = str.maketrans({
+    "【": "(", "】": ")", "〔": "(", "〕": ")", "[": "(", "]": ")", "［": "(", "］": ")",
+    "{": "(", "}": ")", "〈": "(", "〉": ")", "《": "(", "》": ")", "<": "(", ">": ")",
+    "（": "(", "）": ")",
+})
+
+_UNIT = (r"(?:mg|g|kg|ml|l|μg|µg|ug|mcg|iu|u|万u|万iu|万单位|单位|毫克|克|毫升|升|%|"
+         r"mmol|cm|mm|m|片|粒|袋|支|瓶|盒|丸|贴|枚|包|板|张|只|个|套|卷|根|盒装|s|ml/支)")
+_SPEC_RE = re.compile(
+    r"(?:(?<![a-z\d.])\d+(?:\.\d+)?\s*" + _UNIT + r"(?:\s*[:：]\s*\d+(?:\.\d+)?\s*" + _UNIT + r")?"
+    r"(?:\s*[*×xX/]\s*\d*(?:\.\d+)?\s*" + _UNIT + r"?)*)"
+    r"|(?:[*×xX]\s*\d+(?:\.\d+)?\s*" + _UNIT + r"?(?:\s*[*×xX/]\s*\d*\s*" + _UNIT + r"?)*)",
+    re.IGNORECASE)
+_CLASS_MARK_RE = re.compile(r"^(?:[甲乙丙]类|自费|★|☆|△|\*|#)+|(?:[甲乙丙]类|自费)$")
+_PUNCT_RE = re.compile(r"[\s\-_—–·•.,，、。:：;；'\"“”‘’!！?？~`/\\]+")
+_BRACKETED_RE = re.compile(r"\([^()]*\)")
+
+
+def fold_confusions(text: str) -> str:
+    """Map every glyph of a confusion group to the group's representative."""
+    return text.translate(_FOLD)
+
+
+def basic(text: str) -> str:
+    """NFKC (full width → half width), lower case, one bracket style, no spaces."""
+    text = unicodedata.normalize("NFKC", text).translate(_BRACKETS)
+    return re.sub(r"\s+", "", text).lower()
+
+
+def strip_spec(text: str) -> str:
+    """Remove strength and pack size (`0.25g*24粒`, `10ml:5mg`, `×2板`) wherever they sit.
+
+    A number that is part of the name (维生素B12, 辅酶Q10) has no unit after it and stays.
+    """
+    return _SPEC_RE.sub("", text)
+
+
+def drop_brackets(text: str) -> tuple[str, list[str]]:
+    """The text without bracketed parts, and the parts (brand, alias, maker, spec)."""
+    parts: list[str] = []
+    while True:
+        found = _BRACKETED_RE.findall(text)
+        if not found:
+            break
+        parts.extend(p[1:-1] for p in found)
+        text = _BRACKETED_RE.sub("", text)
+    return text.replace("(", "").replace(")", ""), [p for p in parts if p]
+
+
+@dataclass(frozen=True)
+class Key:
+    """A name reduced for look-up: `stem` without form and salt noise, `form` a hint or ''."""
+
+    stem: str
+    form: str
+    bare: str  # the stem before salts were removed (kept for display and exact tie-breaks)
+
+
+def split_form(text: str) -> tuple[str, str]:
+    """(`阿莫西林`, `口服常释剂型`) from `阿莫西林胶囊`; the form group is '' when none is printed."""
+    form = ""
+    for prefix, group in _FORM_PREFIXES:
+        if text.startswith(prefix) and len(text) > len(prefix) + 1:
+            text = text[len(prefix):]
+            form = form or group
+    for suffix, group in _FORM_SUFFIXES:
+        if text.endswith(suffix) and len(text) > len(suffix) + 1:
+            return text[: -len(suffix)], group or form
+    return text, form
+
+
+def fuzzy_form_splits(text: str) -> list[tuple[str, str]]:
+    """(stem, form) for every dosage-form ending the text has up to one wrong glyph in.
+
+    OCR doubles or drops glyphs of the form word too (`胶囊囊`, `注射射液`, `服溶液`, `片人`),
+    and then the exact split leaves the junk on the stem. Only used when nothing matched
+    exactly; the caller keeps the split whose stem scores best.
+    """
+    from rapidfuzz.distance import Levenshtein
+
+    out: dict[str, str] = {}
+    for suffix, group in _FORM_SUFFIXES:
+        n = len(suffix)
+        for tail_len in (n - 1, n, n + 1):
+            if tail_len < 1 or len(text) - tail_len < 2:
+                continue
+            tail = text[-tail_len:]
+            if n == 1:
+                ok = tail_len == 2 and tail[0] == suffix
+            else:
+                ok = Levenshtein.distance(tail, suffix, score_cutoff=1) <= 1
+            if ok:
+                out.setdefault(text[:-tail_len], group)
+    return list(out.items())
+
+
+def strip_salt(stem: str) -> str:
+    """`盐酸二甲双胍` → `二甲双胍`, `头孢曲松钠` → `头孢曲松`; `氯化钠`, `葡萄糖酸钙` stay."""
+    for prefix in _SALT_PREFIXES:
+        if stem.startswith(prefix) and len(stem) - len(prefix) >= 2:
+            stem = stem[len(prefix):]
+            break
+    if (len(stem) >= 4 and stem.endswith(_SALT_SUFFIXES)
+            and stem[-2] not in "化酸"):
+        stem = stem[:-1]
+    return stem
+
+
+def _unfolded(text: str) -> str:
+    text = basic(text)
+    text, _ = drop_brackets(text)
+    text = strip_spec(text)
+    text = _PUNCT_RE.sub("", text)
+    return _CLASS_MARK_RE.sub("", text)
+
+
+def clean(text: str) -> str:
+    """Width, brackets, spec, class marks and punctuation removed; confusions folded."""
+    return fold_confusions(_unfolded(text))
+
+
+def unfolded(text: str) -> str:
+    """`clean` without folding confusions (dosage-form words are read from this)."""
+    return _unfolded(text)
+
+
+def name_key(text: str) -> Key:
+    """The look-up key of an item name as printed or OCR'd.
+
+    The dosage form is read off before confusions are folded (吸入剂 must not become 吸人剂
+    first); salts are stripped before folding for the same reason.
+    """
+    stem, form = split_form(_unfolded(text))
+    bare = fold_confusions(stem)
+    return Key(stem=strip_salt(fold_confusions(strip_salt(stem))), form=form, bare=bare)
+
+
+def is_category_name(text: str) -> bool:
+    """True when `text` is one of the invoice's category lines (西药费, 检查费 …) verbatim."""
+    return clean(text) in _CATEGORY_KEYS
+
+
+_CATEGORY_KEYS = frozenset(clean(c) for c in CATEGORY_NAMES)
+
+
+def category_keys() -> frozenset[str]:
+    return _CATEGORY_KEYS
