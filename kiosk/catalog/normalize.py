@@ -93,7 +93,7 @@ _FORM_SUFFIXES: tuple[tuple[str, str], ...] = tuple(sorted((
 
 # "注射用头孢曲松钠": an injectable powder names its form in front.
 _FORM_PREFIXES: tuple[tuple[str, str], ...] = (
-    ("注射用", "注射剂"), ("吸入用", "吸入剂"), ("小儿", ""), ("儿童", ""),
+    ("注射用", "注射剂"), ("吸入用", "吸入剂"),
 )
 
 _SALT_PREFIXES: tuple[str, ...] = tuple(sorted((
@@ -124,6 +124,10 @@ _BRACKETED_RE = re.compile(r"\([^()]*\)")
 def fold_confusions(text: str) -> str:
     """Map every glyph of a confusion group to the group's representative."""
     return text.translate(_FOLD)
+
+
+_FORM_SUFFIXES_FOLDED = tuple((fold_confusions(a), b) for a, b in _FORM_SUFFIXES)
+_FORM_PREFIXES_FOLDED = tuple((fold_confusions(a), b) for a, b in _FORM_PREFIXES)
 
 
 def basic(text: str) -> str:
@@ -162,14 +166,18 @@ class Key:
 
 
 def split_form(text: str) -> tuple[str, str]:
-    """(`阿莫西林`, `口服常释剂型`) from `阿莫西林胶囊`; the form group is '' when none is printed."""
+    """(`阿莫西林`, `口服常释剂型`) from `阿莫西林胶囊`; the form group is '' when none is printed.
+
+    Endings are compared with look-alikes folded (吸人剂 is 吸入剂), glyph for glyph.
+    """
     form = ""
-    for prefix, group in _FORM_PREFIXES:
-        if text.startswith(prefix) and len(text) > len(prefix) + 1:
-            text = text[len(prefix):]
+    folded = fold_confusions(text)
+    for prefix, group in _FORM_PREFIXES_FOLDED:
+        if folded.startswith(prefix) and len(text) > len(prefix) + 1:
+            text, folded = text[len(prefix):], folded[len(prefix):]
             form = form or group
-    for suffix, group in _FORM_SUFFIXES:
-        if text.endswith(suffix) and len(text) > len(suffix) + 1:
+    for suffix, group in _FORM_SUFFIXES_FOLDED:
+        if folded.endswith(suffix) and len(text) > len(suffix) + 1:
             return text[: -len(suffix)], group or form
     return text, form
 
@@ -213,7 +221,9 @@ def strip_salt(stem: str) -> str:
 
 def _unfolded(text: str) -> str:
     text = basic(text)
-    text, _ = drop_brackets(text)
+    outside, inside = drop_brackets(text)
+    # A line printed wholly in brackets (（西药费）) is its content.
+    text = outside if outside.strip() else "".join(inside)
     text = strip_spec(text)
     text = _PUNCT_RE.sub("", text)
     return _CLASS_MARK_RE.sub("", text)
