@@ -16,13 +16,15 @@ venv="${KIOSK_VENV:-$here/.venv}"
 py="${PYTHON:-python3}"
 
 # Debian packages: CJK fonts (otherwise every character is a box), the libraries Qt's
-# offscreen and xcb platforms load, a virtual X server for screenshots, SANE's test backend.
+# offscreen and xcb platforms load, a virtual X server for screenshots, SANE's test backend,
+# PostgreSQL for the county server's tests against a real database.
 apt_packages=(
     fonts-wqy-microhei fonts-wqy-zenhei
     libgl1 libegl1 libglib2.0-0 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
     libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0
     libxcb-xinerama0 libxcb-randr0 libxcb-cursor0 libxcb-xkb1
     xvfb xauth sane-utils
+    postgresql
 )
 
 need_apt=()
@@ -55,7 +57,7 @@ case "$mode" in
     install) echo "setup: done" ;;
     run) exec "$venv/bin/kiosk" "$@" ;;
     test)
-        "$venv/bin/ruff" check kiosk tests bench
+        "$venv/bin/ruff" check kiosk county tests bench
         "$venv/bin/mypy"
         "$venv/bin/lint-imports"
         exec "$venv/bin/python" -m pytest "$@"

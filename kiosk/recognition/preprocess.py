@@ -345,7 +345,7 @@ def _suppress_red(image: np.ndarray, *, in_place: bool = False) -> tuple[np.ndar
         # Red ink's own red channel, stretched to paper white and lifted by its redness:
         # at least as light as every channel of the pixel, so taking the maximum whitens.
         lifted = cv2.add(cv2.convertScaleAbs(r, alpha=255.0 / paper_r), redness)
-        lifted = cv2.min(cv2.multiply(lifted, weight, scale=1 / 255), paper)
+        lifted = np.minimum(cv2.multiply(lifted, weight, scale=1 / 255), np.uint8(paper))
         out[y0:y1, x0:x1] = cv2.max(roi, cv2.merge([lifted, lifted, lifted]))
     return out, share
 
