@@ -128,7 +128,11 @@ def read_catalog_file(data: bytes, filename: str) -> _Parts:
     parts = _Parts([], set(), [])
     is_zip = data[:4] == b"PK\x03\x04"
     if is_zip:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        try:
+            zf = zipfile.ZipFile(io.BytesIO(data))
+        except zipfile.BadZipFile as exc:
+            raise importers.SourceError(f"{filename}: a damaged zip file ({exc})") from None
+        with zf:
             names = zf.namelist()
             if "[Content_Types].xml" in names or any(n.startswith("xl/") for n in names):
                 _read_member(filename if filename.lower().endswith(".xlsx")

@@ -102,7 +102,8 @@ _STANDARD_RE = re.compile(r"(\d+(?:\.\d+)?)\s*元\s*[(（]([^()（）]*(?:[(（]
 
 
 def parse_payment_standard(text: str) -> list[PaymentStandard]:
-    """`63.00元(10mg/支)；120.00元(20mg/支)` → two standards. Text without a price → []."""
+    """`63.00元(10mg/支)；120.00元(20mg/支)` → two standards. Text without a price → [];
+    `*` is how the catalog prints a confidential negotiated price."""
     out: list[PaymentStandard] = []
     flat = re.sub(r"\s+", "", text or "")
     for price, per in _STANDARD_RE.findall(flat):
@@ -110,4 +111,10 @@ def parse_payment_standard(text: str) -> list[PaymentStandard]:
             out.append(PaymentStandard(Decimal(price), per))
         except InvalidOperation:
             continue
+    if not out:  # `479.00元/盒(…)`: a price per pack
+        for price, unit in _PER_UNIT_RE.findall(flat):
+            out.append(PaymentStandard(Decimal(price), f"/{unit}"))
     return out
+
+
+_PER_UNIT_RE = re.compile(r"(\d+(?:\.\d+)?)元/([^\d()（）；;,，]{1,3}?)(?=[(（；;,，]|$)")
