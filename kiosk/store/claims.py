@@ -534,6 +534,27 @@ class ClaimStore:
             self._move(s, self._claim_for_update(s, claim_id), Status.UPLOADING, actor)
             return claim_id
 
+    def record_event(self, claim_id: int, action: str, detail: Mapping[str, Any], *,
+                     actor: str) -> None:
+        """Add a note to a claim's history without changing its status.
+
+        The sync worker records here why the county refused a claim (the life cycle has no
+        failed state: such a claim stays queued and the worker holds it back).
+        """
+        self._call(self._record_event, claim_id, action, dict(detail), actor)
+
+    def _record_event(self, claim_id: int, action: str, detail: dict[str, Any],
+                      actor: str) -> None:
+        with self._tx(durable=True, what=f"cannot note {action} on claim {claim_id}") as s:
+            claim = self._claim_for_update(s, claim_id)
+            now = self._clock()
+            claim.updated_at = now
+            self._event(s, claim_id, actor, action, None, None, detail, now)
+
+    def claim_id_by_uid(self, uid: str) -> int | None:
+        """The id of the claim with this uid (as stored), or None."""
+        return self._claim_id_by_uid(uid)
+
     def reset_in_flight(self) -> list[int]:
         """Put claims left in `uploading` by a dead sync worker back to `queued`."""
         return self._call(self._reset_in_flight)
