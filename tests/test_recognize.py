@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from support.render import cjk_font_path, einvoice, expense_list, save
+from support.render import cjk_font_path, einvoice, expense_list, save, thermal_slip
 
 from kiosk.config import OcrSettings
 from kiosk.recognition.pipeline import Recognizer
@@ -149,3 +149,15 @@ def test_recognition_opens_no_network_connection(tmp_path: Path) -> None:
                           timeout=300, check=False)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == einvoice(6)[1].fields["invoice_number"]
+
+
+def test_thermal_payment_slip_is_proof_of_payment_not_an_invoice(recognizer: Recognizer,
+                                                                 tmp_path: Path) -> None:
+    img, truth = thermal_slip(11)
+    doc = recognizer.recognize_file(save(img, tmp_path / "slip.jpg"))
+    assert doc["doc_type"] == "payment_slip"
+    for key in ("hospital", "payer_name", "outpatient_no", "serial_no"):
+        assert doc[key] == truth.fields[key], key
+    assert _money(doc["total"]) == _money(truth.fields["total"])
+    assert doc["items"] == []
+    assert doc["invoice_number"] is None  # nothing invented: a slip has none

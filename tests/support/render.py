@@ -202,3 +202,28 @@ def expense_list(seed: int, columns: tuple[str, ...] = ("name", "spec", "unit", 
 def save(img: Image.Image, path: Path, quality: int = 92) -> Path:
     img.save(path, quality=quality) if path.suffix.lower() in (".jpg", ".jpeg") else img.save(path)
     return path
+
+
+def thermal_slip(seed: int) -> tuple[Image.Image, Receipt]:
+    """A narrow thermal self-service payment slip (80 mm roll, ~200 dpi): proof of payment."""
+    rng = random.Random(seed)
+    w, h = 600, 900
+    img = Image.new("RGB", (w, h), (246, 246, 242))
+    d = ImageDraw.Draw(img)
+    f_big, f = font(34), font(24)
+    hosp = rng.choice(HOSPITALS[:4])
+    total = _money(rng, 20, 600)
+    fields = {"hospital": hosp, "payer_name": rng.choice(NAMES),
+              "outpatient_no": f"{rng.randint(10**8, 10**9 - 1)}",
+              "serial_no": f"{rng.randint(10**15, 10**16 - 1)}", "total": str(total)}
+    y = 30
+    d.text((w // 2 - 17 * len(hosp), y), hosp, font=f_big, fill="black")
+    d.text((w // 2 - 100, y + 50), "自助缴费凭条", font=f_big, fill="black")
+    y += 130
+    for line in (f"姓名：{fields['payer_name']}", f"门诊号：{fields['outpatient_no']}",
+                 f"交易流水号：{fields['serial_no']}", "缴费时间：2026-03-05 09:41:27",
+                 "支付方式：微信支付", "- - - - - - - - - - - - - - - - -",
+                 f"合计：¥{fields['total']}", "请妥善保管此凭条"):
+        d.text((40, y), line, font=f, fill="black")
+        y += 48
+    return img, Receipt("payment_slip", fields, [])
