@@ -89,17 +89,64 @@ class StoreSettings:
 
 
 @dataclass(frozen=True)
+class CameraSettings:
+    """The document camera: an OpenCV device index ("0") or a device path / video file.
+
+    `width`×`height` is the resolution asked of the camera (it may give another);
+    `still_frames` consecutive still, sharp frames trigger an automatic capture.
+    """
+
+    device: str = "0"
+    width: int = 1920
+    height: int = 1080
+    fps: int = 30
+    still_frames: int = 8
+    auto_capture: bool = True
+
+    def validate(self) -> None:
+        if not self.device.strip():
+            raise ConfigError("camera.device: empty (an index such as \"0\" or a device path)")
+        if not (160 <= self.width <= 8192 and 120 <= self.height <= 8192):
+            raise ConfigError(f"camera: {self.width}x{self.height} is outside 160x120..8192x8192")
+        if not 1 <= self.fps <= 120:
+            raise ConfigError(f"camera.fps: {self.fps} is outside 1..120")
+        if not 2 <= self.still_frames <= 120:
+            raise ConfigError(f"camera.still_frames: {self.still_frames} is outside 2..120")
+
+
+@dataclass(frozen=True)
+class ScannerSettings:
+    """The flatbed: a SANE device name (empty: the first one `scanimage -L` lists)."""
+
+    device: str = ""
+    dpi: int = 300
+    mode: str = "Color"
+    timeout_s: int = 120
+
+    def validate(self) -> None:
+        if not 75 <= self.dpi <= 1200:
+            raise ConfigError(f"scanner.dpi: {self.dpi} is outside 75..1200")
+        if self.mode not in ("Color", "Gray"):
+            raise ConfigError(f"scanner.mode: unknown mode {self.mode!r} (Color, Gray)")
+        if not 5 <= self.timeout_s <= 600:
+            raise ConfigError(f"scanner.timeout_s: {self.timeout_s} is outside 5..600")
+
+
+@dataclass(frozen=True)
 class Settings:
     home: Path
     ocr: OcrSettings = field(default_factory=OcrSettings)
     store: StoreSettings = field(default_factory=StoreSettings)
+    camera: CameraSettings = field(default_factory=CameraSettings)
+    scanner: ScannerSettings = field(default_factory=ScannerSettings)
 
     @property
     def config_path(self) -> Path:
         return self.home / CONFIG_NAME
 
 
-_SECTIONS: dict[str, type] = {"ocr": OcrSettings, "store": StoreSettings}
+_SECTIONS: dict[str, type] = {"ocr": OcrSettings, "store": StoreSettings,
+                               "camera": CameraSettings, "scanner": ScannerSettings}
 
 
 def _section(cls: type, name: str, raw: Any) -> Any:
