@@ -131,3 +131,14 @@ def test_payment_standards_are_read_from_the_official_text() -> None:
     two = parse_payment_standard("3.49元(50mg和500mg/片)；\n5.93元(100mg和1000mg/片)")
     assert [str(s.price) for s in two] == ["3.49", "5.93"]
     assert parse_payment_standard("*") == [] and parse_payment_standard("") == []
+
+
+def test_a_kiosk_catalog_sees_what_the_sync_worker_installed(tmp_path: Path) -> None:
+    with Catalog.open(tmp_path) as kiosk:
+        assert not kiosk.refresh()
+        install_version(tmp_path, SERVICES_CSV.encode(), version="from-sync",
+                        filename="services.csv")
+        assert kiosk.version.id == BUILTIN_VERSION  # until it looks again
+        assert kiosk.refresh()
+        assert kiosk.version.id == "from-sync"
+        assert kiosk.match("核酸检测").kind == "exact"

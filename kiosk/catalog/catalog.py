@@ -238,6 +238,15 @@ class Catalog:
         self._load_restrictions()
         return counts
 
+    def refresh(self) -> bool:
+        """Re-read the version in force if another connection changed it (the sync worker's
+        `install_version`); True when it changed. One `Catalog` belongs to one thread."""
+        seq = self._store.active_seq()
+        if seq is None or self._store.version(seq).id == self._version.id:
+            return False
+        self._load()
+        return True
+
     def activate(self, version_id: str) -> CatalogVersion:
         """Put an installed version back in force (undo a bad update)."""
         seq = self._store.seq_of(version_id)
