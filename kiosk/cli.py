@@ -12,6 +12,7 @@ from typing import Any
 
 from kiosk.config import ConfigError, load_settings
 from kiosk.store.commands import add_commands as add_claim_commands
+from kiosk.sync.commands import add_commands as add_sync_commands
 
 
 def _summary(doc: dict[str, Any]) -> str:
@@ -85,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--workers", type=int, help="images read in parallel (default ocr.workers)")
     rec.set_defaults(func=cmd_recognize)
     add_claim_commands(sub)
+    add_sync_commands(sub)
     return ap
 
 

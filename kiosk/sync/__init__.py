@@ -1,1 +1,11 @@
-"""Background delivery of queued claims to the county server. Qt-free."""
+"""Background delivery of queued claims to the county server. Qt-free.
+
+credentials.py  the device credential from enrolment (<home>/keys/device.json) and the pin
+transport.py    httpx clients that check the county certificate's pinned fingerprint
+client.py       the county API calls, with every answer sorted into transient / permanent
+payload.py      the claim JSON sent for a stored claim (byte-for-byte reproducible)
+state.py        <home>/sync-state.json: status cursor, claims held back, catalog/policy versions
+worker.py       SyncWorker: the long-lived loop the app and `kiosk sync` run
+commands.py     `kiosk enrol`, `kiosk sync [--once]`, `kiosk demo`
+demo.py         a county server on loopback (a subprocess) for demonstrations
+"""

@@ -1,0 +1,197 @@
+"""`kiosk enrol`, `kiosk sync` and `kiosk demo`: connect this kiosk to its county server.
+
+enrol   exchange a one-time code from `county enrol-code` for this kiosk's credential
+sync    deliver queued claims and pull statuses; keeps running, or `--once` and exit
+demo    start a county server on loopback, enrol with it and keep syncing (for demonstrations)
+
+Exit codes: 0 done (for `sync --once`: the queue is empty), 1 refused (bad code, claims held
+back by the county), 3 the county server could not be reached, 4 the claim store failed,
+5 this kiosk is not (or no longer) enrolled or the server's certificate is not the pinned one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import socket
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import httpx
+
+from kiosk.config import Settings, load_settings
+from kiosk.sync.client import Blocked, CountyClient, Refused, Transient, enrol
+from kiosk.sync.credentials import (
+    CredentialError,
+    DeviceCredential,
+    check_server_url,
+    normalise_pin,
+)
+from kiosk.sync.worker import SyncSnapshot, SyncWorker
+
+log = logging.getLogger("kiosk.sync")
+
+OK, REFUSED, UNREACHABLE, STORE_FAILED, NOT_ENROLLED = 0, 1, 3, 4, 5
+
+
+def add_commands(subparsers: Any) -> None:
+    """Add `enrol`, `sync` and `demo` to the `kiosk` parser's subparsers."""
+    p = subparsers.add_parser("enrol", help="enrol this kiosk with the county server",
+                              description=__doc__,
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--server", required=True, help="the county server, e.g. https://county:8443")
+    p.add_argument("--code", required=True, help="one-time code from `county enrol-code`")
+    p.add_argument("--pin-sha256", dest="pin", metavar="FP",
+                   help="SHA-256 fingerprint of the county certificate "
+                        "(`county cert-fingerprint`); required for https")
+    p.add_argument("--name", help="this kiosk's name as the county sees it "
+                                  f"(default: kiosk {socket.gethostname()})")
+    p.add_argument("--force", action="store_true", help="replace an existing credential")
+    p.set_defaults(func=cmd_enrol)
+
+    p = subparsers.add_parser("sync", help="deliver queued claims to the county server",
+                              description=__doc__,
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--once", action="store_true",
+                   help="deliver what is queued, pull statuses and exit (0: queue empty)")
+    p.add_argument("--interval", type=float, default=60.0,
+                   help="seconds between checks when nothing wakes the worker (default 60)")
+    p.add_argument("--timeout", type=float, default=30.0,
+                   help="seconds to wait for the server's answer (default 30)")
+    p.add_argument("--attempts", type=int, default=5,
+                   help="with --once: tries per request before giving up (default 5)")
+    p.add_argument("--held", action="store_true",
+                   help="list the claims the county refused and that are held back")
+    p.add_argument("--release", metavar="UID", action="append", default=[],
+                   help="try a held claim again (after fixing the cause)")
+    p.set_defaults(func=cmd_sync)
+
+    p = subparsers.add_parser("demo", help="run a county server on loopback and sync with it",
+                              description=__doc__,
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--port", type=int, default=0, help="county server port (default: free)")
+    p.add_argument("--samples", type=int, default=3,
+                   help="queue this many sample claims if the kiosk has none (default 3)")
+    p.add_argument("--once", action="store_true", help="sync once, then stop the server")
+    p.set_defaults(func=cmd_demo)
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"kiosk: {message}", file=sys.stderr)
+    return code
+
+
+def cmd_enrol(args: argparse.Namespace) -> int:
+    settings = load_settings(args.home)
+    try:
+        pin = normalise_pin(args.pin) if args.pin else None
+        server = check_server_url(args.server, pin)
+        if server.startswith("https:") and not pin:
+            raise CredentialError("an https server needs --pin-sha256 (from `county "
+                                  "cert-fingerprint county.pem`)")
+        if not args.force:
+            try:
+                old = DeviceCredential.load(settings.home)
+            except CredentialError:
+                pass
+            else:
+                raise CredentialError(f"this kiosk is already enrolled with {old.server} as "
+                                      f"{old.device_id}; add --force to replace it")
+    except CredentialError as exc:
+        return _fail(str(exc), REFUSED)
+    name = args.name or f"kiosk {socket.gethostname()}"
+    try:
+        cred = enrol_device(settings.home, server, args.code, name, pin)
+    except Refused as exc:
+        return _fail(f"the county refused the code: {exc.error} ({exc.detail})", REFUSED)
+    except (Transient, Blocked) as exc:
+        return _fail(f"cannot reach the county server {server}: {exc}", UNREACHABLE)
+    print(f"enrolled as {cred.device_id} ({cred.device_name}) with {cred.server}")
+    return OK
+
+
+def enrol_device(home: Path, server: str, code: str, name: str, pin: str | None,
+                 ) -> DeviceCredential:
+    """POST /enrol and keep the credential in <home>/keys/device.json."""
+    body = enrol(server, code, name, pin=pin)
+    cred = DeviceCredential(server=server, device_id=str(body["device_id"]),
+                            device_name=str(body.get("device_name", name)),
+                            token=str(body["token"]),
+                            enrolled_at=str(body.get("enrolled_at")
+                                            or datetime.now(UTC).isoformat()),
+                            pin_sha256=pin)
+    cred.save(home)
+    return cred
+
+
+def _timeout(seconds: float) -> httpx.Timeout:
+    return httpx.Timeout(connect=min(5.0, seconds), read=seconds, write=seconds, pool=5.0)
+
+
+def _report(snap: SyncSnapshot) -> None:
+    log.info("sync: online=%s queue=%d held=%d delivered=%d last_error=%s", snap.online,
+             snap.queue_length, snap.held, snap.delivered, snap.last_error)
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from kiosk.store import ClaimStore, StoreError
+
+    settings = load_settings(args.home)
+    try:
+        cred = DeviceCredential.load(settings.home)
+    except CredentialError as exc:
+        return _fail(str(exc), NOT_ENROLLED)
+    try:
+        with ClaimStore(settings.home, settings.store) as store:
+            worker = SyncWorker(store, settings.home,
+                                lambda: CountyClient(cred, timeout=_timeout(args.timeout)),
+                                interval_s=args.interval, on_change=_report)
+            if args.held or args.release:
+                return _held(worker, args.release)
+            return _run(worker, once=args.once, attempts=args.attempts)
+    except StoreError as exc:
+        return _fail(str(exc), STORE_FAILED)
+
+
+def _held(worker: SyncWorker, release: list[str]) -> int:
+    for uid in release:
+        if not worker.release(uid):
+            return _fail(f"no held claim {uid}", REFUSED)
+        print(f"released {uid}: it will be sent again")
+    if not release:
+        for uid, why in sorted(worker.state.held.items()):
+            print(f"{uid}  claim {why.get('claim_id')}  {why.get('status')} "
+                  f"{why.get('error')}: {why.get('detail')}")
+    return OK
+
+
+def _run(worker: SyncWorker, *, once: bool, attempts: int) -> int:
+    if once:
+        code, message = worker.run_once(max_attempts=attempts)
+        print(f"kiosk sync: {message}", file=sys.stderr if code else sys.stdout)
+        return code
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        worker.stop()
+
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        worker.run()  # on this thread: the signal handler runs between waits
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    return OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from kiosk.sync.demo import DemoError, run_demo
+
+    settings: Settings = load_settings(args.home)
+    try:
+        return run_demo(settings, port=args.port, samples=args.samples, once=args.once)
+    except DemoError as exc:
+        return _fail(str(exc), REFUSED)
