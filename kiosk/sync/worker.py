@@ -454,6 +454,17 @@ class SyncWorker:
                      json.dumps(meta, ensure_ascii=False, indent=1).encode())
         self.state.put("catalog", meta)
         log.info("catalog %s fetched", update["version"])
+        self._install_catalog(r.content, str(update["version"]), name)
+
+    def _install_catalog(self, data: bytes, version: str, filename: str) -> None:
+        """Hand the file to kiosk.catalog, which puts it in force for matching."""
+        try:
+            from kiosk.catalog import install_version
+
+            install_version(self.home, data, version=version, filename=filename)
+        except Exception as exc:  # the file stays under catalog/; the old version stays in force
+            log.exception("catalog %s could not be installed", version)
+            self._error(f"catalog {version} fetched but not installed: {exc}")
 
     def _pull_policy(self) -> None:
         known = self.state.get("policy") or {}
