@@ -1,1 +1,10 @@
-"""Capture: camera (OpenCV), flatbed (SANE) and file import. Qt-free."""
+"""Capture: camera (OpenCV), flatbed (SANE) and file import, behind one interface. Qt-free.
+
+Every source yields `Capture` objects (`source.py`); problems the person can fix raise
+`CaptureError` whose code keys the spoken message table (`messages.py`).
+"""
+
+from kiosk.scanner.messages import MESSAGES, CaptureError
+from kiosk.scanner.source import Capture, CaptureSource
+
+__all__ = ["MESSAGES", "Capture", "CaptureError", "CaptureSource"]

@@ -21,6 +21,7 @@ import numpy as np
 
 from kiosk.config import CameraSettings
 from kiosk.scanner.messages import CaptureError
+from kiosk.scanner.qr import read_qr
 from kiosk.scanner.quality import (
     Outline,
     Quality,
@@ -159,6 +160,7 @@ class CameraWorker:
         self._manual = threading.Event()
         self._thread: threading.Thread | None = None
         self._hint: str | None = None
+        self._refused_now = False
 
     # -- control (any thread) --------------------------------------------------------------
 
@@ -230,8 +232,9 @@ class CameraWorker:
             state = "cut_off"
         else:
             state = "moving"
-        if state in ("no_page", "cut_off", "moving"):
+        if state in ("no_page", "cut_off", "moving") and not self._refused_now:
             self._hint = state
+        self._refused_now = False
         if self.on_preview is not None:
             image = preview.copy() if preview is frame else preview
             draw_outline(image, outline, k, good=state == "steady")
@@ -245,6 +248,7 @@ class CameraWorker:
         quality = assess(frame, outline=outline)
         if not quality.ok:
             self._hint = quality.reasons[0]
+            self._refused_now = True
             log.info("still refused: %s %s", quality.reasons, quality.metrics)
             if self.on_rejected is not None:
                 self.on_rejected(quality)
@@ -256,7 +260,7 @@ class CameraWorker:
             "outline": None if outline is None else outline.quad.round(1).tolist(),
             "time": time.time(),
         }
-        capture = Capture(image=frame.copy(), source="camera", meta=meta)
+        capture = Capture(image=frame.copy(), source="camera", meta=meta, qr=read_qr(frame))
         if self.on_capture is not None:
             self.on_capture(capture)
         return capture

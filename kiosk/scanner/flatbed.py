@@ -19,6 +19,7 @@ import numpy as np
 
 from kiosk.config import ScannerSettings
 from kiosk.scanner.messages import CaptureError
+from kiosk.scanner.qr import read_qr
 from kiosk.scanner.quality import assess
 from kiosk.scanner.source import Capture
 
@@ -142,4 +143,4 @@ class FlatbedSource:
             meta["quality"] = quality.metrics
             if not quality.ok:
                 raise CaptureError(quality.reasons[0], f"{quality.reasons} {quality.metrics}")
-        yield Capture(image=image, source="flatbed", meta=meta)
+        yield Capture(image=image, source="flatbed", meta=meta, qr=read_qr(image))
