@@ -43,7 +43,7 @@ PDF_MAX_SIDE = 4000
 PDF_MAX_PAGE_PT = 5000.0
 """A page longer than this (about 1.8 m) is no receipt."""
 
-PDF_MEMORY_BYTES = 1536 * 1024 * 1024
+PDF_MEMORY_BYTES = 1024 * 1024 * 1024
 PDF_CPU_SECONDS = 60
 PDF_TIMEOUT_S = 60.0
 
