@@ -8,8 +8,13 @@ import pytest
 
 from kiosk.config import ScannerSettings
 from kiosk.scanner import CaptureError, CaptureSource
-from kiosk.scanner.flatbed import FlatbedSource, error_from_status, list_devices, scan, \
-    scanimage_path
+from kiosk.scanner.flatbed import (
+    FlatbedSource,
+    error_from_status,
+    list_devices,
+    scan,
+    scanimage_path,
+)
 
 pytestmark = pytest.mark.skipif(
     scanimage_path() is None,
