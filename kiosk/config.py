@@ -133,12 +133,41 @@ class ScannerSettings:
 
 
 @dataclass(frozen=True)
+class UiSettings:
+    """The touchscreen: privacy timeout, language, full screen.
+
+    After `idle_timeout_s` without a touch the screen warns for `idle_warning_s`, then clears
+    the session and returns to the start screen.
+    """
+
+    idle_timeout_s: int = 90
+    idle_warning_s: int = 20
+    language: str = "zh_CN"
+    fullscreen: bool = True
+    pin_attempts: int = 5
+    pin_lockout_s: int = 300
+
+    def validate(self) -> None:
+        if not 10 <= self.idle_timeout_s <= 3600:
+            raise ConfigError(f"ui.idle_timeout_s: {self.idle_timeout_s} is outside 10..3600")
+        if not 5 <= self.idle_warning_s <= 300:
+            raise ConfigError(f"ui.idle_warning_s: {self.idle_warning_s} is outside 5..300")
+        if self.language not in ("zh_CN", "en"):
+            raise ConfigError(f"ui.language: unknown language {self.language!r} (zh_CN, en)")
+        if not 1 <= self.pin_attempts <= 20:
+            raise ConfigError(f"ui.pin_attempts: {self.pin_attempts} is outside 1..20")
+        if not 10 <= self.pin_lockout_s <= 86400:
+            raise ConfigError(f"ui.pin_lockout_s: {self.pin_lockout_s} is outside 10..86400")
+
+
+@dataclass(frozen=True)
 class Settings:
     home: Path
     ocr: OcrSettings = field(default_factory=OcrSettings)
     store: StoreSettings = field(default_factory=StoreSettings)
     camera: CameraSettings = field(default_factory=CameraSettings)
     scanner: ScannerSettings = field(default_factory=ScannerSettings)
+    ui: UiSettings = field(default_factory=UiSettings)
 
     @property
     def config_path(self) -> Path:
@@ -146,7 +175,8 @@ class Settings:
 
 
 _SECTIONS: dict[str, type] = {"ocr": OcrSettings, "store": StoreSettings,
-                               "camera": CameraSettings, "scanner": ScannerSettings}
+                               "camera": CameraSettings, "scanner": ScannerSettings,
+                               "ui": UiSettings}
 
 
 def _section(cls: type, name: str, raw: Any) -> Any:
