@@ -1,0 +1,155 @@
+"""The composition root: builds the kiosk's parts and hands each what it needs.
+
+Nothing else creates the store, the OCR service or the window; nothing looks them up later.
+`compose()` is shared by `run_app` (the `kiosk` command), the UI tests and the screenshot tool.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from kiosk.audit import Policy
+from kiosk.config import Settings, load_settings
+from kiosk.store import ClaimStore, StoreError
+from kiosk.ui.desk import ClaimDesk
+from kiosk.ui.errors import BugReporter, install_qt_message_handler, setup_logging
+from kiosk.ui.i18n import Translations
+from kiosk.ui.idle import IdleWatcher
+from kiosk.ui.main_window import MainWindow, SampleProvider
+from kiosk.ui.pin import PinStore
+from kiosk.ui.styles import resources_dir, stylesheet
+from kiosk.ui.tasks import OcrService, TaskManager
+
+log = logging.getLogger("kiosk.app")
+
+SAMPLE_RECEIPT = "samples/einvoice.jpg"
+
+
+def policy_loader(home: Path) -> Callable[[], Policy]:
+    """The county's policy as the sync worker last fetched it, else the example county."""
+
+    def load() -> Policy:
+        path = home / "policy.json"
+        if path.exists():
+            return Policy.load(path)
+        return Policy.example_county()
+
+    return load
+
+
+def sample_provider() -> SampleProvider | None:
+    path = resources_dir() / SAMPLE_RECEIPT
+    if not path.exists():
+        return None
+    return lambda: (path.read_bytes(), path.name)
+
+
+def default_recognizer(settings: Settings) -> Callable[[], Any]:
+    def make() -> Any:
+        from kiosk.recognition.pipeline import Recognizer  # heavy: onnxruntime, on the OCR thread
+
+        return Recognizer(settings.ocr)
+
+    return make
+
+
+@dataclass
+class Kiosk:
+    """The running parts, so they can be closed in order."""
+
+    app: QApplication
+    window: MainWindow
+    store: ClaimStore
+    tasks: TaskManager
+    ocr: OcrService
+    desk: ClaimDesk
+    idle: IdleWatcher
+    bugs: BugReporter
+
+    def close(self) -> None:
+        self.idle.disarm()
+        self.app.removeEventFilter(self.idle)
+        self.bugs.uninstall()
+        self.ocr.shutdown()
+        self.window.close()
+        self.tasks.run_in_background(self.desk.close)
+        self.tasks.shutdown()
+        self.store.close()
+        self.window.deleteLater()
+        self.ocr.deleteLater()
+        self.tasks.deleteLater()
+        self.idle.deleteLater()
+
+
+def compose(app: QApplication, settings: Settings, *,
+            recognizer: Callable[[], Any] | None = None,
+            idle_ms: tuple[int, int] | None = None,
+            sample: SampleProvider | None = None,
+            load_ocr: bool = True) -> Kiosk:
+    """Build every part of the kiosk; raises StoreError if the claim store cannot open."""
+    ui = settings.ui
+    translations = Translations(app)
+    translations.install(ui.language)
+    app.setStyleSheet(stylesheet())
+    store = ClaimStore(settings.home, settings.store)
+    tasks = TaskManager()
+    ocr = OcrService(recognizer or default_recognizer(settings))
+    if load_ocr:
+        ocr.start_loading()
+    desk = ClaimDesk(store, settings.home, policy_loader(settings.home))
+    pins = PinStore(settings.home / "technician_pin.json", attempts=ui.pin_attempts,
+                    lockout_s=ui.pin_lockout_s)
+    timeout_ms, grace_ms = idle_ms or (ui.idle_timeout_s * 1000, ui.idle_warning_s * 1000)
+    idle = IdleWatcher(timeout_ms, grace_ms)
+    app.installEventFilter(idle)
+    info = {"主目录 / home": str(settings.home),
+            "数据库 / database": settings.store.database,
+            "OCR": settings.ocr.engine,
+            "空闲超时 / idle": f"{ui.idle_timeout_s} s + {ui.idle_warning_s} s"}
+    window = MainWindow(tasks=tasks, ocr=ocr, desk=desk, pins=pins, idle=idle,
+                        translations=translations, sample=sample, info=info)
+    bugs = BugReporter()
+    bugs.bug.connect(window.show_bug)
+    bugs.install()
+    return Kiosk(app=app, window=window, store=store, tasks=tasks, ocr=ocr, desk=desk,
+                 idle=idle, bugs=bugs)
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """The `kiosk` command without a subcommand: full screen unless --windowed."""
+    settings = load_settings(getattr(args, "home", None))
+    setup_logging(settings.home, verbose=bool(getattr(args, "verbose", False)))
+    install_qt_message_handler()
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("township-kiosk")
+    try:
+        kiosk = compose(app, settings, sample=sample_provider())
+    except StoreError as exc:
+        log.critical("cannot open the claim store: %s", exc)
+        print(f"kiosk: cannot open the claim store: {exc}")
+        return 3
+    # Ctrl-C in a terminal quits cleanly (the timer lets Python see the signal).
+    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    tick = QTimer()
+    tick.start(500)
+    tick.timeout.connect(lambda: None)
+    windowed = bool(getattr(args, "windowed", False)) or not settings.ui.fullscreen
+    if windowed:
+        kiosk.window.resize(1080, 1920 // 2 + 400)
+        kiosk.window.show()
+    else:
+        kiosk.window.showFullScreen()
+    try:
+        return app.exec()
+    finally:
+        kiosk.close()

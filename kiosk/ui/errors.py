@@ -1,0 +1,88 @@
+"""Bugs and known failures.
+
+Known failures (a full disk, an unreadable picture, a refused claim) are shown by the screens
+in plain words. Anything else is a bug: the excepthook logs it with its traceback, and the
+window shows "please call the technician". faulthandler writes crashes in C code to the log
+folder; Qt's own warnings go through `qInstallMessageHandler` into the `kiosk.qt` logger.
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import logging
+import logging.handlers
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+from typing import IO
+
+from PySide6.QtCore import QMessageLogContext, QObject, QtMsgType, Signal, qInstallMessageHandler
+
+log = logging.getLogger("kiosk.ui")
+qtlog = logging.getLogger("kiosk.qt")
+
+LOG_NAME = "kiosk.log"
+_fault_file: IO[str] | None = None
+
+
+def setup_logging(home: Path, *, verbose: bool = False) -> Path:
+    """A rotating file log under <home>/logs the technician can export; returns the folder."""
+    folder = home / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    handler = logging.handlers.RotatingFileHandler(folder / LOG_NAME, maxBytes=2_000_000,
+                                                   backupCount=5, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    root = logging.getLogger("kiosk")
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    global _fault_file
+    if _fault_file is None:
+        _fault_file = open(folder / "faults.log", "a", encoding="utf-8")  # noqa: SIM115
+        faulthandler.enable(_fault_file)
+    return folder
+
+
+_QT_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
+
+
+def qt_message_handler(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    qtlog.log(_QT_LEVELS.get(mode, logging.WARNING), "%s", message)
+
+
+def install_qt_message_handler() -> None:
+    qInstallMessageHandler(qt_message_handler)
+
+
+class BugReporter(QObject):
+    """The global excepthook: log the bug, then tell the window (which shows the call screen)."""
+
+    bug = Signal(str)  # a short reference for the technician
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._previous = sys.excepthook
+        self.count = 0
+
+    def install(self) -> None:
+        sys.excepthook = self.excepthook
+
+    def uninstall(self) -> None:
+        if sys.excepthook == self.excepthook:
+            sys.excepthook = self._previous
+
+    def excepthook(self, kind: type[BaseException], exc: BaseException,
+                   tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            self._previous(kind, exc, tb)
+            return
+        self.count += 1
+        text = "".join(traceback.format_exception(kind, exc, tb))
+        log.critical("bug #%d: %s", self.count, text)
+        self.bug.emit(f"{kind.__name__} #{self.count}")

@@ -1,0 +1,343 @@
+"""The one window: a stack of screens and the flow between them.
+
+The window is handed everything it uses (task manager, OCR service, claim desk, PIN store,
+idle watcher, translations); it builds the screens and moves the person from one to the next.
+Personal data lives in one `Session` that the idle timeout and "back to start" forget.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QFrame, QMainWindow, QStackedWidget, QVBoxLayout
+
+from kiosk.scanner import CaptureError
+from kiosk.scanner.files import read_file
+from kiosk.store import DiskFull, DuplicateInvoice, StoreError
+from kiosk.ui.desk import ClaimDesk, Receipt
+from kiosk.ui.i18n import Translations
+from kiosk.ui.idle import IdleWatcher
+from kiosk.ui.pin import PinStore
+from kiosk.ui.screens.base import Screen
+from kiosk.ui.screens.capture import CaptureScreen
+from kiosk.ui.screens.done import DoneScreen
+from kiosk.ui.screens.resident_id import ResidentIdScreen
+from kiosk.ui.screens.review import ReviewScreen
+from kiosk.ui.screens.settings import SettingsScreen
+from kiosk.ui.screens.start import StartScreen
+from kiosk.ui.screens.status import StatusScreen
+from kiosk.ui.screens.trouble import TroubleScreen
+from kiosk.ui.tasks import OcrService, TaskManager
+from kiosk.ui.widgets import big_button, label
+
+log = logging.getLogger("kiosk.ui")
+
+SELF_SERVICE = "self-service"
+SampleProvider = Callable[[], tuple[bytes, str]]
+
+
+@dataclass
+class Session:
+    """One resident's visit: everything here is forgotten on reset."""
+
+    uid: str = field(default_factory=lambda: uuid.uuid4().hex)
+    id_number: str = ""
+    receipts: list[Receipt] = field(default_factory=list)
+    audit: dict[str, Any] | None = None
+    pending_job: int = 0
+    pending_image: bytes = b""
+
+
+class IdleWarning(QFrame):
+    """Covers the screen: "are you still there?" — any touch dismisses it."""
+
+    def __init__(self, parent: QMainWindow) -> None:
+        super().__init__(parent)
+        self.setObjectName("idleWarning")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(64, 64, 64, 64)
+        self.title = label(role="title", name="idleTitle")
+        self.text = label(role="large", name="idleText")
+        self.ok = big_button("", kind="primary", name="stillHere")
+        self.ok.clicked.connect(self.hide)
+        lay.addStretch(1)
+        lay.addWidget(self.title)
+        lay.addWidget(self.text)
+        lay.addWidget(self.ok)
+        lay.addStretch(1)
+        self.hide()
+
+    def show_countdown(self, seconds: int) -> None:
+        self.title.setText(self.tr("您还在吗？"))
+        self.text.setText(self.tr("{s}秒后回到首页，您刚才输入的信息会被清除。")
+                          .format(s=seconds))
+        self.ok.setText(self.tr("我还在，继续"))
+        parent = self.parentWidget()
+        if parent is not None:
+            self.setGeometry(parent.rect())
+        self.show()
+        self.raise_()
+
+
+class MainWindow(QMainWindow):
+    screen_changed = Signal(str)
+    claim_filed = Signal(int)
+    went_home = Signal()
+
+    def __init__(self, *, tasks: TaskManager, ocr: OcrService, desk: ClaimDesk,
+                 pins: PinStore, idle: IdleWatcher, translations: Translations | None,
+                 sample: SampleProvider | None, info: dict[str, str]) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.tasks, self.ocr, self.desk, self.pins = tasks, ocr, desk, pins
+        self.idle, self.translations, self._sample, self._info = idle, translations, sample, info
+        self.session = Session()
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self.start = StartScreen()
+        self.resident_id = ResidentIdScreen()
+        self.capture = CaptureScreen(sample_available=sample is not None)
+        self.review = ReviewScreen()
+        self.done = DoneScreen()
+        self.status = StatusScreen()
+        self.settings = SettingsScreen()
+        self.trouble = TroubleScreen()
+        self.screens: dict[str, Screen] = {
+            "start": self.start, "resident_id": self.resident_id, "capture": self.capture,
+            "review": self.review, "done": self.done, "status": self.status,
+            "settings": self.settings, "trouble": self.trouble}
+        for screen in self.screens.values():
+            self.stack.addWidget(screen)
+        self.idle_warning = IdleWarning(self)
+        self._wire()
+        self.setWindowTitle(self.tr("医保报销自助机"))
+        self.go_home()
+
+    # --- wiring ---------------------------------------------------------------------------
+
+    def _wire(self) -> None:
+        self.start.file_claim.connect(lambda: self._ask_id("claim"))
+        self.start.check_status.connect(lambda: self._ask_id("status"))
+        self.start.assistant_login.connect(self._assistant_placeholder)
+        self.start.technician.connect(lambda: self.show_screen("settings"))
+        self.resident_id.accepted.connect(self._id_accepted)
+        self.resident_id.back.connect(self.go_home)
+        self.capture.back.connect(lambda: self.show_screen("resident_id"))
+        self.capture.file_chosen.connect(self._file_chosen)
+        self.capture.sample_requested.connect(self._sample_requested)
+        self.ocr.recognized.connect(self._recognized)
+        self.ocr.rejected.connect(self._rejected)
+        self.ocr.failed.connect(self._ocr_failed)
+        self.review.retake.connect(self._retake)
+        self.review.confirmed.connect(self._confirm)
+        self.done.finished.connect(self.go_home)
+        self.status.finished.connect(self.go_home)
+        self.trouble.finished.connect(self.go_home)
+        self.settings.back.connect(self.go_home)
+        self.settings.pin_entered.connect(self._check_pin)
+        self.settings.language_chosen.connect(self._set_language)
+        self.settings.quit_requested.connect(self.close)
+        self.idle.warning.connect(self.idle_warning.show_countdown)
+        self.idle.cancelled.connect(self.idle_warning.hide)
+        self.idle.expired.connect(self._idle_expired)
+
+    def current_screen(self) -> str:
+        widget = self.stack.currentWidget()
+        return next(k for k, v in self.screens.items() if v is widget)
+
+    def show_screen(self, name: str) -> None:
+        self.stack.setCurrentWidget(self.screens[name])
+        if name == "start":
+            self.idle.disarm()
+        else:
+            self.idle.arm()
+        log.debug("screen %s", name)
+        self.screen_changed.emit(name)
+
+    def go_home(self) -> None:
+        """Back to the start screen with nothing of the previous person left anywhere."""
+        self.session = Session()
+        self.idle_warning.hide()
+        for screen in self.screens.values():
+            screen.reset()
+        self.show_screen("start")
+        self.went_home.emit()
+
+    def _idle_expired(self) -> None:
+        log.info("idle timeout: session cleared")
+        self.go_home()
+
+    def show_bug(self, reference: str) -> None:
+        self.trouble.show_bug(reference)
+        self.show_screen("trouble")
+
+    def show_known(self, message: str) -> None:
+        self.trouble.show_known(message)
+        self.show_screen("trouble")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.idle_warning.isVisible():
+            self.idle_warning.setGeometry(self.rect())
+
+    # --- residents --------------------------------------------------------------------------
+
+    def _ask_id(self, purpose: str) -> None:
+        self.resident_id.reset()
+        self.resident_id.purpose = purpose
+        self.show_screen("resident_id")
+
+    def _assistant_placeholder(self) -> None:
+        self.show_known(self.tr("协理员登录还在准备中，请先用“我要报销”。"))
+
+    def _id_accepted(self, number: str) -> None:
+        self.session.id_number = number
+        if self.resident_id.purpose == "status":
+            desk = self.desk
+            self.tasks.run_in_background(lambda: desk.claims_for(number), self._claims_listed)
+            return
+        self.show_screen("capture")
+
+    def _claims_listed(self, fut: Future[Any]) -> None:
+        try:
+            claims = fut.result()
+        except StoreError as exc:
+            log.error("claims lookup failed: %s", exc)
+            self.show_known(self.tr("现在查不到，请叫工作人员帮忙。"))
+            return
+        self.status.show_claims(claims)
+        self.show_screen("status")
+
+    # --- receipts ---------------------------------------------------------------------------
+
+    def _file_chosen(self, path: str) -> None:
+        self.capture.set_busy(True)
+        self.tasks.run_in_background(lambda: (read_file(path), Path(path).name), self._image_read)
+
+    def _sample_requested(self) -> None:
+        if self._sample is None:
+            return
+        self.capture.set_busy(True)
+        self.tasks.run_in_background(self._sample, self._image_read)
+
+    def _image_read(self, fut: Future[Any]) -> None:
+        try:
+            data, name = fut.result()
+        except CaptureError as exc:
+            self.capture.show_problem(exc.message)
+            return
+        self.session.pending_image = data
+        self.session.pending_job = self.ocr.recognize(data, name)
+
+    def _recognized(self, job: int, doc: dict[str, Any]) -> None:
+        if job != self.session.pending_job:
+            return  # a reset session's late answer
+        self.session.receipts.append(Receipt(self.session.pending_image, doc))
+        self.session.pending_job, self.session.pending_image = 0, b""
+        desk, number, receipts = self.desk, self.session.id_number, list(self.session.receipts)
+        uid = self.session.uid
+        self.tasks.run_in_background(lambda: desk.audit(number, receipts),
+                                     lambda f: self._audited(uid, doc, f))
+
+    def _audited(self, uid: str, doc: dict[str, Any], fut: Future[Any]) -> None:
+        if uid != self.session.uid:
+            return
+        try:
+            audit = fut.result()
+        except Exception:
+            log.exception("the audit failed; reviewing without an estimate")
+            audit = None
+        self.session.audit = audit
+        self.capture.set_busy(False)
+        self.review.show_claim(doc, audit)
+        self.show_screen("review")
+
+    def _rejected(self, job: int, code: str, message: str) -> None:
+        if job == self.session.pending_job:
+            log.info("image rejected: %s", code)
+            self.capture.show_problem(message)
+
+    def _ocr_failed(self, job: int, detail: str) -> None:
+        log.error("OCR failed (job %d): %s", job, detail)
+        if job in (0, self.session.pending_job) and self.current_screen() == "capture":
+            self.show_known(self.tr("读收据的程序出了问题，请叫技术员。"))
+
+    def _retake(self) -> None:
+        if self.session.receipts:
+            self.session.receipts.pop()
+        self.capture.reset()
+        self.show_screen("capture")
+
+    # --- filing -----------------------------------------------------------------------------
+
+    def _confirm(self) -> None:
+        s = self.session
+        if not s.receipts:
+            return
+        self.review.confirm_btn.setEnabled(False)
+        desk = self.desk
+        number, receipts, audit, uid = s.id_number, list(s.receipts), s.audit, s.uid
+        self.tasks.run_in_background(
+            lambda: desk.file_claim(number, receipts, audit, assistant=SELF_SERVICE, uid=uid),
+            self._filed)
+
+    def _filed(self, fut: Future[Any]) -> None:
+        self.review.confirm_btn.setEnabled(True)
+        try:
+            claim_id = fut.result()
+        except DuplicateInvoice as exc:
+            self.show_known(self.tr("这张收据已经报过了（在报销单 {n} 里），不能重复报销。")
+                            .format(n=f"{exc.claim_id:06d}"))
+            return
+        except DiskFull:
+            self.show_known(self.tr("机器的存储空间满了，请叫技术员。"))
+            return
+        except StoreError as exc:
+            log.error("filing failed: %s", exc)
+            self.show_known(self.tr("没能保存，请叫工作人员帮忙。"))
+            return
+        self.session = Session()  # filed: nothing of hers stays in memory
+        self.done.show_claim(claim_id)
+        self.show_screen("done")
+        self.claim_filed.emit(claim_id)
+
+    # --- technician -------------------------------------------------------------------------
+
+    def _check_pin(self, pin: str) -> None:
+        pins = self.pins
+        self.tasks.run_in_background(lambda: pins.check(pin), self._pin_checked)
+
+    def _pin_checked(self, fut: Future[Any]) -> None:
+        result = fut.result()
+        if result.ok:
+            log.info("technician signed in%s", " (new PIN set)" if result.newly_set else "")
+            desk = self.desk
+            self.tasks.run_in_background(desk.counts, self._counts)
+        elif result.locked_for_s:
+            log.warning("technician PIN locked for %d s", result.locked_for_s)
+        self.settings.pin_result(result)
+
+    def _counts(self, fut: Future[Any]) -> None:
+        counts = fut.result()
+        info = dict(self._info)
+        info[self.tr("报销单")] = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "0"
+        info[self.tr("读图引擎")] = self.tr("已就绪") if self.ocr.ready else self.tr("正在加载")
+        self.settings.show_settings(info)
+
+    def _set_language(self, language: str) -> None:
+        if self.translations is not None:
+            self.translations.install(language)
+
+    def keyPressEvent(self, event: Any) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.current_screen() != "start":
+            self.go_home()
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,84 @@
+"""Capture the receipts. For now: a file picker and the demo's sample receipt.
+
+The live camera preview (kiosk.scanner.camera.CameraWorker behind a Qt adapter) comes here
+next; this screen only says what the person chose and shows progress and problems.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QVBoxLayout
+
+from kiosk.ui.screens.base import Screen
+from kiosk.ui.widgets import big_button, label
+
+IMAGE_FILTER = "*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.heic *.pdf"
+
+
+class CaptureScreen(Screen):
+    file_chosen = Signal(str)
+    sample_requested = Signal()
+    back = Signal()
+
+    def __init__(self, *, sample_available: bool) -> None:
+        super().__init__()
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(48, 32, 48, 32)
+        lay.setSpacing(24)
+        self.title = label(role="title")
+        self.hint = label(role="large")
+        self.status = label(role="large", name="captureStatus")
+        self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.problem = label(role="error", name="captureProblem")
+        self.problem.hide()
+        self.file_btn = big_button("", kind="primary", name="importFile")
+        self.sample_btn = big_button("", kind="primary", name="useSample")
+        self.sample_btn.setVisible(sample_available)
+        self.back_btn = big_button("", kind="back", name="back")
+        self.file_btn.clicked.connect(self._pick_file)
+        self.sample_btn.clicked.connect(self.sample_requested)
+        self.back_btn.clicked.connect(self.back)
+        lay.addWidget(self.title)
+        lay.addWidget(self.hint)
+        lay.addStretch(1)
+        lay.addWidget(self.status)
+        lay.addWidget(self.problem)
+        lay.addWidget(self.file_btn)
+        lay.addWidget(self.sample_btn)
+        lay.addStretch(1)
+        row = QHBoxLayout()
+        row.addWidget(self.back_btn)
+        row.addStretch(2)
+        lay.addLayout(row)
+        self.retranslate()
+        self.set_busy(False)
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("放好收据"))
+        self.hint.setText(self.tr("把医院的收据或发票正面朝上放好。"))
+        self.file_btn.setText(self.tr("从U盘或文件导入"))
+        self.sample_btn.setText(self.tr("使用示例收据（演示）"))
+        self.back_btn.setText(self.tr("← 返回"))
+
+    def set_busy(self, busy: bool) -> None:
+        self.status.setText(self.tr("正在读取收据，请稍等……") if busy else "")
+        self.status.setVisible(busy)
+        self.file_btn.setEnabled(not busy)
+        self.sample_btn.setEnabled(not busy)
+        if busy:
+            self.problem.hide()
+
+    def show_problem(self, text: str) -> None:
+        self.set_busy(False)
+        self.problem.setText(text)
+        self.problem.show()
+
+    def _pick_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择收据图片"), "",
+                                              self.tr("图片或PDF") + f" ({IMAGE_FILTER})")
+        if path:
+            self.file_chosen.emit(path)
+
+    def reset(self) -> None:
+        self.set_busy(False)
+        self.problem.hide()

@@ -1,0 +1,68 @@
+"""Check my claims: a resident's claims by ID number, newest first, status in plain words."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtWidgets import QListWidget, QVBoxLayout
+
+from kiosk.store import ClaimSummary, Status
+from kiosk.ui.screens.base import Screen
+from kiosk.ui.widgets import big_button, label
+
+
+def status_text(status: Status) -> str:
+    tr = QCoreApplication.translate
+    texts = {
+        Status.DRAFT: tr("StatusScreen", "还没提交"),
+        Status.CONFIRMED: tr("StatusScreen", "等待联网发送"),
+        Status.QUEUED: tr("StatusScreen", "等待联网发送"),
+        Status.UPLOADING: tr("StatusScreen", "正在发送"),
+        Status.ACCEPTED: tr("StatusScreen", "县医保局已收到"),
+        Status.IN_REVIEW: tr("StatusScreen", "正在审核"),
+        Status.APPROVED: tr("StatusScreen", "审核通过，等待打款"),
+        Status.RETURNED: tr("StatusScreen", "被退回，请找协理员"),
+        Status.PAID: tr("StatusScreen", "已打款"),
+        Status.CANCELLED: tr("StatusScreen", "已取消"),
+    }
+    return texts[status]
+
+
+class StatusScreen(Screen):
+    finished = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(48, 32, 48, 32)
+        lay.setSpacing(20)
+        self.title = label(role="title")
+        self.empty = label(role="large", name="noClaims")
+        self.list = QListWidget()
+        self.list.setObjectName("claimList")
+        self.home_btn = big_button("", kind="primary", name="finish")
+        self.home_btn.clicked.connect(self.finished)
+        lay.addWidget(self.title)
+        lay.addWidget(self.empty)
+        lay.addWidget(self.list, 1)
+        lay.addWidget(self.home_btn)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("我的报销"))
+        self.empty.setText(self.tr("这台机器上没有找到您的报销单。"))
+        self.home_btn.setText(self.tr("回到首页"))
+
+    def show_claims(self, claims: Sequence[ClaimSummary]) -> None:
+        self.list.clear()
+        for c in claims:
+            day = time.strftime("%Y-%m-%d", time.localtime(c.created_at))
+            total = self.tr("{amount} 元").format(amount=c.total) if c.total else ""
+            self.list.addItem(f"{c.id:06d}   {day}   {total}   {status_text(c.status)}")
+        self.empty.setVisible(not claims)
+        self.list.setVisible(bool(claims))
+
+    def reset(self) -> None:
+        self.list.clear()

@@ -1,0 +1,183 @@
+"""Work off the UI thread, results back on it (after Anki's aqt/taskman.py).
+
+`TaskManager.run_in_background(fn, on_done)` runs `fn` on one single-worker executor (all
+database and catalog work, so their connections stay on one thread) and calls
+`on_done(future)` on the UI thread. `OcrService` owns the recognizer: a QObject moved to its
+own QThread, loaded once in the background, fed images through a queued signal.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+log = logging.getLogger("kiosk.ui.tasks")
+
+
+class TaskManager(QObject):
+    """One background thread for database work; closures queued back to the UI thread."""
+
+    _closures_pending = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-ui-db")
+        self._closures: list[Callable[[], None]] = []
+        self._lock = threading.Lock()
+        self._closed = False
+        self._closures_pending.connect(self._on_closures_pending)
+
+    def run_on_main(self, closure: Callable[[], None]) -> None:
+        """Run `closure` on the UI thread soon (safe from any thread)."""
+        with self._lock:
+            self._closures.append(closure)
+        self._closures_pending.emit()
+
+    def run_in_background(self, fn: Callable[[], Any],
+                          on_done: Callable[[Future[Any]], None] | None = None) -> Future[Any]:
+        """Run `fn` on the database thread; `on_done(future)` afterwards on the UI thread.
+
+        `fn` must not touch a widget. `on_done` calls `future.result()` to get the value or
+        the exception; an exception nobody collects is logged as a bug.
+        """
+        fut = self._executor.submit(fn)
+
+        def done(f: Future[Any]) -> None:
+            if self._closed:
+                return
+            if on_done is None:
+                self.run_on_main(lambda: _raise_if_failed(f))
+            else:
+                self.run_on_main(lambda: on_done(f))
+
+        fut.add_done_callback(done)
+        return fut
+
+    @Slot()
+    def _on_closures_pending(self) -> None:
+        with self._lock:
+            closures, self._closures = self._closures, []
+        for closure in closures:
+            closure()
+
+    def shutdown(self) -> None:
+        """Finish queued database work, drop pending UI callbacks."""
+        self._closed = True
+        self._executor.shutdown(wait=True)
+        with self._lock:
+            self._closures.clear()
+
+
+def _raise_if_failed(f: Future[Any]) -> None:
+    f.result()  # re-raised on the UI thread: the excepthook turns it into the bug screen
+
+
+class _OcrWorker(QObject):
+    """Lives on the OCR thread; builds and runs the recognizer. Never touches a widget."""
+
+    loaded = Signal()
+    recognized = Signal(int, object)  # job id, receipt JSON dict
+    rejected = Signal(int, str, str)  # job id, code, plain message
+    failed = Signal(int, str)  # job id, detail (a bug or an engine failure)
+
+    def __init__(self, factory: Callable[[], Any]) -> None:
+        super().__init__()
+        self._factory = factory
+        self._recognizer: Any = None
+        self._stop = threading.Event()
+
+    def request_stop(self) -> None:
+        self._stop.set()
+
+    @Slot()
+    def load(self) -> None:
+        if self._stop.is_set():
+            return
+        try:
+            self._recognizer = self._factory()
+            self._recognizer.load()
+        except Exception:
+            log.exception("the OCR engine could not be loaded")
+            self._recognizer = None
+            self.failed.emit(0, "the OCR engine could not be loaded")
+            return
+        self.loaded.emit()
+
+    @Slot(int, bytes, str)
+    def recognize(self, job: int, data: bytes, name: str) -> None:
+        from kiosk.recognition.preprocess import ImageRejected
+
+        if self._stop.is_set():
+            return
+        if self._recognizer is None:
+            self.load()
+            if self._recognizer is None:
+                self.failed.emit(job, "no OCR engine")
+                return
+        try:
+            doc = self._recognizer.recognize_bytes(data, name)
+        except ImageRejected as exc:
+            self.rejected.emit(job, exc.code, exc.message)
+            return
+        except Exception as exc:
+            log.exception("recognition of %s failed", name)
+            self.failed.emit(job, f"{type(exc).__name__}: {exc}")
+            return
+        if not self._stop.is_set():
+            self.recognized.emit(job, doc)
+
+
+class OcrService(QObject):
+    """The UI's handle on the OCR thread: `recognize()` returns a job id; signals carry it."""
+
+    loaded = Signal()
+    recognized = Signal(int, object)
+    rejected = Signal(int, str, str)
+    failed = Signal(int, str)
+    _request = Signal(int, bytes, str)
+    _load = Signal()
+
+    def __init__(self, factory: Callable[[], Any], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._jobs = 0
+        self.ready = False
+        self._thread = QThread()
+        self._thread.setObjectName("kiosk-ocr")
+        self._worker = _OcrWorker(factory)
+        self._worker.moveToThread(self._thread)
+        self._thread.finished.connect(self._worker.deleteLater)
+        self._request.connect(self._worker.recognize)
+        self._load.connect(self._worker.load)
+        self._worker.loaded.connect(self._on_loaded)
+        self._worker.recognized.connect(self.recognized)
+        self._worker.rejected.connect(self.rejected)
+        self._worker.failed.connect(self.failed)
+        self._thread.start()
+
+    def start_loading(self) -> None:
+        """Load the models in the background (seconds) so the first receipt is quick."""
+        self._load.emit()
+
+    def _on_loaded(self) -> None:
+        self.ready = True
+        log.info("OCR engine loaded")
+        self.loaded.emit()
+
+    def recognize(self, data: bytes, name: str) -> int:
+        self._jobs += 1
+        self._request.emit(self._jobs, data, name)
+        return self._jobs
+
+    def shutdown(self, timeout_ms: int = 30000) -> None:
+        """Stop after the current image; wait for the thread (never terminate it)."""
+        if not self._thread.isRunning():
+            return
+        self._worker.request_stop()
+        self._thread.quit()
+        if not self._thread.wait(timeout_ms):
+            log.error("the OCR thread did not stop within %d ms", timeout_ms)

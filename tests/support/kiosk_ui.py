@@ -1,0 +1,72 @@
+"""A factory fixture for the touchscreen app: real store in tmp_path, windows checked for leaks.
+
+Background OCR stays off unless a test asks for it (`ocr=True`), like napari's
+`make_napari_viewer`; every kiosk built is closed at teardown, and a window still visible
+afterwards fails the test.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
+
+from kiosk.app import Kiosk, compose
+from kiosk.config import load_settings
+from support.render import einvoice
+
+
+def receipt_jpeg(seed: int) -> bytes:
+    img, _ = einvoice(seed)
+    buf = io.BytesIO()
+    img.convert("RGB").save(buf, "JPEG", quality=90)
+    return buf.getvalue()
+
+
+class _NoOcr:
+    """Stands in for the recognizer in tests that never read a receipt."""
+
+    def load(self) -> None:
+        pass
+
+    def recognize_bytes(self, data: bytes, name: str) -> dict[str, Any]:
+        raise AssertionError("this test did not ask for OCR")
+
+
+@pytest.fixture
+def make_kiosk(qapp: QApplication, tmp_path: Path) -> Iterator[Callable[..., Kiosk]]:
+    built: list[Kiosk] = []
+
+    def make(*, ocr: bool = False, idle_ms: tuple[int, int] = (600_000, 600_000),
+             sample_seed: int | None = None, **ui: Any) -> Kiosk:
+        settings = load_settings(tmp_path / "home")
+        if ui:
+            settings = replace(settings, ui=replace(settings.ui, **ui))
+        sample = None
+        if sample_seed is not None:
+            data = receipt_jpeg(sample_seed)
+            sample = lambda: (data, f"receipt-{sample_seed}.jpg")  # noqa: E731
+        kiosk = compose(qapp, settings, recognizer=None if ocr else _NoOcr,
+                        idle_ms=idle_ms, sample=sample, load_ocr=ocr)
+        built.append(kiosk)
+        kiosk.window.resize(1080, 1600)
+        kiosk.window.show()
+        return kiosk
+
+    yield make
+    for kiosk in built:
+        kiosk.close()
+    qapp.processEvents()
+    leaked = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+    assert not leaked, f"windows left open: {leaked}"
+
+
+def button(parent: QWidget, name: str) -> QPushButton:
+    found = parent.findChild(QPushButton, name)
+    assert found is not None, f"no button {name!r}"
+    return found
