@@ -40,6 +40,12 @@ def test_decoded_from_a_photographed_invoice_and_parsed(printed: tuple[str, dict
     assert cross_check_qr(fields, ocr) == []
 
 
+def test_found_on_a_720p_camera_frame_too(printed: tuple[str, dict]) -> None:
+    qr, _ = printed
+    frame = on_plate(einvoice_page(11, qr_text=qr), (1280, 720), (0.2, 0.1, 0.8, 0.9))
+    assert decode_qr(frame) == qr
+
+
 def test_a_large_code_in_a_big_photo_is_found_on_a_smaller_copy() -> None:
     code = cv2.QRCodeEncoder.create().encode("01,10,1,2,3.00,20260101,abc123")
     big = cv2.resize(code, (2400, 2400), interpolation=cv2.INTER_NEAREST)
