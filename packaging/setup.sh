@@ -52,6 +52,8 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     bash packaging/install-paddle.sh "$venv"
     touch "$stamp"
 fi
+# The app's .qm translations are built from the committed .ts sources, never committed.
+VENV="$venv" sh packaging/build-translations.sh >/dev/null
 
 case "$mode" in
     install) echo "setup: done" ;;

@@ -64,3 +64,26 @@ def test_pin_file_holds_a_salted_hash_and_the_lock_survives_a_restart(tmp_path):
     assert again.check("135790").locked_for_s > 0
     now[0] += 61
     assert again.check("135790").ok
+
+
+def test_switching_to_english_retranslates_the_screens(make_kiosk, qtbot, tmp_path):
+    from pathlib import Path
+
+    if not (Path(__file__).parents[1] / "resources/translations/kiosk_en.qm").exists():
+        import subprocess
+
+        subprocess.run(["sh", "packaging/build-translations.sh"], check=True,
+                       cwd=Path(__file__).parents[1])
+    kiosk = make_kiosk()
+    w = kiosk.window
+    PinStore(tmp_path / "home" / "technician_pin.json").set_pin("246810")
+    qtbot.mouseClick(button(w.start, "technician"), Qt.MouseButton.LeftButton)
+    enter_pin(qtbot, w, "246810")
+    qtbot.mouseClick(button(w.settings, "lang_en"), Qt.MouseButton.LeftButton)
+    start = button(w.start, "fileClaim")
+    try:  # Qt posts the LanguageChange events: wait for them, do not sleep
+        qtbot.waitUntil(lambda: start.text() == "File a claim", timeout=2000)
+        assert button(w.start, "technician").accessibleName() == "Technician settings"
+    finally:
+        qtbot.mouseClick(button(w.settings, "lang_zh_CN"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: start.text() == "我要报销", timeout=2000)

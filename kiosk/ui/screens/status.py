@@ -5,29 +5,12 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QListWidget, QVBoxLayout
 
 from kiosk.store import ClaimSummary, Status
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.widgets import big_button, label
-
-
-def status_text(status: Status) -> str:
-    tr = QCoreApplication.translate
-    texts = {
-        Status.DRAFT: tr("StatusScreen", "还没提交"),
-        Status.CONFIRMED: tr("StatusScreen", "等待联网发送"),
-        Status.QUEUED: tr("StatusScreen", "等待联网发送"),
-        Status.UPLOADING: tr("StatusScreen", "正在发送"),
-        Status.ACCEPTED: tr("StatusScreen", "县医保局已收到"),
-        Status.IN_REVIEW: tr("StatusScreen", "正在审核"),
-        Status.APPROVED: tr("StatusScreen", "审核通过，等待打款"),
-        Status.RETURNED: tr("StatusScreen", "被退回，请找协理员"),
-        Status.PAID: tr("StatusScreen", "已打款"),
-        Status.CANCELLED: tr("StatusScreen", "已取消"),
-    }
-    return texts[status]
 
 
 class StatusScreen(Screen):
@@ -55,12 +38,27 @@ class StatusScreen(Screen):
         self.empty.setText(self.tr("这台机器上没有找到您的报销单。"))
         self.home_btn.setText(self.tr("回到首页"))
 
+    def status_text(self, status: Status) -> str:
+        texts = {
+            Status.DRAFT: self.tr("还没提交"),
+            Status.CONFIRMED: self.tr("等待联网发送"),
+            Status.QUEUED: self.tr("等待联网发送"),
+            Status.UPLOADING: self.tr("正在发送"),
+            Status.ACCEPTED: self.tr("县医保局已收到"),
+            Status.IN_REVIEW: self.tr("正在审核"),
+            Status.APPROVED: self.tr("审核通过，等待打款"),
+            Status.RETURNED: self.tr("被退回，请找协理员"),
+            Status.PAID: self.tr("已打款"),
+            Status.CANCELLED: self.tr("已取消"),
+        }
+        return texts[status]
+
     def show_claims(self, claims: Sequence[ClaimSummary]) -> None:
         self.list.clear()
         for c in claims:
             day = time.strftime("%Y-%m-%d", time.localtime(c.created_at))
             total = self.tr("{amount} 元").format(amount=c.total) if c.total else ""
-            self.list.addItem(f"{c.id:06d}   {day}   {total}   {status_text(c.status)}")
+            self.list.addItem(f"{c.id:06d}   {day}   {total}   {self.status_text(c.status)}")
         self.empty.setVisible(not claims)
         self.list.setVisible(bool(claims))
 
