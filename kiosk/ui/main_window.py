@@ -64,7 +64,7 @@ class IdleWarning(QFrame):
         self.setObjectName("idleWarning")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(64, 64, 64, 64)
-        self.title = label(role="title", name="idleTitle")
+        self.title = label(role="huge", name="idleTitle")
         self.text = label(role="large", name="idleText")
         self.ok = big_button("", kind="primary", name="stillHere")
         self.ok.clicked.connect(self.hide)
