@@ -132,6 +132,19 @@ def test_auto_capture_fires_once_only_after_the_page_is_still(tmp_path: Path,
     assert previews[-1].state == "steady"
 
 
+def test_the_next_receipt_is_captured_after_the_first_is_taken_away(tmp_path: Path,
+                                                                    page: np.ndarray) -> None:
+    other = einvoice_page(4)
+    empty = on_plate(page, SIZE, (-0.2, -0.2, -0.1, -0.1))
+    frames = ([noisy(on_plate(page, SIZE, CENTRE), i) for i in range(10)]
+              + [noisy(empty, 20 + i) for i in range(3)]
+              + [noisy(on_plate(other, SIZE, CENTRE), 40 + i) for i in range(10)])
+    video = _write_video(tmp_path / "two.avi", frames)
+    captures, previews, _, _ = _run(CameraSettings(device=str(video), still_frames=5))
+    assert [c.meta["frame"] for c in captures] == [6, 19]
+    assert previews[11].state == "no_page" and previews[11].hint == "no_page"
+
+
 def test_no_capture_while_the_page_keeps_moving(tmp_path: Path, page: np.ndarray) -> None:
     video = _write_video(tmp_path / "moving.avi", _moving_then_still(page, 20, 0))
     captures, previews, _, errors = _run(CameraSettings(device=str(video), still_frames=4))

@@ -112,13 +112,6 @@ def decode_picture(data: bytes, kind: str) -> np.ndarray:
     return image
 
 
-def _limit_child() -> None:  # pragma: no cover - runs in the child before exec
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_AS, (PDF_MEMORY_BYTES, PDF_MEMORY_BYTES))
-    resource.setrlimit(resource.RLIMIT_CPU, (PDF_CPU_SECONDS, PDF_CPU_SECONDS))
-
-
 def render_pdf(path: Path, *, max_pages: int = MAX_PDF_PAGES, dpi: int = PDF_DPI,
                timeout_s: float = PDF_TIMEOUT_S) -> list[tuple[np.ndarray, str | None,
                                                                dict[str, Any]]]:
@@ -126,12 +119,12 @@ def render_pdf(path: Path, *, max_pages: int = MAX_PDF_PAGES, dpi: int = PDF_DPI
     with tempfile.TemporaryDirectory(prefix="kiosk-pdf-") as tmp:
         cmd = [sys.executable, "-m", "kiosk.scanner.pdfworker", str(path), tmp,
                "--dpi", str(dpi), "--max-pages", str(max_pages),
-               "--max-side", str(PDF_MAX_SIDE), "--max-page-pt", str(PDF_MAX_PAGE_PT)]
+               "--max-side", str(PDF_MAX_SIDE), "--max-page-pt", str(PDF_MAX_PAGE_PT),
+               "--memory-bytes", str(PDF_MEMORY_BYTES), "--cpu-seconds", str(PDF_CPU_SECONDS)]
         env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
         try:
             proc = subprocess.run(cmd, capture_output=True, timeout=timeout_s, check=False,
-                                  env=env, preexec_fn=_limit_child if os.name == "posix"
-                                  else None)
+                                  env=env)
         except subprocess.TimeoutExpired as exc:
             raise CaptureError("too_large", f"PDF rendering took over {timeout_s} s") from exc
         try:

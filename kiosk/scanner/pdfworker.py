@@ -1,9 +1,10 @@
 """Renders a PDF's pages in a child process: `python -m kiosk.scanner.pdfworker PDF OUTDIR ...`.
 
 A PDF is a program: a hostile or broken one can make the renderer allocate gigabytes, loop
-for minutes or crash in native code. Run here, behind an address-space and CPU limit set by
-the parent, the worst it can do is end this process. Only pypdfium2 and Pillow are imported
-(no numpy/OpenCV), so the limits leave room for the page bitmaps.
+for minutes or crash in native code. Run here, behind address-space and CPU limits this
+process sets on itself before loading pdfium (`--memory-bytes`, `--cpu-seconds`) and the
+parent's timeout, the worst it can do is end this process. Only pypdfium2 and Pillow are
+imported (no numpy/OpenCV), so the limits leave room for the page bitmaps.
 
 Writes `page-N.png` into OUTDIR and prints one JSON object on stdout:
 `{"pages": N, "rendered": [{"page": 1, "file": ..., "size_pt": [w, h], "scale": s,
@@ -63,6 +64,18 @@ def render(pdf: Path, out: Path, *, dpi: int, max_pages: int, max_side: int,
         doc.close()
 
 
+def _limit(memory_bytes: int, cpu_seconds: int) -> None:
+    """Cap this process before pdfium is loaded: address space, and CPU time (SIGXCPU)."""
+    try:
+        import resource
+    except ImportError:  # not POSIX: the parent's timeout is the only limit
+        return
+    if memory_bytes:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    if cpu_seconds:
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kiosk.scanner.pdfworker")
     parser.add_argument("pdf", type=Path)
@@ -71,7 +84,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-pages", type=int, default=20)
     parser.add_argument("--max-side", type=int, default=4000)
     parser.add_argument("--max-page-pt", type=float, default=5000.0)
+    parser.add_argument("--memory-bytes", type=int, default=0)
+    parser.add_argument("--cpu-seconds", type=int, default=0)
     args = parser.parse_args(argv)
+    _limit(args.memory_bytes, args.cpu_seconds)
     result = render(args.pdf, args.out, dpi=args.dpi, max_pages=args.max_pages,
                     max_side=args.max_side, max_page_pt=args.max_page_pt)
     json.dump(result, sys.stdout, ensure_ascii=False)
