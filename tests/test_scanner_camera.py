@@ -190,6 +190,13 @@ def test_a_missing_camera_is_a_known_error(tmp_path: Path) -> None:
     assert previews == [] and [e.code for e in errors] == ["no_camera"]
 
 
+@pytest.mark.parametrize("device", ["9", "/dev/video9"])
+def test_an_unplugged_usb_camera_is_a_known_error(device: str) -> None:
+    _, previews, _, errors = _run(CameraSettings(device=device))
+    assert previews == [] and [e.code for e in errors] == ["no_camera"]
+    assert errors[0].message == MESSAGES["no_camera"][0]
+
+
 def test_the_camera_is_a_capture_source(tmp_path: Path, page: np.ndarray) -> None:
     video = _write_video(tmp_path / "slide.avi", _moving_then_still(page, 4, 12))
     source = CameraSource(CameraSettings(device=str(video), still_frames=5))
