@@ -21,7 +21,12 @@ from kiosk.audit import Policy
 from kiosk.config import Settings, load_settings
 from kiosk.store import ClaimStore, StoreError
 from kiosk.ui.desk import ClaimDesk
-from kiosk.ui.errors import BugReporter, install_qt_message_handler, setup_logging
+from kiosk.ui.errors import (
+    BugReporter,
+    install_qt_message_handler,
+    setup_logging,
+    shutdown_logging,
+)
 from kiosk.ui.i18n import Translations
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.main_window import MainWindow, SampleProvider
@@ -94,8 +99,11 @@ def compose(app: QApplication, settings: Settings, *,
             recognizer: Callable[[], Any] | None = None,
             idle_ms: tuple[int, int] | None = None,
             sample: SampleProvider | None = None,
-            load_ocr: bool = True) -> Kiosk:
-    """Build every part of the kiosk; raises StoreError if the claim store cannot open."""
+            load_ocr: bool = True, excepthook: bool = True) -> Kiosk:
+    """Build every part of the kiosk; raises StoreError if the claim store cannot open.
+
+    `excepthook=False` leaves `sys.excepthook` alone (tests: pytest-qt's hook fails the test).
+    """
     ui = settings.ui
     translations = Translations(app)
     translations.install(ui.language)
@@ -119,7 +127,8 @@ def compose(app: QApplication, settings: Settings, *,
                         translations=translations, sample=sample, info=info)
     bugs = BugReporter()
     bugs.bug.connect(window.show_bug)
-    bugs.install()
+    if excepthook:
+        bugs.install()
     return Kiosk(app=app, window=window, store=store, tasks=tasks, ocr=ocr, desk=desk,
                  idle=idle, bugs=bugs)
 
@@ -138,12 +147,15 @@ def run_app(args: argparse.Namespace) -> int:
         log.critical("cannot open the claim store: %s", exc)
         print(f"kiosk: cannot open the claim store: {exc}")
         return 3
-    # Ctrl-C in a terminal quits cleanly (the timer lets Python see the signal).
-    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    # Ctrl-C and systemd's SIGTERM quit cleanly (the timer lets Python see the signal).
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: app.quit())
     tick = QTimer()
     tick.start(500)
     tick.timeout.connect(lambda: None)
     windowed = bool(getattr(args, "windowed", False)) or not settings.ui.fullscreen
+    log.info("kiosk app started: home %s, %s", settings.home,
+             "windowed" if windowed else "full screen")
     if windowed:
         kiosk.window.resize(1080, 1920 // 2 + 400)
         kiosk.window.show()
@@ -153,3 +165,5 @@ def run_app(args: argparse.Namespace) -> int:
         return app.exec()
     finally:
         kiosk.close()
+        log.info("kiosk app stopped")
+        shutdown_logging()

@@ -43,6 +43,21 @@ def setup_logging(home: Path, *, verbose: bool = False) -> Path:
     return folder
 
 
+def shutdown_logging() -> None:
+    """Undo `setup_logging` (tests; the end of `run_app`)."""
+    global _fault_file
+    if _fault_file is not None:
+        faulthandler.disable()
+        _fault_file.close()
+        _fault_file = None
+    root = logging.getLogger("kiosk")
+    for h in list(root.handlers):
+        if isinstance(h, logging.handlers.RotatingFileHandler):
+            root.removeHandler(h)
+            h.close()
+    qInstallMessageHandler(None)
+
+
 _QT_LEVELS = {
     QtMsgType.QtDebugMsg: logging.DEBUG,
     QtMsgType.QtInfoMsg: logging.INFO,

@@ -28,6 +28,19 @@ def receipt_jpeg(seed: int) -> bytes:
     return buf.getvalue()
 
 
+class FixedReader:
+    """A recognizer that 'reads' a given receipt JSON: for flows that are not about OCR."""
+
+    def __init__(self, recognition: dict[str, Any]) -> None:
+        self.recognition = recognition
+
+    def load(self) -> None:
+        pass
+
+    def recognize_bytes(self, data: bytes, name: str) -> dict[str, Any]:
+        return dict(self.recognition, image=name)
+
+
 class _NoOcr:
     """Stands in for the recognizer in tests that never read a receipt."""
 
@@ -43,7 +56,8 @@ def make_kiosk(qapp: QApplication, tmp_path: Path) -> Iterator[Callable[..., Kio
     built: list[Kiosk] = []
 
     def make(*, ocr: bool = False, idle_ms: tuple[int, int] = (600_000, 600_000),
-             sample_seed: int | None = None, **ui: Any) -> Kiosk:
+             sample_seed: int | None = None, recognizer: Callable[[], Any] | None = None,
+             **ui: Any) -> Kiosk:
         settings = load_settings(tmp_path / "home")
         if ui:
             settings = replace(settings, ui=replace(settings.ui, **ui))
@@ -51,8 +65,10 @@ def make_kiosk(qapp: QApplication, tmp_path: Path) -> Iterator[Callable[..., Kio
         if sample_seed is not None:
             data = receipt_jpeg(sample_seed)
             sample = lambda: (data, f"receipt-{sample_seed}.jpg")  # noqa: E731
-        kiosk = compose(qapp, settings, recognizer=None if ocr else _NoOcr,
-                        idle_ms=idle_ms, sample=sample, load_ocr=ocr)
+        if recognizer is None and not ocr:
+            recognizer = _NoOcr
+        kiosk = compose(qapp, settings, recognizer=recognizer, idle_ms=idle_ms, sample=sample,
+                        load_ocr=ocr, excepthook=False)
         built.append(kiosk)
         kiosk.window.resize(1080, 1600)
         kiosk.window.show()
