@@ -72,9 +72,9 @@ def classify(r: httpx.Response) -> SyncError:
     body = _body(r)
     error = str(body.get("error") or "")
     detail = body.get("detail")
-    if r.status_code >= 500 or r.status_code in (408, 429) or (r.status_code >= 400 and
-                                                                not error):
-        # no JSON error body: a proxy or a half-started server said it, not the county app
+    if not 400 <= r.status_code < 500 or r.status_code in (408, 429) or not error:
+        # a 5xx, an answer that makes no sense for the request (a stray one left on a broken
+        # connection), or no JSON error body (a proxy said it, not the county app)
         return Transient(f"the county server answered {r.status_code} {error}".rstrip())
     if r.status_code == 401 or error == "device_revoked":
         what = ("this kiosk was disconnected by the county" if error == "device_revoked"
@@ -134,6 +134,8 @@ class CountyClient:
                        headers={"content-type": "application/octet-stream"})
         if r.status_code not in (200, 201):
             raise classify(r)
+        if _body(r).get("sha256") != sha:
+            raise Transient(f"answer for another image than {sha[:12]}")
 
     def put_claim(self, uuid: str, content: bytes) -> Ack:
         r = self._send("PUT", f"{API}/claims/{uuid}", content=content,
@@ -141,10 +143,14 @@ class CountyClient:
         if r.status_code in (200, 201):
             b = _body(r)
             try:
-                return Ack(str(b["uuid"]), int(b["server_id"]), str(b["content_sha256"]),
-                           str(b["accepted_at"]), r.status_code == 201)
+                ack = Ack(str(b["uuid"]), int(b["server_id"]), str(b["content_sha256"]),
+                          str(b["accepted_at"]), r.status_code == 201)
             except (KeyError, TypeError, ValueError):
                 raise Transient(f"garbled acknowledgement: {r.text[:200]!r}") from None
+            if ack.uuid.replace("-", "").lower() != uuid.replace("-", "").lower():
+                # a stray answer left on a broken connection: never take it for ours
+                raise Transient(f"acknowledgement for {ack.uuid}, not for {uuid}")
+            return ack
         if r.status_code == 424:
             return self._missing(r)
         raise classify(r)
@@ -159,7 +165,11 @@ class CountyClient:
         r = self._send("GET", f"{API}/status", params={"cursor": cursor, "limit": limit})
         if r.status_code != 200:
             raise classify(r)
-        return _body(r)
+        page = _body(r)
+        if not isinstance(page.get("events"), list) or not isinstance(
+                page.get("next_cursor"), int):
+            raise Transient(f"garbled status page: {r.text[:200]!r}")
+        return page
 
     def catalog(self, since: str | None) -> dict[str, Any]:
         r = self._send("GET", f"{API}/catalog", params={"since": since} if since else None)

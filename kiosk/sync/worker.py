@@ -269,11 +269,21 @@ class SyncWorker:
         """`fn()` until it does not raise Transient: backoff between tries, stop honoured."""
         backoff = Backoff(self.backoff.base, self.backoff.cap, self.backoff.rng)
         tries = 0
+        refused: Refused | None = None
         while True:
             if self._stop.is_set():
                 raise Stopping
             try:
                 result = fn()
+            except Refused as exc:
+                # Permanent only if a fresh connection hears it again: a refusal read off a
+                # connection a broken answer left garbage on is not the county's word.
+                if refused is not None and (refused.status, refused.error) == (
+                        exc.status, exc.error):
+                    raise
+                refused = exc
+                self._close_client()
+                continue
             except Transient as exc:
                 tries += 1
                 self._error(f"{what}: {exc}", online=False)
@@ -471,7 +481,11 @@ class SyncWorker:
         code, r = self._retrying("policy", lambda: self.client.policy(known.get("etag")))
         if code != 200:
             return
-        body = r.json()
+        try:
+            body = r.json()
+            body["policy"]
+        except (ValueError, KeyError, TypeError):
+            raise Transient(f"garbled policy answer: {r.text[:200]!r}") from None
         atomic_write(self.home / "policy.json",
                      json.dumps(body["policy"], ensure_ascii=False, indent=1).encode())
         self.state.put("policy", {"version": body.get("version"), "sha256": body.get("sha256"),
