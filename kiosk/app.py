@@ -18,8 +18,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from kiosk.audit import Policy
-from kiosk.config import Settings, load_settings
+from kiosk.config import CameraSettings, Settings, load_settings
 from kiosk.store import ClaimStore, StoreError
+from kiosk.ui.camera import CameraFeed
 from kiosk.ui.desk import ClaimDesk
 from kiosk.ui.errors import (
     BugReporter,
@@ -77,6 +78,7 @@ class Kiosk:
     tasks: TaskManager
     ocr: OcrService
     desk: ClaimDesk
+    camera: CameraFeed | None
     idle: IdleWatcher
     bugs: BugReporter
 
@@ -84,6 +86,8 @@ class Kiosk:
         self.idle.disarm()
         self.app.removeEventFilter(self.idle)
         self.bugs.uninstall()
+        if self.camera is not None:
+            self.camera.shutdown()
         self.ocr.shutdown()
         self.window.close()
         self.tasks.run_in_background(self.desk.close)
@@ -99,9 +103,11 @@ def compose(app: QApplication, settings: Settings, *,
             recognizer: Callable[[], Any] | None = None,
             idle_ms: tuple[int, int] | None = None,
             sample: SampleProvider | None = None,
-            load_ocr: bool = True, excepthook: bool = True) -> Kiosk:
+            load_ocr: bool = True, excepthook: bool = True,
+            camera: CameraSettings | None = None) -> Kiosk:
     """Build every part of the kiosk; raises StoreError if the claim store cannot open.
 
+    `camera`: the document camera to preview on the capture screen (None: file import only).
     `excepthook=False` leaves `sys.excepthook` alone (tests: pytest-qt's hook fails the test).
     """
     ui = settings.ui
@@ -123,14 +129,15 @@ def compose(app: QApplication, settings: Settings, *,
             "数据库 / database": settings.store.database,
             "OCR": settings.ocr.engine,
             "空闲超时 / idle": f"{ui.idle_timeout_s} s + {ui.idle_warning_s} s"}
+    feed = CameraFeed(camera) if camera is not None else None
     window = MainWindow(tasks=tasks, ocr=ocr, desk=desk, pins=pins, idle=idle,
-                        translations=translations, sample=sample, info=info)
+                        translations=translations, sample=sample, info=info, camera=feed)
     bugs = BugReporter()
     bugs.bug.connect(window.show_bug)
     if excepthook:
         bugs.install()
     return Kiosk(app=app, window=window, store=store, tasks=tasks, ocr=ocr, desk=desk,
-                 idle=idle, bugs=bugs)
+                 camera=feed, idle=idle, bugs=bugs)
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -142,7 +149,7 @@ def run_app(args: argparse.Namespace) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("township-kiosk")
     try:
-        kiosk = compose(app, settings, sample=sample_provider())
+        kiosk = compose(app, settings, sample=sample_provider(), camera=settings.camera)
     except StoreError as exc:
         log.critical("cannot open the claim store: %s", exc)
         print(f"kiosk: cannot open the claim store: {exc}")

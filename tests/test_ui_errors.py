@@ -66,3 +66,17 @@ def test_the_log_is_a_rotating_file_and_takes_qt_warnings(tmp_path):
         assert (folder / "faults.log").exists()
     finally:
         shutdown_logging()
+
+
+def test_fields_read_with_doubt_are_highlighted_for_the_assistant(make_kiosk, qtbot):
+    rec = dict(sample_recognition(41), hospital=None,
+               confidence={"issue_date": 0.42, "total": 0.99})
+    kiosk = make_kiosk(recognizer=lambda: FixedReader(rec), sample_seed=41)
+    w = kiosk.window
+    file_through_the_screens(qtbot, w, sample_id_number(41))
+    fields = w.review.fields
+    assert fields["hospital"].property("unsure") is True  # not read at all
+    assert fields["hospital"].value.text() == "没有读到"
+    assert fields["issue_date"].property("unsure") is True  # read, but unsure
+    assert fields["total"].property("unsure") is False
+    assert w.review.unsure_note.isVisible()

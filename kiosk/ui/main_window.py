@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QFrame, QMainWindow, QStackedWidget, QVBoxLayout
 from kiosk.scanner import CaptureError
 from kiosk.scanner.files import read_file
 from kiosk.store import DiskFull, DuplicateInvoice, StoreError
+from kiosk.ui.camera import CameraFeed, capture_to_jpeg
 from kiosk.ui.desk import ClaimDesk, Receipt
 from kiosk.ui.i18n import Translations
 from kiosk.ui.idle import IdleWatcher
@@ -94,17 +95,20 @@ class MainWindow(QMainWindow):
 
     def __init__(self, *, tasks: TaskManager, ocr: OcrService, desk: ClaimDesk,
                  pins: PinStore, idle: IdleWatcher, translations: Translations | None,
-                 sample: SampleProvider | None, info: dict[str, str]) -> None:
+                 sample: SampleProvider | None, info: dict[str, str],
+                 camera: CameraFeed | None = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.tasks, self.ocr, self.desk, self.pins = tasks, ocr, desk, pins
         self.idle, self.translations, self._sample, self._info = idle, translations, sample, info
+        self.camera = camera
         self.session = Session()
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self.start = StartScreen()
         self.resident_id = ResidentIdScreen()
-        self.capture = CaptureScreen(sample_available=sample is not None)
+        self.capture = CaptureScreen(sample_available=sample is not None,
+                                     camera_available=camera is not None)
         self.review = ReviewScreen()
         self.done = DoneScreen()
         self.status = StatusScreen()
@@ -133,6 +137,12 @@ class MainWindow(QMainWindow):
         self.capture.back.connect(lambda: self.show_screen("resident_id"))
         self.capture.file_chosen.connect(self._file_chosen)
         self.capture.sample_requested.connect(self._sample_requested)
+        self.capture.capture_now.connect(self._shoot)
+        if self.camera is not None:
+            self.camera.frame.connect(self.capture.show_frame)
+            self.camera.captured.connect(self._camera_captured)
+            self.camera.refused.connect(self.capture.camera_hint.setText)
+            self.camera.failed.connect(self._camera_failed)
         self.ocr.recognized.connect(self._recognized)
         self.ocr.rejected.connect(self._rejected)
         self.ocr.failed.connect(self._ocr_failed)
@@ -155,6 +165,11 @@ class MainWindow(QMainWindow):
 
     def show_screen(self, name: str) -> None:
         self.stack.setCurrentWidget(self.screens[name])
+        if self.camera is not None:  # the camera runs only while its preview is on screen
+            if name == "capture" and self.capture.camera_available:
+                self.camera.start()
+            else:
+                self.camera.stop()
         if name == "start":
             self.idle.disarm()
         else:
@@ -227,6 +242,23 @@ class MainWindow(QMainWindow):
             return
         self.capture.set_busy(True)
         self.tasks.run_in_background(self._sample, self._image_read)
+
+    def _shoot(self) -> None:
+        if self.camera is not None:
+            self.camera.capture_now()
+
+    def _camera_captured(self, capture: Any) -> None:
+        if self.current_screen() != "capture" or self.session.pending_job:
+            return
+        assert self.camera is not None
+        self.camera.stop()
+        self.capture.set_busy(True)
+        self.tasks.run_in_background(lambda: capture_to_jpeg(capture), self._image_read)
+
+    def _camera_failed(self, message: str) -> None:
+        log.warning("camera: %s", message)
+        self.capture.camera_available = False
+        self.capture.camera_failed(message)
 
     def _image_read(self, fut: Future[Any]) -> None:
         try:

@@ -17,7 +17,7 @@ import pytest
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
 from kiosk.app import Kiosk, compose
-from kiosk.config import load_settings
+from kiosk.config import CameraSettings, load_settings
 from support.render import einvoice
 
 
@@ -57,7 +57,7 @@ def make_kiosk(qapp: QApplication, tmp_path: Path) -> Iterator[Callable[..., Kio
 
     def make(*, ocr: bool = False, idle_ms: tuple[int, int] = (600_000, 600_000),
              sample_seed: int | None = None, recognizer: Callable[[], Any] | None = None,
-             **ui: Any) -> Kiosk:
+             camera: CameraSettings | None = None, **ui: Any) -> Kiosk:
         settings = load_settings(tmp_path / "home")
         if ui:
             settings = replace(settings, ui=replace(settings.ui, **ui))
@@ -68,7 +68,7 @@ def make_kiosk(qapp: QApplication, tmp_path: Path) -> Iterator[Callable[..., Kio
         if recognizer is None and not ocr:
             recognizer = _NoOcr
         kiosk = compose(qapp, settings, recognizer=recognizer, idle_ms=idle_ms, sample=sample,
-                        load_ocr=ocr, excepthook=False)
+                        load_ocr=ocr, excepthook=False, camera=camera)
         built.append(kiosk)
         kiosk.window.resize(1080, 1600)
         kiosk.window.show()

@@ -1,12 +1,14 @@
-"""Capture the receipts. For now: a file picker and the demo's sample receipt.
+"""Capture the receipts: the live camera preview (automatic capture once the page lies
+still, or the "拍照" button), a file picker, and the demo's sample receipt.
 
-The live camera preview (kiosk.scanner.camera.CameraWorker behind a Qt adapter) comes here
-next; this screen only says what the person chose and shows progress and problems.
+The screen only shows and says what the person chose; the window starts and stops the camera
+(`kiosk.ui.camera.CameraFeed`) and hands frames to `show_frame`.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QVBoxLayout
 
 from kiosk.ui.screens.base import Screen
@@ -18,9 +20,10 @@ IMAGE_FILTER = "*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.heic *.pdf"
 class CaptureScreen(Screen):
     file_chosen = Signal(str)
     sample_requested = Signal()
+    capture_now = Signal()
     back = Signal()
 
-    def __init__(self, *, sample_available: bool) -> None:
+    def __init__(self, *, sample_available: bool, camera_available: bool = False) -> None:
         super().__init__()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(48, 32, 48, 32)
@@ -31,8 +34,17 @@ class CaptureScreen(Screen):
         self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.problem = label(role="error", name="captureProblem")
         self.problem.hide()
-        self.file_btn = big_button("", kind="primary", name="importFile")
-        self.sample_btn = big_button("", kind="primary", name="useSample")
+        self.preview = label(name="cameraPreview", wrap=False)
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setMinimumHeight(480)
+        self.camera_hint = label(role="large", name="cameraHint")
+        self.shoot_btn = big_button("", kind="primary", name="shoot")
+        self.shoot_btn.clicked.connect(self.capture_now)
+        self.camera_available = camera_available
+        for w in (self.preview, self.camera_hint, self.shoot_btn):
+            w.setVisible(camera_available)
+        self.file_btn = big_button("", name="importFile")
+        self.sample_btn = big_button("", name="useSample")
         self.sample_btn.setVisible(sample_available)
         self.back_btn = big_button("", kind="back", name="back")
         self.file_btn.clicked.connect(self._pick_file)
@@ -40,6 +52,9 @@ class CaptureScreen(Screen):
         self.back_btn.clicked.connect(self.back)
         lay.addWidget(self.title)
         lay.addWidget(self.hint)
+        lay.addWidget(self.preview, 4)
+        lay.addWidget(self.camera_hint)
+        lay.addWidget(self.shoot_btn)
         lay.addStretch(1)
         lay.addWidget(self.status)
         lay.addWidget(self.problem)
@@ -59,11 +74,25 @@ class CaptureScreen(Screen):
         self.file_btn.setText(self.tr("从U盘或文件导入"))
         self.sample_btn.setText(self.tr("使用示例收据（演示）"))
         self.back_btn.setText(self.tr("← 返回"))
+        self.shoot_btn.setText(self.tr("拍照"))
+
+    def show_frame(self, image: QImage, hint: str) -> None:
+        size = self.preview.size()
+        self.preview.setPixmap(QPixmap.fromImage(image).scaled(
+            size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
+        self.camera_hint.setText(hint)
+
+    def camera_failed(self, message: str) -> None:
+        """No camera (or it was unplugged): say so once, keep file import."""
+        for w in (self.preview, self.camera_hint, self.shoot_btn):
+            w.hide()
+        self.show_problem(message)
 
     def set_busy(self, busy: bool) -> None:
         self.status.setText(self.tr("正在读取收据，请稍等……") if busy else "")
         self.status.setVisible(busy)
         self.file_btn.setEnabled(not busy)
+        self.shoot_btn.setEnabled(not busy)
         self.sample_btn.setEnabled(not busy)
         if busy:
             self.problem.hide()
@@ -82,3 +111,7 @@ class CaptureScreen(Screen):
     def reset(self) -> None:
         self.set_busy(False)
         self.problem.hide()
+        self.preview.clear()
+        self.camera_hint.setText("")
+        for w in (self.preview, self.camera_hint, self.shoot_btn):
+            w.setVisible(self.camera_available)
