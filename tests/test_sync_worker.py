@@ -278,3 +278,36 @@ def test_demo_starts_a_county_server_enrols_and_delivers(tmp_path: Path,
     # a second start reuses the credential with the demo server's new port
     assert kiosk(["--home", str(home), "demo", "--once"]) == 0
     assert "0 claim(s) delivered" in capsys.readouterr().out
+
+
+def test_a_revoked_kiosk_stops_and_says_so(server: RunningServer, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    home = tmp_path / "kiosk"
+    cred = enrolled(server, home)
+    with ClaimStore(home) as store:
+        (cid,) = queue_claims(store, range(50, 51))
+    data = ["--data", str(server.config.data_dir), "--db", server.config.db_url]
+    assert county(["devices", "revoke", cred.device_id, *data]) == 0
+    capsys.readouterr()
+    assert kiosk(["--home", str(home), "sync", "--once"]) == 5
+    assert "disconnected by the county" in capsys.readouterr().err
+    with ClaimStore(home) as store:
+        assert store.get_claim(cid).status is Status.QUEUED  # back in the queue, not lost
+
+
+def test_a_claim_whose_image_is_gone_is_held_not_retried_forever(
+        server: RunningServer, tmp_path: Path) -> None:
+    home = tmp_path / "kiosk"
+    cred = enrolled(server, home)
+    with ClaimStore(home) as store:
+        broken, fine = queue_claims(store, range(60, 62))
+        sha = store.get_claim(broken).documents[0].image_sha256
+        assert sha
+        store.images.path(sha).unlink()
+        worker = worker_for(store, home, cred)
+        code, _ = worker.run_once()
+        assert code == 1
+        assert store.get_claim(fine).status is Status.ACCEPTED
+        held = store.get_claim(broken)
+        assert held.status is Status.QUEUED and held.events[-1].action == "upload_refused"
+        assert held.events[-1].detail["error"] == "not_sendable"

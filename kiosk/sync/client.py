@@ -127,6 +127,9 @@ class CountyClient:
             return True
         if r.status_code == 404:
             return False
+        if r.status_code in (401, 403):  # a HEAD answer has no body to name the reason
+            raise Blocked(f"the county refuses this kiosk ({r.status_code}): it was "
+                          "disconnected by the county or must be enrolled again")
         raise classify(r)
 
     def put_image(self, sha: str, data: bytes) -> None:

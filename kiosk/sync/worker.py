@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from kiosk.store import ClaimStore, InvalidTransition, Status, StoreError
+from kiosk.store.images import ImageMissing
 from kiosk.sync.client import (
     Blocked,
     CountyClient,
@@ -54,6 +55,7 @@ log = logging.getLogger("kiosk.sync")
 
 T = TypeVar("T")
 ACTOR = "sync"
+BLOCKED_RETRY_S = 900.0
 
 # County status → local status (the kiosk has one in_review for both review rounds).
 COUNTY_TO_LOCAL = {
@@ -205,7 +207,13 @@ class SyncWorker:
                 ok = self.cycle()
                 if self._stop.is_set():
                     break
-                delay = self.interval_s if ok else self.backoff.next()
+                if ok:
+                    delay = self.interval_s
+                elif self.snapshot().blocked:
+                    # revoked, unknown or untrusted: ask again rarely, or when woken
+                    delay = max(self.interval_s, BLOCKED_RETRY_S)
+                else:
+                    delay = self.backoff.next()
                 self._wake.wait(delay)
         finally:
             self._close_client()
@@ -323,7 +331,7 @@ class SyncWorker:
             try:
                 content, shas = claim_payload(self.store.get_claim(claim_id))
                 ack_ref = self._send(uid, content, shas)
-            except (Refused, NotSendable) as exc:
+            except (Refused, NotSendable, ImageMissing) as exc:
                 self._hold(claim_id, uid, exc)
                 return
             self.store.transition(claim_id, Status.ACCEPTED, actor=ACTOR,
