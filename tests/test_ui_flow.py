@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from support.kiosk_ui import button
+from support.kiosk_ui import FixedReader, button
 
 from kiosk.residents import id_check_digit
 from kiosk.store import Status
@@ -102,3 +102,34 @@ def test_check_my_claims_lists_them_by_id_number(make_kiosk, qtbot):
     assert "等待联网发送" in w.status.list.item(0).text()
     tap(qtbot, w.status, "finish")
     assert w.status.list.count() == 0
+
+
+def test_several_receipts_go_into_one_claim_and_retake_drops_the_last(make_kiosk, qtbot):
+    recs = [sample_recognition(seed) for seed in (61, 62, 63, 64)]
+    kiosk = make_kiosk(recognizer=lambda: FixedReader(*recs), sample_seed=61)
+    w = kiosk.window
+    tap(qtbot, w.start, "fileClaim")
+    type_id(qtbot, w.resident_id, sample_id_number(61))
+    tap(qtbot, w.resident_id, "confirmId")
+
+    def read_one() -> None:
+        with qtbot.waitSignal(w.screen_changed, timeout=10_000,
+                              check_params_cb=lambda name: name == "review"):
+            tap(qtbot, w.capture, "useSample")
+
+    read_one()  # recs[0]
+    assert not w.review.count.isVisible()
+    tap(qtbot, w.review, "addReceipt")
+    read_one()  # recs[1]
+    assert w.review.count.text() == "共2张收据"
+    tap(qtbot, w.review, "retake")  # badly placed: it goes, and is taken again
+    read_one()  # recs[2]
+    assert w.review.count.text() == "共2张收据"
+    tap(qtbot, w.review, "addReceipt")
+    read_one()  # recs[3]
+    assert w.review.count.text() == "共3张收据"
+    with qtbot.waitSignal(w.claim_filed, timeout=10_000) as filed:
+        tap(qtbot, w.review, "confirmClaim")
+    record = kiosk.store.get_claim(filed.args[0])
+    assert [d.invoice_number for d in record.documents] == [
+        recs[0]["invoice_number"], recs[2]["invoice_number"], recs[3]["invoice_number"]]

@@ -148,6 +148,7 @@ class MainWindow(QMainWindow):
         self.ocr.failed.connect(self._ocr_failed)
         self.review.retake.connect(self._retake)
         self.review.confirmed.connect(self._confirm)
+        self.review.add_another.connect(self._add_another)
         self.done.finished.connect(self.go_home)
         self.status.finished.connect(self.go_home)
         self.trouble.finished.connect(self.go_home)
@@ -289,7 +290,7 @@ class MainWindow(QMainWindow):
             audit = None
         self.session.audit = audit
         self.capture.set_busy(False)
-        self.review.show_claim(doc, audit)
+        self.review.show_claim(doc, audit, len(self.session.receipts))
         self.show_screen("review")
 
     def _rejected(self, job: int, code: str, message: str) -> None:
@@ -301,6 +302,11 @@ class MainWindow(QMainWindow):
         log.error("OCR failed (job %d): %s", job, detail)
         if job in (0, self.session.pending_job) and self.current_screen() == "capture":
             self.show_known(self.tr("读收据的程序出了问题，请叫技术员。"))
+
+    def _add_another(self) -> None:
+        """Keep the receipts so far; capture the next one."""
+        self.capture.reset()
+        self.show_screen("capture")
 
     def _retake(self) -> None:
         if self.session.receipts:

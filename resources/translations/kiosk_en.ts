@@ -3,42 +3,47 @@
 <context>
     <name>CaptureScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="57" />
+        <location filename="../../kiosk/ui/screens/capture.py" line="72" />
         <source>放好收据</source>
         <translation>Place the receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="58" />
+        <location filename="../../kiosk/ui/screens/capture.py" line="73" />
         <source>把医院的收据或发票正面朝上放好。</source>
         <translation>Lay the hospital receipt or invoice face up.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="59" />
+        <location filename="../../kiosk/ui/screens/capture.py" line="74" />
         <source>从U盘或文件导入</source>
         <translation>Import from a USB stick or file</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="60" />
+        <location filename="../../kiosk/ui/screens/capture.py" line="75" />
         <source>使用示例收据（演示）</source>
         <translation>Use the sample receipt (demo)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="61" />
+        <location filename="../../kiosk/ui/screens/capture.py" line="76" />
         <source>← 返回</source>
         <translation>← Back</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="64" />
+        <location filename="../../kiosk/ui/screens/capture.py" line="77" />
+        <source>拍照</source>
+        <translation>Take the picture</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/capture.py" line="92" />
         <source>正在读取收据，请稍等……</source>
         <translation>Reading the receipt, please wait…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="77" />
+        <location filename="../../kiosk/ui/screens/capture.py" line="106" />
         <source>选择收据图片</source>
         <translation>Choose a receipt picture</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="78" />
+        <location filename="../../kiosk/ui/screens/capture.py" line="107" />
         <source>图片或PDF</source>
         <translation>Pictures or PDF</translation>
     </message>
@@ -69,17 +74,17 @@
 <context>
     <name>IdleWarning</name>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="79" />
+        <location filename="../../kiosk/ui/main_window.py" line="80" />
         <source>您还在吗？</source>
         <translation>Are you still there?</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="80" />
+        <location filename="../../kiosk/ui/main_window.py" line="81" />
         <source>{s}秒后回到首页，您刚才输入的信息会被清除。</source>
         <translation>In {s} seconds the kiosk goes back to the start and forgets what you entered.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="82" />
+        <location filename="../../kiosk/ui/main_window.py" line="83" />
         <source>我还在，继续</source>
         <translation>I'm here, continue</translation>
     </message>
@@ -100,57 +105,57 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="121" />
+        <location filename="../../kiosk/ui/main_window.py" line="125" />
         <source>医保报销自助机</source>
         <translation>Medical insurance reimbursement kiosk</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="199" />
+        <location filename="../../kiosk/ui/main_window.py" line="215" />
         <source>协理员登录还在准备中，请先用“我要报销”。</source>
         <translation>Assistant sign-in is not ready yet; please use “File a claim”.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="214" />
+        <location filename="../../kiosk/ui/main_window.py" line="230" />
         <source>现在查不到，请叫工作人员帮忙。</source>
         <translation>Cannot look this up now; please ask the staff.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="271" />
+        <location filename="../../kiosk/ui/main_window.py" line="304" />
         <source>读收据的程序出了问题，请叫技术员。</source>
         <translation>The receipt reader has a problem; please call the technician.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="297" />
+        <location filename="../../kiosk/ui/main_window.py" line="335" />
         <source>这张收据已经报过了（在报销单 {n} 里），不能重复报销。</source>
         <translation>This receipt was already claimed (claim {n}); it cannot be claimed twice.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="301" />
+        <location filename="../../kiosk/ui/main_window.py" line="339" />
         <source>机器的存储空间满了，请叫技术员。</source>
         <translation>The kiosk's storage is full; please call the technician.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="305" />
+        <location filename="../../kiosk/ui/main_window.py" line="343" />
         <source>没能保存，请叫工作人员帮忙。</source>
         <translation>Could not save; please ask the staff.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="331" />
+        <location filename="../../kiosk/ui/main_window.py" line="369" />
         <source>报销单</source>
         <translation>Claims</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="332" />
+        <location filename="../../kiosk/ui/main_window.py" line="370" />
         <source>读图引擎</source>
         <translation>OCR engine</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="332" />
+        <location filename="../../kiosk/ui/main_window.py" line="370" />
         <source>已就绪</source>
         <translation>ready</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="332" />
+        <location filename="../../kiosk/ui/main_window.py" line="370" />
         <source>正在加载</source>
         <translation>loading</translation>
     </message>
@@ -196,68 +201,78 @@
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="88" />
+        <location filename="../../kiosk/ui/screens/review.py" line="96" />
         <source>请核对收据上的内容</source>
         <translation>Please check what was read</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="89" />
+        <location filename="../../kiosk/ui/screens/review.py" line="97" />
         <source>医院</source>
         <translation>Hospital</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="90" />
+        <location filename="../../kiosk/ui/screens/review.py" line="98" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="91" />
+        <location filename="../../kiosk/ui/screens/review.py" line="99" />
         <source>总金额</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="92" />
+        <location filename="../../kiosk/ui/screens/review.py" line="100" />
         <source>预计可以报销</source>
         <translation>Estimated refund</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="93" />
+        <location filename="../../kiosk/ui/screens/review.py" line="101" />
         <source>黄色的地方没有看清楚，请协理员核对。</source>
         <translation>Yellow fields were hard to read; the assistant should check them.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="94" />
+        <location filename="../../kiosk/ui/screens/review.py" line="102" />
         <source>重新拍</source>
         <translation>Retake</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="95" />
+        <location filename="../../kiosk/ui/screens/review.py" line="103" />
+        <source>再加一张收据</source>
+        <translation>Add another receipt</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="104" />
         <source>没错，提交</source>
         <translation>Correct, submit</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="101" />
+        <location filename="../../kiosk/ui/screens/review.py" line="112" />
+        <source>共{n}张收据</source>
+        <translation>{n} receipts</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="114" />
         <source>没有读到</source>
         <translation>not read</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="106" />
-        <location filename="../../kiosk/ui/screens/review.py" line="111" />
+        <location filename="../../kiosk/ui/screens/review.py" line="119" />
+        <location filename="../../kiosk/ui/screens/review.py" line="124" />
         <source>{amount} 元</source>
         <translation>¥{amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="112" />
+        <location filename="../../kiosk/ui/screens/review.py" line="125" />
         <source>暂时算不出</source>
         <translation>cannot be estimated yet</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="117" />
+        <location filename="../../kiosk/ui/screens/review.py" line="130" />
         <source>报销金额要等县医保局审核后确定。</source>
         <translation>The county insurance office sets the final amount.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="125" />
+        <location filename="../../kiosk/ui/screens/review.py" line="138" />
         <source>（按示例政策估算，以县医保局审核为准）</source>
         <translation>(estimated with the example policy; the county's review decides)</translation>
     </message>
@@ -265,52 +280,52 @@
 <context>
     <name>SettingsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings.py" line="88" />
+        <location filename="../../kiosk/ui/screens/settings.py" line="90" />
         <source>技术员设置</source>
         <translation>Technician settings</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings.py" line="89" />
+        <location filename="../../kiosk/ui/screens/settings.py" line="91" />
         <source>请输入技术员密码（至少6位数字）</source>
         <translation>Enter the technician PIN (at least 6 digits)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings.py" line="90" />
+        <location filename="../../kiosk/ui/screens/settings.py" line="92" />
         <source>← 返回</source>
         <translation>← Back</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings.py" line="91" />
+        <location filename="../../kiosk/ui/screens/settings.py" line="93" />
         <source>确定</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings.py" line="92" />
+        <location filename="../../kiosk/ui/screens/settings.py" line="94" />
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings.py" line="93" />
+        <location filename="../../kiosk/ui/screens/settings.py" line="95" />
         <source>退出程序（技术员维护）</source>
         <translation>Quit the app (maintenance)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings.py" line="94" />
+        <location filename="../../kiosk/ui/screens/settings.py" line="96" />
         <source>回到首页</source>
         <translation>Back to the start</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings.py" line="109" />
+        <location filename="../../kiosk/ui/screens/settings.py" line="111" />
         <source>已输入{n}位</source>
         <translation>{n} characters entered</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings.py" line="125" />
+        <location filename="../../kiosk/ui/screens/settings.py" line="127" />
         <source>密码错误次数太多，请{m}分钟后再试。</source>
         <translation>Too many wrong PINs. Try again in {m} minutes.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings.py" line="127" />
+        <location filename="../../kiosk/ui/screens/settings.py" line="129" />
         <source>密码不对，还可以试{n}次。</source>
         <translation>Wrong PIN. {n} tries left.</translation>
     </message>

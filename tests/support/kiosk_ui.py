@@ -29,16 +29,19 @@ def receipt_jpeg(seed: int) -> bytes:
 
 
 class FixedReader:
-    """A recognizer that 'reads' a given receipt JSON: for flows that are not about OCR."""
+    """A recognizer that 'reads' given receipt JSONs in turn: for flows not about OCR."""
 
-    def __init__(self, recognition: dict[str, Any]) -> None:
-        self.recognition = recognition
+    def __init__(self, *recognitions: dict[str, Any]) -> None:
+        self.recognitions = list(recognitions)
+        self.calls = 0
 
     def load(self) -> None:
         pass
 
     def recognize_bytes(self, data: bytes, name: str) -> dict[str, Any]:
-        return dict(self.recognition, image=name)
+        rec = self.recognitions[min(self.calls, len(self.recognitions) - 1)]
+        self.calls += 1
+        return dict(rec, image=name)
 
 
 class _NoOcr:

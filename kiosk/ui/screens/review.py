@@ -49,6 +49,7 @@ class _Field(QFrame):
 class ReviewScreen(Screen):
     confirmed = Signal()
     retake = Signal()
+    add_another = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -56,7 +57,9 @@ class ReviewScreen(Screen):
         outer.setContentsMargins(48, 32, 48, 32)
         outer.setSpacing(16)
         self.title = label(role="title")
+        self.count = label(role="large", name="receiptCount")
         outer.addWidget(self.title)
+        outer.addWidget(self.count)
         self.fields = {k: _Field(k) for k in FIELDS}
         for f in self.fields.values():
             outer.addWidget(f)
@@ -73,6 +76,9 @@ class ReviewScreen(Screen):
         outer.addWidget(scroll, 1)
         self.unsure_note = label(role="hint", name="unsureNote")
         outer.addWidget(self.unsure_note)
+        self.add_btn = big_button("", name="addReceipt")
+        self.add_btn.clicked.connect(self.add_another)
+        outer.addWidget(self.add_btn)
         row = QHBoxLayout()
         self.retake_btn = big_button("", kind="back", name="retake")
         self.confirm_btn = big_button("", kind="confirm", name="confirmClaim")
@@ -83,6 +89,7 @@ class ReviewScreen(Screen):
         outer.addLayout(row)
         self._doc: Mapping[str, Any] = {}
         self._audit: Mapping[str, Any] | None = None
+        self._count = 0
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -93,12 +100,17 @@ class ReviewScreen(Screen):
         self.refund_caption.setText(self.tr("预计可以报销"))
         self.unsure_note.setText(self.tr("黄色的地方没有看清楚，请协理员核对。"))
         self.retake_btn.setText(self.tr("重新拍"))
+        self.add_btn.setText(self.tr("再加一张收据"))
         self.confirm_btn.setText(self.tr("没错，提交"))
         if self._doc:
-            self.show_claim(self._doc, self._audit)
+            self.show_claim(self._doc, self._audit, self._count)
 
-    def show_claim(self, doc: Mapping[str, Any], audit: Mapping[str, Any] | None) -> None:
-        self._doc, self._audit = doc, audit
+    def show_claim(self, doc: Mapping[str, Any], audit: Mapping[str, Any] | None,
+                   count: int = 1) -> None:
+        """The latest receipt's fields; the estimate covers all `count` receipts so far."""
+        self._doc, self._audit, self._count = doc, audit, count
+        self.count.setText(self.tr("共{n}张收据").format(n=count))
+        self.count.setVisible(count > 1)
         missing = self.tr("没有读到")
         for key, field in self.fields.items():
             value = doc.get(key)
@@ -127,7 +139,8 @@ class ReviewScreen(Screen):
         return "\n".join(lines)
 
     def reset(self) -> None:
-        self._doc, self._audit = {}, None
+        self._doc, self._audit, self._count = {}, None, 0
+        self.count.setText("")
         for field in self.fields.values():
             field.show_value("", False)
         self.refund.setText("")
