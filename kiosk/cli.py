@@ -7,11 +7,15 @@ import importlib
 import json
 import logging
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.config import ConfigError, load_settings
+
+if TYPE_CHECKING:
+    from kiosk.recognition.batch import Job
 from kiosk.store.commands import add_commands as add_claim_commands
 from kiosk.sync.commands import add_commands as add_sync_commands
 
@@ -32,6 +36,25 @@ def _summary(doc: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _jobs(paths: Sequence[str], failed: list[str]) -> Iterator[Job]:
+    """Pages to read from files of any supported kind; refusals go to `failed` as text."""
+    from kiosk.recognition.batch import Job
+    from kiosk.recognition.preprocess import ImageRejected
+    from kiosk.scanner.files import FileSource
+    from kiosk.scanner.messages import CaptureError
+
+    for path in paths:
+        t0 = time.perf_counter()
+        try:
+            caps = list(FileSource(path, qr=False).captures())
+        except (CaptureError, ImageRejected) as exc:
+            failed.append(f"{path}: {exc.message_en} ({exc.code})")
+            continue
+        for cap in caps:
+            name = path if len(caps) == 1 else f"{path}#{cap.page}"
+            yield Job(name, cap.image, cap.pdf_lines, started=t0)
+
+
 def cmd_recognize(args: argparse.Namespace) -> int:
     from kiosk.recognition.batch import StackRecognizer
     from kiosk.recognition.engines import EngineError
@@ -45,21 +68,25 @@ def cmd_recognize(args: argparse.Namespace) -> int:
         ocr = replace(ocr, workers=args.workers)
     ocr.validate()
     stack = StackRecognizer(ocr)
-    failed = 0
+    refused: list[str] = []  # filled by _jobs as files are opened
+    reported = 0
     try:
-        for path, result in stack.run(args.images):
+        for name, result in stack.run_jobs(_jobs(args.images, refused)):
             if isinstance(result, ImageRejected):
-                failed += 1
-                print(f"{path}: {result.message_en} ({result.code})", file=sys.stderr)
-                continue
-            if args.json:
+                refused.append(f"{name}: {result.message_en} ({result.code})")
+            elif args.json:
                 print(json.dumps(result, ensure_ascii=False), flush=True)
             else:
                 print(_summary(result), flush=True)
+            for line in refused[reported:]:
+                print(line, file=sys.stderr)
+            reported = len(refused)
     except EngineError as exc:
         print(f"kiosk: OCR engine failed: {exc}", file=sys.stderr)
         return 3
-    return 1 if failed else 0
+    for line in refused[reported:]:
+        print(line, file=sys.stderr)
+    return 1 if refused else 0
 
 
 def cmd_app(args: argparse.Namespace) -> int:

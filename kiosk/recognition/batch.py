@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from kiosk.config import OcrSettings
 from kiosk.recognition.pipeline import Recognizer
 from kiosk.recognition.preprocess import ImageRejected
 
 Result = dict[str, Any] | ImageRejected
+
+
+@dataclass
+class Job:
+    """One page to read: its pixels, or the text runs its PDF carries (then no OCR)."""
+
+    name: str
+    image: np.ndarray
+    runs: list[tuple[str, float, float, float, float]] | None = None
+    started: float = field(default_factory=time.perf_counter)
 
 
 class StackRecognizer:
@@ -37,6 +50,33 @@ class StackRecognizer:
             return self._recognizer.recognize_file(path)
         except ImageRejected as exc:
             return exc
+
+    def _job(self, job: Job) -> Result:
+        try:
+            if job.runs:
+                h, w = job.image.shape[:2]
+                return self._recognizer.recognize_text_runs(job.runs, w, h, job.name,
+                                                            started=job.started)
+            return self._recognizer.recognize_image(job.image, job.name, started=job.started)
+        except ImageRejected as exc:
+            return exc
+
+    def run_jobs(self, jobs: Iterable[Job]) -> Iterator[tuple[str, Result]]:
+        """Results in order; jobs are pulled lazily so pages decode while others are read."""
+        self.load()
+        if self.workers == 1:
+            for job in jobs:
+                yield job.name, self._job(job)
+            return
+        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="ocr") as pool:
+            pending: list[tuple[str, Any]] = []
+            for job in jobs:
+                pending.append((job.name, pool.submit(self._job, job)))
+                while len(pending) > self.workers and pending[0][1].done():
+                    name, fut = pending.pop(0)
+                    yield name, fut.result()
+            for name, fut in pending:
+                yield name, fut.result()
 
     def run(self, paths: Iterable[str | Path]) -> Iterator[tuple[str, Result]]:
         items = [str(p) for p in paths]

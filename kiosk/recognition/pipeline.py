@@ -14,7 +14,7 @@ import numpy as np
 from kiosk.config import OcrSettings
 from kiosk.recognition import preprocess
 from kiosk.recognition.checks import reconcile
-from kiosk.recognition.engines import OcrEngine, create_engine
+from kiosk.recognition.engines import OcrEngine, TextLine, create_engine
 from kiosk.recognition.fields import FIELD_KINDS, LABEL_RE, Found, extract_fields
 from kiosk.recognition.layout import Token, median_height, tokens_from_lines
 from kiosk.recognition.table import extract_items
@@ -132,6 +132,28 @@ class Recognizer:
         doc["total_ms"] = round((time.perf_counter() - t0) * 1000, 1)
         log.debug("%s: %s, %d lines, steps %s", name, doc["doc_type"], len(lines), prepared.steps)
         return doc
+
+    def recognize_text_runs(self, runs: Sequence[tuple[str, float, float, float, float]],
+                            width: float, height: float, name: str, *,
+                            started: float | None = None) -> dict[str, Any]:
+        """A page whose text is known exactly (a PDF e-invoice's text layer): no OCR at all.
+
+        `runs` are `(text, x0, y0, x1, y1)` in the page's pixels, as the capture layer
+        reports them; the same layout reading and checks apply as to OCR output.
+        """
+        t0 = started if started is not None else time.perf_counter()
+        tokens = tokens_from_lines(_runs_to_lines(runs), width, height)
+        if not tokens:
+            raise preprocess.ImageRejected("no_document", "the text layer is empty")
+        doc = build_document(tokens, name)
+        doc["ocr_ms"] = 0.0
+        doc["total_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+        return doc
+
+
+def _runs_to_lines(runs: Sequence[tuple[str, float, float, float, float]]) -> list[TextLine]:
+    return [TextLine(text=t, box=((x0, y0), (x1, y0), (x1, y1), (x0, y1)), score=1.0)
+            for t, x0, y0, x1, y1 in runs if t.strip()]
 
 
 def build_document(tokens: Sequence[Token], name: str) -> dict[str, Any]:

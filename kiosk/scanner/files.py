@@ -144,6 +144,8 @@ def render_pdf(path: Path, *, max_pages: int = MAX_PDF_PAGES, dpi: int = PDF_DPI
             if image is None:
                 raise CaptureError("unreadable", f"page {info['page']} did not render")
             raw = info.pop("text", "") or ""
+            info["lines"] = [(str(t), float(a), float(b), float(c), float(d))
+                             for t, a, b, c, d in info.get("lines") or []]
             visible = sum(1 for ch in raw if not ch.isspace())
             text = raw.replace("\r\n", "\n").strip() if visible >= MIN_TEXT_CHARS else None
             pages.append((image, text, info))
@@ -177,4 +179,5 @@ class FileSource:
             yield Capture(image=image, source="file", page=int(info["page"]),
                           meta={**meta, "pages": len(pages), "size_pt": info["size_pt"],
                                 "scale": round(float(info["scale"]), 4)},
-                          qr=read_qr(image) if self.qr else None, pdf_text=text)
+                          qr=read_qr(image) if self.qr else None, pdf_text=text,
+                          pdf_lines=info.get("lines") if text else None)

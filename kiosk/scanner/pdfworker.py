@@ -22,6 +22,25 @@ from typing import Any
 MAX_TEXT_CHARS = 100_000
 
 
+MAX_TEXT_LINES = 5_000
+
+
+def _text_lines(textpage: Any, page_h: float, scale: float) -> list[list[Any]]:
+    """The text layer as [text, x0, y0, x1, y1] runs in the rendered image's pixels.
+
+    pdfium groups characters into rectangles of one run of text; PDF space has its origin
+    at the bottom left, the picture at the top left.
+    """
+    out: list[list[Any]] = []
+    for i in range(min(textpage.count_rects(), MAX_TEXT_LINES)):
+        left, bottom, right, top = textpage.get_rect(i)
+        text = textpage.get_text_bounded(left, bottom, right, top).strip()
+        if text:
+            out.append([text, left * scale, (page_h - top) * scale, right * scale,
+                        (page_h - bottom) * scale])
+    return out
+
+
 def render(pdf: Path, out: Path, *, dpi: int, max_pages: int, max_side: int,
            max_page_pt: float) -> dict[str, Any]:
     import pypdfium2 as pdfium
@@ -53,10 +72,11 @@ def render(pdf: Path, out: Path, *, dpi: int, max_pages: int, max_side: int,
                 textpage = page.get_textpage()
                 try:
                     text = textpage.get_text_range()[:MAX_TEXT_CHARS]
+                    lines = _text_lines(textpage, h, scale)
                 finally:
                     textpage.close()
                 rendered.append({"page": i + 1, "file": str(file), "size_pt": [w, h],
-                                 "scale": scale, "text": text})
+                                 "scale": scale, "text": text, "lines": lines})
             finally:
                 page.close()
         return {"pages": count, "rendered": rendered}

@@ -16,7 +16,8 @@ class Capture:
     `source` says where it came from ("camera", "flatbed", "file"); `page` counts from 1
     within a multi-page document; `qr` holds the fiscal e-invoice QR code if one was read
     (`{"raw": ..., "fields": {...}}`); `pdf_text` is the page's own text layer, which
-    recognition can use instead of OCR.
+    recognition can use instead of OCR, and `pdf_lines` the same text as runs
+    `(text, x0, y0, x1, y1)` in the image's pixels.
     """
 
     image: np.ndarray
@@ -25,6 +26,7 @@ class Capture:
     meta: dict[str, Any] = field(default_factory=dict)
     qr: dict[str, Any] | None = None
     pdf_text: str | None = None
+    pdf_lines: list[tuple[str, float, float, float, float]] | None = None
 
 
 @runtime_checkable

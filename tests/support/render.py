@@ -61,6 +61,25 @@ DRUGS = [("阿莫西林胶囊", "0.25g*24粒", "盒", "甲"), ("布洛芬缓释�
 INSURANCE = ["职工基本医疗保险", "城乡居民基本医疗保险", "自费"]
 
 
+class _Recording:
+    """An ImageDraw that also notes every string it draws."""
+
+    def __init__(self, draw: ImageDraw.ImageDraw) -> None:
+        self.draw = draw
+        self.texts: list[tuple[int, int, str, int]] = []
+
+    def text(self, xy: tuple[int, int], text: str, font: ImageFont.FreeTypeFont,
+             fill: object) -> None:
+        self.draw.text(xy, text, font=font, fill=fill)
+        self.texts.append((int(xy[0]), int(xy[1]), text, int(font.size)))
+
+    def line(self, *args: object, **kwargs: object) -> None:
+        self.draw.line(*args, **kwargs)  # type: ignore[arg-type]
+
+    def rectangle(self, *args: object, **kwargs: object) -> None:
+        self.draw.rectangle(*args, **kwargs)  # type: ignore[arg-type]
+
+
 @dataclass
 class Receipt:
     """What was printed, in the contract's terms, for comparing with what was read."""
@@ -68,6 +87,8 @@ class Receipt:
     doc_type: str
     fields: dict[str, str | None]
     items: list[dict[str, str | None]] = field(default_factory=list)
+    # every string drawn, as (x, y of its top, text, font size in px), for a PDF twin
+    texts: list[tuple[int, int, str, int]] = field(default_factory=list)
 
 
 def _money(rng: random.Random, lo: int, hi: int) -> Decimal:
@@ -84,7 +105,7 @@ def einvoice(seed: int) -> tuple[Image.Image, Receipt]:
     rng = random.Random(seed)
     w, h = 1650, 1160
     img = Image.new("RGB", (w, h), "white")
-    d = ImageDraw.Draw(img)
+    d = _Recording(ImageDraw.Draw(img))
     red = (180, 40, 40)
     f_title, f, f_small = font(46), font(26), font(22)
     items = []
@@ -144,7 +165,7 @@ def einvoice(seed: int) -> tuple[Image.Image, Receipt]:
            f"个人账户支付：0.00    个人现金支付：{fields['cash_paid']}", font=f_small, fill="black")
     d.text((60, y + 160), f"收款单位(章)：{fields['hospital']}", font=f, fill="black")
     d.text((1000, y + 160), "复核人：周敏    收款人：吴芳", font=f, fill="black")
-    return img, Receipt("outpatient_invoice", fields, items)
+    return img, Receipt("outpatient_invoice", fields, items, d.texts)
 
 
 def expense_list(seed: int, columns: tuple[str, ...] = ("name", "spec", "unit", "qty", "price",
@@ -227,3 +248,27 @@ def thermal_slip(seed: int) -> tuple[Image.Image, Receipt]:
         d.text((40, y), line, font=f, fill="black")
         y += 48
     return img, Receipt("payment_slip", fields, [])
+
+
+def save_pdf(img: Image.Image, receipt: Receipt, path: Path, dpi: int = 200) -> Path:
+    """The receipt as an e-invoice PDF with a real text layer (what a hospital system emits).
+
+    Needs reportlab (a test-only dependency); the text sits where the picture draws it.
+    """
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    font_file = cjk_font_path()
+    if font_file is None:
+        raise RuntimeError("no CJK font installed (fonts-wqy-microhei)")
+    if "kiosk-cjk" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("kiosk-cjk", font_file, subfontIndex=0))
+    k = 72 / dpi
+    w, h = img.size
+    c = canvas.Canvas(str(path), pagesize=(w * k, h * k))
+    for x, y, text, size in receipt.texts:
+        c.setFont("kiosk-cjk", size * k)
+        c.drawString(x * k, (h - y - size * 0.9) * k, text)
+    c.save()
+    return path
