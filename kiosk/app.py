@@ -117,9 +117,12 @@ def compose(app: QApplication, settings: Settings, *,
     store = ClaimStore(settings.home, settings.store)
     tasks = TaskManager()
     ocr = OcrService(recognizer or default_recognizer(settings))
-    if load_ocr:
-        ocr.start_loading()
     desk = ClaimDesk(store, settings.home, policy_loader(settings.home))
+    if load_ocr:
+        # Warm up while the start screen waits: importing the pinyin tables and the OCR
+        # models holds Python's lock for a few hundred ms, better now than mid-claim.
+        ocr.start_loading()
+        tasks.run_in_background(desk.catalog, lambda f: f.result() and None)
     pins = PinStore(settings.home / "technician_pin.json", attempts=ui.pin_attempts,
                     lockout_s=ui.pin_lockout_s)
     timeout_ms, grace_ms = idle_ms or (ui.idle_timeout_s * 1000, ui.idle_warning_s * 1000)
