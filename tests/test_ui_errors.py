@@ -80,3 +80,30 @@ def test_fields_read_with_doubt_are_highlighted_for_the_assistant(make_kiosk, qt
     assert fields["issue_date"].property("unsure") is True  # read, but unsure
     assert fields["total"].property("unsure") is False
     assert w.review.unsure_note.isVisible()
+
+
+class _Unusable:
+    """A recognizer that finds no receipt in the picture (what the real one says of a wall)."""
+
+    def load(self) -> None:
+        pass
+
+    def recognize_bytes(self, data: bytes, name: str) -> dict:
+        from kiosk.recognition.preprocess import ImageRejected
+
+        raise ImageRejected("too_dark", "mean grey 12")
+
+
+def test_an_unusable_picture_says_what_to_do_and_stays_on_capture(make_kiosk, qtbot):
+    kiosk = make_kiosk(recognizer=_Unusable, sample_seed=71)
+    w = kiosk.window
+    qtbot.mouseClick(button(w.start, "fileClaim"), Qt.MouseButton.LeftButton)
+    for ch in sample_id_number(71):
+        qtbot.mouseClick(button(w.resident_id, f"key_{ch}"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(button(w.resident_id, "confirmId"), Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(kiosk.ocr.rejected, timeout=10_000):
+        qtbot.mouseClick(button(w.capture, "useSample"), Qt.MouseButton.LeftButton)
+    assert w.current_screen() == "capture"
+    assert w.capture.problem.isVisible() and "暗" in w.capture.problem.text()
+    assert button(w.capture, "useSample").isEnabled()  # ready to try again
+    assert w.session.receipts == []

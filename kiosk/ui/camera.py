@@ -18,8 +18,16 @@ from kiosk.config import CameraSettings
 from kiosk.scanner import Capture, CaptureError
 from kiosk.scanner.camera import CameraWorker, Preview
 from kiosk.scanner.messages import MESSAGES
+from kiosk.ui.i18n import domain_text
 
 log = logging.getLogger("kiosk.ui.camera")
+
+
+def message_for(code: str) -> str:
+    """The scanner's plain-words line for a code, in the language in force."""
+    if code not in MESSAGES:
+        return ""
+    return domain_text(*MESSAGES[code])
 
 
 def to_qimage(image: Any) -> QImage:
@@ -38,10 +46,10 @@ def capture_to_jpeg(capture: Capture, quality: int = 92) -> tuple[bytes, str]:
 
 
 class CameraFeed(QObject):
-    frame = Signal(QImage, str)  # preview, spoken hint ("" if none)
+    frame = Signal(QImage, str)  # preview, hint code ("" if none): kiosk.scanner.MESSAGES
     captured = Signal(object)  # kiosk.scanner.Capture
-    refused = Signal(str)  # what to do, in plain words (quality gate)
-    failed = Signal(str)  # no camera / camera lost, in plain words
+    refused = Signal(str)  # message code of the quality gate's first reason
+    failed = Signal(str)  # message code: no camera, camera lost
 
     def __init__(self, settings: CameraSettings, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -86,7 +94,7 @@ class CameraFeed(QObject):
 
     def _preview(self, worker: CameraWorker, p: Preview) -> None:
         if worker is self._worker:
-            hint = MESSAGES[p.hint][0] if p.hint in MESSAGES else ""
+            hint = p.hint if p.hint in MESSAGES else ""
             self.frame.emit(to_qimage(p.image), hint)
 
     def _capture(self, worker: CameraWorker, c: Capture) -> None:
@@ -95,8 +103,8 @@ class CameraFeed(QObject):
 
     def _rejected(self, worker: CameraWorker, q: Any) -> None:
         if worker is self._worker and q.reasons:
-            self.refused.emit(MESSAGES.get(q.reasons[0], ("请再试一次", ""))[0])
+            self.refused.emit(q.reasons[0])
 
     def _error(self, worker: CameraWorker, e: CaptureError) -> None:
         if worker is self._worker:
-            self.failed.emit(e.message)
+            self.failed.emit(e.code)

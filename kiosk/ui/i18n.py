@@ -17,6 +17,12 @@ log = logging.getLogger("kiosk.ui")
 LANGUAGES = ("zh_CN", "en")
 
 
+def domain_text(zh: str, en: str) -> str:
+    """Pick the domain's own wording (audit, scanner, recognition carry both) for the
+    language in force; these strings come with the data, not through Qt's translator."""
+    return en if QLocale().language() == QLocale.Language.English and en else zh
+
+
 class Translations:
     """Installs and swaps the app's and qtbase's translators on the running application."""
 

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import QFrame, QMainWindow, QStackedWidget, QVBoxLayout
 from kiosk.scanner import CaptureError
 from kiosk.scanner.files import read_file
 from kiosk.store import DiskFull, DuplicateInvoice, StoreError
-from kiosk.ui.camera import CameraFeed, capture_to_jpeg
+from kiosk.ui.camera import CameraFeed, capture_to_jpeg, message_for
 from kiosk.ui.desk import ClaimDesk, Receipt
-from kiosk.ui.i18n import Translations
+from kiosk.ui.i18n import Translations, domain_text
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.pin import PinStore
 from kiosk.ui.screens.base import Screen
@@ -139,9 +139,11 @@ class MainWindow(QMainWindow):
         self.capture.sample_requested.connect(self._sample_requested)
         self.capture.capture_now.connect(self._shoot)
         if self.camera is not None:
-            self.camera.frame.connect(self.capture.show_frame)
+            self.camera.frame.connect(
+                lambda image, code: self.capture.show_frame(image, message_for(code)))
             self.camera.captured.connect(self._camera_captured)
-            self.camera.refused.connect(self.capture.camera_hint.setText)
+            self.camera.refused.connect(
+                lambda code: self.capture.camera_hint.setText(message_for(code)))
             self.camera.failed.connect(self._camera_failed)
         self.ocr.recognized.connect(self._recognized)
         self.ocr.rejected.connect(self._rejected)
@@ -256,16 +258,16 @@ class MainWindow(QMainWindow):
         self.capture.set_busy(True)
         self.tasks.run_in_background(lambda: capture_to_jpeg(capture), self._image_read)
 
-    def _camera_failed(self, message: str) -> None:
-        log.warning("camera: %s", message)
+    def _camera_failed(self, code: str) -> None:
+        log.warning("camera: %s", code)
         self.capture.camera_available = False
-        self.capture.camera_failed(message)
+        self.capture.camera_failed(message_for(code))
 
     def _image_read(self, fut: Future[Any]) -> None:
         try:
             data, name = fut.result()
         except CaptureError as exc:
-            self.capture.show_problem(exc.message)
+            self.capture.show_problem(domain_text(exc.message, exc.message_en))
             return
         self.session.pending_image = data
         self.session.pending_job = self.ocr.recognize(data, name)
@@ -293,10 +295,13 @@ class MainWindow(QMainWindow):
         self.review.show_claim(doc, audit, len(self.session.receipts))
         self.show_screen("review")
 
-    def _rejected(self, job: int, code: str, message: str) -> None:
+    def _rejected(self, job: int, code: str, message: str, message_en: str) -> None:
         if job == self.session.pending_job:
             log.info("image rejected: %s", code)
-            self.capture.show_problem(message)
+            self.session.pending_job, self.session.pending_image = 0, b""
+            self.capture.show_problem(domain_text(message, message_en))
+            if self.camera is not None and self.capture.camera_available:
+                self.camera.start()  # the camera stopped for the still: look again
 
     def _ocr_failed(self, job: int, detail: str) -> None:
         log.error("OCR failed (job %d): %s", job, detail)

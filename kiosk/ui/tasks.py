@@ -82,7 +82,7 @@ class _OcrWorker(QObject):
 
     loaded = Signal()
     recognized = Signal(int, object)  # job id, receipt JSON dict
-    rejected = Signal(int, str, str)  # job id, code, plain message
+    rejected = Signal(int, str, str, str)  # job id, code, plain Chinese, English
     failed = Signal(int, str)  # job id, detail (a bug or an engine failure)
 
     def __init__(self, factory: Callable[[], Any]) -> None:
@@ -122,7 +122,7 @@ class _OcrWorker(QObject):
         try:
             doc = self._recognizer.recognize_bytes(data, name)
         except ImageRejected as exc:
-            self.rejected.emit(job, exc.code, exc.message)
+            self.rejected.emit(job, exc.code, exc.message, exc.message_en)
             return
         except Exception as exc:
             log.exception("recognition of %s failed", name)
@@ -137,7 +137,7 @@ class OcrService(QObject):
 
     loaded = Signal()
     recognized = Signal(int, object)
-    rejected = Signal(int, str, str)
+    rejected = Signal(int, str, str, str)
     failed = Signal(int, str)
     _request = Signal(int, bytes, str)
     _load = Signal()

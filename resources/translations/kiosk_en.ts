@@ -110,52 +110,52 @@
         <translation>Medical insurance reimbursement kiosk</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="215" />
+        <location filename="../../kiosk/ui/main_window.py" line="217" />
         <source>协理员登录还在准备中，请先用“我要报销”。</source>
         <translation>Assistant sign-in is not ready yet; please use “File a claim”.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="230" />
+        <location filename="../../kiosk/ui/main_window.py" line="232" />
         <source>现在查不到，请叫工作人员帮忙。</source>
         <translation>Cannot look this up now; please ask the staff.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="304" />
+        <location filename="../../kiosk/ui/main_window.py" line="309" />
         <source>读收据的程序出了问题，请叫技术员。</source>
         <translation>The receipt reader has a problem; please call the technician.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="335" />
+        <location filename="../../kiosk/ui/main_window.py" line="340" />
         <source>这张收据已经报过了（在报销单 {n} 里），不能重复报销。</source>
         <translation>This receipt was already claimed (claim {n}); it cannot be claimed twice.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="339" />
+        <location filename="../../kiosk/ui/main_window.py" line="344" />
         <source>机器的存储空间满了，请叫技术员。</source>
         <translation>The kiosk's storage is full; please call the technician.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="343" />
+        <location filename="../../kiosk/ui/main_window.py" line="348" />
         <source>没能保存，请叫工作人员帮忙。</source>
         <translation>Could not save; please ask the staff.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="369" />
+        <location filename="../../kiosk/ui/main_window.py" line="374" />
         <source>报销单</source>
         <translation>Claims</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="370" />
+        <location filename="../../kiosk/ui/main_window.py" line="375" />
         <source>读图引擎</source>
         <translation>OCR engine</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="370" />
+        <location filename="../../kiosk/ui/main_window.py" line="375" />
         <source>已就绪</source>
         <translation>ready</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="370" />
+        <location filename="../../kiosk/ui/main_window.py" line="375" />
         <source>正在加载</source>
         <translation>loading</translation>
     </message>
@@ -201,78 +201,78 @@
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="96" />
+        <location filename="../../kiosk/ui/screens/review.py" line="97" />
         <source>请核对收据上的内容</source>
         <translation>Please check what was read</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="97" />
+        <location filename="../../kiosk/ui/screens/review.py" line="98" />
         <source>医院</source>
         <translation>Hospital</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="98" />
+        <location filename="../../kiosk/ui/screens/review.py" line="99" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="99" />
+        <location filename="../../kiosk/ui/screens/review.py" line="100" />
         <source>总金额</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="100" />
+        <location filename="../../kiosk/ui/screens/review.py" line="101" />
         <source>预计可以报销</source>
         <translation>Estimated refund</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="101" />
+        <location filename="../../kiosk/ui/screens/review.py" line="102" />
         <source>黄色的地方没有看清楚，请协理员核对。</source>
         <translation>Yellow fields were hard to read; the assistant should check them.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="102" />
+        <location filename="../../kiosk/ui/screens/review.py" line="103" />
         <source>重新拍</source>
         <translation>Retake</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="103" />
+        <location filename="../../kiosk/ui/screens/review.py" line="104" />
         <source>再加一张收据</source>
         <translation>Add another receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="104" />
+        <location filename="../../kiosk/ui/screens/review.py" line="105" />
         <source>没错，提交</source>
         <translation>Correct, submit</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="112" />
+        <location filename="../../kiosk/ui/screens/review.py" line="113" />
         <source>共{n}张收据</source>
         <translation>{n} receipts</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="114" />
+        <location filename="../../kiosk/ui/screens/review.py" line="115" />
         <source>没有读到</source>
         <translation>not read</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="119" />
-        <location filename="../../kiosk/ui/screens/review.py" line="124" />
+        <location filename="../../kiosk/ui/screens/review.py" line="120" />
+        <location filename="../../kiosk/ui/screens/review.py" line="125" />
         <source>{amount} 元</source>
         <translation>¥{amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="125" />
+        <location filename="../../kiosk/ui/screens/review.py" line="126" />
         <source>暂时算不出</source>
         <translation>cannot be estimated yet</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="130" />
+        <location filename="../../kiosk/ui/screens/review.py" line="131" />
         <source>报销金额要等县医保局审核后确定。</source>
         <translation>The county insurance office sets the final amount.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="138" />
+        <location filename="../../kiosk/ui/screens/review.py" line="141" />
         <source>（按示例政策估算，以县医保局审核为准）</source>
         <translation>(estimated with the example policy; the county's review decides)</translation>
     </message>

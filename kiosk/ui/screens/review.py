@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
+from kiosk.ui.i18n import domain_text
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.widgets import big_button, label, restyle
 
@@ -131,9 +132,11 @@ class ReviewScreen(Screen):
         lines = []
         for f in audit.get("findings", []):
             if f.get("severity") in ("error", "warning"):
-                lines.append("• " + str(f.get("message", "")))
+                lines.append("• " + domain_text(str(f.get("message", "")),
+                                                str(f.get("message_en", ""))))
         for step in (audit.get("refund_estimate") or {}).get("steps", []):
-            lines.append("· " + str(step.get("text", "")))
+            lines.append("· " + domain_text(str(step.get("text", "")),
+                                            str(step.get("text_en", ""))))
         if (audit.get("refund_estimate") or {}).get("example_policy"):
             lines.append(self.tr("（按示例政策估算，以县医保局审核为准）"))
         return "\n".join(lines)
