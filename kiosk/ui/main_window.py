@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QMainWindow, QStackedWidget, QVBoxLayout
 
@@ -69,6 +69,10 @@ class IdleWarning(QFrame):
         self.text = label(role="large", name="idleText")
         self.ok = big_button("", kind="primary", name="stillHere")
         self.ok.clicked.connect(self.hide)
+        self._left = 0
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._count_down)
         lay.addStretch(1)
         lay.addWidget(self.title)
         lay.addWidget(self.text)
@@ -77,15 +81,28 @@ class IdleWarning(QFrame):
         self.hide()
 
     def show_countdown(self, seconds: int) -> None:
+        self._left = seconds
         self.title.setText(self.tr("您还在吗？"))
-        self.text.setText(self.tr("{s}秒后回到首页，您刚才输入的信息会被清除。")
-                          .format(s=seconds))
         self.ok.setText(self.tr("我还在，继续"))
+        self._show_left()
+        self._tick.start()
         parent = self.parentWidget()
         if parent is not None:
             self.setGeometry(parent.rect())
         self.show()
         self.raise_()
+
+    def _show_left(self) -> None:
+        self.text.setText(self.tr("{s}秒后回到首页，您刚才输入的信息会被清除。")
+                          .format(s=self._left))
+
+    def _count_down(self) -> None:
+        self._left = max(0, self._left - 1)
+        self._show_left()
+
+    def hideEvent(self, event: Any) -> None:
+        self._tick.stop()
+        super().hideEvent(event)
 
 
 class MainWindow(QMainWindow):
