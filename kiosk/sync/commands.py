@@ -19,19 +19,15 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from kiosk.config import Settings, load_settings
-from kiosk.sync.client import Blocked, CountyClient, Refused, Transient, enrol
-from kiosk.sync.credentials import (
-    CredentialError,
-    DeviceCredential,
-    check_server_url,
-    normalise_pin,
-)
-from kiosk.sync.worker import SyncSnapshot, SyncWorker
+
+if TYPE_CHECKING:  # httpx and the worker load only when a sync command runs
+    import httpx
+
+    from kiosk.sync.credentials import DeviceCredential
+    from kiosk.sync.worker import SyncSnapshot, SyncWorker
 
 log = logging.getLogger("kiosk.sync")
 
@@ -86,6 +82,14 @@ def _fail(message: str, code: int) -> int:
 
 
 def cmd_enrol(args: argparse.Namespace) -> int:
+    from kiosk.sync.client import Blocked, Refused, Transient
+    from kiosk.sync.credentials import (
+        CredentialError,
+        DeviceCredential,
+        check_server_url,
+        normalise_pin,
+    )
+
     settings = load_settings(args.home)
     try:
         pin = normalise_pin(args.pin) if args.pin else None
@@ -117,6 +121,9 @@ def cmd_enrol(args: argparse.Namespace) -> int:
 def enrol_device(home: Path, server: str, code: str, name: str, pin: str | None,
                  ) -> DeviceCredential:
     """POST /enrol and keep the credential in <home>/keys/device.json."""
+    from kiosk.sync.client import enrol
+    from kiosk.sync.credentials import DeviceCredential
+
     body = enrol(server, code, name, pin=pin)
     cred = DeviceCredential(server=server, device_id=str(body["device_id"]),
                             device_name=str(body.get("device_name", name)),
@@ -129,6 +136,8 @@ def enrol_device(home: Path, server: str, code: str, name: str, pin: str | None,
 
 
 def _timeout(seconds: float) -> httpx.Timeout:
+    import httpx
+
     return httpx.Timeout(connect=min(5.0, seconds), read=seconds, write=seconds, pool=5.0)
 
 
@@ -139,6 +148,9 @@ def _report(snap: SyncSnapshot) -> None:
 
 def cmd_sync(args: argparse.Namespace) -> int:
     from kiosk.store import ClaimStore, StoreError
+    from kiosk.sync.client import CountyClient
+    from kiosk.sync.credentials import CredentialError, DeviceCredential
+    from kiosk.sync.worker import SyncWorker
 
     settings = load_settings(args.home)
     try:

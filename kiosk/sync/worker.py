@@ -258,6 +258,11 @@ class SyncWorker:
         except StoreError as exc:
             self._error(f"claim store: {exc}")
             return False
+        except Exception as exc:  # a bug: log it with its traceback, keep the worker alive
+            log.exception("sync cycle failed")
+            self._error(f"internal error in the sync worker (please call the technician): "
+                        f"{type(exc).__name__}: {exc}")
+            return False
         self.backoff.reset()
         self._update(online=True, blocked=False, last_success=time.time())
         return True
