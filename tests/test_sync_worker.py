@@ -3,6 +3,7 @@ feed, refusals held back for the technician, catalog and policy, and the certifi
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import stat
@@ -311,3 +312,77 @@ def test_a_claim_whose_image_is_gone_is_held_not_retried_forever(
         held = store.get_claim(broken)
         assert held.status is Status.QUEUED and held.events[-1].action == "upload_refused"
         assert held.events[-1].detail["error"] == "not_sendable"
+
+
+def test_backoff_grows_exponentially_with_jitter_up_to_its_cap() -> None:
+    import random
+
+    b = Backoff(base=1.0, cap=30.0, rng=random.Random(3))
+    waits = [b.next() for _ in range(8)]
+    ceilings = [1, 2, 4, 8, 16, 30, 30, 30]
+    assert all(c / 2 <= w <= c for w, c in zip(waits, ceilings, strict=True))
+    assert len(set(waits)) == len(waits)  # jittered, so kiosks do not retry in step
+    b.reset()
+    assert b.next() <= 1.0
+
+
+def test_a_status_cursor_ahead_of_a_restored_server_starts_over(
+        server: RunningServer, tmp_path: Path) -> None:
+    home = tmp_path / "kiosk"
+    cred = enrolled(server, home)
+    with ClaimStore(home) as store:
+        (cid,) = queue_claims(store, range(70, 71))
+        worker = worker_for(store, home, cred)
+        assert worker.run_once()[0] == 0
+        assert worker.state.cursor == 1
+        worker.state.set_cursor(500)  # the county was restored from an older backup
+        db = server.database()
+        try:
+            review_claim(db, county_uuid(store.get_claim(cid).summary.uid), "first_review")
+        finally:
+            db.dispose()
+        assert worker.run_once()[0] == 0
+        assert worker.state.cursor == 2
+        assert store.get_claim(cid).status is Status.IN_REVIEW
+
+
+def test_kiosk_sync_keeps_running_until_sigterm_then_exits_cleanly(
+        server: RunningServer, tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from sqlalchemy import func, select
+
+    from county.db import Claim as CountyClaim
+
+    home = tmp_path / "kiosk"
+    enrolled(server, home)
+    with ClaimStore(home) as store:
+        ids = queue_claims(store, range(80, 82))
+    proc = subprocess.Popen([sys.executable, "-m", "kiosk", "--home", str(home), "sync",
+                             "--interval", "3600"], env={**os.environ},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    db = server.database()
+    try:
+        for _ in range(600):  # bounded: each round waits on the process for up to 0.1 s
+            with db.read() as s:
+                if s.scalar(select(func.count()).select_from(CountyClaim)) == 2:
+                    break
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=0.1)
+            assert proc.returncode is None, proc.stderr and proc.stderr.read()
+        else:
+            pytest.fail("kiosk sync did not deliver the claims")
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+    finally:
+        db.dispose()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        assert proc.stderr is not None
+        proc.stderr.close()
+    with ClaimStore(home) as store:
+        assert all(store.get_claim(c).status is Status.ACCEPTED for c in ids)
