@@ -187,6 +187,12 @@ def test_a_refused_claim_is_held_with_its_reason_and_the_rest_still_go(
     assert kiosk(["--home", str(home), "sync", "--held"]) == 0
     listed = capsys.readouterr().out
     assert "invalid_request" in listed and held.summary.uid in listed
+    # released by the technician, it is sent again (and, still invalid, held again)
+    assert kiosk(["--home", str(home), "sync", "--release", held.summary.uid]) == 0
+    assert kiosk(["--home", str(home), "sync", "--once"]) == 1
+    with ClaimStore(home) as store:
+        refusals = [e for e in store.get_claim(bad).events if e.action == "upload_refused"]
+        assert len(refusals) == 2
 
 
 def test_the_running_worker_wakes_reports_its_state_and_stops(
