@@ -31,13 +31,13 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def write_durably(path: Path, data: bytes, tmp: Path) -> None:
+def write_durably(path: Path, data: bytes, tmp: Path, *, mode: int = 0o600) -> None:
     """Write `data` to `tmp`, fsync it, rename it to `path`, fsync the directory.
 
     Either the complete file is at `path` afterwards or nothing is; a crash leaves at most a
     temporary file, which the orphan sweep removes.
     """
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
         try:
             view = memoryview(data)

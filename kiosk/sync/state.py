@@ -12,13 +12,13 @@ an event twice changes nothing) and held claims are tried once more and held aga
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import secrets
 import threading
 from pathlib import Path
 from typing import Any
+
+from kiosk.store.fsutil import write_durably
 
 STATE_FILE = "sync-state.json"
 
@@ -26,26 +26,8 @@ STATE_FILE = "sync-state.json"
 def atomic_write(path: Path, data: bytes, *, mode: int = 0o644) -> None:
     """Write `data` to `path` so that a crash leaves the old content or the new, whole."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    try:
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    dfd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(dfd)
-    finally:
-        os.close(dfd)
+    write_durably(path, data, path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp"),
+                  mode=mode)
 
 
 class SyncState:
