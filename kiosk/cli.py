@@ -35,8 +35,10 @@ def _summary(doc: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _jobs(paths: Sequence[str], failed: list[str]) -> Iterator[Job]:
-    """Pages to read from files of any supported kind; refusals go to `failed` as text."""
+def _jobs(paths: Sequence[str], failed: list[str],
+          qr_codes: dict[str, dict[str, str]]) -> Iterator[Job]:
+    """Pages to read from files of any supported kind; refusals go to `failed` as text, the
+    fields of each page's e-invoice QR code to `qr_codes` by page name."""
     from kiosk.recognition.batch import Job
     from kiosk.recognition.preprocess import ImageRejected
     from kiosk.scanner.files import FileSource
@@ -45,12 +47,14 @@ def _jobs(paths: Sequence[str], failed: list[str]) -> Iterator[Job]:
     for path in paths:
         t0 = time.perf_counter()
         try:
-            caps = list(FileSource(path, qr=False).captures())
+            caps = list(FileSource(path, qr=True).captures())
         except (CaptureError, ImageRejected) as exc:
             failed.append(f"{path}: {exc.message_en} ({exc.code})")
             continue
         for cap in caps:
             name = path if len(caps) == 1 else f"{path}#{cap.page}"
+            if cap.qr and cap.qr.get("fields"):
+                qr_codes[name] = cap.qr["fields"]
             yield Job(name, cap.image, cap.pdf_lines, started=t0)
 
 
@@ -58,6 +62,7 @@ def cmd_recognize(args: argparse.Namespace) -> int:
     from kiosk.recognition.batch import StackRecognizer
     from kiosk.recognition.engines import EngineError
     from kiosk.recognition.preprocess import ImageRejected
+    from kiosk.scanner.qr import cross_check_qr
 
     settings = load_settings(args.home)
     ocr = settings.ocr
@@ -68,12 +73,16 @@ def cmd_recognize(args: argparse.Namespace) -> int:
     ocr.validate()
     stack = StackRecognizer(ocr)
     refused: list[str] = []  # filled by _jobs as files are opened
+    qr_codes: dict[str, dict[str, str]] = {}
     reported = 0
     try:
-        for name, result in stack.run_jobs(_jobs(args.images, refused)):
+        for name, result in stack.run_jobs(_jobs(args.images, refused, qr_codes)):
             if isinstance(result, ImageRejected):
                 refused.append(f"{name}: {result.message_en} ({result.code})")
-            elif args.json:
+                continue
+            if name in qr_codes:  # the fiscal QR code and the printed figures must agree
+                result["checks"].extend(cross_check_qr(qr_codes.pop(name), result))
+            if args.json:
                 print(json.dumps(result, ensure_ascii=False), flush=True)
             else:
                 print(_summary(result), flush=True)

@@ -14,7 +14,9 @@ import textwrap
 from decimal import Decimal
 from pathlib import Path
 
+import cv2
 import pytest
+from PIL import Image
 from support.render import cjk_font_path, einvoice, expense_list, save, save_pdf, thermal_slip
 
 from kiosk.config import OcrSettings
@@ -180,3 +182,29 @@ def test_pdf_einvoice_is_read_from_its_text_layer_without_ocr(tmp_path: Path) ->
     assert _money(doc["total"]) == _money(truth.fields["total"])
     assert [(i["name"], i["amount"]) for i in doc["items"]] == [
         (i["name"], i["amount"]) for i in truth.items]
+
+
+def _with_qr(img: Image.Image, text: str) -> Image.Image:
+    code = cv2.QRCodeEncoder.create().encode(text)
+    code = cv2.resize(code, None, fx=6, fy=6, interpolation=cv2.INTER_NEAREST)
+    out = img.copy()
+    out.paste(Image.fromarray(code).convert("RGB"), (40, 20))
+    return out
+
+
+def test_cli_cross_checks_the_fiscal_qr_code_with_the_printed_figures(tmp_path: Path) -> None:
+    img, truth = einvoice(9)
+    f = truth.fields
+    date = (f["issue_date"] or "").replace("-", "")
+    agree = save(_with_qr(img, f"01,10,{f['invoice_code']},{f['invoice_number']},{f['total']},"
+                               f"{date},{f['check_code']}"), tmp_path / "agree.png")
+    wrong_total = Decimal(f["total"] or 0) + 10
+    differ = save(_with_qr(img, f"01,10,{f['invoice_code']},{f['invoice_number']},"
+                                f"{wrong_total:.2f},{date},{f['check_code']}"),
+                  tmp_path / "differ.png")
+    proc = _kiosk("recognize", "--json", str(agree), str(differ), home=tmp_path / "home")
+    assert proc.returncode == 0, proc.stderr
+    ok, bad = [json.loads(x) for x in proc.stdout.splitlines()]
+    assert "qr_mismatch" not in {c["code"] for c in ok["checks"]}
+    mismatches = [c for c in bad["checks"] if c["code"] == "qr_mismatch"]
+    assert len(mismatches) == 1 and mismatches[0]["severity"] == "error"
