@@ -48,7 +48,7 @@ stamp="$venv/.kiosk-installed"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     echo "setup: installing Python packages"
     "$venv/bin/python" -m pip install -q --upgrade pip
-    "$venv/bin/python" -m pip install -q -e ".[dev]"
+    "$venv/bin/python" -m pip install -q -e ".[dev,heic]"
     bash packaging/install-paddle.sh "$venv"
     touch "$stamp"
 fi
