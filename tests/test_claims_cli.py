@@ -79,8 +79,11 @@ def test_create_list_show_export_and_a_refused_duplicate(
     code, out, _ = run(capsys, home, "show", str(claim_id), "--json")
     shown = json.loads(out)
     assert shown["resident"]["id_number"] == GOOD_ID
-    assert shown["findings"] == []
-    assert [h["to_status"] for h in shown["history"]] == ["draft", "confirmed", "queued"]
+    # audited before it was confirmed: findings a reviewer can read, and the estimate
+    assert all({"code", "severity", "message"} <= set(f) for f in shown["findings"])
+    assert shown["refund_estimate"]["amount"] is not None
+    # the audit is an event of its own, between creating and confirming
+    assert [h["to_status"] for h in shown["history"]] == ["draft", None, "confirmed", "queued"]
     (doc,) = shown["documents"]
     assert doc["doc_type"] == "outpatient_invoice"
     assert doc["invoice_number"] == truth.fields["invoice_number"]

@@ -106,15 +106,36 @@ def cmd_create(args: argparse.Namespace) -> int:
     except EngineError as exc:
         return _fail(f"OCR engine failed: {exc}", OCR_FAILED)
     assistant = args.assistant or f"cli:{os.environ.get('USER') or 'technician'}"
+    audit = _audit(settings.home, resident, documents)
     try:
         with ClaimStore(settings.home, settings.store) as store:
             claim_id = store.create_claim(resident, documents, assistant=assistant)
+            store.set_audit(claim_id, list(audit["findings"]), audit.get("refund_estimate"),
+                            actor=assistant)
             store.confirm(claim_id, actor=assistant)
             store.queue(claim_id, actor=assistant)
     except StoreError as exc:
         return _fail(str(exc), _store_code(exc))
     print(claim_id)
     return 0
+
+
+def _audit(home: Path, resident: Resident, documents: list[Any]) -> dict[str, Any]:
+    """Findings and the refund estimate, against the installed catalog and the county's
+    policy as last synced (the example county's before the first sync)."""
+    from kiosk.audit import Insured, Policy, audit_claim
+    from kiosk.catalog import Catalog
+
+    policy_file = home / "policy.json"
+    policy = Policy.load(policy_file) if policy_file.exists() else Policy.example_county()
+    home.mkdir(parents=True, exist_ok=True)
+    catalog = Catalog.open(home)
+    try:
+        result = audit_claim([d.recognition for d in documents], Insured(resident), catalog,
+                             policy)
+    finally:
+        catalog.close()
+    return result.as_json()
 
 
 def cmd_list(args: argparse.Namespace) -> int:
