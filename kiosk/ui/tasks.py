@@ -9,9 +9,11 @@ own QThread, loaded once in the background, fed images through a queued signal.
 from __future__ import annotations
 
 import logging
+import tempfile
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -111,6 +113,7 @@ class _OcrWorker(QObject):
     @Slot(int, bytes, str)
     def recognize(self, job: int, data: bytes, name: str) -> None:
         from kiosk.recognition.preprocess import ImageRejected
+        from kiosk.scanner.messages import CaptureError
 
         if self._stop.is_set():
             return
@@ -120,8 +123,8 @@ class _OcrWorker(QObject):
                 self.failed.emit(job, "no OCR engine")
                 return
         try:
-            doc = self._recognizer.recognize_bytes(data, name)
-        except ImageRejected as exc:
+            doc = read_document(self._recognizer, data, name)
+        except (ImageRejected, CaptureError) as exc:
             self.rejected.emit(job, exc.code, exc.message, exc.message_en)
             return
         except Exception as exc:
@@ -130,6 +133,25 @@ class _OcrWorker(QObject):
             return
         if not self._stop.is_set():
             self.recognized.emit(job, doc)
+
+
+def read_document(recognizer: Any, data: bytes, name: str) -> dict[str, Any]:
+    """A picture is read as is; a PDF e-invoice through the capture layer: its first page,
+    from the text layer when it has one (no OCR), else from the rendered pixels."""
+    if not data.startswith(b"%PDF"):
+        return dict(recognizer.recognize_bytes(data, name))
+    from kiosk.scanner.files import FileSource
+
+    with tempfile.TemporaryDirectory(prefix="kiosk-import-") as tmp:
+        path = Path(tmp) / "document.pdf"
+        path.write_bytes(data)
+        first = next(iter(FileSource(path, qr=False).captures()))
+    if first.meta.get("pages", 1) > 1:
+        log.info("%s has %s pages; the first is read", name, first.meta["pages"])
+    if first.pdf_lines:
+        h, w = first.image.shape[:2]
+        return dict(recognizer.recognize_text_runs(first.pdf_lines, w, h, name))
+    return dict(recognizer.recognize_image(first.image, name))
 
 
 class OcrService(QObject):
