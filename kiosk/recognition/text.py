@@ -27,10 +27,6 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-def is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
-
-
 def clean_text(text: str | None) -> str | None:
     """Fold, remove spaces inside Chinese text, strip leading/trailing punctuation."""
     if text is None:
@@ -44,9 +40,6 @@ def clean_text(text: str | None) -> str | None:
     if s.startswith(")") or s.startswith("]"):
         s = s[1:].strip(_STRIP)
     return s or None
-
-
-MONEY_RE = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d{1,4})?|-?\d+\.\d{1,4}|-?\d+")
 
 
 def parse_money(text: str | None, *, need_decimals: bool = False) -> Decimal | None:
