@@ -146,6 +146,8 @@ class UiSettings:
     fullscreen: bool = True
     pin_attempts: int = 5
     pin_lockout_s: int = 300
+    voice: bool = True
+    volume: int = 80
 
     def validate(self) -> None:
         if not 10 <= self.idle_timeout_s <= 3600:
@@ -158,6 +160,37 @@ class UiSettings:
             raise ConfigError(f"ui.pin_attempts: {self.pin_attempts} is outside 1..20")
         if not 10 <= self.pin_lockout_s <= 86400:
             raise ConfigError(f"ui.pin_lockout_s: {self.pin_lockout_s} is outside 10..86400")
+        if not 0 <= self.volume <= 100:
+            raise ConfigError(f"ui.volume: {self.volume} is outside 0..100")
+
+
+@dataclass(frozen=True)
+class PrinterSettings:
+    """The slip printer: a Qt printer name (empty: the system's default printer), or
+    `pdf` to write each slip as a PDF below `<home>/slips` (machines without a printer).
+    `width_mm` is the paper roll's width (58 or 80 for thermal printers)."""
+
+    name: str = ""
+    width_mm: int = 80
+    enabled: bool = True
+
+    def validate(self) -> None:
+        if not 40 <= self.width_mm <= 220:
+            raise ConfigError(f"printer.width_mm: {self.width_mm} is outside 40..220")
+
+
+@dataclass(frozen=True)
+class CardReaderSettings:
+    """An ID-card reader, for the machines that have one. `command` is run on request and
+    prints the card's 18-character number on its standard output (the vendor's reader
+    tool, wrapped); empty: no reader. Readers that type like a keyboard need no setting."""
+
+    command: str = ""
+    timeout_s: int = 15
+
+    def validate(self) -> None:
+        if not 1 <= self.timeout_s <= 120:
+            raise ConfigError(f"cardreader.timeout_s: {self.timeout_s} is outside 1..120")
 
 
 @dataclass(frozen=True)
@@ -168,6 +201,8 @@ class Settings:
     camera: CameraSettings = field(default_factory=CameraSettings)
     scanner: ScannerSettings = field(default_factory=ScannerSettings)
     ui: UiSettings = field(default_factory=UiSettings)
+    printer: PrinterSettings = field(default_factory=PrinterSettings)
+    cardreader: CardReaderSettings = field(default_factory=CardReaderSettings)
 
     @property
     def config_path(self) -> Path:
@@ -176,7 +211,8 @@ class Settings:
 
 _SECTIONS: dict[str, type] = {"ocr": OcrSettings, "store": StoreSettings,
                                "camera": CameraSettings, "scanner": ScannerSettings,
-                               "ui": UiSettings}
+                               "ui": UiSettings, "printer": PrinterSettings,
+                               "cardreader": CardReaderSettings}
 
 
 def _section(cls: type, name: str, raw: Any) -> Any:

@@ -6,6 +6,7 @@ the table stay "unfinished" and are listed, so they are not forgotten (Qt Lingui
 
 from __future__ import annotations
 
+import json
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -103,7 +104,16 @@ EN = {
 }
 
 
+def table() -> dict[str, str]:
+    """EN plus the per-area tables in tools/ts_en/*.json (one file per part of the UI)."""
+    merged = dict(EN)
+    for path in sorted((Path(__file__).resolve().parent / "ts_en").glob("*.json")):
+        merged.update(json.loads(path.read_text(encoding="utf-8")))
+    return merged
+
+
 def main() -> int:
+    en = table()
     tree = ET.parse(TS)
     missing = []
     for msg in tree.iter("message"):
@@ -112,8 +122,8 @@ def main() -> int:
         assert tr is not None
         if tr.text:
             continue
-        if source in EN:
-            tr.text = EN[source]
+        if source in en:
+            tr.text = en[source]
             tr.attrib.pop("type", None)
         else:
             missing.append(source)
