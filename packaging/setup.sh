@@ -23,6 +23,7 @@ apt_packages=(
     libgl1 libegl1 libglib2.0-0 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
     libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0
     libxcb-xinerama0 libxcb-randr0 libxcb-cursor0 libxcb-xkb1
+    libpulse0 libasound2
     xvfb xauth sane-utils
     postgresql
 )
