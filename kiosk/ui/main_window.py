@@ -120,6 +120,9 @@ class MainWindow(QMainWindow):
         self.idle, self.translations, self._sample, self._info = idle, translations, sample, info
         self.camera = camera
         self.session = Session()
+        # The assistant signed in on this kiosk ("code name"), None in self-service; set by
+        # the assistant sign-in, cleared by the idle timeout and sign-out.
+        self.signed_in: str | None = None
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self.start = StartScreen()
@@ -222,6 +225,11 @@ class MainWindow(QMainWindow):
         super().resizeEvent(event)
         if self.idle_warning.isVisible():
             self.idle_warning.setGeometry(self.rect())
+
+    @property
+    def actor(self) -> str:
+        """Who acts on the store: the signed-in assistant, else the resident herself."""
+        return self.signed_in or SELF_SERVICE
 
     # --- residents --------------------------------------------------------------------------
 
@@ -345,8 +353,9 @@ class MainWindow(QMainWindow):
         self.review.confirm_btn.setEnabled(False)
         desk = self.desk
         number, receipts, audit, uid = s.id_number, list(s.receipts), s.audit, s.uid
+        actor = self.actor
         self.tasks.run_in_background(
-            lambda: desk.file_claim(number, receipts, audit, assistant=SELF_SERVICE, uid=uid),
+            lambda: desk.file_claim(number, receipts, audit, assistant=actor, uid=uid),
             self._filed)
 
     def _filed(self, fut: Future[Any]) -> None:
