@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from kiosk.assistants import add_commands as add_assistant_commands
 from kiosk.config import ConfigError, load_settings
 
 if TYPE_CHECKING:
@@ -127,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     rec.set_defaults(func=cmd_recognize)
     add_claim_commands(sub)
     add_sync_commands(sub)
+    add_assistant_commands(sub)
     return ap
 
 

@@ -1,0 +1,224 @@
+"""The village insurance assistants (协理员) who may sign in on this kiosk. Qt-free.
+
+Each assistant has a work number (digits), a display name and a PIN. The PIN is kept the
+way the technician's is, by `kiosk.ui.pin.PinStore` (an scrypt hash, the failure count and
+the lock time in the file, so a restart does not reset a lockout): one file per assistant
+under `<home>/assistants/<code>.json`, beside an index with the names. Every file is 0600
+and written atomically.
+
+`kiosk assistant add|list|remove` manages them from a shell; the technician's settings lead
+to the same book on the touchscreen. The UI calls it on its database thread (scrypt takes
+tens of milliseconds).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import re
+import secrets
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kiosk.store.fsutil import write_durably
+from kiosk.ui.pin import MIN_LENGTH, PinStore
+
+FOLDER = "assistants"
+INDEX = "index.json"
+CODE_RE = re.compile(r"\d{1,12}")
+NAME_MAX = 32
+
+
+class AssistantError(ValueError):
+    """A work number, name or PIN that cannot be used (the message says why)."""
+
+
+@dataclass(frozen=True)
+class Assistant:
+    code: str
+    name: str
+
+    @property
+    def actor(self) -> str:
+        """How claims and the log name them: "work-number name"."""
+        return f"{self.code} {self.name}"
+
+
+@dataclass(frozen=True)
+class AssistantCheck:
+    """The answer to a sign-in. `unknown`: no assistant has this work number."""
+
+    ok: bool
+    assistant: Assistant | None = None
+    locked_for_s: int = 0
+    attempts_left: int = 0
+    unknown: bool = False
+
+
+def check_code(code: str) -> str:
+    code = code.strip()
+    if not CODE_RE.fullmatch(code):
+        raise AssistantError(f"{code!r} is not a work number (1 to 12 digits)")
+    return code
+
+
+def check_pin(pin: str) -> str:
+    if len(pin) < MIN_LENGTH or not pin.isdigit():
+        raise AssistantError(f"an assistant's PIN is at least {MIN_LENGTH} digits")
+    return pin
+
+
+class AssistantBook:
+    """The assistants of one kiosk home; safe to call from several threads."""
+
+    def __init__(self, home: Path, *, attempts: int = 5, lockout_s: int = 300) -> None:
+        self.folder = Path(home) / FOLDER
+        self.attempts = attempts
+        self.lockout_s = lockout_s
+        self._lock = threading.RLock()
+
+    # --- files --------------------------------------------------------------------------
+
+    def _pins(self, code: str) -> PinStore:
+        return PinStore(self.folder / f"{code}.json", attempts=self.attempts,
+                        lockout_s=self.lockout_s)
+
+    def _index(self) -> dict[str, dict[str, Any]]:
+        try:
+            raw = json.loads((self.folder / INDEX).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError):
+            return {}
+        return {str(k): dict(v) for k, v in raw.items()} if isinstance(raw, dict) else {}
+
+    def _write_index(self, index: dict[str, dict[str, Any]]) -> None:
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path = self.folder / INDEX
+        data = json.dumps(index, ensure_ascii=False, indent=1, sort_keys=True).encode()
+        write_durably(path, data, path.with_name(f".{INDEX}.{secrets.token_hex(4)}.tmp"),
+                      mode=0o600)
+
+    # --- the book -----------------------------------------------------------------------
+
+    def list(self) -> list[Assistant]:
+        """Everyone who may sign in, by work number."""
+        with self._lock:
+            index = self._index()
+        return [Assistant(code, str(v.get("name", ""))) for code, v in
+                sorted(index.items(), key=lambda kv: (len(kv[0]), kv[0]))]
+
+    def get(self, code: str) -> Assistant | None:
+        with self._lock:
+            entry = self._index().get(code.strip())
+        return None if entry is None else Assistant(code.strip(), str(entry.get("name", "")))
+
+    def add(self, code: str, name: str, pin: str) -> Assistant:
+        """A new assistant, or a new name and PIN for an existing work number."""
+        code = check_code(code)
+        name = " ".join(name.split())
+        if not name or len(name) > NAME_MAX:
+            raise AssistantError(f"an assistant's name is 1 to {NAME_MAX} characters")
+        check_pin(pin)
+        with self._lock:
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            self._pins(code).set_pin(pin)
+            index = self._index()
+            index[code] = {"name": name}
+            self._write_index(index)
+        return Assistant(code, name)
+
+    def remove(self, code: str) -> bool:
+        """Take an assistant off this kiosk; False if there was none with this work number."""
+        code = code.strip()
+        with self._lock:
+            index = self._index()
+            found = index.pop(code, None) is not None
+            if found:
+                self._write_index(index)
+            (self.folder / f"{code}.json").unlink(missing_ok=True)
+        return found
+
+    def check(self, code: str, pin: str) -> AssistantCheck:
+        """Sign-in: the PIN of this work number, with its own count of failures."""
+        code = code.strip()
+        with self._lock:
+            entry = self._index().get(code) if CODE_RE.fullmatch(code) else None
+            pins = self._pins(code) if entry is not None else None
+            # PinStore.check would take a first PIN as the new one: never for an assistant
+            if entry is None or pins is None or not pins.is_set:
+                return AssistantCheck(ok=False, unknown=True)
+            result = pins.check(pin)
+        assistant = Assistant(code, str(entry.get("name", "")))
+        return AssistantCheck(ok=result.ok, assistant=assistant,
+                              locked_for_s=result.locked_for_s,
+                              attempts_left=result.attempts_left)
+
+
+# --- `kiosk assistant` ----------------------------------------------------------------------
+
+def add_commands(subparsers: Any) -> None:
+    """`kiosk assistant add|list|remove`."""
+    p = subparsers.add_parser("assistant", help="the assistants who may sign in on this kiosk")
+    sub = p.add_subparsers(dest="assistant_command", required=True)
+    a = sub.add_parser("add", help="add an assistant (or give one a new name and PIN)")
+    a.add_argument("code", help="the assistant's work number (digits)")
+    a.add_argument("name", help="the name the kiosk greets them with")
+    a.add_argument("--pin-stdin", action="store_true",
+                   help="read the PIN from the first line of standard input (scripts)")
+    a.set_defaults(func=cmd_add)
+    a = sub.add_parser("list", help="list the assistants")
+    a.set_defaults(func=cmd_list)
+    a = sub.add_parser("remove", help="remove an assistant")
+    a.add_argument("code")
+    a.set_defaults(func=cmd_remove)
+
+
+def _book(args: argparse.Namespace) -> AssistantBook:
+    from kiosk.config import load_settings
+
+    settings = load_settings(args.home)
+    return AssistantBook(settings.home, attempts=settings.ui.pin_attempts,
+                         lockout_s=settings.ui.pin_lockout_s)
+
+
+def _read_pin(from_stdin: bool) -> str | None:
+    if from_stdin:
+        return sys.stdin.readline().strip()
+    first = getpass.getpass(f"PIN (at least {MIN_LENGTH} digits): ")
+    if getpass.getpass("the same PIN again: ") != first:
+        print("kiosk: the two PINs differ; nothing changed", file=sys.stderr)
+        return None
+    return first
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    book = _book(args)
+    pin = _read_pin(args.pin_stdin)
+    if pin is None:
+        return 1
+    try:
+        who = book.add(args.code, args.name, pin)
+    except AssistantError as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return 1
+    print(f"assistant {who.code} ({who.name}) may sign in")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    for who in _book(args).list():
+        print(f"{who.code}\t{who.name}")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    if not _book(args).remove(args.code):
+        print(f"kiosk: no assistant {args.code}", file=sys.stderr)
+        return 1
+    print(f"assistant {args.code} removed")
+    return 0
