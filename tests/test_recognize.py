@@ -208,3 +208,24 @@ def test_cli_cross_checks_the_fiscal_qr_code_with_the_printed_figures(tmp_path: 
     assert "qr_mismatch" not in {c["code"] for c in ok["checks"]}
     mismatches = [c for c in bad["checks"] if c["code"] == "qr_mismatch"]
     assert len(mismatches) == 1 and mismatches[0]["severity"] == "error"
+
+
+def test_a_stack_on_two_workers_keeps_input_order_and_carries_refusals(tmp_path: Path) -> None:
+    from kiosk.recognition.batch import StackRecognizer
+
+    paths = []
+    totals = []
+    for seed in (3, 4):
+        img, truth = einvoice(seed)
+        paths.append(save(img, tmp_path / f"r{seed}.jpg"))
+        totals.append(truth.fields["total"])
+    junk = tmp_path / "junk.jpg"
+    junk.write_bytes(b"not a picture at all")
+    order = [paths[0], junk, paths[1]]
+    stack = StackRecognizer(OcrSettings(), workers=2)
+    results = list(stack.run(order))
+    assert [name for name, _ in results] == [str(p) for p in order]
+    first, refused, last = (r for _, r in results)
+    assert isinstance(refused, ImageRejected)
+    assert isinstance(first, dict) and isinstance(last, dict)
+    assert [first["total"], last["total"]] == totals

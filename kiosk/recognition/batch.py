@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -16,6 +17,7 @@ from kiosk.recognition.pipeline import Recognizer
 from kiosk.recognition.preprocess import ImageRejected
 
 Result = dict[str, Any] | ImageRejected
+T = TypeVar("T")
 
 
 @dataclass
@@ -61,29 +63,29 @@ class StackRecognizer:
         except ImageRejected as exc:
             return exc
 
-    def run_jobs(self, jobs: Iterable[Job]) -> Iterator[tuple[str, Result]]:
-        """Results in order; jobs are pulled lazily so pages decode while others are read."""
+    def _ordered(self, fn: Callable[[T], Result], items: Iterable[T],
+                 name: Callable[[T], str]) -> Iterator[tuple[str, Result]]:
+        """`fn` over `items` on the workers, results in input order. Items are pulled lazily
+        (a page decodes while others are read) with at most a few waiting ahead."""
         self.load()
         if self.workers == 1:
-            for job in jobs:
-                yield job.name, self._job(job)
+            for item in items:
+                yield name(item), fn(item)
             return
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="ocr") as pool:
-            pending: list[tuple[str, Any]] = []
-            for job in jobs:
-                pending.append((job.name, pool.submit(self._job, job)))
+            pending: deque[tuple[str, Future[Result]]] = deque()
+            for item in items:
+                pending.append((name(item), pool.submit(fn, item)))
                 while len(pending) > self.workers and pending[0][1].done():
-                    name, fut = pending.pop(0)
-                    yield name, fut.result()
-            for name, fut in pending:
-                yield name, fut.result()
+                    key, fut = pending.popleft()
+                    yield key, fut.result()
+            for key, fut in pending:
+                yield key, fut.result()
+
+    def run_jobs(self, jobs: Iterable[Job]) -> Iterator[tuple[str, Result]]:
+        """Decoded pages (or PDF text runs) in; (name, receipt JSON or refusal) out, in order."""
+        return self._ordered(self._job, jobs, lambda job: job.name)
 
     def run(self, paths: Iterable[str | Path]) -> Iterator[tuple[str, Result]]:
-        items = [str(p) for p in paths]
-        self.load()
-        if self.workers == 1 or len(items) == 1:
-            for p in items:
-                yield p, self._one(p)
-            return
-        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="ocr") as pool:
-            yield from zip(items, pool.map(self._one, items), strict=True)
+        """Image files in (decoded on the workers, latency from the file read); results in order."""
+        return self._ordered(self._one, (str(p) for p in paths), str)
