@@ -11,14 +11,7 @@ import httpx
 import pytest
 
 from county.cli import main as county
-from county.config import CountyConfig
-from county.testing import RunningServer, serve_in_thread
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[RunningServer]:
-    with serve_in_thread(CountyConfig.build(tmp_path / "county")) as srv:
-        yield srv
+from county.testing import RunningServer
 
 
 @pytest.fixture

@@ -4,24 +4,15 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import httpx
 import pytest
 
 from county.auth import CODE_ALPHABET, ENROL_FAILURES_PER_MINUTE, create_enrol_code
 from county.cli import main as county
-from county.config import CountyConfig
 from county.db import utcnow
-from county.testing import RunningServer, serve_in_thread
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[RunningServer]:
-    with serve_in_thread(CountyConfig.build(tmp_path / "county")) as srv:
-        yield srv
+from county.testing import RunningServer
 
 
 def _cli_args(srv: RunningServer) -> list[str]:

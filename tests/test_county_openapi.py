@@ -7,12 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from fastapi.routing import APIRoute
 
 from county.app import create_app
 from county.config import CountyConfig
-from county.testing import RunningServer, serve_in_thread
+from county.testing import RunningServer
 
 # What the kiosk's sync worker is written against (docs/county-api.md).
 EXPECTED = {
@@ -36,12 +35,6 @@ def api_routes(routes: Iterable[Any]) -> Iterator[APIRoute]:
             yield route
         elif hasattr(route, "original_router"):
             yield from api_routes(route.original_router.routes)
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[RunningServer]:
-    with serve_in_thread(CountyConfig.build(tmp_path / "county")) as srv:
-        yield srv
 
 
 def test_every_route_is_in_the_openapi_document(server: RunningServer, tmp_path: Path) -> None:

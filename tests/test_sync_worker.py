@@ -8,7 +8,6 @@ import hashlib
 import json
 import stat
 import threading
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -28,12 +27,6 @@ from kiosk.sync.client import CountyClient
 from kiosk.sync.credentials import DeviceCredential
 from kiosk.sync.payload import claim_payload, county_uuid
 from kiosk.sync.worker import Backoff, SyncSnapshot, SyncWorker
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[RunningServer]:
-    with serve_in_thread(CountyConfig.build(tmp_path / "county")) as srv:
-        yield srv
 
 
 def new_code(server: RunningServer) -> str:
