@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk.assistants import add_commands as add_assistant_commands
 from kiosk.config import ConfigError, load_settings
+from kiosk.pin import add_commands as add_pin_commands
 
 if TYPE_CHECKING:
     from kiosk.recognition.batch import Job
@@ -129,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_claim_commands(sub)
     add_sync_commands(sub)
     add_assistant_commands(sub)
+    add_pin_commands(sub)
     return ap
 
 

@@ -1,12 +1,20 @@
 """Where a kiosk keeps its state, and its validated configuration.
 
-Everything one kiosk owns (configuration, database, images, logs, keys) lives below one home
-directory so that a technician can back it up, move it or wipe it as a unit.
+Everything one kiosk owns (database, images, logs, keys) lives below one home directory so
+that a technician can back it up, move it or wipe it as a unit. The configuration file
+`kiosk.toml` lives in the platform's config directory, unless a home is given explicitly
+(`--home`, `KIOSK_HOME`: then `<home>/kiosk.toml`) or `KIOSK_CONFIG` names the file.
+
+`ConfigFile.update` is the one writer (the settings screen's): it changes one key, keeps the
+others, validates the result and replaces the file atomically.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import os
+import secrets
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -15,6 +23,9 @@ from typing import Any
 import platformdirs
 
 CONFIG_NAME = "kiosk.toml"
+APP_NAME = "township-kiosk"
+
+log = logging.getLogger("kiosk.config")
 
 
 class ConfigError(ValueError):
@@ -28,7 +39,18 @@ def resolve_home(explicit: str | os.PathLike[str] | None = None) -> Path:
     env = os.environ.get("KIOSK_HOME")
     if env:
         return Path(env).expanduser().resolve()
-    return Path(platformdirs.user_data_dir("township-kiosk", appauthor=False))
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def resolve_config_path(explicit_home: str | os.PathLike[str] | None = None) -> Path:
+    """`KIOSK_CONFIG` wins; with a home given explicitly (`--home`, `KIOSK_HOME`) the file is
+    `<home>/kiosk.toml`; otherwise it is in the platform's per-user config directory."""
+    env = os.environ.get("KIOSK_CONFIG")
+    if env:
+        return Path(env).expanduser().resolve()
+    if explicit_home or os.environ.get("KIOSK_HOME"):
+        return resolve_home(explicit_home) / CONFIG_NAME
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / CONFIG_NAME
 
 
 @dataclass(frozen=True)
@@ -203,10 +225,11 @@ class Settings:
     ui: UiSettings = field(default_factory=UiSettings)
     printer: PrinterSettings = field(default_factory=PrinterSettings)
     cardreader: CardReaderSettings = field(default_factory=CardReaderSettings)
+    config_file: Path | None = None  # None: <home>/kiosk.toml
 
     @property
     def config_path(self) -> Path:
-        return self.home / CONFIG_NAME
+        return self.config_file or self.home / CONFIG_NAME
 
 
 _SECTIONS: dict[str, type] = {"ocr": OcrSettings, "store": StoreSettings,
@@ -235,24 +258,142 @@ def _section(cls: type, name: str, raw: Any) -> Any:
     return obj
 
 
-def load_settings(home: str | os.PathLike[str] | None = None) -> Settings:
-    """Read `kiosk.toml` below the home directory; a missing file means all defaults."""
-    root = resolve_home(home)
-    settings = _with_home_paths(Settings(home=root))
-    path = settings.config_path
-    if not path.exists():
-        return settings
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
+def _parse(raw: dict[str, Any], where: str) -> dict[str, Any]:
+    """The validated sections of a parsed TOML document (ConfigError names the bad key)."""
     updates: dict[str, Any] = {}
     for key, value in raw.items():
         cls = _SECTIONS.get(key)
         if cls is None:
-            raise ConfigError(f"{key}: unknown section in {path.name}")
+            raise ConfigError(f"{key}: unknown section in {where}")
         updates[key] = _section(cls, key, value)
-    return _with_home_paths(replace(settings, **updates))
+    return updates
+
+
+def _read_raw(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+
+
+def load_settings(home: str | os.PathLike[str] | None = None) -> Settings:
+    """Read the configuration (see `resolve_config_path`); a missing file means all defaults."""
+    return ConfigFile.locate(home).load()
+
+
+class ConfigFile:
+    """One kiosk's configuration file: read, validated, and updated one key at a time."""
+
+    def __init__(self, path: Path, home: Path) -> None:
+        self.path = Path(path)
+        self.home = Path(home)
+
+    @classmethod
+    def locate(cls, home: str | os.PathLike[str] | None = None) -> ConfigFile:
+        path = resolve_config_path(home)
+        root = resolve_home(home)
+        if not path.exists() and not home and not os.environ.get("KIOSK_HOME") \
+                and not os.environ.get("KIOSK_CONFIG"):
+            legacy = root / CONFIG_NAME  # before the file moved to the config directory
+            if legacy.exists():
+                log.info("reading the configuration from %s (it moves to %s on the next "
+                         "change)", legacy, path)
+                return _LegacyConfigFile(path, root, legacy)
+        return cls(path, root)
+
+    def _source(self) -> Path:
+        return self.path
+
+    def load(self) -> Settings:
+        source = self._source()
+        raw = _read_raw(source)
+        return self._settings(raw, source.name)
+
+    def _settings(self, raw: dict[str, Any], where: str) -> Settings:
+        base = Settings(home=self.home, config_file=self.path)
+        return _with_home_paths(replace(base, **_parse(raw, where)))
+
+    def update(self, section: str, key: str, value: str | int | bool) -> Settings:
+        """Set `section.key`, keep every other key, validate, then replace the file atomically.
+
+        Raises ConfigError naming the key (and leaves the file as it was) if the new value is
+        refused.
+        """
+        raw = _read_raw(self._source())
+        raw = {name: dict(table) if isinstance(table, dict) else table
+               for name, table in raw.items()}
+        table = raw.setdefault(section, {})
+        if not isinstance(table, dict):
+            raise ConfigError(f"{section}: expected a table, got {type(table).__name__}")
+        table[key] = value
+        settings = self._settings(raw, self.path.name)  # raises before anything is written
+        text = dump_toml(raw)
+        if tomllib.loads(text) != raw:  # the serializer is small: prove the round trip
+            raise ConfigError(f"{section}.{key}: {value!r} cannot be written as TOML")
+        _write_durably(self.path, text.encode("utf-8"))
+        log.info("configuration: %s.%s = %r (%s)", section, key, value, self.path)
+        return settings
+
+
+class _LegacyConfigFile(ConfigFile):
+    """Reads `<data dir>/kiosk.toml` until the first change writes the config directory's."""
+
+    def __init__(self, path: Path, home: Path, legacy: Path) -> None:
+        super().__init__(path, home)
+        self.legacy = legacy
+
+    def _source(self) -> Path:
+        return self.path if self.path.exists() else self.legacy
+
+
+def _toml_value(value: object, where: str) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
+    raise ConfigError(f"{where}: {type(value).__name__} values cannot be written")
+
+
+def dump_toml(raw: dict[str, Any]) -> str:
+    """Flat `[section]` tables of str, int and bool values, sections and keys in order."""
+    lines = ["# township kiosk configuration: written by the settings screen, "
+             "checked at every start", ""]
+    for section, table in raw.items():
+        if not isinstance(table, dict):
+            raise ConfigError(f"{section}: expected a table, got {type(table).__name__}")
+        lines.append(f"[{section}]")
+        for key, value in table.items():
+            lines.append(f"{key} = {_toml_value(value, f'{section}.{key}')}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _write_durably(path: Path, data: bytes) -> None:
+    """temp file, fsync, rename, fsync the folder: the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
 
 
 def _with_home_paths(settings: Settings) -> Settings:
