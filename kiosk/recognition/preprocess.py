@@ -22,6 +22,8 @@ import cv2
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from kiosk.plain import PlainError
+
 log = logging.getLogger("kiosk.recognition")
 
 MAX_PIXELS = 60_000_000
@@ -61,25 +63,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-class ImageRejected(Exception):
-    """A picture we cannot use, for a reason the person in front of the kiosk can fix.
+class ImageRejected(PlainError):
+    """A picture we cannot use, for a reason the person in front of the kiosk can fix
+    (codes and plain words: the table above)."""
 
-    `code` is stable (the UI and the logs key on it); `message` is plain Chinese for the
-    screen, `message_en` the same in English; `detail` is for the log only.
-    """
-
-    code: str
-    message: str
-    message_en: str
-    detail: str
-
-    def __init__(self, code: str, detail: str = "") -> None:
-        if code not in _MESSAGES:
-            raise ValueError(f"unknown rejection code {code!r}")
-        self.code = code
-        self.message, self.message_en = _MESSAGES[code]
-        self.detail = detail
-        super().__init__(f"{code}: {self.message_en}" + (f" ({detail})" if detail else ""))
+    MESSAGES = _MESSAGES
+    KIND = "rejection"
 
 
 # ---------------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ English line is for assistants and logs. Codes are stable: the UI and the logs k
 
 from __future__ import annotations
 
+from kiosk.plain import PlainError
+
 MESSAGES: dict[str, tuple[str, str]] = {
     # quality gate (camera and flatbed stills)
     "no_page": ("请把票据放到框里", "Please place the receipt inside the frame."),
@@ -52,22 +54,9 @@ def message(code: str) -> tuple[str, str]:
     return MESSAGES[code]
 
 
-class CaptureError(Exception):
-    """A capture that failed for a reason the person at the kiosk (or the assistant) can fix.
+class CaptureError(PlainError):
+    """A capture that failed for a reason the person at the kiosk (or the assistant) can fix;
+    `code` is a key of `MESSAGES`."""
 
-    `code` is a key of `MESSAGES`; `message`/`message_en` are for the screen; `detail` is
-    for the log only.
-    """
-
-    code: str
-    message: str
-    message_en: str
-    detail: str
-
-    def __init__(self, code: str, detail: str = "") -> None:
-        if code not in MESSAGES:
-            raise ValueError(f"unknown capture error code {code!r}")
-        self.code = code
-        self.message, self.message_en = MESSAGES[code]
-        self.detail = detail
-        super().__init__(f"{code}: {self.message_en}" + (f" ({detail})" if detail else ""))
+    MESSAGES = MESSAGES
+    KIND = "capture error"
