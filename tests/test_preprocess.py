@@ -9,6 +9,7 @@ import zlib
 import cv2
 import numpy as np
 import pytest
+from support import imagegen
 
 from kiosk.recognition.preprocess import (
     ImageRejected,
@@ -16,7 +17,6 @@ from kiosk.recognition.preprocess import (
     prepare,
     suppress_red,
 )
-from tests.support import imagegen
 
 pytestmark = pytest.mark.skipif(
     imagegen.find_cjk_font() is None,

@@ -7,13 +7,13 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from support.imagegen import blur, darken
+from support.scenes import add_glare, einvoice_page, noisy, on_plate
 
 from kiosk.config import CameraSettings
 from kiosk.scanner import MESSAGES, Capture, CaptureError, CaptureSource
 from kiosk.scanner.camera import CameraSource, CameraWorker, Preview
 from kiosk.scanner.quality import Quality, assess, find_outline
-from tests.support.imagegen import blur, darken
-from tests.support.scenes import add_glare, einvoice_page, noisy, on_plate
 
 SIZE = (1280, 720)
 CENTRE = (0.2, 0.1, 0.8, 0.9)

@@ -11,10 +11,10 @@ import cv2
 import numpy as np
 import pytest
 from PIL import Image
+from support.scenes import einvoice_page
 
 from kiosk.scanner import CaptureError, CaptureSource
 from kiosk.scanner.files import FileSource, heif_available, render_pdf, sniff
-from tests.support.scenes import einvoice_page
 
 QR_TEXT = "01,10,32345678,0012345678,123.45,20260315,k7m2p9,A1B2"
 

@@ -7,12 +7,12 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from support.render import einvoice
+from support.scenes import einvoice_page, on_plate
 
 from kiosk.config import CameraSettings
 from kiosk.scanner.camera import CameraSource
 from kiosk.scanner.qr import cross_check_qr, decode_qr, parse_qr, read_qr
-from tests.support.render import einvoice
-from tests.support.scenes import einvoice_page, on_plate
 
 
 @pytest.fixture(scope="module")

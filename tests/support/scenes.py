@@ -10,8 +10,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from tests.support.imagegen import photograph
-from tests.support.render import einvoice
+from support.imagegen import photograph
+from support.render import einvoice
 
 
 def einvoice_page(seed: int = 1, qr_text: str | None = None) -> np.ndarray:
