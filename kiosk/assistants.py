@@ -20,10 +20,12 @@ import re
 import secrets
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kiosk.store import ClaimStore, Status
 from kiosk.store.fsutil import write_durably
 from kiosk.ui.pin import MIN_LENGTH, PinStore
 
@@ -157,6 +159,61 @@ class AssistantBook:
         return AssistantCheck(ok=result.ok, assistant=assistant,
                               locked_for_s=result.locked_for_s,
                               attempts_left=result.attempts_left)
+
+
+# --- today's list ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TodayClaim:
+    """One line of an assistant's "today" list: nothing a passer-by could use."""
+
+    id: int
+    uid: str
+    status: Status
+    resident: str  # masked: 王*芳
+    id_tail: str  # the last four characters of the ID number
+    receipts: int
+    total: str | None
+    created_at: float
+    return_reason: str | None
+
+
+def mask_name(name: str) -> str:
+    """王小芳 → 王*芳, 王芳 → 王*; a placeholder such as （未识别姓名） stays as it is."""
+    name = name.strip()
+    if len(name) < 2 or name.startswith("（"):
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def start_of_day(now: float) -> float:
+    """Local midnight before `now` (the kiosk's clock and time zone)."""
+    t = time.localtime(now)
+    return time.mktime((t.tm_year, t.tm_mon, t.tm_mday, 0, 0, 0, 0, 0, -1))
+
+
+def todays_claims(store: ClaimStore, actor: str, *, now: float | None = None,
+                  scan: int = 1000) -> list[TodayClaim]:
+    """The claims `actor` filed on this kiosk today, newest first (reads the store: call it
+    on the database thread)."""
+    since = start_of_day(time.time() if now is None else now)
+    out: list[TodayClaim] = []
+    for summary in store.list_claims(limit=scan):
+        if summary.created_at < since:
+            break  # newest first: the rest are older
+        if summary.assistant != actor:
+            continue
+        record = store.get_claim(summary.id)
+        resident = record.resident
+        out.append(TodayClaim(
+            id=summary.id, uid=summary.uid, status=summary.status,
+            resident=mask_name(resident.name) if resident else "",
+            id_tail=resident.id_number[-4:] if resident else "",
+            receipts=summary.document_count, total=summary.total,
+            created_at=summary.created_at, return_reason=record.return_reason))
+    return out
 
 
 # --- `kiosk assistant` ----------------------------------------------------------------------
