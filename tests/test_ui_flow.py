@@ -121,13 +121,13 @@ def test_several_receipts_go_into_one_claim_and_retake_drops_the_last(make_kiosk
     assert not w.review.count.isVisible()
     tap(qtbot, w.review, "addReceipt")
     read_one()  # recs[1]
-    assert w.review.count.text() == "共2张收据"
+    assert w.review.count.text() == "第2张，共2张"
     tap(qtbot, w.review, "retake")  # badly placed: it goes, and is taken again
     read_one()  # recs[2]
-    assert w.review.count.text() == "共2张收据"
+    assert w.review.count.text() == "第2张，共2张"
     tap(qtbot, w.review, "addReceipt")
     read_one()  # recs[3]
-    assert w.review.count.text() == "共3张收据"
+    assert w.review.count.text() == "第3张，共3张"
     with qtbot.waitSignal(w.claim_filed, timeout=10_000) as filed:
         tap(qtbot, w.review, "confirmClaim")
     record = kiosk.store.get_claim(filed.args[0])

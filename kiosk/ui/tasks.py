@@ -13,6 +13,7 @@ import tempfile
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +84,7 @@ class _OcrWorker(QObject):
     """Lives on the OCR thread; builds and runs the recognizer. Never touches a widget."""
 
     loaded = Signal()
-    recognized = Signal(int, object)  # job id, receipt JSON dict
+    recognized = Signal(int, object)  # job id, list[PageRead] (one or more receipts)
     rejected = Signal(int, str, str, str)  # job id, code, plain Chinese, English
     failed = Signal(int, str)  # job id, detail (a bug or an engine failure)
 
@@ -123,8 +124,8 @@ class _OcrWorker(QObject):
                 self.failed.emit(job, "no OCR engine")
                 return
         try:
-            doc = read_document(self._recognizer, data, name)
-        except (ImageRejected, CaptureError) as exc:
+            pages = read_pages(self._recognizer, data, name)
+        except (ImageRejected, CaptureError, NoReceiptInDocument) as exc:
             self.rejected.emit(job, exc.code, exc.message, exc.message_en)
             return
         except Exception as exc:
@@ -132,33 +133,77 @@ class _OcrWorker(QObject):
             self.failed.emit(job, f"{type(exc).__name__}: {exc}")
             return
         if not self._stop.is_set():
-            self.recognized.emit(job, doc)
+            self.recognized.emit(job, pages)
 
 
-def read_document(recognizer: Any, data: bytes, name: str) -> dict[str, Any]:
-    """A picture is read as is; a PDF e-invoice through the capture layer: its first page,
-    from the text layer when it has one (no OCR), else from the rendered pixels."""
+@dataclass(frozen=True)
+class PageRead:
+    """One receipt read from a picture or a document's page (`page` None for a picture)."""
+
+    recognition: dict[str, Any]
+    page: int | None = None
+
+
+class NoReceiptInDocument(Exception):
+    """A document none of whose pages is a receipt: refused with a plain message."""
+
+    code = "no_receipt_in_document"
+    message = "这个文件里没有找到医院的收据或发票，请换一个文件"
+    message_en = "No hospital receipt or invoice was found in this file. Please use another file."
+
+
+def is_receipt(doc: dict[str, Any]) -> bool:
+    """Recognition's own verdict: an `unknown` document is not a medical receipt."""
+    return doc.get("doc_type") != "unknown"
+
+
+def read_pages(recognizer: Any, data: bytes, name: str) -> list[PageRead]:
+    """A picture is read as is; a PDF through the capture layer, every page, each from its
+    text layer when it has one (no OCR), else from the rendered pixels.
+
+    A page that is not a receipt (a cover letter, a blank back) is skipped with a log line;
+    a document with no receipt page at all raises `NoReceiptInDocument`.
+    """
     if not data.startswith(b"%PDF"):
-        return dict(recognizer.recognize_bytes(data, name))
+        return [PageRead(dict(recognizer.recognize_bytes(data, name)))]
+    from kiosk.recognition.preprocess import ImageRejected
     from kiosk.scanner.files import FileSource
 
     with tempfile.TemporaryDirectory(prefix="kiosk-import-") as tmp:
         path = Path(tmp) / "document.pdf"
         path.write_bytes(data)
-        first = next(iter(FileSource(path, qr=False).captures()))
-    if first.meta.get("pages", 1) > 1:
-        log.info("%s has %s pages; the first is read", name, first.meta["pages"])
-    if first.pdf_lines:
-        h, w = first.image.shape[:2]
-        return dict(recognizer.recognize_text_runs(first.pdf_lines, w, h, name))
-    return dict(recognizer.recognize_image(first.image, name))
+        captures = list(FileSource(path, qr=False).captures())
+    out: list[PageRead] = []
+    for cap in captures:
+        try:
+            if cap.pdf_lines:
+                h, w = cap.image.shape[:2]
+                doc = dict(recognizer.recognize_text_runs(cap.pdf_lines, w, h, name))
+            else:
+                doc = dict(recognizer.recognize_image(cap.image, name))
+        except ImageRejected as exc:
+            log.info("%s page %d of %d skipped: %s", name, cap.page, len(captures), exc.code)
+            continue
+        if not is_receipt(doc):
+            log.info("%s page %d of %d skipped: not a receipt", name, cap.page, len(captures))
+            continue
+        out.append(PageRead(doc, cap.page if len(captures) > 1 else None))
+    if not out:
+        raise NoReceiptInDocument()
+    log.info("%s: %d receipt(s) in %d page(s)", name, len(out), len(captures))
+    return out
+
+
+def read_document(recognizer: Any, data: bytes, name: str) -> dict[str, Any]:
+    """The first receipt of a picture or document (`read_pages` reads them all)."""
+    return read_pages(recognizer, data, name)[0].recognition
 
 
 class OcrService(QObject):
     """The UI's handle on the OCR thread: `recognize()` returns a job id; signals carry it."""
 
     loaded = Signal()
-    recognized = Signal(int, object)
+    recognized = Signal(int, object)  # job id, list[PageRead]
     rejected = Signal(int, str, str, str)
     failed = Signal(int, str)
     _request = Signal(int, bytes, str)

@@ -30,6 +30,9 @@ class CaptureScreen(Screen):
         lay.setSpacing(24)
         self.title = label(role="title")
         self.hint = label(role="large")
+        self.counter = label(role="large", name="pageCounter")
+        self.counter.hide()
+        self._count = 0
         self.status = label(role="large", name="captureStatus")
         self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.problem = label(role="error", name="captureProblem")
@@ -51,6 +54,7 @@ class CaptureScreen(Screen):
         self.sample_btn.clicked.connect(self.sample_requested)
         self.back_btn.clicked.connect(self.back)
         lay.addWidget(self.title)
+        lay.addWidget(self.counter)
         lay.addWidget(self.hint)
         lay.addWidget(self.preview, 4)
         lay.addWidget(self.camera_hint)
@@ -75,6 +79,13 @@ class CaptureScreen(Screen):
         self.sample_btn.setText(self.tr("使用示例收据（演示）"))
         self.back_btn.setText(self.tr("← 返回"))
         self.shoot_btn.setText(self.tr("拍照"))
+        self.set_count(self._count)
+
+    def set_count(self, n: int) -> None:
+        """The page counter: how many receipts this claim has already (hidden at none)."""
+        self._count = n
+        self.counter.setText(self.tr("已有{n}张收据").format(n=n))
+        self.counter.setVisible(n > 0)
 
     def show_frame(self, image: QImage, hint: str) -> None:
         size = self.preview.size()
@@ -109,6 +120,7 @@ class CaptureScreen(Screen):
             self.file_chosen.emit(path)
 
     def reset(self) -> None:
+        self.set_count(0)
         self.set_busy(False)
         self.problem.hide()
         self.preview.clear()

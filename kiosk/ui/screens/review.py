@@ -1,23 +1,42 @@
-"""What was read, in big type: hospital, date, total, the estimated refund and why.
+"""What was read, in big type: hospital, date, total, payer, the items, and the refund in words.
 
-Fields the engine was unsure of (low confidence, or not found) are highlighted; the assistant
-corrects them (next step: editing with the catalog's pinyin search). One large button confirms.
+Fields the engine was unsure of (low confidence, not found, an item not in the catalog) are
+highlighted. A signed-in assistant taps any field to correct it (unsure ones are listed first;
+the editors are in `correct.py`); in self-service the resident sees the highlighted fields with
+a note that the assistant or the county will check them, and can still confirm.
+
+Several receipts: "第2张，共3张" with buttons to go through them; "重新拍这张" retakes the one
+shown, whichever it is. The estimate is one plain sentence; the calculation steps wait behind
+"看计算过程".
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
+from kiosk.ui.desk import Receipt
 from kiosk.ui.i18n import domain_text
 from kiosk.ui.screens.base import Screen
+from kiosk.ui.screens.correct import CorrectionPanel
+from kiosk.ui.screens.correct_search import CatalogSearch
 from kiosk.ui.widgets import big_button, label, restyle
 
 UNSURE_BELOW = 0.85
-FIELDS = ("hospital", "issue_date", "total")
+FIELDS = ("hospital", "issue_date", "total", "payer_name")
 
 
 def unsure(doc: Mapping[str, Any], key: str) -> bool:
@@ -28,7 +47,28 @@ def unsure(doc: Mapping[str, Any], key: str) -> bool:
     return conf is not None and float(conf) < UNSURE_BELOW
 
 
+def unsure_fields(receipt: Receipt) -> list[str]:
+    """The fields still to check: unsure as read, and not corrected since."""
+    doc, fixed = receipt.current, receipt.corrected_fields
+    return [k for k in FIELDS if k not in fixed and unsure(doc, k)]
+
+
+def unmatched_items(audit: Mapping[str, Any] | None, document: int) -> set[int]:
+    """Items of one receipt that the catalog did not recognise (by the audit's matching)."""
+    return {int(it.get("item", -1)) for it in (audit or {}).get("items", [])
+            if it.get("document") == document and it.get("kind") == "none"}
+
+
+def _money(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
 class _Field(QFrame):
+    edit = Signal(str)
+
     def __init__(self, key: str) -> None:
         super().__init__()
         self.setObjectName("reviewField")
@@ -36,8 +76,12 @@ class _Field(QFrame):
         lay = QHBoxLayout(self)
         self.name = label(role="large")
         self.value = label(role="large", name=f"value_{key}")
+        self.edit_btn = big_button("", name=f"edit_{key}")
+        self.edit_btn.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        self.edit_btn.clicked.connect(lambda: self.edit.emit(self.key))
         lay.addWidget(self.name, 1)
         lay.addWidget(self.value, 2)
+        lay.addWidget(self.edit_btn)
 
     def show_value(self, text: str, is_unsure: bool) -> None:
         self.value.setText(text)
@@ -46,105 +90,322 @@ class _Field(QFrame):
         for child in self.findChildren(QWidget):
             restyle(child)
 
+    def is_unsure(self) -> bool:
+        return bool(self.property("unsure"))
+
 
 class ReviewScreen(Screen):
     confirmed = Signal()
-    retake = Signal()
+    retake = Signal(int)  # the index of the receipt shown
     add_another = Signal()
+    corrected = Signal(int, str, object)  # receipt index, receipt JSON key, new value
 
-    def __init__(self) -> None:
+    def __init__(self, search: CatalogSearch | None = None) -> None:
         super().__init__()
         outer = QVBoxLayout(self)
         outer.setContentsMargins(48, 32, 48, 32)
-        outer.setSpacing(16)
+        self.inner = QStackedWidget()
+        outer.addWidget(self.inner)
+        self.view = QWidget()
+        self.editor = CorrectionPanel(search)
+        self.editor.done.connect(self._edited)
+        self.editor.cancelled.connect(self.show_review)
+        self.inner.addWidget(self.view)
+        self.inner.addWidget(self.editor)
+
+        lay = QVBoxLayout(self.view)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(16)
         self.title = label(role="title")
-        self.count = label(role="large", name="receiptCount")
-        outer.addWidget(self.title)
-        outer.addWidget(self.count)
+        lay.addWidget(self.title)
+        pager = QHBoxLayout()
+        self.prev_btn = big_button("", name="prevReceipt")
+        self.count = label(role="large", name="receiptCount", wrap=False)
+        self.count.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.next_btn = big_button("", name="nextReceipt")
+        self.prev_btn.clicked.connect(lambda: self.go_to(self._index - 1))
+        self.next_btn.clicked.connect(lambda: self.go_to(self._index + 1))
+        pager.addWidget(self.prev_btn, 1)
+        pager.addWidget(self.count, 2)
+        pager.addWidget(self.next_btn, 1)
+        lay.addLayout(pager)
+
+        body = QWidget()
+        body_lay = QVBoxLayout(body)
+        body_lay.setContentsMargins(0, 0, 0, 0)
+        body_lay.setSpacing(12)
+        self.page_note = label(role="hint", name="pageNote")
+        body_lay.addWidget(self.page_note)
         self.fields = {k: _Field(k) for k in FIELDS}
+        self._fields_lay = QVBoxLayout()
+        self._fields_lay.setSpacing(12)
         for f in self.fields.values():
-            outer.addWidget(f)
-        self.refund_caption = label(role="large")
-        self.refund = label(name="refundAmount")
-        outer.addWidget(self.refund_caption)
-        outer.addWidget(self.refund)
-        self.why = label(name="refundWhy")
-        self.why.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+            f.edit.connect(self._edit_field)
+            self._fields_lay.addWidget(f)
+        body_lay.addLayout(self._fields_lay)
+        self.items_caption = label(role="large")
+        body_lay.addWidget(self.items_caption)
+        self.items_box = QWidget()
+        self._items_lay = QVBoxLayout(self.items_box)
+        self._items_lay.setContentsMargins(0, 0, 0, 0)
+        body_lay.addWidget(self.items_box)
+        self.unsure_note = label(role="hint", name="unsureNote")
+        body_lay.addWidget(self.unsure_note)
+        self.refund = label(name="refundSentence")
+        self.refund_amount = self.refund  # the estimate's one sentence, big
+        body_lay.addWidget(self.refund)
+        self.example_note = label(role="hint", name="examplePolicy")
+        body_lay.addWidget(self.example_note)
+        self.warnings = label(role="large", name="auditWarnings")
+        body_lay.addWidget(self.warnings)
+        self.steps_btn = big_button("", kind="primary", name="showSteps")
+        self.steps_btn.setCheckable(True)
+        self.steps_btn.toggled.connect(self._toggle_steps)
+        body_lay.addWidget(self.steps_btn)
+        self.steps = label(name="calcSteps")
+        self.steps.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.steps.hide()
+        body_lay.addWidget(self.steps)
+        body_lay.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
-        scroll.setWidget(self.why)
+        scroll.setWidget(body)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll, 1)
-        self.unsure_note = label(role="hint", name="unsureNote")
-        outer.addWidget(self.unsure_note)
+        self.scroll = scroll
+        lay.addWidget(scroll, 1)
+
         self.add_btn = big_button("", name="addReceipt")
         self.add_btn.clicked.connect(self.add_another)
-        outer.addWidget(self.add_btn)
+        lay.addWidget(self.add_btn)
         row = QHBoxLayout()
         self.retake_btn = big_button("", kind="back", name="retake")
         self.confirm_btn = big_button("", kind="confirm", name="confirmClaim")
-        self.retake_btn.clicked.connect(self.retake)
+        self.retake_btn.clicked.connect(lambda: self.retake.emit(self._index))
         self.confirm_btn.clicked.connect(self.confirmed)
         row.addWidget(self.retake_btn, 1)
         row.addWidget(self.confirm_btn, 2)
-        outer.addLayout(row)
-        self._doc: Mapping[str, Any] = {}
+        lay.addLayout(row)
+
+        self._receipts: list[Receipt] = []
+        self._index = 0
         self._audit: Mapping[str, Any] | None = None
-        self._count = 0
+        self._can_edit = False
+        self._recalculating = False
+        self.hospitals: list[str] = []  # offered when the hospital is corrected
         self.retranslate()
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("请核对收据上的内容"))
-        self.fields["hospital"].name.setText(self.tr("医院"))
-        self.fields["issue_date"].name.setText(self.tr("日期"))
-        self.fields["total"].name.setText(self.tr("总金额"))
-        self.refund_caption.setText(self.tr("预计可以报销"))
-        self.unsure_note.setText(self.tr("黄色的地方没有看清楚，请协理员核对。"))
-        self.retake_btn.setText(self.tr("重新拍"))
+        names = {"hospital": self.tr("医院"), "issue_date": self.tr("日期"),
+                 "total": self.tr("总金额"), "payer_name": self.tr("姓名")}
+        for key, f in self.fields.items():
+            f.name.setText(names[key])
+            f.edit_btn.setText(self.tr("修改"))
+        self.items_caption.setText(self.tr("收费项目"))
+        self.prev_btn.setText(self.tr("◀ 上一张"))
+        self.next_btn.setText(self.tr("下一张 ▶"))
+        self.retake_btn.setText(self.tr("重新拍这张"))
         self.add_btn.setText(self.tr("再加一张收据"))
         self.confirm_btn.setText(self.tr("没错，提交"))
-        if self._doc:
-            self.show_claim(self._doc, self._audit, self._count)
+        self._toggle_steps(self.steps_btn.isChecked())
+        if self._receipts:
+            self._refresh()
 
-    def show_claim(self, doc: Mapping[str, Any], audit: Mapping[str, Any] | None,
-                   count: int = 1) -> None:
-        """The latest receipt's fields; the estimate covers all `count` receipts so far."""
-        self._doc, self._audit, self._count = doc, audit, count
-        self.count.setText(self.tr("共{n}张收据").format(n=count))
-        self.count.setVisible(count > 1)
+    # --- what the window tells it -----------------------------------------------------------
+
+    def show_receipts(self, receipts: Sequence[Receipt], index: int,
+                      audit: Mapping[str, Any] | None, *, can_edit: bool) -> None:
+        """All receipts so far, the one at `index` shown; the estimate covers them all."""
+        self._receipts = list(receipts)
+        self._index = max(0, min(index, len(self._receipts) - 1))
+        self._audit = audit
+        self._can_edit = can_edit
+        self._recalculating = False
+        self.show_review()
+        self._refresh()
+
+    def show_audit(self, audit: Mapping[str, Any] | None) -> None:
+        """A new estimate after a correction (the receipts shown stay)."""
+        self._audit = audit
+        self._recalculating = False
+        self._refresh()
+
+    def set_recalculating(self) -> None:
+        """A correction was made: the estimate is being worked out again."""
+        self._recalculating = True
+        self._refresh()
+
+    def go_to(self, index: int) -> None:
+        if 0 <= index < len(self._receipts):
+            self._index = index
+            self.show_review()
+            self._refresh()
+            self.scroll.verticalScrollBar().setValue(0)
+
+    @property
+    def index(self) -> int:
+        return self._index
+
+    def show_review(self) -> None:
+        self.inner.setCurrentWidget(self.view)
+
+    # --- drawing ----------------------------------------------------------------------------
+
+    def _refresh(self) -> None:
+        if not self._receipts:
+            return
+        n, receipt = len(self._receipts), self._receipts[self._index]
+        doc = receipt.current
+        self.count.setText(self.tr("第{i}张，共{n}张").format(i=self._index + 1, n=n))
+        for w in (self.prev_btn, self.count, self.next_btn):
+            w.setVisible(n > 1)
+        self.prev_btn.setEnabled(self._index > 0)
+        self.next_btn.setEnabled(self._index < n - 1)
+        self.page_note.setText(self.tr("文件第{p}页").format(p=receipt.page)
+                               if receipt.page else "")
+        self.page_note.setVisible(bool(receipt.page))
+        doubtful = unsure_fields(receipt)
         missing = self.tr("没有读到")
-        for key, field in self.fields.items():
+        for key, f in self.fields.items():
             value = doc.get(key)
             text = str(value) if value not in (None, "") else missing
             if key == "total" and value not in (None, ""):
                 text = self.tr("{amount} 元").format(amount=value)
-            field.show_value(text, unsure(doc, key))
-        self.unsure_note.setVisible(any(unsure(doc, k) for k in FIELDS))
-        estimate = (audit or {}).get("refund_estimate") or {}
-        amount = estimate.get("refund")
-        self.refund.setText(self.tr("{amount} 元").format(amount=amount) if amount is not None
-                            else self.tr("暂时算不出"))
-        self.why.setText(self._reasons(audit))
+            f.show_value(text, key in doubtful)
+            f.edit_btn.setVisible(self._can_edit)
+        # unsure fields first when the assistant is correcting
+        order = sorted(FIELDS, key=lambda k: (self._can_edit and k not in doubtful,
+                                              FIELDS.index(k)))
+        for i, key in enumerate(order):
+            self._fields_lay.insertWidget(i, self.fields[key])
+        unknown = self._show_items(doc, receipt)
+        anything = bool(doubtful or unknown)
+        if self._can_edit:
+            note = self.tr("黄色的地方没有看清楚，请点“修改”核对。")
+        else:
+            note = self.tr("黄色的地方机器没有看清楚，协理员或县医保局会帮您核对，您可以先提交。")
+        self.unsure_note.setText(note)
+        self.unsure_note.setVisible(anything)
+        self._show_estimate()
 
-    def _reasons(self, audit: Mapping[str, Any] | None) -> str:
-        if not audit:
-            return self.tr("报销金额要等县医保局审核后确定。")
+    def _show_items(self, doc: Mapping[str, Any], receipt: Receipt) -> set[int]:
+        while self._items_lay.count():
+            item = self._items_lay.takeAt(0)
+            w = item.widget() if item is not None else None
+            if w is not None:
+                w.hide()
+                w.deleteLater()
+        items = list(doc.get("items") or [])
+        original = list(receipt.recognition.get("items") or [])
+        renamed = {i for i, it in enumerate(items)
+                   if i >= len(original) or it.get("name") != original[i].get("name")}
+        unknown = unmatched_items(self._audit, self._index) - renamed
+        self.items_caption.setVisible(bool(items))
+        for i, it in enumerate(items):
+            cls = it.get("insurance_class")
+            parts = [str(it.get("name") or "—"),
+                     self.tr("{amount} 元").format(amount=it.get("amount") or "—")]
+            if cls:
+                parts.append(self.tr("{c}类").format(c=cls))
+            b = big_button("   ".join(parts), name=f"item_{i}")
+            b.setProperty("kind", "item")
+            b.setProperty("unsure", i in unknown)
+            b.setEnabled(self._can_edit)
+            b.clicked.connect(lambda _=False, n=i: self._edit_item(n))
+            self._items_lay.addWidget(b)
+        return unknown
+
+    def item_buttons(self) -> list[QPushButton]:
+        found = [self.items_box.findChild(QPushButton, f"item_{i}") for i in range(200)]
+        return [b for b in found if b is not None and not b.isHidden()]
+
+    def _show_estimate(self) -> None:
+        audit = self._audit
+        estimate = (audit or {}).get("refund_estimate") or {}
+        self.confirm_btn.setEnabled(not self._recalculating)
+        if self._recalculating:
+            self.refund.setText(self.tr("正在重新计算……"))
+        elif not estimate or estimate.get("refund") is None:
+            self.refund.setText(self.tr("现在算不出能报多少，县医保局审核后会告诉您。"))
+        else:
+            self.refund.setText(self._sentence(estimate))
+        self.example_note.setText(self.tr("（按示例政策估算，以县医保局审核为准）"))
+        self.example_note.setVisible(bool(estimate.get("example_policy")))
         lines = []
-        for f in audit.get("findings", []):
+        for f in (audit or {}).get("findings", []):
             if f.get("severity") in ("error", "warning"):
-                lines.append("• " + domain_text(str(f.get("message", "")),
+                mark = "✖ " if f.get("severity") == "error" else "！"
+                lines.append(mark + domain_text(str(f.get("message", "")),
                                                 str(f.get("message_en", ""))))
-        for step in (audit.get("refund_estimate") or {}).get("steps", []):
-            lines.append("· " + domain_text(str(step.get("text", "")),
-                                            str(step.get("text_en", ""))))
-        if (audit.get("refund_estimate") or {}).get("example_policy"):
-            lines.append(self.tr("（按示例政策估算，以县医保局审核为准）"))
-        return "\n".join(lines)
+        self.warnings.setText("\n".join(lines))
+        self.warnings.setVisible(bool(lines))
+        steps = [domain_text(str(s.get("text", "")), str(s.get("text_en", "")))
+                 for s in estimate.get("steps", [])]
+        self.steps.setText("\n".join(f"{i}. {t}" for i, t in enumerate(steps, 1)))
+        self.steps_btn.setVisible(bool(steps))
+        if not steps and self.steps_btn.isChecked():
+            self.steps_btn.setChecked(False)
+
+    def _sentence(self, estimate: Mapping[str, Any]) -> str:
+        total = _money(estimate.get("total")) or Decimal(0)
+        refund = _money(estimate.get("refund")) or Decimal(0)
+        settled = _money(estimate.get("settled_at_hospital")) or Decimal(0)
+        own = max(Decimal(0), total - settled - refund)
+        if settled > 0:
+            return self.tr("看病一共花了{total}元，医院已经用医保付了{settled}元，这次还能报"
+                           "大约{refund}元，自己负担{own}元。").format(
+                total=f"{total:.2f}", settled=f"{settled:.2f}", refund=f"{refund:.2f}",
+                own=f"{own:.2f}")
+        return self.tr("看病一共花了{total}元，医保能报大约{refund}元，自己负担{own}元。").format(
+            total=f"{total:.2f}", refund=f"{refund:.2f}", own=f"{own:.2f}")
+
+    def _toggle_steps(self, shown: bool) -> None:
+        self.steps.setVisible(shown)
+        self.steps_btn.setText(self.tr("收起计算过程") if shown else self.tr("看计算过程"))
+
+    # --- corrections ------------------------------------------------------------------------
+
+    def _edit_field(self, key: str) -> None:
+        if not self._can_edit or not self._receipts:
+            return
+        doc = self._receipts[self._index].current
+        current = doc.get(key)
+        shown = None if current in (None, "") else str(current)
+        if key == "issue_date":
+            self.editor.edit_date(key, self.tr("输入开票日期（年月日8位数字）"), shown)
+        elif key == "total":
+            self.editor.edit_money(key, self.tr("输入收据上的总金额"), shown)
+        elif key == "hospital":
+            seen = [r.current.get("hospital") for r in self._receipts] + self.hospitals
+            self.editor.edit_text(key, self.tr("输入医院名称"), shown,
+                                  [str(h) for h in seen if h])
+        else:
+            self.editor.edit_text(key, self.tr("输入交款人姓名"), shown)
+        self.inner.setCurrentWidget(self.editor)
+
+    def _edit_item(self, index: int) -> None:
+        if not self._can_edit or not self._receipts:
+            return
+        items = self._receipts[self._index].current.get("items") or []
+        if 0 <= index < len(items):
+            self.editor.edit_item(items, index)
+            self.inner.setCurrentWidget(self.editor)
+
+    def _edited(self, key: str, value: Any) -> None:
+        self.show_review()
+        self.corrected.emit(self._index, key, value)
 
     def reset(self) -> None:
-        self._doc, self._audit, self._count = {}, None, 0
+        self._receipts, self._index, self._audit = [], 0, None
+        self._can_edit = self._recalculating = False
+        self.hospitals = []
+        self.editor.reset()
+        self.show_review()
+        self.steps_btn.setChecked(False)
         self.count.setText("")
-        for field in self.fields.values():
-            field.show_value("", False)
+        for f in self.fields.values():
+            f.show_value("", False)
+        self._show_items({}, Receipt(b"", {}))
         self.refund.setText("")
-        self.why.setText("")
+        self.warnings.setText("")
+        self.steps.setText("")

@@ -1,0 +1,101 @@
+"""What a hand correction may be: typed text turned into the receipt JSON's form, or refused.
+
+Qt-free, so the rules are tested without a screen. Each `check_*` returns `(value, problem)`:
+the value normalised as /work/shared/spec/receipt-json.md wants it (money `"123.40"`, dates
+ISO, text cleaned) and an empty problem, or None and a problem code the editor shows in plain
+words (`PROBLEMS`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from kiosk.recognition.text import clean_text
+
+EARLIEST = date(2000, 1, 1)
+MAX_AMOUNT = Decimal("1000000")
+MAX_TEXT = 60
+
+# code -> (Chinese, English), shown by the editor under the typed value
+PROBLEMS: dict[str, tuple[str, str]] = {
+    "empty": ("还没有输入", "Nothing has been typed yet."),
+    "date_short": ("日期要8位数字，例如 20260612", "A date has 8 digits, e.g. 20260612."),
+    "date_invalid": ("没有这一天，请检查月和日", "There is no such day: check month and day."),
+    "date_future": ("日期不能晚于今天", "The date cannot be after today."),
+    "date_old": ("日期太早了，请检查年份", "The date is too early: check the year."),
+    "money_invalid": ("金额不对，例如 123.45", "Not an amount, e.g. 123.45."),
+    "money_decimals": ("小数点后最多两位", "At most two digits after the point."),
+    "money_zero": ("金额要大于0", "The amount must be more than 0."),
+    "money_large": ("金额太大了，请检查", "The amount is too large: check it."),
+    "text_long": ("太长了，请检查", "That is too long: check it."),
+}
+
+
+def date_digits(text: str) -> str:
+    """The digits typed so far, at most 8 (the keypad has no dashes)."""
+    return "".join(ch for ch in text if ch.isdigit())[:8]
+
+
+def show_date_digits(digits: str) -> str:
+    """`20260612` as `2026-06-12` while it is typed (`2026-0` after five digits)."""
+    parts = [digits[:4], digits[4:6], digits[6:8]]
+    return "-".join(p for p in parts if p)
+
+
+def check_date(text: str, today: date | None = None) -> tuple[str | None, str]:
+    digits = date_digits(text)
+    if not digits:
+        return None, "empty"
+    if len(digits) < 8:
+        return None, "date_short"
+    try:
+        day = date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:
+        return None, "date_invalid"
+    if day > (today or date.today()):
+        return None, "date_future"
+    if day < EARLIEST:
+        return None, "date_old"
+    return day.isoformat(), ""
+
+
+def check_money(text: str) -> tuple[str | None, str]:
+    s = text.strip()
+    if not s:
+        return None, "empty"
+    if s.count(".") > 1 or not s.replace(".", "").isdigit():
+        return None, "money_invalid"
+    if "." in s and len(s.split(".")[1]) > 2:
+        return None, "money_decimals"
+    try:
+        value = Decimal(s if not s.endswith(".") else s[:-1] or "0")
+    except InvalidOperation:
+        return None, "money_invalid"
+    if value <= 0:
+        return None, "money_zero"
+    if value >= MAX_AMOUNT:
+        return None, "money_large"
+    return f"{value:.2f}", ""
+
+
+def check_text(text: str) -> tuple[str | None, str]:
+    value = clean_text(text)
+    if not value:
+        return None, "empty"
+    if len(value) > MAX_TEXT:
+        return None, "text_long"
+    return value, ""
+
+
+def money_keys(current: str, key: str) -> str:
+    """The amount after one key of the keypad ("." at most once, leading zeros dropped)."""
+    if key == "." and "." in current:
+        return current
+    if key == "." and not current:
+        return "0."
+    if current == "0" and key != ".":
+        return key
+    if len(current) >= 10:
+        return current
+    return current + key
