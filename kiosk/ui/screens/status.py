@@ -1,9 +1,11 @@
-"""Check my claims: a resident's claims by ID number, newest first, status in plain words."""
+"""Check my claims: a resident's claims by ID number, newest first, status in plain words.
+
+A claim the county returned shows the county's reason and what to do next."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QListWidget, QVBoxLayout
@@ -25,6 +27,7 @@ class StatusScreen(Screen):
         self.empty = label(role="large", name="noClaims")
         self.list = QListWidget()
         self.list.setObjectName("claimList")
+        self.list.setWordWrap(True)
         self.home_btn = big_button("", kind="primary", name="finish")
         self.home_btn.clicked.connect(self.finished)
         lay.addWidget(self.title)
@@ -47,18 +50,30 @@ class StatusScreen(Screen):
             Status.ACCEPTED: self.tr("县医保局已收到"),
             Status.IN_REVIEW: self.tr("正在审核"),
             Status.APPROVED: self.tr("审核通过，等待打款"),
-            Status.RETURNED: self.tr("被退回，请找协理员"),
+            Status.RETURNED: self.tr("被退回了"),
             Status.PAID: self.tr("已打款"),
             Status.CANCELLED: self.tr("已取消"),
         }
         return texts[status]
 
-    def show_claims(self, claims: Sequence[ClaimSummary]) -> None:
+    def returned_text(self, reason: str) -> str:
+        """Why the county sent it back and what to do, in plain words."""
+        why = (self.tr("县医保局说：{reason}").format(reason=reason) if reason.strip()
+               else self.tr("县医保局没有写原因。"))
+        todo = self.tr("怎么办：请带上身份证和原来的收据，找协理员帮您改好，再报一次。")
+        return f"{why}\n{todo}"
+
+    def show_claims(self, claims: Sequence[ClaimSummary],
+                    reasons: Mapping[int, str] | None = None) -> None:
+        """`reasons`: the county's reason for each returned claim, by claim id."""
         self.list.clear()
         for c in claims:
             day = time.strftime("%Y-%m-%d", time.localtime(c.created_at))
             total = self.tr("{amount} 元").format(amount=c.total) if c.total else ""
-            self.list.addItem(f"{c.id:06d}   {day}   {total}   {self.status_text(c.status)}")
+            line = f"{c.id:06d}   {day}   {total}   {self.status_text(c.status)}"
+            if c.status is Status.RETURNED:
+                line += "\n" + self.returned_text((reasons or {}).get(c.id, ""))
+            self.list.addItem(line)
         self.empty.setVisible(not claims)
         self.list.setVisible(bool(claims))
 
