@@ -59,11 +59,20 @@ VENV="$venv" sh packaging/build-translations.sh >/dev/null
 case "$mode" in
     install) echo "setup: done" ;;
     run)
-        # The kiosk with a demo county server on loopback: `kiosk demo` starts the county,
-        # enrols this kiosk with it and keeps delivering what the app queues.
-        "$venv/bin/kiosk" demo &
+        # The kiosk with a demo county server on loopback: `kiosk demo --no-sync` starts the
+        # county, enrols this kiosk with it, queues sample claims and keeps the county
+        # running; the app's own sync worker delivers (never two workers on one store), so
+        # the app starts once the enrolment is done. "$@" are the app's options (--home,
+        # --windowed): the demo gets them too, so both use the same home.
+        ready="$(mktemp -d)/ready"
+        "$venv/bin/kiosk" "$@" demo --no-sync --ready-file "$ready" &
         demo=$!
-        trap 'kill "$demo" 2>/dev/null; wait "$demo" 2>/dev/null' EXIT
+        trap 'kill "$demo" 2>/dev/null; wait "$demo" 2>/dev/null; rm -rf "$(dirname "$ready")"' EXIT
+        for _ in $(seq 600); do
+            [ -e "$ready" ] && break
+            kill -0 "$demo" 2>/dev/null || { echo "setup: the demo county did not start" >&2; exit 1; }
+            sleep 0.1
+        done
         "$venv/bin/kiosk" "$@"
         ;;
     test)

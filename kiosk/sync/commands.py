@@ -2,7 +2,8 @@
 
 enrol   exchange a one-time code from `county enrol-code` for this kiosk's credential
 sync    deliver queued claims and pull statuses; keeps running, or `--once` and exit
-demo    start a county server on loopback, enrol with it and keep syncing (for demonstrations)
+demo    start a county server on loopback, enrol with it and keep syncing (for demonstrations);
+        with --no-sync the touchscreen app's own worker delivers and the demo keeps the county
 
 Exit codes: 0 done (for `sync --once`: the queue is empty), 1 refused (bad code, claims held
 back by the county), 3 the county server could not be reached, 4 the claim store failed,
@@ -73,6 +74,11 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("--samples", type=int, default=3,
                    help="queue this many sample claims if the kiosk has none (default 3)")
     p.add_argument("--once", action="store_true", help="sync once, then stop the server")
+    p.add_argument("--no-sync", dest="sync", action="store_false",
+                   help="enrol and queue the samples, then only keep the county running until "
+                        "stopped: the touchscreen app's own sync worker delivers")
+    p.add_argument("--ready-file", metavar="PATH",
+                   help="create this file once the county runs and the kiosk is enrolled")
     p.set_defaults(func=cmd_demo)
 
 
@@ -204,6 +210,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     settings: Settings = load_settings(args.home)
     try:
-        return run_demo(settings, port=args.port, samples=args.samples, once=args.once)
+        return run_demo(settings, port=args.port, samples=args.samples, once=args.once,
+                        sync=args.sync, ready_file=args.ready_file)
     except DemoError as exc:
         return _fail(str(exc), REFUSED)

@@ -4,15 +4,21 @@ The kiosk and the county server are separate products (an import-linter contract
 `kiosk` from importing `county`), so the server runs as a subprocess, `python -m county serve`,
 with its data in `<home>/demo-county`. The kiosk gets a one-time code from
 `python -m county enrol-code` and enrols over HTTP exactly as a technician would.
+
+With `sync=False` (`kiosk demo --no-sync`) the demo runs no worker of its own: the
+touchscreen app's `SyncFeed` delivers from the same store, and two workers must never run on
+one store. The demo then only keeps the county server up until it is stopped.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import uuid
 from pathlib import Path
 
@@ -112,7 +118,26 @@ def queue_samples(settings: Settings, count: int) -> None:
         print(f"kiosk demo: queued {count} sample claims")
 
 
-def run_demo(settings: Settings, *, port: int, samples: int, once: bool) -> int:
+def keep_serving(proc: subprocess.Popen[bytes]) -> int:
+    """Until SIGTERM or Ctrl-C (0), or until the county server exits on its own (3)."""
+    stop = threading.Event()
+    previous = {s: signal.signal(s, lambda *_: stop.set())
+                for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        while not stop.wait(0.5):
+            code = proc.poll()
+            if code is not None:
+                print(f"kiosk demo: the county server exited with code {code}",
+                      file=sys.stderr)
+                return 3
+        return 0
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def run_demo(settings: Settings, *, port: int, samples: int, once: bool, sync: bool = True,
+             ready_file: str | None = None) -> int:
     from kiosk.store import ClaimStore
     from kiosk.sync.commands import _run, _timeout
 
@@ -125,6 +150,12 @@ def run_demo(settings: Settings, *, port: int, samples: int, once: bool) -> int:
               f"list --data {data}", flush=True)
         if samples:
             queue_samples(settings, samples)
+        if ready_file:
+            Path(ready_file).touch()
+        if not sync:
+            print("kiosk demo: the app's sync worker delivers; the county runs until stopped",
+                  flush=True)
+            return keep_serving(proc)
         with ClaimStore(settings.home, settings.store) as store:
             worker = SyncWorker(store, settings.home,
                                 lambda: CountyClient(cred, timeout=_timeout(10.0)),
