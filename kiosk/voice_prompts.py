@@ -4,14 +4,19 @@ Each prompt has a stable key, a Chinese and an English line. The UI speaks them 
 speech engine when one has a voice for the language, else plays the recording shipped in
 `resources/voice/<language>/<key>.wav` (rendered at development time by
 tools/make_voice_prompts.py). The capture and recognition problems are taken from their own
-tables (kiosk.scanner.messages, kiosk.recognition.preprocess), so a new problem code gets a
+tables (kiosk.scanner.messages, kiosk.recognition.preprocess, the card reader's and the
+e-voucher's), so a new problem code gets a
 prompt at once and the recordings test fails until its recording is rendered.
 """
 
 from __future__ import annotations
 
-from kiosk.recognition.preprocess import _MESSAGES as REJECTIONS
+from kiosk.evoucher import MESSAGES as QR_MESSAGES
+from kiosk.recognition.preprocess import ImageRejected
+from kiosk.scanner.cardreader import CardReadError
 from kiosk.scanner.messages import MESSAGES
+
+REJECTIONS = ImageRejected.MESSAGES
 
 LANGUAGES = ("zh_CN", "en")
 
@@ -38,8 +43,6 @@ SCREENS: dict[str, tuple[str, str]] = {
     "id.card": ("请把身份证放到读卡器上。", "Please put your ID card on the card reader."),
     "id.bad_number": ("这个号码不对，请和身份证对照，再看一遍。",
                       "That number is not right. Please compare it with your ID card."),
-    "id.needs_network": ("这个医保码要联网才能用，请输入身份证号码。",
-                         "This insurance code needs the network. Please type your ID number."),
     "slip.failed": ("小票没有打印出来，请记下屏幕上的报销单号。",
                     "The slip did not print. Please write down the claim number on the screen."),
 }
@@ -56,6 +59,10 @@ def _build() -> dict[str, tuple[str, str]]:
         prompts[f"scan.{code}"] = texts
     for code, texts in REJECTIONS.items():
         prompts[f"reject.{code}"] = texts
+    for code, texts in CardReadError.MESSAGES.items():
+        prompts[f"card.{code}"] = texts
+    for code, texts in QR_MESSAGES.items():
+        prompts[f"qr.{code}"] = texts
     return prompts
 
 

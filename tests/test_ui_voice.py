@@ -49,15 +49,15 @@ def test_every_prompt_has_a_small_16khz_mono_recording(language: str) -> None:
 
 
 def test_every_capture_and_recognition_problem_has_a_prompt() -> None:
-    from kiosk.recognition.preprocess import _MESSAGES
+    from kiosk.recognition.preprocess import ImageRejected
     from kiosk.scanner.messages import MESSAGES
 
     for code in MESSAGES:
         assert scan_key(code) in PROMPTS
-    for code in _MESSAGES:
+    for code in ImageRejected.MESSAGES:
         assert f"reject.{code}" in PROMPTS
     # codes in both tables are told apart by their message
-    assert rejection_key("too_dark", _MESSAGES["too_dark"][0]) == "reject.too_dark"
+    assert rejection_key("too_dark", ImageRejected.MESSAGES["too_dark"][0]) == "reject.too_dark"
     assert rejection_key("too_dark", MESSAGES["too_dark"][0]) == "scan.too_dark"
     assert rejection_key("encrypted", MESSAGES["encrypted"][0]) == "scan.encrypted"
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QLocale, QObject, QUrl, Signal
-from PySide6.QtMultimedia import QSoundEffect
+from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
 from PySide6.QtTextToSpeech import QTextToSpeech
 
 from kiosk.ui.styles import resources_dir
@@ -162,6 +162,9 @@ class Voice(QObject):
         return self._tts
 
     def _play(self, path: Path) -> None:
+        if QMediaDevices.defaultAudioOutput().isNull():
+            self._audio_failed("no audio output device", path)
+            return
         if self._effect is None:
             self._effect = QSoundEffect(self)
             self._effect.statusChanged.connect(self._effect_status)
@@ -171,8 +174,11 @@ class Voice(QObject):
 
     def _effect_status(self) -> None:
         effect = self._effect
-        if effect is not None and effect.status() == QSoundEffect.Status.Error \
-                and not self._audio_failed_logged:
+        if effect is not None and effect.status() == QSoundEffect.Status.Error:
+            self._audio_failed("the sound device refused it", Path(effect.source().toLocalFile()))
+
+    def _audio_failed(self, why: str, path: Path) -> None:
+        """One log line, however many prompts follow: the screen shows every word anyway."""
+        if not self._audio_failed_logged:
             self._audio_failed_logged = True
-            log.warning("voice prompts cannot be played (no audio device?): %s",
-                        effect.source().toLocalFile())
+            log.warning("voice prompts cannot be heard (%s): %s", why, path)

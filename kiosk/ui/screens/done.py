@@ -1,4 +1,9 @@
-"""The claim is in: its number in huge type and what happens next, in plain words."""
+"""The claim is in: its number in huge type, what happens next, and the printed slip.
+
+With a slip printer configured the slip prints by itself as the screen appears (on its own
+thread: a slow spooler never holds the screen); a large button prints another, and a plain
+line says when it did not come out, so the resident writes the number down instead.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,13 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QVBoxLayout
 
 from kiosk.ui.screens.base import Screen
+from kiosk.ui.slip import SlipData, SlipPrinter, SlipResult
 from kiosk.ui.widgets import big_button, label
 
 
 class DoneScreen(Screen):
     finished = Signal()
+    slip_done = Signal(object)  # SlipResult of this screen's claim (tests, the voice)
 
     def __init__(self) -> None:
         super().__init__()
@@ -22,16 +29,31 @@ class DoneScreen(Screen):
         self.number = label(name="claimNumber")
         self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.next_steps = label(role="large", name="nextSteps")
+        self.slip_message = label(role="large", name="slipMessage")
+        self.slip_message.hide()
+        self.reprint_btn = big_button("", kind="primary", name="reprintSlip")
+        self.reprint_btn.clicked.connect(self.print_slip)
+        self.reprint_btn.hide()
         self.home_btn = big_button("", kind="primary", name="finish")
         self.home_btn.clicked.connect(self.finished)
         lay.addWidget(self.title)
         lay.addWidget(self.caption)
         lay.addWidget(self.number)
         lay.addWidget(self.next_steps)
+        lay.addWidget(self.slip_message)
         lay.addStretch(1)
+        lay.addWidget(self.reprint_btn)
         lay.addWidget(self.home_btn)
         self.claim_id: int | None = None
+        self.slip: SlipData | None = None
+        self.printer: SlipPrinter | None = None
+        self._last: SlipResult | None = None
         self.retranslate()
+
+    def set_printer(self, printer: SlipPrinter) -> None:
+        """The slip printer (the composition root hands it over; none: no slip)."""
+        self.printer = printer
+        printer.done.connect(self._printed)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("已经提交了"))
@@ -40,12 +62,61 @@ class DoneScreen(Screen):
             "接下来：机器联网后会把材料送到县医保局。审核大约需要两到四周，"
             "钱会打到您的社保卡上。想知道进度，可以回到首页点“查询进度”，"
             "输入身份证号码就能看到。"))
+        self.reprint_btn.setText(self.tr("再打印一张"))
         self.home_btn.setText(self.tr("完成，回到首页"))
+        if self._last is not None:
+            self._show_result(self._last)
 
-    def show_claim(self, claim_id: int) -> None:
+    def show_claim(self, claim_id: int, slip: SlipData | None = None) -> None:
         self.claim_id = claim_id
+        self.slip = slip
+        self._last = None
         self.number.setText(f"{claim_id:06d}")
+        self.slip_message.hide()
+        self.reprint_btn.hide()
+        if self.can_print:
+            self.print_slip()
+
+    @property
+    def can_print(self) -> bool:
+        return self.slip is not None and self.printer is not None and self.printer.enabled
+
+    def print_slip(self) -> None:
+        if not self.can_print:
+            return
+        assert self.printer is not None and self.slip is not None
+        self.reprint_btn.show()
+        self.reprint_btn.setEnabled(False)
+        self.slip_message.setText(self.tr("正在打印小票……"))
+        self.slip_message.show()
+        self.printer.print_slip(self.slip)
+
+    def _printed(self, result: SlipResult) -> None:
+        if self.slip is None or result.claim_id != self.slip.claim_id:
+            return  # a slip for a resident who has gone
+        self._last = result
+        self._show_result(result)
+        self.slip_done.emit(result)
+
+    def _show_result(self, result: SlipResult) -> None:
+        self.reprint_btn.setEnabled(True)
+        if not result.ok:
+            text = self.tr("小票没有打印出来。请记下上面的报销单号，或者叫工作人员。")
+        elif result.fallback:
+            text = self.tr("没有找到打印机，小票没有打印。请记下上面的报销单号。")
+        elif result.where == "pdf":
+            text = self.tr("这台机器不打印小票，请记下上面的报销单号。")
+        else:
+            text = self.tr("请拿好打印出来的小票。")
+        self.slip_message.setText(text)
+        self.slip_message.show()
+        self.reprint_btn.setVisible(result.where == "printer" or not result.ok)
 
     def reset(self) -> None:
         self.claim_id = None
+        self.slip = None
+        self._last = None
         self.number.setText("")
+        self.slip_message.setText("")
+        self.slip_message.hide()
+        self.reprint_btn.hide()
