@@ -162,6 +162,7 @@ class CorrectionPanel(Screen):
         pl = QVBoxLayout(self.pinyin_page)
         self.query_display = label(name="pinyinQuery", wrap=False)
         self.query_display.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._result_btns: list[QPushButton] = []
         self.results = QWidget()
         self.results.setObjectName("pinyinResults")
         self._results_lay = QVBoxLayout(self.results)
@@ -322,19 +323,21 @@ class CorrectionPanel(Screen):
             item = self._results_lay.takeAt(0)
             w = item.widget() if item is not None else None
             if w is not None:
+                w.hide()
                 w.deleteLater()
+        self._result_btns = []
         for i, entry in enumerate(entries):
             word = self.tr("{c}类").format(c=entry.insurance_class)
             b = big_button(entry_text(entry, word), name=f"result_{i}")
             b.setProperty("kind", "result")
             b.clicked.connect(lambda _=False, e=entry: self._chosen(e))
             self._results_lay.insertWidget(i, b)
+            self._result_btns.append(b)
         self.no_results.setVisible(bool(query) and not entries)
 
     def result_buttons(self) -> list[QPushButton]:
         """The answers on screen, best first (for tests and the screenshot tool)."""
-        found = [self.results.findChild(QPushButton, f"result_{i}") for i in range(20)]
-        return [b for b in found if b is not None and not b.isHidden()]
+        return list(self._result_btns)
 
     def _chosen(self, entry: CatalogEntry) -> None:
         self._finish(self._with_item(name=entry.name))

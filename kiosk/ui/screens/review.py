@@ -187,6 +187,7 @@ class ReviewScreen(Screen):
         lay.addLayout(row)
 
         self._receipts: list[Receipt] = []
+        self._item_btns: list[QPushButton] = []
         self._index = 0
         self._audit: Mapping[str, Any] | None = None
         self._can_edit = False
@@ -301,6 +302,7 @@ class ReviewScreen(Screen):
                    if i >= len(original) or it.get("name") != original[i].get("name")}
         unknown = unmatched_items(self._audit, self._index) - renamed
         self.items_caption.setVisible(bool(items))
+        self._item_btns = []
         for i, it in enumerate(items):
             cls = it.get("insurance_class")
             parts = [str(it.get("name") or "—"),
@@ -313,11 +315,12 @@ class ReviewScreen(Screen):
             b.setEnabled(self._can_edit)
             b.clicked.connect(lambda _=False, n=i: self._edit_item(n))
             self._items_lay.addWidget(b)
+            self._item_btns.append(b)
         return unknown
 
     def item_buttons(self) -> list[QPushButton]:
-        found = [self.items_box.findChild(QPushButton, f"item_{i}") for i in range(200)]
-        return [b for b in found if b is not None and not b.isHidden()]
+        """The receipt's lines on screen, in printed order (for tests and screenshots)."""
+        return list(self._item_btns)
 
     def _show_estimate(self) -> None:
         audit = self._audit
