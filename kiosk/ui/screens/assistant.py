@@ -34,6 +34,7 @@ class AssistantSignInScreen(Screen):
         self.code = ""
         self.pin = ""
         self.step = "code"
+        self.busy = False  # the PIN is being checked
         lay = QVBoxLayout(self)
         lay.setContentsMargins(48, 32, 48, 32)
         lay.setSpacing(20)
@@ -104,7 +105,8 @@ class AssistantSignInScreen(Screen):
                 self.retranslate()
                 self._refresh()
             return
-        if self.pin:
+        if self.pin and not self.busy:
+            self.busy = True
             self.ok_btn.setEnabled(False)
             self.submitted.emit(self.code, self.pin)
 
@@ -131,6 +133,7 @@ class AssistantSignInScreen(Screen):
 
     def show_result(self, result: AssistantCheck) -> None:
         """A refused sign-in: say why and what to do (a success leaves this screen)."""
+        self.busy = False
         self.pin = ""
         if result.unknown:
             self.step, self.code = "code", ""
@@ -159,6 +162,7 @@ class AssistantSignInScreen(Screen):
 
     def reset(self) -> None:
         self.code, self.pin, self.step = "", "", "code"
+        self.busy = False
         self.error.hide()
         self.retranslate()
         self._refresh()

@@ -105,8 +105,7 @@ class AssistantsAdminScreen(Screen):
     def retranslate(self) -> None:
         self.list_title.setText(self.tr("协理员账号"))
         self.add_btn.setText(self.tr("添加协理员"))
-        self.remove_btn.setText(self.tr("删除选中的") if not self._to_remove
-                                else self.tr("再点一次，确认删除"))
+        self._show_remove()
         self.list_back.setText(self.tr("← 返回设置"))
         self.add_title.setText(self.tr("添加协理员"))
         self.add_back.setText(self.tr("← 上一步"))
@@ -118,7 +117,8 @@ class AssistantsAdminScreen(Screen):
             "pin2": self.tr("第4步：把密码再输一次"),
         }
         self.add_hint.setText(hints[self.step])
-        self.show_assistants(self._assistants)
+        if not self._assistants:
+            self.message.setText(self.tr("还没有协理员账号。"))
 
     # --- the list -----------------------------------------------------------------------
 
@@ -129,16 +129,22 @@ class AssistantsAdminScreen(Screen):
             item = QListWidgetItem(f"{who.code}   {who.name}")
             item.setData(Qt.ItemDataRole.UserRole, who.code)
             self.list.addItem(item)
+        self._to_remove = ""
+        self._show_remove()
         if not self._assistants:
             self.message.setText(self.tr("还没有协理员账号。"))
         self.remove_btn.setEnabled(bool(self._assistants))
+
+    def _show_remove(self) -> None:
+        self.remove_btn.setText(self.tr("删除选中的") if not self._to_remove
+                                else self.tr("再点一次，确认删除"))
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)
 
     def _forget_remove(self) -> None:
         self._to_remove = ""
-        self.retranslate()
+        self._show_remove()
 
     def _remove(self) -> None:
         item = self.list.currentItem()
@@ -148,10 +154,10 @@ class AssistantsAdminScreen(Screen):
         code = str(item.data(Qt.ItemDataRole.UserRole))
         if self._to_remove != code:  # a second tap confirms: nobody is removed by a slip
             self._to_remove = code
-            self.retranslate()
+            self._show_remove()
             return
         self._to_remove = ""
-        self.retranslate()
+        self._show_remove()
         self.remove_requested.emit(code)
 
     # --- adding -------------------------------------------------------------------------
