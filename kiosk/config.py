@@ -303,6 +303,15 @@ class ConfigFile:
                 return _LegacyConfigFile(path, root, legacy)
         return cls(path, root)
 
+    @classmethod
+    def for_settings(cls, settings: Settings) -> ConfigFile:
+        """The file `settings` were read from, to write changes back to."""
+        legacy = settings.home / CONFIG_NAME
+        if settings.config_path != legacy and not settings.config_path.exists() \
+                and legacy.exists():
+            return _LegacyConfigFile(settings.config_path, settings.home, legacy)
+        return cls(settings.config_path, settings.home)
+
     def _source(self) -> Path:
         return self.path
 

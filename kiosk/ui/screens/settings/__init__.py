@@ -1,0 +1,241 @@
+"""The technician's settings, behind a PIN (hashed, locked after repeated failures).
+
+The screen is a PIN gate (`gate.py`) in front of a panel of sections (`panel.py`): overview,
+county server and enrolment, camera, scanner, OCR engine, screen and sound, upload queue,
+upkeep. The PIN is checked by `kiosk.pin.PinStore` on the database thread (the window passes
+the answer back through `pin_result`); a fresh kiosk sets its first PIN here only while it
+holds no claims and is not enrolled, otherwise on the console (`kiosk pin set`).
+
+`bind(SettingsContext)` (from the composition root) hands the panel the config file, the
+task manager and the running parts; unbound, the gate works and the panel only shows.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QStackedWidget, QVBoxLayout
+
+from kiosk.ui.pin import MAX_LENGTH, MIN_LENGTH, PinError, PinResult
+from kiosk.ui.screens.base import Screen
+from kiosk.ui.screens.settings.context import SettingsContext
+from kiosk.ui.screens.settings.gate import CHANGE, CHECK, CONSOLE, FIRST, PinGate
+from kiosk.ui.screens.settings.general import GeneralSection, OcrSection, OverviewSection
+from kiosk.ui.screens.settings.hardware import CameraSection, ScannerSection
+from kiosk.ui.screens.settings.maintenance import MaintenanceSection
+from kiosk.ui.screens.settings.panel import SettingsPanel
+from kiosk.ui.screens.settings.server import ServerSection
+from kiosk.ui.screens.settings.sync_queue import QueueSection
+
+__all__ = ["SettingsContext", "SettingsScreen"]
+
+log = logging.getLogger("kiosk.ui.settings")
+
+
+def gate_mode(pins: Any, desk: Any, home: Path) -> str:
+    """CHECK with a PIN; FIRST on a fresh kiosk (no claims, not enrolled); else CONSOLE."""
+    if pins.is_set:
+        return CHECK
+    from kiosk.sync.credentials import CREDENTIAL_FILE
+
+    holds_claims = any(desk.counts().values())
+    if holds_claims or (home / CREDENTIAL_FILE).exists():
+        return CONSOLE
+    return FIRST
+
+
+class SettingsScreen(Screen):
+    pin_entered = Signal(str)
+    language_chosen = Signal(str)
+    quit_requested = Signal()
+    manage_assistants = Signal()
+    back = Signal()
+    setting_saved = Signal(str, object)  # "section.key", value
+    setting_refused = Signal(str)  # the reason, naming the key
+    pin_changed = Signal()
+    gate_ready = Signal(str)  # the gate's mode once known (check, first, console)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ctx: SettingsContext | None = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(48, 32, 48, 32)
+        self.pages = QStackedWidget()
+        outer.addWidget(self.pages, 1)
+
+        self.gate = PinGate()
+        self.gate.submitted.connect(self.pin_entered)
+        self.gate.steps_done.connect(self._steps_done)
+        self.gate.back.connect(self._gate_back)
+        self.pages.addWidget(self.gate)
+
+        self.panel = SettingsPanel()
+        self.overview = OverviewSection(self.panel)
+        self.server = ServerSection(self.panel)
+        self.camera = CameraSection(self.panel)
+        self.scanner = ScannerSection(self.panel)
+        self.ocr = OcrSection(self.panel)
+        self.general = GeneralSection(self.panel)
+        self.queue = QueueSection(self.panel)
+        self.maintenance = MaintenanceSection(self.panel)
+        for section in (self.overview, self.general, self.server, self.queue, self.camera,
+                        self.scanner, self.ocr, self.maintenance):
+            self.panel.add_section(section)
+        self.panel.finish_sections()
+        self.panel.finish.clicked.connect(self.back)
+        self.panel.saved.connect(self.setting_saved)
+        self.panel.refused.connect(self.setting_refused)
+        self.panel.language_chosen.connect(self.language_chosen)
+        self.maintenance.quit_requested.connect(self.quit_requested)
+        self.maintenance.manage_assistants.connect(self.manage_assistants)
+        self.maintenance.change_pin.connect(lambda: self._open_gate(CHANGE))
+        self.pages.addWidget(self.panel)
+        self.retranslate()
+        self.reset()
+
+    # --- compatibility with the window and older tests ------------------------------------
+
+    @property
+    def form(self) -> Any:
+        return self.overview.form
+
+    @property
+    def pin_error(self) -> Any:
+        return self.gate.error
+
+    @property
+    def keypad(self) -> Any:
+        return self.gate.keypad
+
+    @property
+    def unlocked(self) -> bool:
+        return self.pages.currentWidget() is self.panel
+
+    # --- set-up -------------------------------------------------------------------------
+
+    def bind(self, ctx: SettingsContext) -> None:
+        self.ctx = ctx
+        self.panel.bind(ctx)
+
+    def retranslate(self) -> None:
+        self.gate.retranslate()
+        self.panel.retranslate()
+
+    def reset(self) -> None:
+        """Locked again, nothing running (the idle timeout and "回到首页" call this)."""
+        self.panel.close_sections()
+        self.gate.set_mode(CHECK)
+        self.pages.setCurrentWidget(self.gate)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        ctx = self.ctx
+        if ctx is None or self.unlocked or self.gate.mode == CHANGE:
+            return
+        pins, desk, home = ctx.pins, ctx.desk, ctx.home
+        ctx.tasks.run_in_background(lambda: gate_mode(pins, desk, home), self._gate_mode)
+
+    def _gate_mode(self, fut: Future[Any]) -> None:
+        mode = fut.result()
+        if not self.unlocked and self.gate.mode != CHANGE and not self.gate.pin:
+            self.gate.set_mode(mode)
+        self.gate_ready.emit(mode)
+
+    # --- the gate -----------------------------------------------------------------------
+
+    def pin_result(self, result: PinResult) -> None:
+        if result.ok:
+            self.gate.set_mode(CHECK)
+            self.pages.setCurrentWidget(self.panel)
+            self.panel.open_section("overview")
+            return
+        self.gate.restart()
+        if result.not_set:
+            self.gate.set_mode(CONSOLE)
+            return
+        self.gate.show_error(self._refusal(result))
+
+    def _refusal(self, result: PinResult) -> str:
+        if result.locked_for_s:
+            minutes = max(1, (result.locked_for_s + 59) // 60)
+            return self.tr("密码错误次数太多，请{m}分钟后再试。").format(m=minutes)
+        return self.tr("密码不对，还可以试{n}次。").format(n=result.attempts_left)
+
+    def _gate_back(self) -> None:
+        if self.gate.mode == CHANGE:
+            self.gate.set_mode(CHECK)
+            self.pages.setCurrentWidget(self.panel)
+        else:
+            self.back.emit()
+
+    def _open_gate(self, mode: str) -> None:
+        self.gate.set_mode(mode)
+        self.pages.setCurrentWidget(self.gate)
+
+    def _steps_done(self, typed: list[str]) -> None:
+        ctx = self.ctx
+        if ctx is None:
+            return
+        pins = ctx.pins
+        if self.gate.mode == FIRST:
+            pin, again = typed
+            ctx.tasks.run_in_background(lambda: pins.set_first(pin, again),
+                                        lambda f: self._first_set(pin, f))
+        elif self.gate.mode == CHANGE:
+            old, new, again = typed
+            ctx.tasks.run_in_background(lambda: pins.change(old, new, again),
+                                        self._changed)
+
+    def _first_set(self, pin: str, fut: Future[Any]) -> None:
+        try:
+            fut.result()
+        except PinError as exc:
+            if exc.code == "already_set":
+                self.gate.set_mode(CHECK)
+            self.gate.restart(self._pin_error_text(exc))
+            return
+        log.info("technician PIN set on the screen of a fresh kiosk")
+        self.gate.set_mode(CHECK)
+        self.pin_entered.emit(pin)  # signs in the usual way
+
+    def _changed(self, fut: Future[Any]) -> None:
+        try:
+            result: PinResult = fut.result()
+        except PinError as exc:
+            self.gate.restart(self._pin_error_text(exc))
+            return
+        if not result.ok:
+            if result.locked_for_s:
+                self.gate.restart(self._refusal(result))
+            else:
+                self.gate.restart(self.tr("现在的密码不对，还可以试{n}次。")
+                                  .format(n=result.attempts_left))
+            return
+        log.info("technician PIN changed")
+        self.gate.set_mode(CHECK)
+        self.pages.setCurrentWidget(self.panel)
+        self.panel.say(self.tr("技术员密码已经改好了。"))
+        self.pin_changed.emit()
+
+    def _pin_error_text(self, exc: PinError) -> str:
+        texts = {
+            "not_digits": self.tr("密码要{a}到{b}位数字。").format(a=MIN_LENGTH, b=MAX_LENGTH),
+            "length": self.tr("密码要{a}到{b}位数字。").format(a=MIN_LENGTH, b=MAX_LENGTH),
+            "repeated": self.tr("不能全是同一个数字，请换一个。"),
+            "sequence": self.tr("不能用123456这样连着的数字，请换一个。"),
+            "pattern": self.tr("不能用121212这样重复的数字，请换一个。"),
+            "mismatch": self.tr("两次输入的不一样，请重新输入。"),
+            "already_set": self.tr("这台机器已经有技术员密码了，请输入密码。"),
+        }
+        return texts.get(exc.code, str(exc))
+
+    # --- what the window fills in -------------------------------------------------------
+
+    def show_settings(self, info: Mapping[str, str]) -> None:
+        self.overview.show_info(info)

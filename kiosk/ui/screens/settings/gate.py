@@ -1,0 +1,137 @@
+"""The PIN keypad in front of the panel: sign in, set the first PIN, change the PIN.
+
+Modes:
+- `check`: type the PIN, `submitted(pin)`; the window checks it on the database thread.
+- `first`: a fresh kiosk (no PIN, no claims, not enrolled): the new PIN twice.
+- `console`: no PIN but the kiosk already holds data: the PIN is set on the console only.
+- `change`: the old PIN, the new one, the new one again.
+In the multi-step modes `steps_done(list)` carries what was typed at each step.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+
+from kiosk.ui.pin import MAX_LENGTH, MIN_LENGTH
+from kiosk.ui.widgets import Keypad, big_button, label
+
+CHECK, FIRST, CONSOLE, CHANGE = "check", "first", "console", "change"
+_STEPS = {CHECK: 1, FIRST: 2, CONSOLE: 0, CHANGE: 3}
+
+
+class PinGate(QWidget):
+    submitted = Signal(str)  # check mode
+    steps_done = Signal(list)  # first / change mode: the PINs typed, in order
+    back = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.mode = CHECK
+        self.pin = ""
+        self._typed: list[str] = []
+        g = QVBoxLayout(self)
+        self.title = label(role="title", name="gateTitle")
+        self.hint = label(role="large", name="pinHint")
+        self.display = label(name="pinDisplay", wrap=False)
+        self.display.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.error = label(role="error", name="pinError")
+        self.error.hide()
+        self.keypad = Keypad(with_x=False)
+        self.keypad.key.connect(self._type)
+        self.keypad.backspace.connect(lambda: self._set_pin(self.pin[:-1]))
+        self.keypad.cleared.connect(lambda: self._set_pin(""))
+        self.back_btn = big_button("", kind="back", name="back")
+        self.ok = big_button("", kind="confirm", name="confirmPin")
+        self.back_btn.clicked.connect(self.back)
+        self.ok.clicked.connect(self._submit)
+        for w in (self.title, self.hint, self.display, self.error):
+            g.addWidget(w)
+        g.addWidget(self.keypad, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.back_btn, 1)
+        row.addWidget(self.ok, 2)
+        g.addLayout(row)
+        self.retranslate()
+        self.set_mode(CHECK)
+
+    # --- what is shown ------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.back_btn.setText(self.tr("← 返回"))
+        self._show_step()
+
+    def _show_step(self) -> None:
+        step = len(self._typed)
+        if self.mode == CHECK:
+            self.title.setText(self.tr("技术员设置"))
+            self.hint.setText(self.tr("请输入技术员密码（至少6位数字）"))
+            self.ok.setText(self.tr("确定"))
+        elif self.mode == FIRST:
+            self.title.setText(self.tr("设置技术员密码"))
+            self.hint.setText(
+                self.tr("这台机器还没有技术员密码。请设一个{a}到{b}位的数字密码，"
+                        "不要用123456或111111这样好猜的。").format(a=MIN_LENGTH, b=MAX_LENGTH)
+                if step == 0 else self.tr("请再输入一次同样的密码。"))
+            self.ok.setText(self.tr("下一步") if step == 0 else self.tr("设为密码"))
+        elif self.mode == CHANGE:
+            self.title.setText(self.tr("更改技术员密码"))
+            self.hint.setText((self.tr("请输入现在的密码。"), self.tr("请输入新密码。"),
+                               self.tr("请再输入一次新密码。"))[min(step, 2)])
+            self.ok.setText(self.tr("更改密码") if step == 2 else self.tr("下一步"))
+        else:
+            self.title.setText(self.tr("技术员设置"))
+            self.hint.setText(self.tr("这台机器还没有技术员密码。请在机器的维护终端上运行"
+                                      "“kiosk pin set”设置密码，然后再来。"))
+        typing = self.mode != CONSOLE
+        self.keypad.setVisible(typing)
+        self.display.setVisible(typing)
+        self.ok.setVisible(typing)
+
+    def set_mode(self, mode: str) -> None:
+        self.mode = mode
+        self._typed = []
+        self._set_pin("")
+        self.error.hide()
+        self.ok.setEnabled(True)
+        self._show_step()
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
+
+    def restart(self, error: str = "") -> None:
+        """Back to the first step of the current mode (after a refusal)."""
+        self._typed = []
+        self._set_pin("")
+        self.ok.setEnabled(True)
+        self._show_step()
+        if error:
+            self.show_error(error)
+
+    # --- typing -------------------------------------------------------------------------
+
+    def _type(self, ch: str) -> None:
+        if len(self.pin) < MAX_LENGTH:
+            self._set_pin(self.pin + ch)
+
+    def _set_pin(self, pin: str) -> None:
+        self.pin = pin
+        self.display.setText("●" * len(pin) if pin else " ")
+        self.display.setAccessibleName(self.tr("已输入{n}位").format(n=len(pin)))
+
+    def _submit(self) -> None:
+        if not self.pin:
+            return
+        if self.mode == CHECK:
+            self.ok.setEnabled(False)
+            self.submitted.emit(self.pin)
+            return
+        self._typed.append(self.pin)
+        self._set_pin("")
+        self.error.hide()
+        if len(self._typed) < _STEPS[self.mode]:
+            self._show_step()
+            return
+        self.ok.setEnabled(False)
+        self.steps_done.emit(list(self._typed))

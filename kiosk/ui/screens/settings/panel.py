@@ -1,0 +1,165 @@
+"""The technician's panel: a column of section buttons beside the chosen section.
+
+Every change goes through `save`: the config file is updated on the database thread
+(validated, atomic), then the change is applied to the running app where that is possible
+and the message line says whether it is in force or applies after a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Future
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.config import ConfigError, Settings
+from kiosk.ui.screens.settings.context import SettingsContext, apply_live
+from kiosk.ui.screens.settings.fields import Section
+from kiosk.ui.widgets import big_button, label
+
+log = logging.getLogger("kiosk.ui.settings")
+
+
+class SettingsPanel(QWidget):
+    saved = Signal(str, object)  # "section.key", the value now in the file
+    refused = Signal(str)  # the reason, naming the key
+    language_chosen = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ctx: SettingsContext | None = None
+        self.settings: Settings | None = None
+        outer = QVBoxLayout(self)
+        outer.setSpacing(16)
+        self.title = label(role="title", name="panelTitle")
+        outer.addWidget(self.title)
+        body = QHBoxLayout()
+        body.setSpacing(24)
+        self.nav = QVBoxLayout()
+        self.nav.setSpacing(12)
+        self.nav_group = QButtonGroup(self)
+        self.nav_group.setExclusive(True)
+        self.pages = QStackedWidget()
+        body.addLayout(self.nav, 0)
+        body.addWidget(self.pages, 1)
+        outer.addLayout(body, 1)
+        self.message = label(role="hint", name="settingsMessage")
+        outer.addWidget(self.message)
+        self.finish = big_button("", kind="primary", name="finish")
+        outer.addWidget(self.finish)
+        self.sections: dict[str, Section] = {}
+        self._nav_buttons: dict[str, Any] = {}
+        self._current = ""
+
+    def add_section(self, section: Section) -> None:
+        self.sections[section.key] = section
+        button = big_button("", name=f"section_{section.key}")
+        button.setCheckable(True)
+        button.setMinimumWidth(240)
+        button.clicked.connect(lambda _=False, k=section.key: self.open_section(k))
+        self.nav_group.addButton(button)
+        self.nav.addWidget(button)
+        self._nav_buttons[section.key] = button
+        scroll = QScrollArea()
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(section)
+        self.pages.addWidget(scroll)
+
+    def finish_sections(self) -> None:
+        self.nav.addStretch(1)
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("设置"))
+        self.finish.setText(self.tr("回到首页"))
+        for key, section in self.sections.items():
+            section.retranslate()
+            self._nav_buttons[key].setText(section.title())
+
+    def bind(self, ctx: SettingsContext) -> None:
+        self.ctx = ctx
+        self.settings = ctx.settings
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.settings is not None:
+            for section in self.sections.values():
+                section.refresh(self.settings)
+
+    # --- navigation ---------------------------------------------------------------------
+
+    def open_section(self, key: str) -> None:
+        if self._current and self._current != key:
+            self.sections[self._current].closed()
+        self._current = key
+        section = self.sections[key]
+        self._nav_buttons[key].setChecked(True)
+        self.pages.setCurrentIndex(list(self.sections).index(key))
+        self.message.setText("")
+        section.opened()
+
+    def close_sections(self) -> None:
+        for section in self.sections.values():
+            section.closed()
+        self._current = ""
+
+    @property
+    def current(self) -> str:
+        return self._current
+
+    # --- saving -------------------------------------------------------------------------
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        self.message.setProperty("role", "error" if error else "hint")
+        style = self.message.style()
+        style.unpolish(self.message)
+        style.polish(self.message)
+        self.message.setText(text)
+
+    def save(self, section: str, key: str, value: Any) -> None:
+        """Write `section.key = value` to the config file, then apply it."""
+        ctx = self.ctx
+        if ctx is None:
+            return
+        config = ctx.config
+        ctx.tasks.run_in_background(lambda: config.update(section, key, value),
+                                    lambda f: self._saved(section, key, value, f))
+
+    def _saved(self, section: str, key: str, value: Any, fut: Future[Any]) -> None:
+        name = f"{section}.{key}"
+        try:
+            settings = fut.result()
+        except ConfigError as exc:
+            log.info("setting refused: %s", exc)
+            self.say(self.tr("没有保存：{why}").format(why=exc), error=True)
+            self.refresh()  # the fields show what is in force again
+            self.refused.emit(str(exc))
+            return
+        except OSError as exc:
+            log.error("cannot write the configuration: %s", exc)
+            self.say(self.tr("配置文件写不进去：{why}").format(why=exc.strerror or exc),
+                     error=True)
+            self.refused.emit(f"{name}: {exc}")
+            return
+        self.settings = settings
+        assert self.ctx is not None
+        self.ctx.settings = settings
+        live = apply_live(self.ctx.window, section, key, value)
+        if name == "ui.language":
+            self.language_chosen.emit(str(value))
+        shown = self.tr("开") if value is True else self.tr("关") if value is False else value
+        text = (self.tr("已保存 {name} = {value}，已经生效。") if live else
+                self.tr("已保存 {name} = {value}，重启后生效。"))
+        self.refresh()
+        self.say(text.format(name=name, value=shown))
+        self.saved.emit(name, value)
