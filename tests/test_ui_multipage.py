@@ -116,6 +116,25 @@ def test_the_capture_screen_counts_the_receipts_and_any_one_can_be_retaken(make_
     assert w.capture.counter.isHidden()  # the next resident starts from none
 
 
+def test_back_from_retaking_reviews_the_receipts_left(make_kiosk, qtbot):
+    recs = [sample_recognition(seed) for seed in (85, 86)]
+    kiosk = make_kiosk(recognizer=lambda: FixedReader(*recs), sample_seed=85)
+    w = kiosk.window
+    to_capture(qtbot, w, 85)
+    read_sample(qtbot, w)
+    tap(qtbot, w.review, "addReceipt")
+    read_sample(qtbot, w)
+    tap(qtbot, w.review, "prevReceipt")
+    tap(qtbot, w.review, "retake")
+    assert w.capture.counter.text() == "已有1张收据"
+    with qtbot.waitSignal(w.screen_changed, timeout=5000,
+                          check_params_cb=lambda name: name == "review"):
+        tap(qtbot, w.capture, "back")  # she changed her mind: that one stays out
+    assert not w.review.count.isVisible()  # one receipt left: no "1 of 1"
+    assert w.review.fields["hospital"].value.text() == recs[1]["hospital"]
+    assert f"看病一共花了{recs[1]['total']}元" in w.review.refund.text()  # re-estimated
+
+
 @needs_pdf
 def test_every_receipt_page_of_a_pdf_becomes_a_receipt(make_kiosk, qtbot, tmp_path):
     pdf = write_pdf(tmp_path / "invoices.pdf", [91, LETTER, 92])

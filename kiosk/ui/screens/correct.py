@@ -173,7 +173,7 @@ class CorrectionPanel(Screen):
         scroll.setWidget(self.results)
         self.no_results = label(role="large", name="pinyinNone")
         self.no_results.hide()
-        letters = [(c, c) for c in LETTERS] + [("⌫", "back"), (self.tr("清空"), "clear")]
+        letters = [(c, c) for c in LETTERS] + [("⌫", "back"), ("", "clear")]
         self.letter_pad = _pad(letters, 7, self._letter)
         pl.addWidget(self.query_display)
         pl.addWidget(scroll, 1)
@@ -202,6 +202,9 @@ class CorrectionPanel(Screen):
         self.no_results.setText(self.tr("没有找到，请换几个字母试试"))
         for cls, _ in CLASSES:
             self.class_buttons[cls].setText(self.tr("{c}类").format(c=cls))
+        clear = self.letter_pad.findChild(QPushButton, "key_clear")
+        if clear is not None:
+            clear.setText(self.tr("清空"))
 
     # --- starting an edit -----------------------------------------------------------------
 

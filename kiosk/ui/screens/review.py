@@ -158,7 +158,7 @@ class ReviewScreen(Screen):
         body_lay.addWidget(self.example_note)
         self.warnings = label(role="large", name="auditWarnings")
         body_lay.addWidget(self.warnings)
-        self.steps_btn = big_button("", kind="primary", name="showSteps")
+        self.steps_btn = big_button("", name="showSteps")
         self.steps_btn.setCheckable(True)
         self.steps_btn.toggled.connect(self._toggle_steps)
         body_lay.addWidget(self.steps_btn)
