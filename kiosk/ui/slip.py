@@ -28,7 +28,8 @@ from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
 from kiosk.config import PrinterSettings
 from kiosk.evoucher import slip_payload
-from kiosk.ui.desk import UNNAMED, Receipt, resident_for
+from kiosk.store import ClaimSummary, Status
+from kiosk.ui.desk import UNNAMED, ClaimDesk, Receipt, resident_for
 
 log = logging.getLogger("kiosk.ui.slip")
 
@@ -54,6 +55,18 @@ def mask_id(number: str) -> str:
     if len(number) <= 7:
         return "*" * len(number)
     return number[:3] + "*" * (len(number) - 7) + number[-4:]
+
+
+def claim_for_slip(desk: ClaimDesk, uid: str) -> tuple[list[ClaimSummary], dict[int, str]]:
+    """The claim a slip's QR code names, as "check my claims" lists it (with the county's
+    reason when returned); no claim when the uid is not on this kiosk. Database thread."""
+    claim_id = desk.store.claim_id_by_uid(uid)
+    if claim_id is None:
+        return [], {}
+    record = desk.store.get_claim(claim_id)
+    reasons = ({claim_id: record.return_reason or ""} if record.status == Status.RETURNED
+               else {})
+    return [record.summary], reasons
 
 
 def _money(value: Any) -> Decimal | None:

@@ -1,14 +1,35 @@
-"""Who the claim is for: the resident's ID-card number on a large keypad, checked at once."""
+"""Who the claim is for: the ID-card number on a large keypad, the insurance e-voucher QR code
+shown to the camera, or the card on a reader — whichever the resident has to hand.
+
+The QR code is decoded off the UI thread (one preview frame at a time; frames arriving while
+one is decoded are dropped) and read by kiosk.evoucher: an ID number is checked like a typed
+one, a slip's own code opens that claim's status, an online-only token is answered plainly.
+The card reader's command runs on a thread of its own (kiosk.scanner.cardreader). Readers that
+type the number like a keyboard work through keyPressEvent, as the keypad does.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QImage, QKeyEvent, QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout
+
+from kiosk.config import CardReaderSettings
+from kiosk.evoucher import read_payload
 from kiosk.residents import valid_id_number
+from kiosk.scanner.cardreader import CardReadError, read_card
+from kiosk.scanner.qr import decode_qr
+from kiosk.ui.camera import CameraFeed
+from kiosk.ui.i18n import domain_text
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.widgets import Keypad, big_button, label
+
+log = logging.getLogger("kiosk.ui.identify")
 
 ID_LENGTH = 18
 
@@ -18,14 +39,103 @@ def grouped(number: str) -> str:
     return " ".join(x for x in (number[:6], number[6:14], number[14:]) if x)
 
 
+def qimage_to_array(image: QImage) -> np.ndarray:
+    """A BGR copy of a preview frame (safe to hand to another thread)."""
+    img = image.convertToFormat(QImage.Format.Format_BGR888)
+    h, w, stride = img.height(), img.width(), img.bytesPerLine()
+    buf = np.frombuffer(img.constBits(), np.uint8, count=stride * h).reshape(h, stride)
+    return buf[:, : w * 3].reshape(h, w, 3).copy()
+
+
+class QrDecoder(QObject):
+    """Decodes preview frames on one worker thread; `found(text)` on the UI thread."""
+
+    found = Signal(str)
+    _decoded = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-qr")
+        self._busy = False
+        self.active = False
+        self._decoded.connect(self._on_decoded)
+
+    def feed(self, image: QImage) -> bool:
+        """Decode this frame unless one is being decoded (False: the frame was dropped)."""
+        if not self.active or self._busy or image.isNull():
+            return False
+        self._busy = True
+        frame = qimage_to_array(image)
+        self._pool.submit(self._decode, frame)
+        return True
+
+    def _decode(self, frame: np.ndarray) -> None:
+        try:
+            text = decode_qr(frame) or ""
+        except Exception:
+            log.exception("QR decoding failed")
+            text = ""
+        self._decoded.emit(text)  # queued to the UI thread
+
+    def _on_decoded(self, text: str) -> None:
+        self._busy = False
+        if self.active and text:
+            self.found.emit(text)
+
+    def shutdown(self) -> None:
+        self.active = False
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+class CardReader(QObject):
+    """Runs the [cardreader] command on a thread; `read(number, error code)` on the UI thread."""
+
+    read = Signal(str, str)
+
+    def __init__(self, settings: CardReaderSettings, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.busy = False
+
+    @property
+    def available(self) -> bool:
+        return bool(self.settings.command.strip())
+
+    def start(self) -> bool:
+        if self.busy or not self.available:
+            return False
+        self.busy = True
+        command, timeout = self.settings.command, self.settings.timeout_s
+
+        def run() -> None:
+            try:
+                number, code = read_card(command, timeout), ""
+            except CardReadError as exc:
+                log.info("card reader: %s", exc)
+                number, code = "", exc.code
+            except Exception:
+                log.exception("the card reader command failed")
+                number, code = "", "no_reader"
+            self.read.emit(number, code)
+
+        threading.Thread(target=run, name="kiosk-cardreader", daemon=True).start()
+        return True
+
+
 class ResidentIdScreen(Screen):
     accepted = Signal(str)
     back = Signal()
+    claim_scanned = Signal(str)  # a slip's QR code: the claim's uid
+    said = Signal(str)  # a voice prompt key for what just happened (the window speaks it)
 
     def __init__(self) -> None:
         super().__init__()
         self.number = ""
         self.purpose = "claim"  # or "status": the same screen finds a resident's claims
+        self.camera: CameraFeed | None = None
+        self.card_reader: CardReader | None = None
+        self.qr = QrDecoder(self)
+        self.qr.found.connect(self.take_qr_text)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(48, 32, 48, 32)
         lay.setSpacing(20)
@@ -39,6 +149,17 @@ class ResidentIdScreen(Screen):
         self.keypad.key.connect(self.type_char)
         self.keypad.backspace.connect(self.delete_char)
         self.keypad.cleared.connect(self.clear)
+        self.preview = QLabel()
+        self.preview.setObjectName("qrPreview")
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.preview.hide()
+        self.scan_btn = big_button("", kind="primary", name="scanQr")
+        self.scan_btn.clicked.connect(self.toggle_scan)
+        self.scan_btn.hide()
+        self.card_btn = big_button("", kind="primary", name="readCard")
+        self.card_btn.clicked.connect(self.read_card)
+        self.card_btn.hide()
         self.back_btn = big_button("", kind="back", name="back")
         self.ok_btn = big_button("", kind="confirm", name="confirmId")
         self.back_btn.clicked.connect(self.back)
@@ -48,6 +169,11 @@ class ResidentIdScreen(Screen):
         lay.addWidget(self.display)
         lay.addWidget(self.error)
         lay.addWidget(self.keypad, 1)
+        lay.addWidget(self.preview, 1)
+        other = QHBoxLayout()
+        other.addWidget(self.scan_btn)
+        other.addWidget(self.card_btn)
+        lay.addLayout(other)
         row = QHBoxLayout()
         row.addWidget(self.back_btn, 1)
         row.addWidget(self.ok_btn, 2)
@@ -55,11 +181,31 @@ class ResidentIdScreen(Screen):
         self.retranslate()
         self._refresh()
 
+    # --- set-up (the window and the composition root) -----------------------------------
+
+    def set_camera(self, camera: CameraFeed) -> None:
+        """Offer "扫码": the camera's preview frames go to the QR decoder while scanning."""
+        self.camera = camera
+        camera.frame.connect(self._frame)
+        camera.failed.connect(self._camera_failed)
+        self.scan_btn.show()
+
+    def set_card_reader(self, settings: CardReaderSettings) -> None:
+        """Offer "刷身份证" when a reader command is configured."""
+        self.card_reader = CardReader(settings, self)
+        self.card_reader.read.connect(self._card_read)
+        self.card_btn.setVisible(self.card_reader.available)
+
     def retranslate(self) -> None:
         self.title.setText(self.tr("请输入身份证号码"))
         self.hint.setText(self.tr("一共18位，在身份证背面最下面一行"))
         self.back_btn.setText(self.tr("← 返回"))
         self.ok_btn.setText(self.tr("确定"))
+        self.scan_btn.setText(self.tr("输入号码") if self.scanning else self.tr("扫码"))
+        self.scan_btn.setAccessibleName(self.tr("扫医保电子凭证的二维码"))
+        self.card_btn.setText(self.tr("刷身份证"))
+
+    # --- typing ---------------------------------------------------------------------------
 
     def type_char(self, ch: str) -> None:
         if len(self.number) >= ID_LENGTH:
@@ -86,8 +232,102 @@ class ResidentIdScreen(Screen):
             return
         if not valid_id_number(self.number):
             self._show_error(self.tr("这个号码不对，请和身份证对照，再看一遍。"))
+            self.said.emit("id.bad_number")
             return
         self.accepted.emit(self.number)
+
+    # --- the e-voucher QR code ------------------------------------------------------------
+
+    @property
+    def scanning(self) -> bool:
+        return self.qr.active
+
+    def toggle_scan(self) -> None:
+        if self.scanning:
+            self.stop_scan()
+        else:
+            self.start_scan()
+
+    def start_scan(self) -> None:
+        if self.camera is None:
+            return
+        self.error.hide()
+        self.qr.active = True
+        self.keypad.hide()
+        self.preview.clear()
+        self.preview.setText(self.tr("请把医保码对准摄像头"))
+        self.preview.show()
+        self.retranslate()
+        self.camera.start()
+        self.said.emit("id.scan")
+
+    def stop_scan(self) -> None:
+        self.qr.active = False
+        if self.camera is not None:
+            self.camera.stop()
+        self.preview.hide()
+        self.preview.clear()
+        self.keypad.show()
+        self.retranslate()
+
+    def _frame(self, image: QImage, _hint: str) -> None:
+        if not self.scanning or not self.isVisible():
+            return
+        self.qr.feed(image)
+        pix = QPixmap.fromImage(image)
+        self.preview.setPixmap(pix.scaled(self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                                          Qt.TransformationMode.FastTransformation))
+
+    def _camera_failed(self, _code: str) -> None:
+        if self.scanning:
+            self.stop_scan()
+            self._show_error(self.tr("摄像头用不了，请输入身份证号码。"))
+
+    def take_qr_text(self, text: str) -> None:
+        """A decoded QR code (from the camera, or any decoder): act on what it carries."""
+        result = read_payload(text)
+        log.info("QR code at the ID screen: %s", result.kind)  # never the payload itself
+        if result.kind == "claim":
+            self.stop_scan()
+            self.claim_scanned.emit(result.value)
+            return
+        if result.kind == "id":
+            self.stop_scan()
+            self.number = result.value
+            self._refresh()
+            self.accepted.emit(result.value)
+            return
+        self.stop_scan()
+        self._show_error(domain_text(result.message, result.message_en))
+        self.said.emit(f"qr.{result.kind}")
+
+    # --- the card reader ------------------------------------------------------------------
+
+    def read_card(self) -> None:
+        if self.card_reader is None or not self.card_reader.start():
+            return
+        self.error.hide()
+        self.card_btn.setEnabled(False)
+        self.card_btn.setText(self.tr("正在读卡……"))
+        self.said.emit("id.card")
+
+    def _card_read(self, number: str, code: str) -> None:
+        assert self.card_reader is not None
+        self.card_reader.busy = False
+        self.card_btn.setEnabled(True)
+        self.retranslate()
+        if not self.isVisible():
+            return  # she left the screen: the card's number is not wanted any more
+        if code:
+            zh, en = CardReadError.MESSAGES[code]
+            self._show_error(domain_text(zh, en))
+            self.said.emit(f"card.{code}")
+            return
+        self.number = number
+        self._refresh()
+        self.accepted.emit(number)
+
+    # --- shared ---------------------------------------------------------------------------
 
     def _show_error(self, text: str) -> None:
         self.error.setText(text)
@@ -111,5 +351,12 @@ class ResidentIdScreen(Screen):
         else:
             super().keyPressEvent(event)
 
+    def hideEvent(self, event: object) -> None:
+        if self.scanning:
+            self.stop_scan()
+        super().hideEvent(event)  # type: ignore[arg-type]
+
     def reset(self) -> None:
+        if self.scanning:
+            self.stop_scan()
         self.clear()
