@@ -139,7 +139,7 @@ class ChoiceRow(QWidget):
         self.buttons: list[QPushButton] = []
         for i, value in enumerate(self.values):
             name = names[i] if names else f"choice_{section}_{key}_{_slug(value)}"
-            b = big_button("", name=name)
+            b = big_button("", kind="choice", name=name)
             b.setCheckable(True)
             b.clicked.connect(lambda _=False, v=value: save(section, key, v))
             self.group.addButton(b)

@@ -69,8 +69,10 @@ class GeneralSection(Section):
         self.printer_on = ChoiceRow("printer", "enabled", [True, False], save)
         self.printer_width = ChoiceRow("printer", "width_mm", [58, 80], save)
         self.printer_name = TextRow("printer", "name", save)
+        self.reader = TextRow("cardreader", "command", save)
         for w in (self.language, self.idle, self.warning, self.voice, self.volume,
-                  self.retention, self.printer_on, self.printer_width, self.printer_name):
+                  self.retention, self.printer_on, self.printer_width, self.printer_name,
+                  self.reader):
             self.box.addWidget(w)
         self.box.addStretch(1)
 
@@ -90,6 +92,7 @@ class GeneralSection(Section):
         self.printer_on.retranslate(self.tr("打印回执"), [on, off])
         self.printer_width.retranslate(self.tr("回执纸宽（毫米）"), ["58", "80"])
         self.printer_name.retranslate(self.tr("打印机名称（空着：系统默认；pdf：存成PDF文件）"))
+        self.reader.retranslate(self.tr("身份证读卡器命令（空着：没有读卡器，重启后生效）"))
 
     def refresh(self, settings: Settings) -> None:
         ui = settings.ui
@@ -102,6 +105,7 @@ class GeneralSection(Section):
         self.printer_on.set_value(settings.printer.enabled)
         self.printer_width.set_value(settings.printer.width_mm)
         self.printer_name.set_value(settings.printer.name)
+        self.reader.set_value(settings.cardreader.command)
 
 
 def paddle_available() -> bool:

@@ -51,7 +51,7 @@ class DeviceButtons(QWidget):
             b.deleteLater()
         self.buttons, self.devices = [], []
         for i, (device, text) in enumerate(devices):
-            b = big_button(text, name=f"{self.prefix}_{i}")
+            b = big_button(text, kind="choice", name=f"{self.prefix}_{i}")
             b.setCheckable(True)
             b.setChecked(device == current)
             b.clicked.connect(lambda _=False, d=device: self.chosen.emit(d))

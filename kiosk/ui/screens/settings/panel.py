@@ -65,6 +65,7 @@ class SettingsPanel(QWidget):
         self.sections[section.key] = section
         button = big_button("", name=f"section_{section.key}")
         button.setCheckable(True)
+        button.setProperty("kind", "nav")
         button.setMinimumWidth(240)
         button.clicked.connect(lambda _=False, k=section.key: self.open_section(k))
         self.nav_group.addButton(button)
