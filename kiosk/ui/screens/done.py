@@ -31,7 +31,7 @@ class DoneScreen(Screen):
         self.next_steps = label(role="large", name="nextSteps")
         self.slip_message = label(role="large", name="slipMessage")
         self.slip_message.hide()
-        self.reprint_btn = big_button("", kind="primary", name="reprintSlip")
+        self.reprint_btn = big_button("", name="reprintSlip")
         self.reprint_btn.clicked.connect(self.print_slip)
         self.reprint_btn.hide()
         self.home_btn = big_button("", kind="primary", name="finish")
