@@ -77,3 +77,23 @@ def test_the_cli_adds_lists_and_removes(tmp_path: Path, monkeypatch: pytest.Monk
     assert kiosk(["--home", home, "assistant", "remove", "4096"]) == 0
     assert kiosk(["--home", home, "assistant", "remove", "4096"]) == 1
     assert AssistantBook(tmp_path / "home").list() == []
+
+
+def test_todays_list_is_this_assistants_claims_of_today_masked(tmp_path: Path) -> None:
+    from kiosk.assistants import mask_name, todays_claims
+    from kiosk.store import ClaimStore, NewDocument
+    from kiosk.store.samples import sample_recognition, sample_resident
+
+    assert [mask_name(n) for n in ("王小芳", "王芳", "欧阳小明", "王", "（未识别姓名）")] == [
+        "王*芳", "王*", "欧**明", "王", "（未识别姓名）"]
+    with ClaimStore(tmp_path) as store:
+        ids = [store.create_claim(sample_resident(seed), [NewDocument(
+            sample_recognition(seed), b"\xff\xd8 receipt %d" % seed)], assistant=who)
+            for seed, who in ((1, "7 李明"), (2, "8 赵兰"), (3, "7 李明"))]
+        rows = todays_claims(store, "7 李明")
+        assert [r.id for r in rows] == [ids[2], ids[0]]
+        resident = sample_resident(3)
+        assert rows[0].resident == mask_name(resident.name) != resident.name
+        assert rows[0].id_tail == resident.id_number[-4:] and rows[0].receipts == 1
+        tomorrow = rows[0].created_at + 86400
+        assert todays_claims(store, "7 李明", now=tomorrow) == []

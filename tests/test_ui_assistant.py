@@ -262,3 +262,16 @@ def test_the_queue_goes_from_waiting_to_delivered_and_a_return_shows_its_reason(
         tap(qtbot, w.resident_id, "confirmId")
     text = w.status.list.item(0).text()
     assert "被退回" in text and "缺少住院清单" in text and "找协理员" in text
+
+
+def test_the_settings_lead_to_the_assistants_and_back(make_kiosk, qtbot, tmp_path):
+    from test_ui_settings import unlock
+
+    kiosk = make_kiosk()
+    w = kiosk.window
+    unlock(qtbot, kiosk, tmp_path)
+    tap(qtbot, w.settings, "section_maintenance")
+    tap(qtbot, w.settings, "manageAssistants")
+    assert w.current_screen() == "assistants"
+    tap(qtbot, w.assistant_mode.admin, "back")
+    assert w.current_screen() == "settings" and w.settings.unlocked
