@@ -87,6 +87,7 @@ class ClaimDesk:
         self._catalog_path = catalog_path
         self._policy_loader = policy_loader
         self._catalog: Catalog | None = None
+        self._hospitals: list[str] | None = None  # hospitals_seen, until the next filing
 
     def catalog(self) -> Catalog:
         if self._catalog is None:
@@ -111,6 +112,7 @@ class ClaimDesk:
         stopped instead of correcting twice.
         """
         uid = uid or uuid.uuid4().hex
+        self._hospitals = None
         resident = resident_for(id_number, receipts)
         claim_id = self.store.create_claim(
             resident, [NewDocument(r.recognition, r.image) for r in receipts],
@@ -141,15 +143,18 @@ class ClaimDesk:
         """Catalog entries for the letters typed on the pinyin pad, best first."""
         return self.catalog().search_pinyin(query, limit=limit)
 
-    def hospitals_seen(self, limit: int = 6, claims: int = 40) -> list[str]:
+    def hospitals_seen(self, limit: int = 6, claims: int = 20) -> list[str]:
         """The hospitals on this kiosk's latest claims, most frequent first (offered as
-        buttons when an assistant corrects a hospital's name)."""
-        seen: dict[str, int] = {}
-        for summary in self.store.list_claims(limit=claims):
-            for doc in self.store.get_claim(summary.id).documents:
-                if doc.hospital:
-                    seen[doc.hospital] = seen.get(doc.hospital, 0) + 1
-        return sorted(seen, key=lambda h: -seen[h])[:limit]
+        buttons when an assistant corrects a hospital's name). Read once, then kept until
+        a claim is filed here."""
+        if self._hospitals is None:
+            seen: dict[str, int] = {}
+            for summary in self.store.list_claims(limit=claims):
+                for doc in self.store.get_claim(summary.id).documents:
+                    if doc.hospital:
+                        seen[doc.hospital] = seen.get(doc.hospital, 0) + 1
+            self._hospitals = sorted(seen, key=lambda h: -seen[h])
+        return self._hospitals[:limit]
 
     def close(self) -> None:
         if self._catalog is not None:
