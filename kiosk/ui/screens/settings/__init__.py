@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout
 
 from kiosk.ui.pin import MAX_LENGTH, MIN_LENGTH, PinError, PinResult
@@ -146,6 +146,10 @@ class SettingsScreen(Screen):
             return
         pins, desk, home = ctx.pins, ctx.desk, ctx.home
         ctx.tasks.run_in_background(lambda: gate_mode(pins, desk, home), self._gate_mode)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.panel.close_sections()  # no camera preview left running behind another screen
+        super().hideEvent(event)
 
     def _gate_mode(self, fut: Future[Any]) -> None:
         mode = fut.result()
