@@ -19,7 +19,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QGridLayout,
     QHBoxLayout,
     QLineEdit,
@@ -51,9 +53,10 @@ MAX_SUGGESTIONS = 6
 
 
 def _pad(keys: Sequence[tuple[str, str]], columns: int,
-         on_key: Callable[[str], None]) -> QWidget:
+         on_key: Callable[[str], None], name: str) -> QWidget:
     """A grid of big keys: (text shown, key sent); named `key_<sent>` for tests."""
     pad = QWidget()
+    pad.setObjectName(name)
     grid = QGridLayout(pad)
     grid.setSpacing(12)
     grid.setContentsMargins(0, 0, 0, 0)
@@ -132,7 +135,7 @@ class CorrectionPanel(Screen):
         self.money_display = label(name="moneyDisplay", wrap=False)
         self.money_display.setAlignment(Qt.AlignmentFlag.AlignCenter)
         keys = [(c, c) for c in "123456789"] + [(".", "dot"), ("0", "0"), ("⌫", "back")]
-        self.money_pad = _pad(keys, 3, self._money_key)
+        self.money_pad = _pad(keys, 3, self._money_key, "moneyPad")
         ml.addWidget(self.money_display)
         ml.addWidget(self.money_pad, 1)
         # insurance class
@@ -174,11 +177,16 @@ class CorrectionPanel(Screen):
         self.no_results = label(role="large", name="pinyinNone")
         self.no_results.hide()
         letters = [(c, c) for c in LETTERS] + [("⌫", "back"), ("", "clear")]
-        self.letter_pad = _pad(letters, 7, self._letter)
+        self.letter_pad = _pad(letters, 7, self._letter, "letterPad")
         pl.addWidget(self.query_display)
-        pl.addWidget(scroll, 1)
-        pl.addWidget(self.no_results)
-        pl.addWidget(self.letter_pad)
+        found = QVBoxLayout()
+        found.addWidget(scroll, 1)
+        found.addWidget(self.no_results)
+        # answers above the letters on a portrait screen, beside them on a landscape one
+        self._pinyin_split = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self._pinyin_split.addLayout(found, 1)
+        self._pinyin_split.addWidget(self.letter_pad)
+        pl.addLayout(self._pinyin_split, 1)
         for page in (self.text_page, self.date_page, self.money_page, self.class_page,
                      self.item_page, self.pinyin_page):
             self.pages.addWidget(page)
@@ -194,6 +202,12 @@ class CorrectionPanel(Screen):
         self._item = -1
         self._accept: Callable[[], None] = lambda: None
         self.retranslate()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._pinyin_split.setDirection(
+            QBoxLayout.Direction.LeftToRight if self.width() > self.height()
+            else QBoxLayout.Direction.TopToBottom)
 
     def retranslate(self) -> None:
         self.cancel_btn.setText(self.tr("← 不改了"))

@@ -17,7 +17,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFrame,
     QHBoxLayout,
     QPushButton,
@@ -64,6 +66,14 @@ def _money(value: Any) -> Decimal | None:
         return Decimal(str(value))
     except (InvalidOperation, ValueError):
         return None
+
+
+def _scroll(widget: QWidget) -> QScrollArea:
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(widget)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    return scroll
 
 
 class _Field(QFrame):
@@ -151,28 +161,33 @@ class ReviewScreen(Screen):
         body_lay.addWidget(self.items_box)
         self.unsure_note = label(role="hint", name="unsureNote")
         body_lay.addWidget(self.unsure_note)
+        body_lay.addStretch(1)
+        self.scroll = _scroll(body)
+        # the estimate: one sentence, the audit's warnings, the steps behind a button; below
+        # the receipt on a portrait screen, beside it on a landscape one
+        money = QWidget()
+        money_lay = QVBoxLayout(money)
+        money_lay.setContentsMargins(0, 0, 0, 0)
+        money_lay.setSpacing(12)
         self.refund = label(name="refundSentence")
-        self.refund_amount = self.refund  # the estimate's one sentence, big
-        body_lay.addWidget(self.refund)
         self.example_note = label(role="hint", name="examplePolicy")
-        body_lay.addWidget(self.example_note)
         self.warnings = label(role="large", name="auditWarnings")
-        body_lay.addWidget(self.warnings)
         self.steps_btn = big_button("", name="showSteps")
         self.steps_btn.setCheckable(True)
         self.steps_btn.toggled.connect(self._toggle_steps)
-        body_lay.addWidget(self.steps_btn)
         self.steps = label(name="calcSteps")
         self.steps.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.steps.hide()
-        body_lay.addWidget(self.steps)
-        body_lay.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll = scroll
-        lay.addWidget(scroll, 1)
+        self.steps_scroll = _scroll(self.steps)
+        self.steps_scroll.hide()
+        for w in (self.refund, self.example_note, self.warnings, self.steps_btn):
+            money_lay.addWidget(w)
+        money_lay.addWidget(self.steps_scroll, 100)
+        money_lay.addStretch(1)  # keeps the sentence at the top while the steps are closed
+        self._split = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self._split.setSpacing(16)
+        self._split.addWidget(self.scroll, 1)
+        self._split.addWidget(money, 0)
+        lay.addLayout(self._split, 1)
 
         self.add_btn = big_button("", name="addReceipt")
         self.add_btn.clicked.connect(self.add_another)
@@ -363,8 +378,21 @@ class ReviewScreen(Screen):
             total=f"{total:.2f}", refund=f"{refund:.2f}", own=f"{own:.2f}")
 
     def _toggle_steps(self, shown: bool) -> None:
-        self.steps.setVisible(shown)
+        self.steps_scroll.setVisible(shown)
         self.steps_btn.setText(self.tr("收起计算过程") if shown else self.tr("看计算过程"))
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """Receipt and estimate side by side on a landscape screen, one above the other on a
+        portrait one (where the open calculation shares the height with the receipt)."""
+        landscape = self.width() > self.height()
+        self._split.setDirection(QBoxLayout.Direction.LeftToRight if landscape
+                                 else QBoxLayout.Direction.TopToBottom)
+        self._split.setStretch(1, 1 if landscape or self.steps_btn.isChecked() else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange()
 
     # --- corrections ------------------------------------------------------------------------
 
