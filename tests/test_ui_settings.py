@@ -302,6 +302,40 @@ def test_enrolment_on_screen_against_a_real_county(make_kiosk, qtbot, tmp_path, 
     qtbot.waitUntil(lambda: kiosk.sync.enrolled, timeout=10_000)  # the feed restarted
 
 
+def test_a_certificate_that_is_not_the_typed_fingerprint_is_refused(make_kiosk, qtbot,
+                                                                   tmp_path):
+    from test_county_tls import make_self_signed
+
+    from county.tls import cert_fingerprint
+
+    (tmp_path / "tls").mkdir()
+    (tmp_path / "other").mkdir()
+    cert, key = make_self_signed(tmp_path / "tls")
+    impostor, _ = make_self_signed(tmp_path / "other")
+    with serve_in_thread(CountyConfig.build(tmp_path / "county"), tls_cert=cert,
+                         tls_key=key) as srv:
+        kiosk = make_kiosk()
+        w = kiosk.window
+        unlock(qtbot, kiosk, tmp_path)
+        click(qtbot, w.settings, "section_server")
+        section = w.settings.server
+        field(w.settings, "serverUrl").setText(srv.base_url)
+        field(w.settings, "enrolCode").setText(new_code(srv))
+        click(qtbot, w.settings, "enrolDevice")  # https without a fingerprint
+        qtbot.waitUntil(lambda: "填写的内容不对" in section.result.text(), timeout=10_000)
+        field(w.settings, "serverFingerprint").setText(cert_fingerprint(impostor))
+        click(qtbot, w.settings, "enrolDevice")
+        qtbot.waitUntil(lambda: "指纹对不上" in section.result.text(), timeout=10_000)
+        assert not (tmp_path / "home" / "keys" / "device.json").exists()
+        field(w.settings, "serverFingerprint").setText(cert_fingerprint(cert))
+        with qtbot.waitSignal(section.enrolled, timeout=10_000):
+            click(qtbot, w.settings, "enrolDevice")
+        typed = cert_fingerprint(cert)  # AB:CD:… as `county cert-fingerprint` prints it
+        assert DeviceCredential.load(tmp_path / "home").pin_sha256 == \
+            typed.replace(":", "").lower()
+        kiosk.sync.stop()  # before the server goes away
+
+
 def test_unreachable_county_is_said_plainly(make_kiosk, qtbot, tmp_path):
     kiosk = make_kiosk()
     w = kiosk.window
