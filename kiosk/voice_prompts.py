@@ -43,8 +43,10 @@ SCREENS: dict[str, tuple[str, str]] = {
     "id.card": ("请把身份证放到读卡器上。", "Please put your ID card on the card reader."),
     "id.bad_number": ("这个号码不对，请和身份证对照，再看一遍。",
                       "That number is not right. Please compare it with your ID card."),
-    "slip.failed": ("小票没有打印出来，请记下屏幕上的报销单号。",
-                    "The slip did not print. Please write down the claim number on the screen."),
+    # said after the done screen's prompt, which it cuts short: it repeats that the claim is in
+    "slip.failed": ("已经提交了，但是小票没有打印出来。请记下屏幕上的报销单号。",
+                    "Your claim is in, but the slip did not print. "
+                    "Please write down the claim number on the screen."),
 }
 
 SCREEN_PROMPTS: dict[str, str] = {

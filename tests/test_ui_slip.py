@@ -89,7 +89,10 @@ def test_no_printer_falls_back_to_pdf_and_says_so(make_kiosk, qtbot, tmp_path):
     printer = kiosk.window.done.printer
     assert printer is not None
     printer.settings = replace(printer.settings, name="no-such-printer-here")
+    said: list[str] = []
+    kiosk.window.voice.spoken.connect(lambda key, how: said.append(key))
     claim_id = file_a_claim(kiosk, qtbot, 32)
+    assert said[-2:] == ["screen.done", "slip.failed"]
     result = kiosk.window.done._last
     assert result is not None and result.fallback and result.where == "pdf"
     assert result.path is not None and result.path.exists()

@@ -18,6 +18,7 @@ from kiosk.ui.widgets import big_button, label
 class DoneScreen(Screen):
     finished = Signal()
     slip_done = Signal(object)  # SlipResult of this screen's claim (tests, the voice)
+    said = Signal(str)  # a voice prompt key for what just happened (the window speaks it)
 
     def __init__(self) -> None:
         super().__init__()
@@ -96,6 +97,8 @@ class DoneScreen(Screen):
             return  # a slip for a resident who has gone
         self._last = result
         self._show_result(result)
+        if not result.ok or result.fallback:
+            self.said.emit("slip.failed")
         self.slip_done.emit(result)
 
     def _show_result(self, result: SlipResult) -> None:
