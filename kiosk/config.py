@@ -318,7 +318,10 @@ class ConfigFile:
     def load(self) -> Settings:
         source = self._source()
         raw = _read_raw(source)
-        return self._settings(raw, source.name)
+        try:
+            return self._settings(raw, source.name)
+        except ConfigError as exc:  # the key first, then where to fix it
+            raise ConfigError(f"{exc} (in {source})") from None
 
     def _settings(self, raw: dict[str, Any], where: str) -> Settings:
         base = Settings(home=self.home, config_file=self.path)

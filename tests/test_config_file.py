@@ -112,3 +112,17 @@ def test_a_missing_file_is_created_with_just_the_changed_key(tmp_path: Path) -> 
     ConfigFile.locate(home).update("printer", "width_mm", 58)
     assert tomllib.loads((home / "kiosk.toml").read_text()) == {"printer": {"width_mm": 58}}
     assert load_settings(home).printer.width_mm == 58
+
+
+def test_a_bad_file_stops_the_start_naming_the_key_and_the_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kiosk.cli import main as kiosk
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "kiosk.toml").write_text("[ui]\nidle_timeout_s = 3\n")
+    with pytest.raises(ConfigError, match=r"^ui\.idle_timeout_s: 3 is outside"):
+        load_settings(home)
+    assert kiosk(["--home", str(home), "pin", "status"]) == 2
+    err = capsys.readouterr().err
+    assert "ui.idle_timeout_s" in err and str(home / "kiosk.toml") in err

@@ -481,3 +481,12 @@ def test_manage_assistants_button_is_there(make_kiosk, qtbot, tmp_path):
     click(qtbot, w.settings, "section_maintenance")
     with qtbot.waitSignal(w.settings.manage_assistants, timeout=1000):
         click(qtbot, w.settings, "manageAssistants")
+
+
+def test_the_idle_timeout_locks_the_panel_again(make_kiosk, qtbot, tmp_path):
+    kiosk = make_kiosk(idle_ms=(1500, 300))
+    w = kiosk.window
+    unlock(qtbot, kiosk, tmp_path)
+    with qtbot.waitSignal(w.went_home, timeout=10_000):
+        pass  # nobody touches the screen
+    assert w.current_screen() == "start" and not w.settings.unlocked
