@@ -7,6 +7,7 @@ runs only while this page is on screen (the capture screen's feed is stopped mea
 from __future__ import annotations
 
 import logging
+import sys
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -112,7 +113,10 @@ class CameraSection(Section):
             return
         dev_dir, current = ctx.dev_dir, self.device
         self.find_btn.setEnabled(False)
-        run_off_thread(ctx.tasks, lambda: list_cameras(dev_dir, current=current),
+        # Linux lists its cameras under /dev; elsewhere OpenCV's indices are tried
+        probe = 0 if sys.platform.startswith("linux") else 4
+        run_off_thread(ctx.tasks, lambda: list_cameras(dev_dir, current=current,
+                                                       probe_indices=probe),
                        self._found, name="cameras")
 
     def _found(self, fut: Future[Any]) -> None:
