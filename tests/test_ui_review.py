@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from support.kiosk_ui import FixedReader, button
 
 from kiosk.store.samples import sample_id_number, sample_recognition
+from kiosk.ui.screens.correct_search import CatalogSearch
 
 ASSISTANT = "0007 王芳"
 
@@ -75,7 +76,8 @@ def test_an_assistant_corrects_an_unsure_total_and_date_and_the_store_keeps_both
     assert "看病一共花了400.50元" in review.refund.text()
     assert w.session.audit["refund_estimate"]["total"] == "400.50"
 
-    tap(qtbot, review, "edit_issue_date")
+    qtbot.mouseClick(review.fields["issue_date"], Qt.MouseButton.LeftButton)  # the whole row
+    assert editor.date_page.isVisible()
     tomorrow = (date.today() + timedelta(days=1)).strftime("%Y%m%d")
     keys(qtbot, editor.date_pad, tomorrow)
     tap(qtbot, editor, "editOk")
@@ -224,3 +226,16 @@ def test_the_calculation_waits_behind_its_button(make_kiosk, qtbot):
     assert button(review, "showSteps").text() == "收起计算过程"
     tap(qtbot, review, "showSteps")
     assert not review.steps.isVisible()
+
+
+def test_only_the_latest_letters_answer_reaches_the_screen(make_kiosk, qtbot):
+    kiosk = make_kiosk()
+    search = CatalogSearch(kiosk.tasks.run_in_background, kiosk.desk.search_catalog)
+    answers: list[str] = []
+    search.results.connect(lambda query, _entries: answers.append(query))
+    with qtbot.waitSignal(search.results, timeout=5000,
+                          check_params_cb=lambda query, _e: query == "amxl") as got:
+        for query in ("a", "am", "amx", "amxl"):  # typed faster than the catalog answers
+            search.search(query)
+    assert answers == ["amxl"]
+    assert got.args[1][0].name == "阿莫西林胶囊"

@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -102,6 +102,12 @@ class _Field(QFrame):
 
     def is_unsure(self) -> bool:
         return bool(self.property("unsure"))
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        """The whole row is a target when it can be corrected, not only its button."""
+        if self.edit_btn.isVisible() and event.button() == Qt.MouseButton.LeftButton:
+            self.edit.emit(self.key)
+        super().mouseReleaseEvent(event)
 
 
 class ReviewScreen(Screen):
