@@ -26,7 +26,7 @@ from kiosk.store.samples import sample_recognition, sample_resident
 from kiosk.sync.client import CountyClient
 from kiosk.sync.credentials import DeviceCredential
 from kiosk.sync.payload import claim_payload, county_uuid
-from kiosk.sync.worker import Backoff, SyncSnapshot, SyncWorker
+from kiosk.sync.worker import BUSY, Backoff, SyncSnapshot, SyncWorker
 
 
 def new_code(server: RunningServer) -> str:
@@ -385,3 +385,32 @@ def test_kiosk_sync_keeps_running_until_sigterm_then_exits_cleanly(
         proc.stderr.close()
     with ClaimStore(home) as store:
         assert all(store.get_claim(c).status is Status.ACCEPTED for c in ids)
+
+
+def test_one_worker_per_store_and_opening_the_store_leaves_its_upload_alone(
+        server: RunningServer, tmp_path: Path) -> None:
+    """`kiosk claims list` beside the running app must not pull the claim being sent."""
+    home = tmp_path / "kiosk"
+    cred = enrolled(server, home)
+    with ClaimStore(home) as store:
+        [cid] = queue_claims(store, range(40, 41))
+        running = worker_for(store, home, cred, interval_s=3600.0)
+        running.start()
+        try:
+            assert running.wait_for(lambda s: s.delivered == 1, timeout=20)
+            # a claim caught mid-upload while the running worker holds the delivery lock
+            [stuck] = queue_claims(store, range(41, 42))
+            store.transition(stuck, Status.UPLOADING, actor="sync")
+            with ClaimStore(home) as beside:  # a second process's view of the same files
+                assert beside.get_claim(stuck).status is Status.UPLOADING
+                second = worker_for(beside, home, cred)
+                code, message = second.run_once()
+                assert (code, message) == (6, BUSY)
+            assert store.get_claim(stuck).status is Status.UPLOADING
+        finally:
+            running.stop()
+            assert running.join(timeout=20)
+    # nobody delivers any more: the interrupted upload goes back to the queue on opening
+    with ClaimStore(home) as store:
+        assert store.get_claim(stuck).status is Status.QUEUED
+        assert store.get_claim(cid).status is Status.ACCEPTED

@@ -36,6 +36,7 @@ from kiosk.store.errors import (
     KeyFileError,
     StoreError,
 )
+from kiosk.store.fsutil import FileLock
 from kiosk.store.images import ImageStore
 from kiosk.store.invoices import claim_total, describe, invoice_key
 from kiosk.store.models import Claim, Document, Event, InvoiceKey, Meta
@@ -258,7 +259,12 @@ class ClaimStore:
             self._sealer = self._load_sealer()
             self.images = ImageStore(self.home / "images", self._sealer)
             self.images.ensure_dir()
-        self.reset_in_flight()
+        probe = self.delivery_lock()
+        if probe.acquire():  # no live sync worker: whatever is `uploading` was interrupted
+            try:
+                self.reset_in_flight()
+            finally:
+                probe.release()
         self.purge_expired()
         self.sweep_orphans(grace_s=orphan_grace_s)
 
@@ -555,8 +561,17 @@ class ClaimStore:
         """The id of the claim with this uid (as stored), or None."""
         return self._claim_id_by_uid(uid)
 
+    def delivery_lock(self) -> FileLock:
+        """The lock the one sync worker delivering from this database holds while it runs.
+
+        While it is held, claims in `uploading` are in flight and nobody else may touch them:
+        opening the store (`kiosk claims list` beside the running app) leaves them alone.
+        """
+        return FileLock(self.db_path.with_name(self.db_path.name + ".delivery.lock"))
+
     def reset_in_flight(self) -> list[int]:
-        """Put claims left in `uploading` by a dead sync worker back to `queued`."""
+        """Put claims left in `uploading` by a dead sync worker back to `queued` (call it
+        only while holding `delivery_lock()`)."""
         return self._call(self._reset_in_flight)
 
     def _reset_in_flight(self) -> list[int]:

@@ -53,3 +53,42 @@ def write_durably(path: Path, data: bytes, tmp: Path, *, mode: int = 0o600) -> N
             tmp.unlink()
         raise
     fsync_dir(path.parent)
+
+
+class FileLock:
+    """An exclusive advisory lock (flock) on `path`, held until `release` or process death.
+
+    flock belongs to the open file, so a second `FileLock` on the same path conflicts even
+    within one process; the kernel drops it when the holder dies, however it dies.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def acquire(self) -> bool:
+        """Take the lock if nobody holds it (never waits); True if this object holds it."""
+        if self._fd is not None:
+            return True
+        import fcntl
+
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        except BaseException:
+            os.close(fd)
+            raise
+        self._fd = fd
+        return True
+
+    def release(self) -> None:
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)  # closing the file drops the flock

@@ -7,7 +7,8 @@ demo    start a county server on loopback, enrol with it and keep syncing (for d
 
 Exit codes: 0 done (for `sync --once`: the queue is empty), 1 refused (bad code, claims held
 back by the county), 3 the county server could not be reached, 4 the claim store failed,
-5 this kiosk is not (or no longer) enrolled or the server's certificate is not the pinned one.
+5 this kiosk is not (or no longer) enrolled or the server's certificate is not the pinned one,
+6 another sync worker (the running kiosk app) is already delivering from this claim store.
 """
 
 from __future__ import annotations

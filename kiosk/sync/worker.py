@@ -13,8 +13,10 @@ Delivery of one claim (exactly once in effect):
 3. PUT the claim JSON under its UUID; the server is idempotent on it.
 4. Only after the acknowledgement: `uploading → accepted` with the server id (durable).
 
-A crash anywhere before 4 leaves the claim in `uploading`; the store puts it back to
-`queued` when it is next opened, and the re-send gets `200` with the same acknowledgement.
+A crash anywhere before 4 leaves the claim in `uploading`; the next worker (or the next
+opening of the store while no worker runs) puts it back to `queued` once it holds the store's
+delivery lock, and the re-send gets `200` with the same acknowledgement. One worker per claim
+database: a second one (`kiosk sync` beside the running app) waits, or with `--once` exits 6.
 
 Transient failures (no answer, time-outs, 5xx) are retried with exponential backoff and full
 jitter. A refusal meant for the claim (409 conflict, 422 invalid) is permanent: the store's
@@ -39,6 +41,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from kiosk.store import ClaimStore, InvalidTransition, Status, StoreError
+from kiosk.store.fsutil import FileLock
 from kiosk.store.images import ImageMissing
 from kiosk.sync.client import (
     Blocked,
@@ -56,6 +59,9 @@ log = logging.getLogger("kiosk.sync")
 T = TypeVar("T")
 ACTOR = "sync"
 BLOCKED_RETRY_S = 900.0
+BUSY_RETRY_S = 5.0
+BUSY_EXIT = 6
+BUSY = "another sync worker is delivering from this claim database (the kiosk app?)"
 
 # County status → local status (the kiosk has one in_review for both review rounds).
 COUNTY_TO_LOCAL = {
@@ -198,8 +204,29 @@ class SyncWorker:
 
     # --- the loop ---------------------------------------------------------------------
 
+    def _take_delivery(self) -> FileLock | None:
+        """The store's delivery lock: one worker per claim database. With it, whatever is
+        still `uploading` was left by a worker that died, and goes back to the queue."""
+        lock = self.store.delivery_lock()
+        if not lock.acquire():
+            return None
+        try:
+            self.store.reset_in_flight()
+        except BaseException:
+            lock.release()
+            raise
+        return lock
+
     def run(self) -> None:
         """Until `stop()`: a cycle, then wait for `wake()`, the timer or the backoff."""
+        lock = self._take_delivery()
+        while lock is None:
+            self._error(BUSY)
+            self._wake.wait(BUSY_RETRY_S)
+            self._wake.clear()
+            if self._stop.is_set():
+                return
+            lock = self._take_delivery()
         log.info("sync worker started")
         try:
             while not self._stop.is_set():
@@ -217,16 +244,21 @@ class SyncWorker:
                 self._wake.wait(delay)
         finally:
             self._close_client()
+            lock.release()
             log.info("sync worker stopped")
 
     def run_once(self, *, max_attempts: int = 5) -> tuple[int, str]:
         """`kiosk sync --once`: (exit code, message). 0 only if nothing is left to send."""
+        lock = self._take_delivery()
+        if lock is None:
+            return BUSY_EXIT, BUSY
         self._max_attempts = max_attempts
         try:
             ok = self.cycle()
         finally:
             self._max_attempts = None
             self._close_client()
+            lock.release()
         snap = self.snapshot()
         if snap.blocked:
             return 5, snap.last_error or "blocked"
