@@ -73,6 +73,19 @@ case "$mode" in
             kill -0 "$demo" 2>/dev/null || { echo "setup: the demo county did not start" >&2; exit 1; }
             sleep 0.1
         done
+        # The technician PIN is never taken from whoever touches the screen first: a kiosk
+        # without one gets a random PIN here, printed once (change it under ⚙ → upkeep).
+        if ! "$venv/bin/kiosk" "$@" pin status >/dev/null 2>&1; then
+            pin="$("$venv/bin/python" -c 'import secrets
+from kiosk.pin import weakness
+while True:
+    p = "".join(secrets.choice("0123456789") for _ in range(6))
+    if weakness(p) is None:
+        print(p)
+        break')"
+            printf '%s\n' "$pin" | "$venv/bin/kiosk" "$@" pin set --stdin >/dev/null
+            echo "setup: technician PIN for the settings screen (⚙): $pin"
+        fi
         "$venv/bin/kiosk" "$@"
         ;;
     test)
