@@ -153,3 +153,26 @@ def test_an_unusable_file_and_a_dark_picture_are_said(make_kiosk, qtbot, tmp_pat
                           check_params_cb=lambda key, how: key.startswith("reject.")) as sig:
         w.capture.file_chosen.emit(str(dark))
     assert sig.args[0] == "reject.too_dark"
+
+
+def test_the_cameras_hint_is_said_on_the_capture_screen_only(make_kiosk, qtbot, tmp_path):
+    for i in range(30):  # an empty table under the camera: "put the receipt in the frame"
+        cv2.imwrite(str(tmp_path / f"f{i:03d}.png"), np.full((720, 1280, 3), 60, np.uint8))
+    from kiosk.config import CameraSettings
+    from kiosk.store.samples import sample_id_number
+
+    kiosk = make_kiosk(camera=CameraSettings(device=str(tmp_path / "f%03d.png")))
+    w = kiosk.window
+    heard = Heard(w.voice)
+    tap(qtbot, w.start, "fileClaim")
+    with qtbot.waitSignal(w.resident_id.qr.decoded, timeout=5000):
+        tap(qtbot, w.resident_id, "scanQr")  # the same camera, looking for a QR code
+    assert w.capture.camera_hint.text()  # the preview's hint reached the window, unsaid
+    assert not any(key.startswith("scan.") for key, _ in heard.said)
+    tap(qtbot, w.resident_id, "scanQr")  # back to the keypad
+    for ch in sample_id_number(5):
+        tap(qtbot, w.resident_id, f"key_{ch}")
+    with qtbot.waitSignal(w.voice.spoken, timeout=10_000,
+                          check_params_cb=lambda key, how: key == "scan.no_page"):
+        tap(qtbot, w.resident_id, "confirmId")
+    assert [k for k, _ in heard.said].count("scan.no_page") == 1  # not once per frame

@@ -51,14 +51,14 @@ class QrDecoder(QObject):
     """Decodes preview frames on one worker thread; `found(text)` on the UI thread."""
 
     found = Signal(str)
-    _decoded = Signal(str)
+    decoded = Signal(str)  # every frame tried, '' when no code was found in it
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-qr")
         self._busy = False
         self.active = False
-        self._decoded.connect(self._on_decoded)
+        self.decoded.connect(self._on_decoded)
 
     def feed(self, image: QImage) -> bool:
         """Decode this frame unless one is being decoded (False: the frame was dropped)."""
@@ -75,7 +75,7 @@ class QrDecoder(QObject):
         except Exception:
             log.exception("QR decoding failed")
             text = ""
-        self._decoded.emit(text)  # queued to the UI thread
+        self.decoded.emit(text)  # queued to the UI thread
 
     def _on_decoded(self, text: str) -> None:
         self._busy = False
