@@ -149,3 +149,16 @@ def test_an_80mm_slip_is_painted_quickly_and_masks_what_it_must(qapp, tmp_path):
     assert "812.50" in text and "审核" in text  # no estimate: the county decides
     assert qr == "KIOSK-CLAIM:" + "0" * 32
     assert (mask_name("王芳"), mask_name("（未识别姓名）"), mask_name("李")) == ("王*", "", "李")
+
+
+def test_without_an_estimate_the_slip_totals_the_receipts_as_corrected() -> None:
+    from kiosk.ui.desk import Receipt
+
+    a = Receipt(b"", dict(sample_recognition(35), total="10.00", payer_name="张三丰"))
+    b = Receipt(b"", dict(sample_recognition(36), total="99.99")).corrected("total", "20.50",
+                                                                           "assistant-1")
+    number = sample_id_number(35)
+    slip = SlipData.for_claim(12, "ab" * 16, number, [a, b], None, filed_at=0.0)
+    assert (slip.total, slip.refund, slip.receipts) == ("30.50", None, 2)
+    assert slip.name_masked == "张*丰" and slip.id_masked == mask_id(number)
+    assert slip.payload == "KIOSK-CLAIM:" + "ab" * 16 and slip.number == "000012"

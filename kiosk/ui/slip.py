@@ -105,8 +105,7 @@ class SlipData:
         estimate = (audit or {}).get("refund_estimate") or {}
         total = _money(estimate["total"]) if estimate.get("total") is not None else None
         if total is None:
-            # receipts as corrected on the review screen where that exists, else as read
-            docs = [getattr(r, "current", None) or r.recognition for r in receipts]
+            docs = [r.current for r in receipts]  # as corrected on the review screen
             amounts = [_money(d.get("total")) for d in docs if d.get("total") not in (None, "")]
             total = sum((a for a in amounts if a is not None), Decimal(0)) if amounts else None
         refund = _money(estimate["refund"]) if estimate.get("refund") is not None else None
