@@ -7,6 +7,7 @@ Nothing else creates the store, the OCR service or the window; nothing looks the
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import signal
 from collections.abc import Callable
@@ -17,8 +18,9 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from kiosk.assistants import AssistantBook
 from kiosk.audit import Policy
-from kiosk.config import CameraSettings, Settings, load_settings
+from kiosk.config import CameraSettings, ConfigFile, Settings, load_settings
 from kiosk.store import ClaimStore, StoreError
 from kiosk.ui.camera import CameraFeed
 from kiosk.ui.desk import ClaimDesk
@@ -32,8 +34,12 @@ from kiosk.ui.i18n import Translations
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.main_window import MainWindow, SampleProvider
 from kiosk.ui.pin import PinStore
+from kiosk.ui.screens.settings import SettingsContext
+from kiosk.ui.slip import SlipPrinter
 from kiosk.ui.styles import resources_dir, stylesheet
+from kiosk.ui.sync_feed import SyncFeed
 from kiosk.ui.tasks import OcrService, TaskManager
+from kiosk.ui.voice import Voice
 
 log = logging.getLogger("kiosk.app")
 
@@ -81,6 +87,7 @@ class Kiosk:
     camera: CameraFeed | None
     idle: IdleWatcher
     bugs: BugReporter
+    sync: SyncFeed
 
     def close(self) -> None:
         self.idle.disarm()
@@ -88,6 +95,10 @@ class Kiosk:
         self.bugs.uninstall()
         if self.camera is not None:
             self.camera.shutdown()
+        if self.window.done.printer is not None:
+            self.window.done.printer.wait()  # a slip being written finishes first
+        self.window.resident_id.qr.shutdown()
+        self.sync.stop()  # finishes the request in flight (bounded), before the store closes
         self.ocr.shutdown()
         self.window.close()
         self.tasks.run_in_background(self.desk.close)
@@ -104,11 +115,12 @@ def compose(app: QApplication, settings: Settings, *,
             idle_ms: tuple[int, int] | None = None,
             sample: SampleProvider | None = None,
             load_ocr: bool = True, excepthook: bool = True,
-            camera: CameraSettings | None = None) -> Kiosk:
+            camera: CameraSettings | None = None, sync: bool = True) -> Kiosk:
     """Build every part of the kiosk; raises StoreError if the claim store cannot open.
 
     `camera`: the document camera to preview on the capture screen (None: file import only).
     `excepthook=False` leaves `sys.excepthook` alone (tests: pytest-qt's hook fails the test).
+    `sync=False` keeps the sync worker off even on an enrolled kiosk.
     """
     ui = settings.ui
     translations = Translations(app)
@@ -119,10 +131,13 @@ def compose(app: QApplication, settings: Settings, *,
     ocr = OcrService(recognizer or default_recognizer(settings))
     desk = ClaimDesk(store, settings.home, policy_loader(settings.home))
     if load_ocr:
-        # Warm up while the start screen waits: importing the pinyin tables and the OCR
-        # models holds Python's lock for a few hundred ms, better now than mid-claim.
-        ocr.start_loading()
-        tasks.run_in_background(desk.catalog, lambda f: f.result() and None)
+        # Warm up before the window shows: importing the pinyin tables, creating the catalog
+        # database on a fresh home and importing onnxruntime each hold Python's lock for
+        # hundreds of ms. Done here they lengthen start-up instead of freezing the start
+        # screen (the catalog opens on the database thread, which owns its connection).
+        tasks.run_in_background(desk.catalog).result()
+        importlib.import_module("kiosk.recognition.pipeline")
+        ocr.start_loading()  # the models themselves load on the OCR thread
     pins = PinStore(settings.home / "technician_pin.json", attempts=ui.pin_attempts,
                     lockout_s=ui.pin_lockout_s)
     timeout_ms, grace_ms = idle_ms or (ui.idle_timeout_s * 1000, ui.idle_warning_s * 1000)
@@ -133,14 +148,27 @@ def compose(app: QApplication, settings: Settings, *,
             "OCR": settings.ocr.engine,
             "空闲超时 / idle": f"{ui.idle_timeout_s} s + {ui.idle_warning_s} s"}
     feed = CameraFeed(camera) if camera is not None else None
+    sync_feed = SyncFeed(store, settings.home)
+    assistants = AssistantBook(settings.home, attempts=ui.pin_attempts,
+                               lockout_s=ui.pin_lockout_s)
+    voice = Voice(enabled=ui.voice, volume=ui.volume)
     window = MainWindow(tasks=tasks, ocr=ocr, desk=desk, pins=pins, idle=idle,
-                        translations=translations, sample=sample, info=info, camera=feed)
+                        translations=translations, sample=sample, info=info, camera=feed,
+                        voice=voice, assistants=assistants, sync=sync_feed)
+    window.claim_filed.connect(lambda _claim_id: sync_feed.wake())
+    if sync:
+        sync_feed.start()  # idle (enrolled False) unless a device credential exists
+    window.done.set_printer(SlipPrinter(settings.printer, settings.home, parent=window))
+    window.resident_id.set_card_reader(settings.cardreader)
+    window.settings.bind(SettingsContext(tasks=tasks, config=ConfigFile.for_settings(settings),
+                                         settings=settings, pins=pins, desk=desk,
+                                         window=window))
     bugs = BugReporter()
     bugs.bug.connect(window.show_bug)
     if excepthook:
         bugs.install()
     return Kiosk(app=app, window=window, store=store, tasks=tasks, ocr=ocr, desk=desk,
-                 camera=feed, idle=idle, bugs=bugs)
+                 camera=feed, idle=idle, bugs=bugs, sync=sync_feed)
 
 
 def run_app(args: argparse.Namespace) -> int:

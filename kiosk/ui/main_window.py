@@ -19,9 +19,11 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QMainWindow, QStackedWidget, QVBoxLayout
 
+from kiosk.assistants import AssistantBook
 from kiosk.scanner import CaptureError
 from kiosk.scanner.files import read_file
 from kiosk.store import DiskFull, DuplicateInvoice, StoreError
+from kiosk.ui.assistant_mode import AssistantMode
 from kiosk.ui.camera import CameraFeed, capture_to_jpeg, message_for
 from kiosk.ui.desk import ClaimDesk, Receipt
 from kiosk.ui.i18n import Translations, domain_text
@@ -29,6 +31,7 @@ from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.pin import PinStore
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.screens.capture import CaptureScreen
+from kiosk.ui.screens.correct_search import CatalogSearch
 from kiosk.ui.screens.done import DoneScreen
 from kiosk.ui.screens.resident_id import ResidentIdScreen
 from kiosk.ui.screens.review import ReviewScreen
@@ -36,8 +39,12 @@ from kiosk.ui.screens.settings import SettingsScreen
 from kiosk.ui.screens.start import StartScreen
 from kiosk.ui.screens.status import StatusScreen
 from kiosk.ui.screens.trouble import TroubleScreen
-from kiosk.ui.tasks import OcrService, TaskManager
+from kiosk.ui.slip import SlipData, claim_for_slip
+from kiosk.ui.sync_feed import SyncFeed
+from kiosk.ui.tasks import OcrService, PageRead, TaskManager
+from kiosk.ui.voice import Voice
 from kiosk.ui.widgets import big_button, label
+from kiosk.voice_prompts import SCREEN_PROMPTS, rejection_key, scan_key
 
 log = logging.getLogger("kiosk.ui")
 
@@ -55,6 +62,7 @@ class Session:
     audit: dict[str, Any] | None = None
     pending_job: int = 0
     pending_image: bytes = b""
+    insert_at: int | None = None  # a retaken receipt goes back where it was
 
 
 class IdleWarning(QFrame):
@@ -113,12 +121,15 @@ class MainWindow(QMainWindow):
     def __init__(self, *, tasks: TaskManager, ocr: OcrService, desk: ClaimDesk,
                  pins: PinStore, idle: IdleWatcher, translations: Translations | None,
                  sample: SampleProvider | None, info: dict[str, str],
-                 camera: CameraFeed | None = None) -> None:
+                 camera: CameraFeed | None = None, voice: Voice | None = None,
+                 assistants: AssistantBook | None = None,
+                 sync: SyncFeed | None = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.tasks, self.ocr, self.desk, self.pins = tasks, ocr, desk, pins
         self.idle, self.translations, self._sample, self._info = idle, translations, sample, info
         self.camera = camera
+        self.voice = voice or Voice(enabled=False)  # the settings screen sets volume/on-off
         self.session = Session()
         # The assistant signed in on this kiosk ("code name"), None in self-service; set by
         # the assistant sign-in, cleared by the idle timeout and sign-out.
@@ -129,7 +140,7 @@ class MainWindow(QMainWindow):
         self.resident_id = ResidentIdScreen()
         self.capture = CaptureScreen(sample_available=sample is not None,
                                      camera_available=camera is not None)
-        self.review = ReviewScreen()
+        self.review = ReviewScreen(CatalogSearch(tasks.run_in_background, desk.search_catalog))
         self.done = DoneScreen()
         self.status = StatusScreen()
         self.settings = SettingsScreen()
@@ -138,6 +149,9 @@ class MainWindow(QMainWindow):
             "start": self.start, "resident_id": self.resident_id, "capture": self.capture,
             "review": self.review, "done": self.done, "status": self.status,
             "settings": self.settings, "trouble": self.trouble}
+        # assistant mode (kiosk/ui/assistant_mode.py) adds its screens and wires itself
+        self.sync = sync
+        self.assistant_mode = AssistantMode(self, assistants, sync)
         for screen in self.screens.values():
             self.stack.addWidget(screen)
         self.idle_warning = IdleWarning(self)
@@ -150,11 +164,15 @@ class MainWindow(QMainWindow):
     def _wire(self) -> None:
         self.start.file_claim.connect(lambda: self._ask_id("claim"))
         self.start.check_status.connect(lambda: self._ask_id("status"))
-        self.start.assistant_login.connect(self._assistant_placeholder)
+        self.start.assistant_login.connect(self.assistant_mode.begin_sign_in)
+        self.settings.manage_assistants.connect(self.assistant_mode.open_admin)
         self.start.technician.connect(lambda: self.show_screen("settings"))
         self.resident_id.accepted.connect(self._id_accepted)
         self.resident_id.back.connect(self.go_home)
-        self.capture.back.connect(lambda: self.show_screen("resident_id"))
+        self.resident_id.claim_scanned.connect(self._claim_scanned)
+        self.resident_id.said.connect(self.voice.say)
+        self.done.said.connect(self.voice.say)
+        self.capture.back.connect(self._capture_back)
         self.capture.file_chosen.connect(self._file_chosen)
         self.capture.sample_requested.connect(self._sample_requested)
         self.capture.capture_now.connect(self._shoot)
@@ -165,12 +183,18 @@ class MainWindow(QMainWindow):
             self.camera.refused.connect(
                 lambda code: self.capture.camera_hint.setText(message_for(code)))
             self.camera.failed.connect(self._camera_failed)
+            self.camera.frame.connect(lambda _i, code: code and self.current_screen() == "capture"
+                                      and self.voice.hint(scan_key(code)))
+            self.camera.refused.connect(lambda code: self.current_screen() == "capture"
+                                        and self.voice.say(scan_key(code)))
+            self.resident_id.set_camera(self.camera)  # 扫码: the e-voucher's QR code
         self.ocr.recognized.connect(self._recognized)
         self.ocr.rejected.connect(self._rejected)
         self.ocr.failed.connect(self._ocr_failed)
         self.review.retake.connect(self._retake)
         self.review.confirmed.connect(self._confirm)
         self.review.add_another.connect(self._add_another)
+        self.review.corrected.connect(self._corrected)
         self.done.finished.connect(self.go_home)
         self.status.finished.connect(self.go_home)
         self.trouble.finished.connect(self.go_home)
@@ -179,6 +203,7 @@ class MainWindow(QMainWindow):
         self.settings.language_chosen.connect(self._set_language)
         self.settings.quit_requested.connect(self.close)
         self.idle.warning.connect(self.idle_warning.show_countdown)
+        self.idle.warning.connect(lambda _s: self.voice.say("idle.warning"))
         self.idle.cancelled.connect(self.idle_warning.hide)
         self.idle.expired.connect(self._idle_expired)
 
@@ -198,6 +223,10 @@ class MainWindow(QMainWindow):
         else:
             self.idle.arm()
         log.debug("screen %s", name)
+        if name in SCREEN_PROMPTS:  # a new screen cuts the previous prompt short
+            self.voice.say(SCREEN_PROMPTS[name])
+        else:
+            self.voice.stop()
         self.screen_changed.emit(name)
 
     def go_home(self) -> None:
@@ -206,11 +235,13 @@ class MainWindow(QMainWindow):
         self.idle_warning.hide()
         for screen in self.screens.values():
             screen.reset()
-        self.show_screen("start")
+        # signed in, "home" is the assistant's: the next resident of the same sitting
+        self.show_screen("assistant_home" if self.signed_in else "start")
         self.went_home.emit()
 
     def _idle_expired(self) -> None:
         log.info("idle timeout: session cleared")
+        self.signed_in = None  # an unattended kiosk does not stay signed in
         self.go_home()
 
     def show_bug(self, reference: str) -> None:
@@ -238,25 +269,28 @@ class MainWindow(QMainWindow):
         self.resident_id.purpose = purpose
         self.show_screen("resident_id")
 
-    def _assistant_placeholder(self) -> None:
-        self.show_known(self.tr("协理员登录还在准备中，请先用“我要报销”。"))
-
     def _id_accepted(self, number: str) -> None:
         self.session.id_number = number
         if self.resident_id.purpose == "status":
             desk = self.desk
-            self.tasks.run_in_background(lambda: desk.claims_for(number), self._claims_listed)
+            self.tasks.run_in_background(lambda: desk.claims_and_reasons(number),
+                                         self._claims_listed)
             return
         self.show_screen("capture")
 
+    def _claim_scanned(self, uid: str) -> None:
+        """A slip's QR code at the ID screen: straight to that claim's status."""
+        desk = self.desk
+        self.tasks.run_in_background(lambda: claim_for_slip(desk, uid), self._claims_listed)
+
     def _claims_listed(self, fut: Future[Any]) -> None:
         try:
-            claims = fut.result()
+            claims, reasons = fut.result()
         except StoreError as exc:
             log.error("claims lookup failed: %s", exc)
             self.show_known(self.tr("现在查不到，请叫工作人员帮忙。"))
             return
-        self.status.show_claims(claims)
+        self.status.show_claims(claims, reasons)
         self.show_screen("status")
 
     # --- receipts ---------------------------------------------------------------------------
@@ -293,38 +327,87 @@ class MainWindow(QMainWindow):
             data, name = fut.result()
         except CaptureError as exc:
             self.capture.show_problem(domain_text(exc.message, exc.message_en))
+            self.voice.say(scan_key(exc.code))
             return
         self.session.pending_image = data
         self.session.pending_job = self.ocr.recognize(data, name)
 
-    def _recognized(self, job: int, doc: dict[str, Any]) -> None:
-        if job != self.session.pending_job:
+    def _recognized(self, job: int, pages: list[PageRead]) -> None:
+        """One picture, or every receipt page of a PDF: each becomes a Receipt."""
+        s = self.session
+        if job != s.pending_job:
             return  # a reset session's late answer
-        self.session.receipts.append(Receipt(self.session.pending_image, doc))
-        self.session.pending_job, self.session.pending_image = 0, b""
-        desk, number, receipts = self.desk, self.session.id_number, list(self.session.receipts)
-        uid = self.session.uid
-        self.tasks.run_in_background(lambda: desk.audit(number, receipts),
-                                     lambda f: self._audited(uid, doc, f))
+        new = [Receipt(s.pending_image, p.recognition, page=p.page) for p in pages]
+        at = len(s.receipts) if s.insert_at is None else min(s.insert_at, len(s.receipts))
+        s.receipts[at:at] = new
+        s.pending_job, s.pending_image, s.insert_at = 0, b"", None
+        self._review_at(at)
 
-    def _audited(self, uid: str, doc: dict[str, Any], fut: Future[Any]) -> None:
+    def _capture_back(self) -> None:
+        """Back from capture: to the receipts so far when there are any, else to the ID."""
+        s = self.session
+        if not s.receipts:
+            self.show_screen("resident_id")
+            return
+        at = len(s.receipts) - 1 if s.insert_at is None else min(s.insert_at,
+                                                                 len(s.receipts) - 1)
+        s.insert_at = None
+        self._review_at(at)
+
+    def _review_at(self, index: int) -> None:
+        """Audit the receipts as they are now (background), then review the one at `index`."""
+        s = self.session
+        desk, number, receipts, uid = self.desk, s.id_number, list(s.receipts), s.uid
+        editing = self.signed_in is not None
+        self.tasks.run_in_background(
+            lambda: (desk.audit(number, receipts), desk.hospitals_seen() if editing else []),
+            lambda f: self._audited(uid, index, f))
+
+    def _audited(self, uid: str, index: int, fut: Future[Any]) -> None:
         if uid != self.session.uid:
             return
         try:
-            audit = fut.result()
+            audit, hospitals = fut.result()
         except Exception:
             log.exception("the audit failed; reviewing without an estimate")
-            audit = None
+            audit, hospitals = None, []
         self.session.audit = audit
         self.capture.set_busy(False)
-        self.review.show_claim(doc, audit, len(self.session.receipts))
+        self.review.hospitals = hospitals
+        self.review.show_receipts(self.session.receipts, index, audit,
+                                  can_edit=self.signed_in is not None)
         self.show_screen("review")
+
+    def _corrected(self, index: int, name: str, value: Any) -> None:
+        """An assistant's correction: kept with her name, the estimate worked out again."""
+        s = self.session
+        if self.signed_in is None or not 0 <= index < len(s.receipts):
+            return
+        s.receipts[index] = s.receipts[index].corrected(name, value, self.signed_in)
+        log.info("receipt %d: %s corrected by %s", index + 1, name, self.signed_in)
+        self.review.show_receipts(s.receipts, index, s.audit, can_edit=True)
+        self.review.set_recalculating()
+        desk, number, receipts, uid = self.desk, s.id_number, list(s.receipts), s.uid
+        self.tasks.run_in_background(lambda: desk.audit(number, receipts),
+                                     lambda f: self._reaudited(uid, receipts, f))
+
+    def _reaudited(self, uid: str, receipts: list[Receipt], fut: Future[Any]) -> None:
+        if uid != self.session.uid or receipts != self.session.receipts:
+            return  # a later correction's audit is on its way
+        try:
+            audit = fut.result()
+        except Exception:
+            log.exception("the audit failed after a correction")
+            audit = None
+        self.session.audit = audit
+        self.review.show_audit(audit)
 
     def _rejected(self, job: int, code: str, message: str, message_en: str) -> None:
         if job == self.session.pending_job:
             log.info("image rejected: %s", code)
             self.session.pending_job, self.session.pending_image = 0, b""
             self.capture.show_problem(domain_text(message, message_en))
+            self.voice.say(rejection_key(code, message))
             if self.camera is not None and self.capture.camera_available:
                 self.camera.start()  # the camera stopped for the still: look again
 
@@ -335,13 +418,19 @@ class MainWindow(QMainWindow):
 
     def _add_another(self) -> None:
         """Keep the receipts so far; capture the next one."""
+        self.session.insert_at = None
         self.capture.reset()
+        self.capture.set_count(len(self.session.receipts))
         self.show_screen("capture")
 
-    def _retake(self) -> None:
-        if self.session.receipts:
-            self.session.receipts.pop()
+    def _retake(self, index: int) -> None:
+        """Drop the receipt shown (any of them) and capture it again in its place."""
+        s = self.session
+        if 0 <= index < len(s.receipts):
+            del s.receipts[index]
+            s.insert_at = index
         self.capture.reset()
+        self.capture.set_count(len(s.receipts))
         self.show_screen("capture")
 
     # --- filing -----------------------------------------------------------------------------
@@ -373,8 +462,11 @@ class MainWindow(QMainWindow):
             log.error("filing failed: %s", exc)
             self.show_known(self.tr("没能保存，请叫工作人员帮忙。"))
             return
+        s = self.session  # the slip shows her name and number masked, taken before forgetting
+        slip = (SlipData.for_claim(claim_id, s.uid, s.id_number, s.receipts, s.audit)
+                if s.receipts else None)
         self.session = Session()  # filed: nothing of hers stays in memory
-        self.done.show_claim(claim_id)
+        self.done.show_claim(claim_id, slip)
         self.show_screen("done")
         self.claim_filed.emit(claim_id)
 
