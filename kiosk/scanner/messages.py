@@ -46,6 +46,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "The PDF has too many pages. Please send only the receipt pages."),
     "encrypted": ("PDF有密码，请传没有密码的文件",
                   "The PDF is password-protected. Please send one without a password."),
+    "no_receipt_in_document": ("这个文件里没有找到医院的收据或发票，请换一个文件",
+                               "No hospital receipt or invoice was found in this file. "
+                               "Please use another file."),
 }
 
 

@@ -125,7 +125,7 @@ class _OcrWorker(QObject):
                 return
         try:
             pages = read_pages(self._recognizer, data, name)
-        except (ImageRejected, CaptureError, NoReceiptInDocument) as exc:
+        except (ImageRejected, CaptureError) as exc:
             self.rejected.emit(job, exc.code, exc.message, exc.message_en)
             return
         except Exception as exc:
@@ -144,14 +144,6 @@ class PageRead:
     page: int | None = None
 
 
-class NoReceiptInDocument(Exception):
-    """A document none of whose pages is a receipt: refused with a plain message."""
-
-    code = "no_receipt_in_document"
-    message = "这个文件里没有找到医院的收据或发票，请换一个文件"
-    message_en = "No hospital receipt or invoice was found in this file. Please use another file."
-
-
 def is_receipt(doc: dict[str, Any]) -> bool:
     """Recognition's own verdict: an `unknown` document is not a medical receipt."""
     return doc.get("doc_type") != "unknown"
@@ -162,12 +154,13 @@ def read_pages(recognizer: Any, data: bytes, name: str) -> list[PageRead]:
     text layer when it has one (no OCR), else from the rendered pixels.
 
     A page that is not a receipt (a cover letter, a blank back) is skipped with a log line;
-    a document with no receipt page at all raises `NoReceiptInDocument`.
+    a document with no receipt page at all raises CaptureError("no_receipt_in_document").
     """
     if not data.startswith(b"%PDF"):
         return [PageRead(dict(recognizer.recognize_bytes(data, name)))]
     from kiosk.recognition.preprocess import ImageRejected
     from kiosk.scanner.files import FileSource
+    from kiosk.scanner.messages import CaptureError
 
     with tempfile.TemporaryDirectory(prefix="kiosk-import-") as tmp:
         path = Path(tmp) / "document.pdf"
@@ -189,7 +182,7 @@ def read_pages(recognizer: Any, data: bytes, name: str) -> list[PageRead]:
             continue
         out.append(PageRead(doc, cap.page if len(captures) > 1 else None))
     if not out:
-        raise NoReceiptInDocument()
+        raise CaptureError("no_receipt_in_document", f"{name}: no page is a receipt")
     log.info("%s: %d receipt(s) in %d page(s)", name, len(out), len(captures))
     return out
 
