@@ -158,7 +158,8 @@ def compose(app: QApplication, settings: Settings, *,
     window.claim_filed.connect(lambda _claim_id: sync_feed.wake())
     if sync:
         sync_feed.start()  # idle (enrolled False) unless a device credential exists
-    window.done.set_printer(SlipPrinter(settings.printer, settings.home, parent=window))
+    window.done.set_printer(SlipPrinter(settings.printer, settings.home, parent=window,
+                                        keep_days=settings.store.retention_days))
     window.resident_id.set_card_reader(settings.cardreader)
     window.settings.bind(SettingsContext(tasks=tasks, config=ConfigFile.for_settings(settings),
                                          settings=settings, pins=pins, desk=desk,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -14,7 +15,7 @@ from kiosk.config import PrinterSettings
 from kiosk.evoucher import read_payload
 from kiosk.scanner.qr import decode_qr
 from kiosk.store.samples import sample_id_number, sample_recognition
-from kiosk.ui.slip import SlipData, mask_id, mask_name, print_slip
+from kiosk.ui.slip import SlipData, mask_id, mask_name, print_slip, sweep_slips
 
 
 def tap(qtbot, widget, name: str) -> None:
@@ -162,3 +163,15 @@ def test_without_an_estimate_the_slip_totals_the_receipts_as_corrected() -> None
     assert (slip.total, slip.refund, slip.receipts) == ("30.50", None, 2)
     assert slip.name_masked == "张*丰" and slip.id_masked == mask_id(number)
     assert slip.payload == "KIOSK-CLAIM:" + "ab" * 16 and slip.number == "000012"
+
+
+def test_slip_pdfs_older_than_the_retention_are_swept_at_start(tmp_path: Path) -> None:
+    slips = tmp_path / "slips"
+    slips.mkdir()
+    old, recent = slips / "000001.pdf", slips / "000002.pdf"
+    for path in (old, recent):
+        path.write_bytes(b"%PDF-1.4 slip")
+    month_ago = time.time() - 31 * 86400
+    os.utime(old, (month_ago, month_ago))
+    assert sweep_slips(tmp_path, keep_days=30) == 1
+    assert not old.exists() and recent.exists()

@@ -290,17 +290,38 @@ def print_slip(slip: SlipData, settings: PrinterSettings, home: Path) -> SlipRes
     return SlipResult(slip.claim_id, PDF, path=pdf_path, fallback=fallback, paint_ms=ms)
 
 
+def sweep_slips(home: Path, keep_days: int, *, now: float | None = None) -> int:
+    """Delete slip PDFs older than `keep_days` (the store's retention): they are masked, but
+    nothing about a resident stays on the kiosk longer than her claim's personal data."""
+    cutoff = (time.time() if now is None else now) - keep_days * 86400
+    removed = 0
+    for path in (home / "slips").glob("*.pdf"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except OSError as exc:
+            log.warning("could not remove the old slip %s: %s", path, exc)
+    if removed:
+        log.info("removed %d slip PDF(s) older than %d days", removed, keep_days)
+    return removed
+
+
 class SlipPrinter(QObject):
-    """Prints slips on a thread of their own; `done(SlipResult)` on the UI thread."""
+    """Prints slips on a thread of their own; `done(SlipResult)` on the UI thread.
+
+    Slip PDFs older than `keep_days` are swept when the printer is built (at start-up)."""
 
     done = Signal(object)
 
-    def __init__(self, settings: PrinterSettings, home: Path,
+    def __init__(self, settings: PrinterSettings, home: Path, *, keep_days: int | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
         self.home = home
         self._threads: list[threading.Thread] = []
+        if keep_days is not None:
+            sweep_slips(home, keep_days)
 
     @property
     def enabled(self) -> bool:
