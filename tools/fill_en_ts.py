@@ -120,9 +120,9 @@ def main() -> int:
         source = msg.findtext("source") or ""
         tr = msg.find("translation")
         assert tr is not None
-        if tr.text:
+        if tr.text and tr.get("type") != "unfinished":
             continue
-        if source in en:
+        if source in en:  # the table wins over lupdate's same-text guesses
             tr.text = en[source]
             tr.attrib.pop("type", None)
         else:

@@ -1,90 +1,640 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
-    <name>CaptureScreen</name>
+    <name>AssistantHomeScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="72" />
-        <source>放好收据</source>
-        <translation>Place the receipt</translation>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="208" />
+        <source>{name}，您好</source>
+        <translation>Hello, {name}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="73" />
-        <source>把医院的收据或发票正面朝上放好。</source>
-        <translation>Lay the hospital receipt or invoice face up.</translation>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="209" />
+        <source>协理员</source>
+        <translation>Assistant</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="74" />
-        <source>从U盘或文件导入</source>
-        <translation>Import from a USB stick or file</translation>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="210" />
+        <source>为下一位居民报销</source>
+        <translation>Start the next resident's claim</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="75" />
-        <source>使用示例收据（演示）</source>
-        <translation>Use the sample receipt (demo)</translation>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="211" />
+        <source>退出登录</source>
+        <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="76" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="212" />
+        <source>今天还没有办理报销单。</source>
+        <translation>No claims filed today yet.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="224" />
+        <source>县医保局不收这份，已暂停发送：请叫技术员</source>
+        <translation>The county refused this one; sending is paused: please call the technician</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="226" />
+        <source>没有写原因</source>
+        <translation>no reason given</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="227" />
+        <source>被退回：{reason}</source>
+        <translation>Returned: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="229" />
+        <source>还没提交</source>
+        <translation>not submitted</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="230" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="231" />
+        <source>等待联网发送</source>
+        <translation>waiting to be sent</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="232" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="277" />
+        <source>正在发送</source>
+        <translation>sending</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="233" />
+        <source>已送到县医保局</source>
+        <translation>Delivered to the county</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="234" />
+        <source>县医保局正在审核</source>
+        <translation>The county is reviewing it</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="235" />
+        <source>审核通过，等待打款</source>
+        <translation>approved, payment coming</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="236" />
+        <source>已打款</source>
+        <translation>paid</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="237" />
+        <source>已取消</source>
+        <translation>cancelled</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="243" />
+        <source>身份证尾号{tail}</source>
+        <translation>ID ending {tail}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="244" />
+        <source>{n}张收据</source>
+        <translation>{n} receipt(s)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="245" />
+        <source>{amount}元</source>
+        <translation>{amount} yuan</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="257" />
+        <source>今天办理的报销单：{n}份</source>
+        <translation>Claims filed today: {n}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="265" />
+        <source>这台机器还没有连上县医保局，报销单先存在机器里。请技术员登记设备。</source>
+        <translation>This kiosk is not connected to the county yet; claims are kept on the kiosk. Please ask the technician to enrol it.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="268" />
+        <source>县医保局不接受这台机器，请叫技术员</source>
+        <translation>The county does not accept this kiosk: please call the technician</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="270" />
+        <source>正在连接县医保局</source>
+        <translation>Connecting to the county</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="272" />
+        <source>已联网</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="274" />
+        <source>没有联网，联网后会自动发送</source>
+        <translation>Offline: claims are sent automatically when the network is back</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="278" />
+        <source>{n}份等待发送</source>
+        <translation>{n} waiting to be sent</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="281" />
+        <source>上次和县医保局同步：{at}</source>
+        <translation>last contact with the county: {at}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="283" />
+        <source>{n}份被县医保局拒收，请叫技术员</source>
+        <translation>{n} refused by the county: please call the technician</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="284" />
+        <source>，</source>
+        <translation>, </translation>
+    </message>
+</context>
+<context>
+    <name>AssistantMode</name>
+    <message>
+        <location filename="../../kiosk/ui/assistant_mode.py" line="176" />
+        <source>没能添加：工号要是数字，姓名不能空，密码至少6位数字。</source>
+        <translation>Not added: the work number must be digits, the name not empty, the PIN at least 6 digits.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/assistant_mode.py" line="180" />
+        <source>已添加：{code} {name}</source>
+        <translation>Added: {code} {name}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/assistant_mode.py" line="194" />
+        <source>已删除工号 {code}。</source>
+        <translation>Work number {code} removed.</translation>
+    </message>
+</context>
+<context>
+    <name>AssistantSignInScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="68" />
+        <source>协理员登录</source>
+        <translation>Assistant sign-in</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="70" />
+        <source>请输入您的工号</source>
+        <translation>Enter your work number</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="72" />
+        <source>工号 {code}：请输入密码</source>
+        <translation>Work number {code}: enter your PIN</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="73" />
         <source>← 返回</source>
         <translation>← Back</translation>
     </message>
     <message>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="74" />
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="129" />
+        <source>已输入{n}位</source>
+        <translation>{n} digits entered</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="140" />
+        <source>没有这个工号，或者这台机器上还没有给您开通。请再输一次工号。</source>
+        <translation>There is no such work number, or it has not been set up on this kiosk. Please enter the work number again.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="143" />
+        <source>密码错误次数太多，这个工号锁定了。请{m}分钟后再试。</source>
+        <translation>Too many wrong PINs: this work number is locked. Please try again in {m} minutes.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant.py" line="145" />
+        <source>密码不对，还可以试{n}次。</source>
+        <translation>Wrong PIN. {n} tries left.</translation>
+    </message>
+</context>
+<context>
+    <name>AssistantsAdminScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="106" />
+        <source>协理员账号</source>
+        <translation>Assistant accounts</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="107" />
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="110" />
+        <source>添加协理员</source>
+        <translation>Add an assistant</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="109" />
+        <source>← 返回设置</source>
+        <translation>← Back to settings</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="111" />
+        <source>← 上一步</source>
+        <translation>← Previous step</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="112" />
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="112" />
+        <source>下一步</source>
+        <translation>Next</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="114" />
+        <source>第1步：输入工号（数字）</source>
+        <translation>Step 1: the work number (digits)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="115" />
+        <source>第2步：输入姓名</source>
+        <translation>Step 2: the name</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="116" />
+        <source>第3步：设一个密码（至少{n}位数字）</source>
+        <translation>Step 3: choose a PIN (at least {n} digits)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="117" />
+        <source>第4步：把密码再输一次</source>
+        <translation>Step 4: the PIN once more</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="121" />
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="135" />
+        <source>还没有协理员账号。</source>
+        <translation>No assistant accounts yet.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="139" />
+        <source>删除选中的</source>
+        <translation>Remove the selected one</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="140" />
+        <source>再点一次，确认删除</source>
+        <translation>Tap again to confirm removal</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="152" />
+        <source>请先点一下要删除的协理员。</source>
+        <translation>First tap the assistant to remove.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="203" />
+        <source>已输入{n}位</source>
+        <translation>{n} digits entered</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="212" />
+        <source>请输入工号。</source>
+        <translation>Please enter the work number.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="214" />
+        <source>这个工号已经有了。</source>
+        <translation>This work number already exists.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="218" />
+        <source>请输入姓名。</source>
+        <translation>Please enter the name.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="222" />
+        <source>密码至少要{n}位数字。</source>
+        <translation>The PIN needs at least {n} digits.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="227" />
+        <source>两次输入的密码不一样，请重新设密码。</source>
+        <translation>The two PINs differ; please choose the PIN again.</translation>
+    </message>
+</context>
+<context>
+    <name>CameraSection</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="93" />
+        <source>摄像头</source>
+        <translation>Camera</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="97" />
+        <source>查找摄像头</source>
+        <translation>Find cameras</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="98" />
+        <source>停止测试</source>
+        <translation>Stop the test</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="98" />
+        <source>测试画面</source>
+        <translation>Test the picture</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="130" />
+        <source>没有找到摄像头。</source>
+        <translation>No camera found.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="155" />
+        <source>正在打开摄像头……</source>
+        <translation>Opening the camera…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="173" />
+        <source>摄像头正常：{w}×{h}</source>
+        <translation>The camera works: {w}×{h}</translation>
+    </message>
+</context>
+<context>
+    <name>CaptureScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/capture.py" line="76" />
+        <source>放好收据</source>
+        <translation>Place the receipt</translation>
+    </message>
+    <message>
         <location filename="../../kiosk/ui/screens/capture.py" line="77" />
+        <source>把医院的收据或发票正面朝上放好。</source>
+        <translation>Lay the hospital receipt or invoice face up.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/capture.py" line="78" />
+        <source>从U盘或文件导入</source>
+        <translation>Import from a USB stick or file</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/capture.py" line="79" />
+        <source>使用示例收据（演示）</source>
+        <translation>Use the sample receipt (demo)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/capture.py" line="80" />
+        <source>← 返回</source>
+        <translation>← Back</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/capture.py" line="81" />
         <source>拍照</source>
         <translation>Take the picture</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="92" />
+        <location filename="../../kiosk/ui/screens/capture.py" line="87" />
+        <source>已有{n}张收据</source>
+        <translation>{n} receipt(s) so far</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/capture.py" line="103" />
         <source>正在读取收据，请稍等……</source>
         <translation>Reading the receipt, please wait…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="106" />
+        <location filename="../../kiosk/ui/screens/capture.py" line="117" />
         <source>选择收据图片</source>
         <translation>Choose a receipt picture</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="107" />
+        <location filename="../../kiosk/ui/screens/capture.py" line="118" />
         <source>图片或PDF</source>
         <translation>Pictures or PDF</translation>
     </message>
 </context>
 <context>
+    <name>CorrectionPanel</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/correct.py" line="213" />
+        <source>← 不改了</source>
+        <translation>← Leave it</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/correct.py" line="214" />
+        <source>改好了</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/correct.py" line="215" />
+        <source>或者点下面的医院：</source>
+        <translation>Or choose a hospital below:</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/correct.py" line="216" />
+        <source>没有找到，请换几个字母试试</source>
+        <translation>Nothing found. Try other letters.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/correct.py" line="218" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="274" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="295" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="347" />
+        <source>{c}类</source>
+        <translation>Class {c}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/correct.py" line="221" />
+        <source>清空</source>
+        <translation>Clear</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/correct.py" line="229" />
+        <source>原来读到：{v}</source>
+        <translation>Read as: {v}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/correct.py" line="259" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="287" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="317" />
+        <source>{amount} 元</source>
+        <translation>{amount} yuan</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/correct.py" line="268" />
+        <source>改第{n}项</source>
+        <translation>Change item {n}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/correct.py" line="270" />
+        <source>名称：{v}</source>
+        <translation>Name: {v}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/correct.py" line="271" />
+        <source>金额：{v} 元</source>
+        <translation>Amount: {v} yuan</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/correct.py" line="273" />
+        <source>类别：{v}</source>
+        <translation>Class: {v}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/correct.py" line="274" />
+        <source>没有印</source>
+        <translation>not printed</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/correct.py" line="280" />
+        <source>输入药品或项目名称的拼音首字母</source>
+        <translation>Type the pinyin initials of the drug or item</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/correct.py" line="286" />
+        <source>输入这一项的金额</source>
+        <translation>Enter this item's amount</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/correct.py" line="294" />
+        <source>这一项是哪一类？</source>
+        <translation>Which class is this item?</translation>
+    </message>
+</context>
+<context>
     <name>DoneScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="37" />
+        <location filename="../../kiosk/ui/screens/done.py" line="60" />
         <source>已经提交了</source>
         <translation>Your claim is in</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="38" />
+        <location filename="../../kiosk/ui/screens/done.py" line="61" />
         <source>您的报销单号是：</source>
         <translation>Your claim number is:</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="40" />
+        <location filename="../../kiosk/ui/screens/done.py" line="63" />
         <source>接下来：机器联网后会把材料送到县医保局。审核大约需要两到四周，钱会打到您的社保卡上。想知道进度，可以回到首页点“查询进度”，输入身份证号码就能看到。</source>
         <translation>Next: when the kiosk is online it sends your papers to the county insurance office. The review takes two to four weeks; the money goes to your social security card. To see how it is going, tap “My claims” on the first screen and enter your ID number.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="43" />
+        <location filename="../../kiosk/ui/screens/done.py" line="66" />
+        <source>再打印一张</source>
+        <translation>Print another slip</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/done.py" line="67" />
         <source>完成，回到首页</source>
         <translation>Done, back to the start</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/done.py" line="91" />
+        <source>正在打印小票……</source>
+        <translation>Printing the slip…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/done.py" line="107" />
+        <source>小票没有打印出来。请记下上面的报销单号，或者叫工作人员。</source>
+        <translation>The slip did not print. Please write down the claim number above, or ask the staff.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/done.py" line="109" />
+        <source>没有找到打印机，小票没有打印。请记下上面的报销单号。</source>
+        <translation>No printer was found, so no slip was printed. Please write down the claim number above.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/done.py" line="111" />
+        <source>这台机器不打印小票，请记下上面的报销单号。</source>
+        <translation>This kiosk does not print slips. Please write down the claim number above.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/done.py" line="113" />
+        <source>请拿好打印出来的小票。</source>
+        <translation>Please take the printed slip.</translation>
+    </message>
+</context>
+<context>
+    <name>GeneralSection</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="80" />
+        <source>屏幕与声音</source>
+        <translation>Screen and sound</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="84" />
+        <source>开</source>
+        <translation>On</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="84" />
+        <source>关</source>
+        <translation>Off</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="85" />
+        <source>语言</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="86" />
+        <source>无人操作多少秒后提醒（10–3600秒，立即生效）</source>
+        <translation>Seconds without a touch before the warning (10–3600, applies at once)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="87" />
+        <source>提醒后再过多少秒清空并回到首页（5–300秒）</source>
+        <translation>Seconds after the warning before the kiosk clears and goes back to the start (5–300)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="88" />
+        <source>语音提示</source>
+        <translation>Voice prompts</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="89" />
+        <source>音量（0–100）</source>
+        <translation>Volume (0–100)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="91" />
+        <source>县里受理后，照片和个人信息在本机保留多少天（1–3650天）</source>
+        <translation>Days photos and personal details stay on the kiosk after the county accepts a claim (1–3650)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="92" />
+        <source>打印回执</source>
+        <translation>Print a slip</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="93" />
+        <source>回执纸宽（毫米）</source>
+        <translation>Slip paper width (mm)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="94" />
+        <source>打印机名称（空着：系统默认；pdf：存成PDF文件）</source>
+        <translation>Printer name (empty: the system default; pdf: save as PDF files)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="95" />
+        <source>身份证读卡器命令（空着：没有读卡器，重启后生效）</source>
+        <translation>ID-card reader command (empty: no reader; applies after restart)</translation>
     </message>
 </context>
 <context>
     <name>IdleWarning</name>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="80" />
+        <location filename="../../kiosk/ui/main_window.py" line="93" />
         <source>您还在吗？</source>
         <translation>Are you still there?</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="81" />
+        <location filename="../../kiosk/ui/main_window.py" line="104" />
         <source>{s}秒后回到首页，您刚才输入的信息会被清除。</source>
         <translation>In {s} seconds the kiosk goes back to the start and forgets what you entered.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="83" />
+        <location filename="../../kiosk/ui/main_window.py" line="94" />
         <source>我还在，继续</source>
         <translation>I'm here, continue</translation>
     </message>
@@ -105,95 +655,428 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="125" />
+        <location filename="../../kiosk/ui/main_window.py" line="159" />
         <source>医保报销自助机</source>
         <translation>Medical insurance reimbursement kiosk</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="217" />
-        <source>协理员登录还在准备中，请先用“我要报销”。</source>
-        <translation>Assistant sign-in is not ready yet; please use “File a claim”.</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/main_window.py" line="232" />
+        <location filename="../../kiosk/ui/main_window.py" line="291" />
         <source>现在查不到，请叫工作人员帮忙。</source>
         <translation>Cannot look this up now; please ask the staff.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="309" />
+        <location filename="../../kiosk/ui/main_window.py" line="417" />
         <source>读收据的程序出了问题，请叫技术员。</source>
         <translation>The receipt reader has a problem; please call the technician.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="340" />
+        <location filename="../../kiosk/ui/main_window.py" line="455" />
         <source>这张收据已经报过了（在报销单 {n} 里），不能重复报销。</source>
         <translation>This receipt was already claimed (claim {n}); it cannot be claimed twice.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="344" />
+        <location filename="../../kiosk/ui/main_window.py" line="459" />
         <source>机器的存储空间满了，请叫技术员。</source>
         <translation>The kiosk's storage is full; please call the technician.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="348" />
+        <location filename="../../kiosk/ui/main_window.py" line="463" />
         <source>没能保存，请叫工作人员帮忙。</source>
         <translation>Could not save; please ask the staff.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="374" />
+        <location filename="../../kiosk/ui/main_window.py" line="492" />
         <source>报销单</source>
         <translation>Claims</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="375" />
+        <location filename="../../kiosk/ui/main_window.py" line="493" />
         <source>读图引擎</source>
         <translation>OCR engine</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="375" />
+        <location filename="../../kiosk/ui/main_window.py" line="493" />
         <source>已就绪</source>
         <translation>ready</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="375" />
+        <location filename="../../kiosk/ui/main_window.py" line="493" />
         <source>正在加载</source>
         <translation>loading</translation>
     </message>
 </context>
 <context>
-    <name>ResidentIdScreen</name>
+    <name>MaintenanceSection</name>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="59" />
-        <source>请输入身份证号码</source>
-        <translation>Enter your ID-card number</translation>
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="59" />
+        <source>维护</source>
+        <translation>Upkeep</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="60" />
-        <source>一共18位，在身份证背面最下面一行</source>
-        <translation>18 characters, the bottom line on the back of the card</translation>
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="63" />
+        <source>把日志导出到U盘</source>
+        <translation>Export the logs to a USB stick</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="61" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="64" />
+        <source>更改技术员密码</source>
+        <translation>Change the technician PIN</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="65" />
+        <source>管理协理员</source>
+        <translation>Manage assistants</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="66" />
+        <source>退出程序（技术员维护）</source>
+        <translation>Quit the app (technician maintenance)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="75" />
+        <source>正在导出……</source>
+        <translation>Exporting…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="84" />
+        <source>没有找到U盘。请插上U盘，等几秒再试。</source>
+        <translation>No USB stick found. Plug one in, wait a few seconds and try again.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="88" />
+        <source>没能写到U盘（可能满了或是只读的）：{why}</source>
+        <translation>Could not write to the USB stick (full or read-only?): {why}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="91" />
+        <source>已导出到U盘：{name}
+现在可以拔下U盘。</source>
+        <translation>Exported to the USB stick: {name}
+You can unplug it now.</translation>
+    </message>
+</context>
+<context>
+    <name>NumberRow</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/fields.py" line="101" />
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/fields.py" line="102" />
+        <source>减少</source>
+        <translation>Less</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/fields.py" line="103" />
+        <source>增加</source>
+        <translation>More</translation>
+    </message>
+</context>
+<context>
+    <name>OcrSection</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="134" />
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="139" />
+        <source>识别引擎</source>
+        <translation>OCR engine</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="138" />
+        <source>这里的改动重启后生效。</source>
+        <translation>Changes here apply after a restart.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="141" />
+        <source>每个引擎的线程数（0 = 自动，最多16）</source>
+        <translation>Threads per engine (0 = automatic, at most 16)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="142" />
+        <source>检测时图片的最长边（320–4096像素）</source>
+        <translation>Longest image side for text detection (320–4096 px)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="143" />
+        <source>同时识别几张（1–16）</source>
+        <translation>Receipts read at the same time (1–16)</translation>
+    </message>
+</context>
+<context>
+    <name>OverviewSection</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="37" />
+        <source>概况</source>
+        <translation>Overview</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="41" />
+        <source>配置文件</source>
+        <translation>Configuration file</translation>
+    </message>
+</context>
+<context>
+    <name>PinGate</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="61" />
         <source>← 返回</source>
         <translation>← Back</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="62" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="67" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="83" />
+        <source>技术员设置</source>
+        <translation>Technician settings</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="68" />
+        <source>请输入技术员密码（至少6位数字）</source>
+        <translation>Enter the technician PIN (at least 6 digits)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="69" />
         <source>确定</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="85" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="71" />
+        <source>设置技术员密码</source>
+        <translation>Set the technician PIN</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="73" />
+        <source>这台机器还没有技术员密码。请设一个{a}到{b}位的数字密码，不要用123456或111111这样好猜的。</source>
+        <translation>This kiosk has no technician PIN yet. Choose one of {a} to {b} digits; nothing easy to guess like 123456 or 111111.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="75" />
+        <source>请再输入一次同样的密码。</source>
+        <translation>Enter the same PIN again.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="76" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="81" />
+        <source>下一步</source>
+        <translation>Next</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="76" />
+        <source>设为密码</source>
+        <translation>Set PIN</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="78" />
+        <source>更改技术员密码</source>
+        <translation>Change the technician PIN</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="79" />
+        <source>请输入现在的密码。</source>
+        <translation>Enter the current PIN.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="79" />
+        <source>请输入新密码。</source>
+        <translation>Enter the new PIN.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="80" />
+        <source>请再输入一次新密码。</source>
+        <translation>Enter the new PIN again.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="81" />
+        <source>更改密码</source>
+        <translation>Change PIN</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="84" />
+        <source>这台机器还没有技术员密码。请在机器的维护终端上运行“kiosk pin set”设置密码，然后再来。</source>
+        <translation>This kiosk has no technician PIN. Set one on the kiosk's maintenance console with “kiosk pin set”, then come back.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="121" />
+        <source>已输入{n}位</source>
+        <translation>{n} digits entered</translation>
+    </message>
+</context>
+<context>
+    <name>QueueSection</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="76" />
+        <source>上传队列</source>
+        <translation>Upload queue</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="80" />
+        <source>立即同步</source>
+        <translation>Sync now</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="81" />
+        <source>测试网络</source>
+        <translation>Test the network</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="102" />
+        <source>本机还没有登记到县服务器，报销单先存在本机。</source>
+        <translation>This kiosk is not enrolled with a county server; claims are kept here for now.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="105" />
+        <source>正在连接县服务器……</source>
+        <translation>Connecting to the county server…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="107" />
+        <source>已连上县服务器。</source>
+        <translation>Connected to the county server.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="109" />
+        <source>现在连不上县服务器，报销单先存在本机，网络好了会自动上传。</source>
+        <translation>The county server cannot be reached now; claims are kept here and go out by themselves when the network is back.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="111" />
+        <source>上次成功：{t}</source>
+        <translation>Last success: {t}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="129" />
+        <source>等待上传 {n} 份，其中被县里退回待处理 {h} 份。</source>
+        <translation>{n} claims waiting to upload; {h} of them held back by the county.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="130" />
+        <source>没有等待上传的报销单。</source>
+        <translation>No claims waiting to upload.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="139" />
+        <source>报销单 {n}，{d} 张收据，合计 {t}</source>
+        <translation>Claim {n}, {d} receipts, total {t}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="143" />
+        <source>县里没有接收：{why}</source>
+        <translation>Not accepted by the county: {why}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="146" />
+        <source>重试</source>
+        <translation>Retry</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="164" />
+        <source>已重新排队，马上再发一次。</source>
+        <translation>Queued again; it is sent once more right away.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="167" />
+        <source>这份报销单已经不在退回名单里了。</source>
+        <translation>This claim is no longer held back.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="173" />
+        <source>本机还没有登记到县服务器。</source>
+        <translation>This kiosk is not enrolled with a county server.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="176" />
+        <source>正在同步……</source>
+        <translation>Syncing…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="183" />
+        <source>同步功能没有启动。</source>
+        <translation>Syncing is not running.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="186" />
+        <source>正在测试……</source>
+        <translation>Testing…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="196" />
+        <source>网络正常：{d}</source>
+        <translation>The network works: {d}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="196" />
+        <source>网络不通：{d}</source>
+        <translation>No connection: {d}</translation>
+    </message>
+</context>
+<context>
+    <name>ResidentIdScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="200" />
+        <source>请输入身份证号码</source>
+        <translation>Enter your ID-card number</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="201" />
+        <source>一共18位，在身份证背面最下面一行</source>
+        <translation>18 characters, the bottom line on the back of the card</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="202" />
+        <source>← 返回</source>
+        <translation>← Back</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="203" />
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="204" />
+        <source>输入号码</source>
+        <translation>Type the number</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="204" />
+        <source>扫码</source>
+        <translation>Scan a code</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="205" />
+        <source>扫医保电子凭证的二维码</source>
+        <translation>Scan the QR code of the insurance e-voucher</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="206" />
+        <source>刷身份证</source>
+        <translation>Use the ID card reader</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="231" />
         <source>号码还不够18位，已输入{n}位。</source>
         <translation>The number needs 18 characters; {n} entered so far.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="88" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="234" />
         <source>这个号码不对，请和身份证对照，再看一遍。</source>
         <translation>This number is not right. Please compare it with the card again.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="99" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="258" />
+        <source>请把医保码对准摄像头</source>
+        <translation>Hold the insurance code up to the camera</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="284" />
+        <source>摄像头用不了，请输入身份证号码。</source>
+        <translation>The camera is not working. Please type the ID number.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="311" />
+        <source>正在读卡……</source>
+        <translation>Reading the card…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="339" />
         <source>已输入{n}位</source>
         <translation>{n} characters entered</translation>
     </message>
@@ -201,133 +1084,385 @@
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="97" />
+        <location filename="../../kiosk/ui/screens/review.py" line="220" />
         <source>请核对收据上的内容</source>
         <translation>Please check what was read</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="98" />
+        <location filename="../../kiosk/ui/screens/review.py" line="221" />
         <source>医院</source>
         <translation>Hospital</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="99" />
+        <location filename="../../kiosk/ui/screens/review.py" line="221" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="100" />
+        <location filename="../../kiosk/ui/screens/review.py" line="222" />
         <source>总金额</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="101" />
-        <source>预计可以报销</source>
-        <translation>Estimated refund</translation>
+        <location filename="../../kiosk/ui/screens/review.py" line="222" />
+        <source>姓名</source>
+        <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="102" />
-        <source>黄色的地方没有看清楚，请协理员核对。</source>
-        <translation>Yellow fields were hard to read; the assistant should check them.</translation>
+        <location filename="../../kiosk/ui/screens/review.py" line="225" />
+        <source>修改</source>
+        <translation>Change</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="103" />
-        <source>重新拍</source>
-        <translation>Retake</translation>
+        <location filename="../../kiosk/ui/screens/review.py" line="226" />
+        <source>收费项目</source>
+        <translation>Items charged</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="104" />
+        <location filename="../../kiosk/ui/screens/review.py" line="227" />
+        <source>◀ 上一张</source>
+        <translation>◀ Previous</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="228" />
+        <source>下一张 ▶</source>
+        <translation>Next ▶</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="229" />
+        <source>重新拍这张</source>
+        <translation>Take this one again</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="281" />
+        <source>第{i}张，共{n}张</source>
+        <translation>Receipt {i} of {n}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="286" />
+        <source>文件第{p}页</source>
+        <translation>Page {p} of the file</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="306" />
+        <source>黄色的地方没有看清楚，请点“修改”核对。</source>
+        <translation>The yellow parts were not read clearly: press 'Change' to check them.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="308" />
+        <source>黄色的地方机器没有看清楚，协理员或县医保局会帮您核对，您可以先提交。</source>
+        <translation>The machine could not read the yellow parts clearly. The assistant or the county insurance office will check them; you can submit now.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="332" />
+        <source>{c}类</source>
+        <translation>Class {c}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="351" />
+        <source>正在重新计算……</source>
+        <translation>Working it out again…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="353" />
+        <source>现在算不出能报多少，县医保局审核后会告诉您。</source>
+        <translation>The refund cannot be worked out now; the county insurance office will tell you after its review.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="379" />
+        <source>看病一共花了{total}元，医院已经用医保付了{settled}元，这次还能报大约{refund}元，自己负担{own}元。</source>
+        <translation>The treatment cost {total} yuan in all. Insurance already paid {settled} yuan at the hospital; about {refund} yuan more can be refunded now, and you pay {own} yuan yourself.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="383" />
+        <source>看病一共花了{total}元，医保能报大约{refund}元，自己负担{own}元。</source>
+        <translation>The treatment cost {total} yuan in all. Insurance can refund about {refund} yuan; you pay {own} yuan yourself.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="388" />
+        <source>收起计算过程</source>
+        <translation>Hide the calculation</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="388" />
+        <source>看计算过程</source>
+        <translation>Show the calculation</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="412" />
+        <source>输入开票日期（年月日8位数字）</source>
+        <translation>Enter the invoice date (8 digits: year, month, day)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="414" />
+        <source>输入收据上的总金额</source>
+        <translation>Enter the total printed on the receipt</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="417" />
+        <source>输入医院名称</source>
+        <translation>Enter the hospital's name</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="420" />
+        <source>输入交款人姓名</source>
+        <translation>Enter the payer's name</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="230" />
         <source>再加一张收据</source>
         <translation>Add another receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="105" />
+        <location filename="../../kiosk/ui/screens/review.py" line="231" />
         <source>没错，提交</source>
         <translation>Correct, submit</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="113" />
-        <source>共{n}张收据</source>
-        <translation>{n} receipts</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="115" />
+        <location filename="../../kiosk/ui/screens/review.py" line="290" />
         <source>没有读到</source>
         <translation>not read</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="120" />
-        <location filename="../../kiosk/ui/screens/review.py" line="125" />
+        <location filename="../../kiosk/ui/screens/review.py" line="295" />
+        <location filename="../../kiosk/ui/screens/review.py" line="330" />
         <source>{amount} 元</source>
         <translation>¥{amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="126" />
-        <source>暂时算不出</source>
-        <translation>cannot be estimated yet</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="131" />
-        <source>报销金额要等县医保局审核后确定。</source>
-        <translation>The county insurance office sets the final amount.</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="141" />
+        <location filename="../../kiosk/ui/screens/review.py" line="356" />
         <source>（按示例政策估算，以县医保局审核为准）</source>
         <translation>(estimated with the example policy; the county's review decides)</translation>
     </message>
 </context>
 <context>
-    <name>SettingsScreen</name>
+    <name>ScannerSection</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings.py" line="90" />
-        <source>技术员设置</source>
-        <translation>Technician settings</translation>
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="232" />
+        <source>扫描仪</source>
+        <translation>Scanner</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings.py" line="91" />
-        <source>请输入技术员密码（至少6位数字）</source>
-        <translation>Enter the technician PIN (at least 6 digits)</translation>
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="236" />
+        <source>查找扫描仪</source>
+        <translation>Find scanners</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings.py" line="92" />
-        <source>← 返回</source>
-        <translation>← Back</translation>
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="237" />
+        <source>扫描一张测试页</source>
+        <translation>Scan a test page</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings.py" line="93" />
-        <source>确定</source>
-        <translation>OK</translation>
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="248" />
+        <source>正在查找扫描仪……</source>
+        <translation>Looking for scanners…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings.py" line="94" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="261" />
+        <source>没有找到扫描仪，请检查电源和连线。</source>
+        <translation>No scanner found. Check its power and cable.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="272" />
+        <source>正在扫描……</source>
+        <translation>Scanning…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="289" />
+        <source>扫描正常（{w}×{h}），图像清楚，可以使用。</source>
+        <translation>The scan works ({w}×{h}); the picture is clear and usable.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="292" />
+        <source>扫描到了（{w}×{h}），但图像有问题：{why}</source>
+        <translation>Scanned ({w}×{h}), but the picture has a problem: {why}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="299" />
+        <source>本机没有装扫描程序（sane-utils），请技术员安装。</source>
+        <translation>The scanner software (sane-utils) is not installed on this kiosk.</translation>
+    </message>
+</context>
+<context>
+    <name>ServerSection</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="80" />
+        <source>县服务器</source>
+        <translation>County server</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="84" />
+        <source>县服务器地址</source>
+        <translation>County server address</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="85" />
+        <source>一次性登记码（县里的管理员给）</source>
+        <translation>One-time enrolment code (from the county administrator)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="86" />
+        <source>服务器证书指纹（SHA-256，https 时必填）</source>
+        <translation>Server certificate fingerprint (SHA-256, required for https)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="87" />
+        <source>登记本机</source>
+        <translation>Enrol this kiosk</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="108" />
+        <source>本机还没有登记到县服务器。</source>
+        <translation>This kiosk is not enrolled with a county server.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="111" />
+        <source>已登记：{server}
+本机编号：{device}</source>
+        <translation>Enrolled with: {server}
+Device ID: {device}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="121" />
+        <source>正在连接县服务器……</source>
+        <translation>Connecting to the county server…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="133" />
+        <source>填写的内容不对：{why}</source>
+        <translation>Something typed is not right: {why}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="136" />
+        <source>登记码不对，请核对后再输入。</source>
+        <translation>The enrolment code is wrong. Check it and type it again.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="137" />
+        <source>这个登记码已经用过了，请向县里要一个新的。</source>
+        <translation>This enrolment code was already used. Ask the county for a new one.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="138" />
+        <source>这个登记码已经过期了，请向县里要一个新的。</source>
+        <translation>This enrolment code has expired. Ask the county for a new one.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="139" />
+        <source>县服务器拒绝了登记：{why}</source>
+        <translation>The county server refused the enrolment: {why}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="144" />
+        <source>服务器的证书和填写的指纹对不上，没有登记。请核对指纹，或检查是不是连错了服务器。</source>
+        <translation>The server's certificate does not match the fingerprint typed, so nothing was enrolled. Check the fingerprint, or whether this is the right server.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="149" />
+        <source>连不上县服务器，请检查地址和网络。</source>
+        <translation>Cannot reach the county server. Check the address and the network.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="154" />
+        <source>登记成功，开始同步。</source>
+        <translation>Enrolled. Syncing starts now.</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPanel</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="84" />
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings.py" line="95" />
-        <source>退出程序（技术员维护）</source>
-        <translation>Quit the app (maintenance)</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/screens/settings.py" line="96" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="85" />
         <source>回到首页</source>
         <translation>Back to the start</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings.py" line="111" />
-        <source>已输入{n}位</source>
-        <translation>{n} characters entered</translation>
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="145" />
+        <source>没有保存：{why}</source>
+        <translation>Not saved: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings.py" line="127" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="151" />
+        <source>配置文件写不进去：{why}</source>
+        <translation>The configuration file cannot be written: {why}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="161" />
+        <source>开</source>
+        <translation>On</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="161" />
+        <source>关</source>
+        <translation>Off</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="162" />
+        <source>已保存 {name} = {value}，已经生效。</source>
+        <translation>Saved {name} = {value}; in force now.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="163" />
+        <source>已保存 {name} = {value}，重启后生效。</source>
+        <translation>Saved {name} = {value}; applies after a restart.</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="177" />
         <source>密码错误次数太多，请{m}分钟后再试。</source>
         <translation>Too many wrong PINs. Try again in {m} minutes.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings.py" line="129" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="178" />
         <source>密码不对，还可以试{n}次。</source>
         <translation>Wrong PIN. {n} tries left.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="227" />
+        <source>现在的密码不对，还可以试{n}次。</source>
+        <translation>The current PIN is wrong. {n} tries left.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="233" />
+        <source>技术员密码已经改好了。</source>
+        <translation>The technician PIN has been changed.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="238" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="239" />
+        <source>密码要{a}到{b}位数字。</source>
+        <translation>The PIN must be {a} to {b} digits.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="240" />
+        <source>不能全是同一个数字，请换一个。</source>
+        <translation>Not one digit repeated; please choose another.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="241" />
+        <source>不能用123456这样连着的数字，请换一个。</source>
+        <translation>Not a run like 123456; please choose another.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="242" />
+        <source>不能用121212这样重复的数字，请换一个。</source>
+        <translation>Not a repeated pair like 121212; please choose another.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="243" />
+        <source>两次输入的不一样，请重新输入。</source>
+        <translation>The two entries differ. Please start again.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="244" />
+        <source>这台机器已经有技术员密码了，请输入密码。</source>
+        <translation>This kiosk already has a technician PIN. Please enter it.</translation>
     </message>
 </context>
 <context>
@@ -367,70 +1502,93 @@
 <context>
     <name>StatusScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/status.py" line="37" />
+        <location filename="../../kiosk/ui/screens/status.py" line="40" />
         <source>我的报销</source>
         <translation>My claims</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/status.py" line="38" />
+        <location filename="../../kiosk/ui/screens/status.py" line="41" />
         <source>这台机器上没有找到您的报销单。</source>
         <translation>No claims of yours on this kiosk.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/status.py" line="39" />
+        <location filename="../../kiosk/ui/screens/status.py" line="42" />
         <source>回到首页</source>
         <translation>Back to the start</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/status.py" line="43" />
+        <location filename="../../kiosk/ui/screens/status.py" line="46" />
         <source>还没提交</source>
         <translation>not submitted</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/status.py" line="44" />
-        <location filename="../../kiosk/ui/screens/status.py" line="45" />
+        <location filename="../../kiosk/ui/screens/status.py" line="47" />
+        <location filename="../../kiosk/ui/screens/status.py" line="48" />
         <source>等待联网发送</source>
         <translation>waiting to be sent</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/status.py" line="46" />
+        <location filename="../../kiosk/ui/screens/status.py" line="49" />
         <source>正在发送</source>
         <translation>sending</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/status.py" line="47" />
+        <location filename="../../kiosk/ui/screens/status.py" line="50" />
         <source>县医保局已收到</source>
         <translation>received by the county</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/status.py" line="48" />
+        <location filename="../../kiosk/ui/screens/status.py" line="51" />
         <source>正在审核</source>
         <translation>under review</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/status.py" line="49" />
+        <location filename="../../kiosk/ui/screens/status.py" line="52" />
         <source>审核通过，等待打款</source>
         <translation>approved, payment coming</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/status.py" line="50" />
-        <source>被退回，请找协理员</source>
-        <translation>returned, please see the assistant</translation>
+        <location filename="../../kiosk/ui/screens/status.py" line="53" />
+        <source>被退回了</source>
+        <translation>Returned</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/status.py" line="51" />
+        <location filename="../../kiosk/ui/screens/status.py" line="54" />
         <source>已打款</source>
         <translation>paid</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/status.py" line="52" />
+        <location filename="../../kiosk/ui/screens/status.py" line="55" />
         <source>已取消</source>
         <translation>cancelled</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/status.py" line="60" />
+        <location filename="../../kiosk/ui/screens/status.py" line="61" />
+        <source>县医保局说：{reason}</source>
+        <translation>The county says: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/status.py" line="62" />
+        <source>县医保局没有写原因。</source>
+        <translation>The county gave no reason.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/status.py" line="63" />
+        <source>怎么办：请带上身份证和原来的收据，找协理员帮您改好，再报一次。</source>
+        <translation>What to do: bring your ID card and the original receipts to an assistant, who will help you correct it and file it again.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/status.py" line="72" />
         <source>{amount} 元</source>
         <translation>¥{amount}</translation>
+    </message>
+</context>
+<context>
+    <name>TextRow</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/fields.py" line="181" />
+        <source>保存</source>
+        <translation>Save</translation>
     </message>
 </context>
 <context>
@@ -459,6 +1617,69 @@
         <location filename="../../kiosk/ui/screens/trouble.py" line="44" />
         <source>给技术员看的编号：{ref}</source>
         <translation>Reference for the technician: {ref}</translation>
+    </message>
+</context>
+<context>
+    <name>_Lines</name>
+    <message>
+        <location filename="../../kiosk/ui/slip.py" line="144" />
+        <source>预计报销 {amount} 元（估算）</source>
+        <translation>Estimated refund: {amount} yuan (estimate)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/slip.py" line="145" />
+        <source>报销金额：等县医保局审核</source>
+        <translation>Refund: decided by the county insurance office</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/slip.py" line="147" />
+        <source>医保报销回执</source>
+        <translation>Insurance claim receipt</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/slip.py" line="148" />
+        <source>报销单号</source>
+        <translation>Claim number</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/slip.py" line="149" />
+        <source>提交时间：{when}</source>
+        <translation>Filed: {when}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/slip.py" line="150" />
+        <source>姓名：{name}</source>
+        <translation>Name: {name}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/slip.py" line="151" />
+        <source>身份证：{id}</source>
+        <translation>ID card: {id}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/slip.py" line="152" />
+        <source>收据：{n} 张</source>
+        <translation>Receipts: {n}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/slip.py" line="153" />
+        <source>金额合计：{amount} 元</source>
+        <translation>Total: {amount} yuan</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/slip.py" line="155" />
+        <source>估算金额以县医保局审核为准。</source>
+        <translation>The estimate is final only once the county insurance office has reviewed the claim.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/slip.py" line="156" />
+        <source>机器联网后会把材料送到县医保局，审核约两到四周。</source>
+        <translation>When online, the kiosk sends the papers to the county insurance office; the review takes two to four weeks.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/slip.py" line="157" />
+        <source>钱会打到社保卡上。查进度：在自助机上扫下面的二维码。</source>
+        <translation>The money goes to your social security card. To check progress, scan the QR code below at the kiosk.</translation>
     </message>
 </context>
 </TS>
