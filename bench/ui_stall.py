@@ -7,8 +7,9 @@ Builds the real app (`kiosk.app.compose`) offscreen on a throw-away home, with t
 then per run: start → ID number → sample receipt → OCR on its thread → audit on the database
 thread → review → confirm → claim filed → start. A 5 ms QTimer ticks throughout; a stall is
 the gap between two ticks beyond the 5 ms period. The issue's bar: no stall over 100 ms.
-Start-up (the OCR models and the catalog load in the background while the start screen
-shows) is measured on its own. Writes OUT/ui_stall.json.
+Start-up is measured on its own: the catalog and the OCR models load before the window
+shows (they hold Python's lock too long to load behind a live screen), then the stall meter
+runs until both are ready. Writes OUT/ui_stall.json.
 """
 
 from __future__ import annotations
@@ -99,8 +100,8 @@ def main() -> int:
         startup = {"window_shown_s": round(built, 2),
                    "warm_up_longest_stall_ms": round(meter.stop(), 1),
                    "ready_s": round(time.perf_counter() - t0, 2)}
-        print(f"start-up: window shown after {built:.2f} s (store opened, screens built); "
-              f"warm-up in the background: longest stall "
+        print(f"start-up: window shown after {built:.2f} s (store, catalog, OCR models, "
+              f"screens); after it shows: longest stall "
               f"{startup['warm_up_longest_stall_ms']} ms, ready after {startup['ready_s']} s")
         filed: list[int] = []
         w.claim_filed.connect(filed.append)

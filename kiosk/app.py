@@ -7,7 +7,6 @@ Nothing else creates the store, the OCR service or the window; nothing looks the
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import signal
 from collections.abc import Callable
@@ -132,12 +131,12 @@ def compose(app: QApplication, settings: Settings, *,
     desk = ClaimDesk(store, settings.home, policy_loader(settings.home))
     if load_ocr:
         # Warm up before the window shows: importing the pinyin tables, creating the catalog
-        # database on a fresh home and importing onnxruntime each hold Python's lock for
-        # hundreds of ms. Done here they lengthen start-up instead of freezing the start
-        # screen (the catalog opens on the database thread, which owns its connection).
+        # database on a fresh home, importing onnxruntime and creating the OCR sessions each
+        # hold Python's lock for hundreds of ms. Done here they lengthen start-up instead of
+        # freezing the start screen (the catalog opens on the database thread, which owns
+        # its connection; the recognizer is handed to the OCR thread, which runs it).
         tasks.run_in_background(desk.catalog).result()
-        importlib.import_module("kiosk.recognition.pipeline")
-        ocr.start_loading()  # the models themselves load on the OCR thread
+        ocr.load_now()
     pins = PinStore(settings.home / "technician_pin.json", attempts=ui.pin_attempts,
                     lockout_s=ui.pin_lockout_s)
     timeout_ms, grace_ms = idle_ms or (ui.idle_timeout_s * 1000, ui.idle_warning_s * 1000)

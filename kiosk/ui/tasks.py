@@ -223,6 +223,15 @@ class OcrService(QObject):
         """Load the models in the background (seconds) so the first receipt is quick."""
         self._load.emit()
 
+    def load_now(self) -> None:
+        """Load the models on the calling thread: at start-up, before the window shows.
+
+        Creating the engine's sessions holds Python's lock for most of a second; on the OCR
+        thread that froze the freshly shown start screen (measured 250-800 ms). Called
+        before any job is queued, so the OCR thread is idle while its recognizer is set.
+        """
+        self._worker.load()
+
     def _on_loaded(self) -> None:
         self.ready = True
         log.info("OCR engine loaded")
