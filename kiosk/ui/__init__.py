@@ -3,10 +3,17 @@
 Map (the composition root `kiosk/app.py` builds all of these and passes each what it needs):
 - `main_window.py` the stack of screens and the flow between them; the resident's `Session`.
 - `screens/` one module per screen; screens emit what the person chose, nothing more.
+  `correct*.py` are the review's field editors (keypads, text, the catalog's pinyin search);
+  `settings/` is the technician's panel, one module per section; `assistant*.py` the
+  assistant's sign-in, home (today's list, the queue) and the assistants' admin.
+- `assistant_mode.py` the assistant's flow (sign-in, several residents in one sitting).
 - `tasks.py` `TaskManager` (one database thread, results back on the UI thread) and
-  `OcrService` (the recognizer on its own QThread).
+  `OcrService` (the recognizer on its own QThread; every page of a PDF read).
 - `desk.py` what the screens ask of store, catalog and audit (runs on the database thread).
+- `sync_feed.py` the app's sync worker, its state as Qt signals.
 - `camera.py` the scanner's camera worker as Qt signals; `pin.py` the technician PIN.
+- `voice.py` spoken prompts (a speech engine, else the recordings in resources/voice);
+  `slip.py` the printed slip with its status QR code.
 - `idle.py` the privacy timeout (an app-wide event filter); `styles.py` QSS from tokens;
   `i18n.py` translations; `errors.py` log, Qt messages, faulthandler, the bug hook.
 """
