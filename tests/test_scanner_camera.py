@@ -224,3 +224,36 @@ def test_the_worker_stops_when_asked(tmp_path: Path, page: np.ndarray) -> None:
 def test_outline_found_on_a_plain_frame_is_none() -> None:
     flat = np.full((720, 1280, 3), 128, np.uint8)
     assert find_outline(flat) is None
+
+
+def test_preview_shows_the_frame_guide_and_the_countdown_to_capture(
+        tmp_path: Path, page: np.ndarray) -> None:
+    from kiosk.scanner.quality import GUIDE_MARGIN
+
+    empty = on_plate(page, SIZE, (-0.2, -0.2, -0.1, -0.1))
+    frames = [noisy(empty, i) for i in range(2)] + [noisy(on_plate(page, SIZE, CENTRE), 10 + i)
+                                                     for i in range(6)]
+    video = _write_video(tmp_path / "guide.avi", frames)
+    _, previews, _, _ = _run(CameraSettings(device=str(video), still_frames=20))
+    h, w = previews[0].image.shape[:2]
+    mx, my = round(w * GUIDE_MARGIN), round(h * GUIDE_MARGIN)
+
+    def white(img: np.ndarray, x: int, y: int) -> bool:
+        return bool((img[y - 1:y + 2, x - 1:x + 2] > 230).all())
+
+    # no page yet: the four corner brackets show where the receipt goes, no progress bar
+    first = previews[0].image
+    assert previews[0].state == "no_page"
+    for x, y in ((mx + 20, my), (w - 1 - mx - 20, my), (mx, h - 1 - my - 20),
+                 (w - 1 - mx, h - 1 - my - 20)):
+        assert white(first, x, y), (x, y)
+
+    def bar(img: np.ndarray) -> int:
+        row = img[h - 1 - my // 2]
+        return int(np.count_nonzero((row[:, 1] > 180) & (row[:, 0] < 90) & (row[:, 2] < 90)))
+
+    assert bar(first) == 0
+    steady = [p for p in previews if p.state == "steady"]
+    assert len(steady) >= 2
+    fills = [bar(p.image) for p in steady]
+    assert fills == sorted(fills) and fills[-1] > fills[0] > 0  # fills up while it lies still

@@ -26,6 +26,7 @@ from kiosk.scanner.quality import (
     Outline,
     Quality,
     assess,
+    draw_guide,
     draw_outline,
     find_outline,
     sharpness,
@@ -238,6 +239,8 @@ class CameraWorker:
         if self.on_preview is not None:
             image = preview.copy() if preview is frame else preview
             draw_outline(image, outline, k, good=state == "steady")
+            draw_guide(image, self.tracker.count if state == "steady" else 0,
+                       self.tracker.needed)
             self.on_preview(Preview(image=image, outline=outline, state=state,
                                     still_count=self.tracker.count, frame_index=self.frames,
                                     hint=self._hint))

@@ -261,3 +261,28 @@ def draw_outline(image: np.ndarray, outline: Outline | None, scale: float = 1.0,
     thick = max(2, round(max(image.shape[:2]) / 300))
     cv2.polylines(image, [pts], True, colour, thick, cv2.LINE_AA)
     return image
+
+
+GUIDE_MARGIN = 0.07
+"""The frame guide's corners stand this fraction of the frame in from its edges."""
+
+
+def draw_guide(image: np.ndarray, still_count: int = 0, needed: int = 0) -> np.ndarray:
+    """Draw the frame guide in place: white corner brackets showing where the receipt goes,
+    and, while the page lies still, a bar along the bottom filling up towards the automatic
+    capture (`still_count` of `needed` frames). Returns `image`."""
+    h, w = image.shape[:2]
+    thick = max(3, round(min(h, w) / 100))
+    arm = round(min(h, w) * 0.12)
+    mx, my = round(w * GUIDE_MARGIN), round(h * GUIDE_MARGIN)
+    white = (255, 255, 255)
+    for x, y, dx, dy in ((mx, my, 1, 1), (w - 1 - mx, my, -1, 1),
+                         (w - 1 - mx, h - 1 - my, -1, -1), (mx, h - 1 - my, 1, -1)):
+        cv2.line(image, (x, y), (x + dx * arm, y), white, thick, cv2.LINE_AA)
+        cv2.line(image, (x, y), (x, y + dy * arm), white, thick, cv2.LINE_AA)
+    if needed > 0 and still_count > 0:
+        filled = round((w - 2 * mx) * min(1.0, still_count / needed))
+        y = h - 1 - my // 2
+        cv2.line(image, (mx, y), (w - 1 - mx, y), (90, 90, 90), thick, cv2.LINE_AA)
+        cv2.line(image, (mx, y), (mx + filled, y), (60, 200, 60), thick, cv2.LINE_AA)
+    return image
