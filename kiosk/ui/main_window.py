@@ -254,6 +254,10 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        landscape = event.size().width() > event.size().height()
+        for screen in self.screens.values():  # the hidden ones too (see Screen.arrange)
+            screen.set_landscape(landscape)
+        self.stack.updateGeometry()
         if self.idle_warning.isVisible():
             self.idle_warning.setGeometry(self.rect())
 

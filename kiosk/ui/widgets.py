@@ -2,8 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractScrollArea,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QScroller,
+    QScrollerProperties,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 def big_button(text: str, *, kind: str = "", name: str = "",
@@ -27,6 +43,74 @@ def label(text: str = "", *, role: str = "", name: str = "", wrap: bool = True,
         lab.setObjectName(name)
     lab.setWordWrap(wrap)
     return lab
+
+
+def touch_scroll(area: QAbstractScrollArea) -> QAbstractScrollArea:
+    """A finger drags the content itself, with momentum, as on a phone (the scroll bar stays
+    for a mouse). A tap that does not move still reaches the button under the finger."""
+    viewport = area.viewport()
+    QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+    scroller = QScroller.scroller(viewport)
+    props = scroller.scrollerProperties()
+    # a press reaches the button at once (no 0.25 s hold-back); only a drag scrolls
+    props.setScrollMetric(QScrollerProperties.ScrollMetric.MousePressEventDelay, 0)
+    scroller.setScrollerProperties(props)
+    if isinstance(area, QAbstractItemView):
+        area.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        area.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+    return area
+
+
+def scroll_area(widget: QWidget) -> QScrollArea:
+    """`widget` in a frameless, touch-scrolled area: long content never pushes the screen's
+    own buttons off a landscape screen."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(widget)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    touch_scroll(scroll)
+    return scroll
+
+
+class PadSplit(QHBoxLayout):
+    """A keypad screen's two arrangements. On a tall (portrait) screen everything stands in
+    one column, the pad at row `at`; on a wide (landscape) screen the pad gets a column of
+    its own on the right, so the keys keep their size within 1080 px of height.
+
+    `column` holds the screen's other widgets in order; `arrange(landscape)` moves the pads.
+    """
+
+    def __init__(self, parent: QWidget, column: QVBoxLayout, pads: Sequence[QWidget],
+                 at: int) -> None:
+        super().__init__(parent)
+        self.setSpacing(48)
+        self.column, self.pads, self.at = column, list(pads), at
+        self.side = QVBoxLayout()
+        self.side.setContentsMargins(0, 0, 0, 0)
+        self.addLayout(column, 1)
+        self.addLayout(self.side, 0)
+        self.landscape: bool | None = None
+        self.arrange(False)
+
+    def arrange(self, landscape: bool) -> None:
+        if landscape == self.landscape:
+            return
+        old = self.landscape
+        self.landscape = landscape
+        for pad in self.pads:
+            if old is not None:
+                (self.side if old else self.column).removeWidget(pad)
+        if old:
+            self.column.takeAt(self.at)  # the stretch that pushed the buttons down
+        if landscape:
+            self.column.insertStretch(self.at, 1)
+            for pad in self.pads:
+                self.side.addWidget(pad, 1)
+        else:
+            for i, pad in enumerate(self.pads):
+                self.column.insertWidget(self.at + i, pad, 1)
+        self.setStretch(1, 1 if landscape else 0)
+        self.invalidate()
 
 
 def restyle(widget: QWidget) -> None:

@@ -17,7 +17,7 @@ from kiosk.assistants import AssistantCheck, TodayClaim
 from kiosk.store import Status
 from kiosk.sync.worker import SyncSnapshot
 from kiosk.ui.screens.base import Screen
-from kiosk.ui.widgets import Keypad, big_button, label
+from kiosk.ui.widgets import Keypad, PadSplit, big_button, label, touch_scroll
 
 CODE_MAX = 12
 PIN_MAX = 12
@@ -35,8 +35,7 @@ class AssistantSignInScreen(Screen):
         self.pin = ""
         self.step = "code"
         self.busy = False  # the PIN is being checked
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(48, 32, 48, 32)
+        lay = QVBoxLayout()
         lay.setSpacing(20)
         self.title = label(role="title", name="signInTitle")
         self.hint = label(role="large", name="signInHint")
@@ -56,13 +55,17 @@ class AssistantSignInScreen(Screen):
         lay.addWidget(self.hint)
         lay.addWidget(self.display)
         lay.addWidget(self.error)
-        lay.addWidget(self.keypad, 1)
         row = QHBoxLayout()
         row.addWidget(self.back_btn, 1)
         row.addWidget(self.ok_btn, 2)
         lay.addLayout(row)
+        self.split = PadSplit(self, lay, [self.keypad], at=4)  # keys beside on a wide screen
+        self.split.setContentsMargins(48, 32, 48, 32)
         self.retranslate()
         self._refresh()
+
+    def arrange(self, landscape: bool) -> None:
+        self.split.arrange(landscape)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("协理员登录"))
@@ -193,6 +196,7 @@ class AssistantHomeScreen(Screen):
         self.list = QListWidget()
         self.list.setObjectName("todayList")
         self.list.setWordWrap(True)
+        touch_scroll(self.list)
         self.out_btn = big_button("", kind="back", name="signOut")
         self.out_btn.clicked.connect(self.sign_out)
         lay.addWidget(self.greeting)

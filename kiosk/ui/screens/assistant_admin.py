@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from kiosk.assistants import Assistant
 from kiosk.ui.pin import MIN_LENGTH
 from kiosk.ui.screens.base import Screen
-from kiosk.ui.widgets import Keypad, big_button, label
+from kiosk.ui.widgets import Keypad, PadSplit, big_button, label, touch_scroll
 
 STEPS = ("code", "name", "pin", "pin2")
 
@@ -51,6 +51,7 @@ class AssistantsAdminScreen(Screen):
         self.message = label(role="large", name="adminMessage")
         self.list = QListWidget()
         self.list.setObjectName("assistantList")
+        touch_scroll(self.list)
         self.list.currentRowChanged.connect(lambda _row: self._forget_remove())
         self.add_btn = big_button("", kind="primary", name="addAssistant")
         self.remove_btn = big_button("", name="removeAssistant")
@@ -70,7 +71,7 @@ class AssistantsAdminScreen(Screen):
 
         # page 1: adding one, step by step
         adding = QWidget()
-        a = QVBoxLayout(adding)
+        a = QVBoxLayout()
         a.setSpacing(20)
         self.add_title = label(role="title")
         self.add_hint = label(role="large", name="addHint")
@@ -92,15 +93,19 @@ class AssistantsAdminScreen(Screen):
         self.add_next.clicked.connect(self._next)
         for w in (self.add_title, self.add_hint, self.display, self.name_edit, self.add_error):
             a.addWidget(w)
-        a.addWidget(self.keypad, 1)
         row = QHBoxLayout()
         row.addWidget(self.add_back, 1)
         row.addWidget(self.add_next, 2)
         a.addLayout(row)
+        self.split = PadSplit(adding, a, [self.keypad], at=5)  # keys beside on a wide screen
+        self.split.setContentsMargins(0, 0, 0, 0)
         self.pages.addWidget(adding)
         self._assistants: list[Assistant] = []
         self.retranslate()
         self.reset()
+
+    def arrange(self, landscape: bool) -> None:
+        self.split.arrange(landscape)
 
     def retranslate(self) -> None:
         self.list_title.setText(self.tr("协理员账号"))

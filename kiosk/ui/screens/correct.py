@@ -19,7 +19,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QGridLayout,
@@ -45,7 +44,7 @@ from kiosk.ui.screens.correct_values import (
     money_keys,
     show_date_digits,
 )
-from kiosk.ui.widgets import Keypad, big_button, label
+from kiosk.ui.widgets import Keypad, big_button, label, scroll_area
 
 CLASSES = (("甲", "class_jia"), ("乙", "class_yi"), ("丙", "class_bing"))
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -171,9 +170,8 @@ class CorrectionPanel(Screen):
         self._results_lay = QVBoxLayout(self.results)
         self._results_lay.setContentsMargins(0, 0, 0, 0)
         self._results_lay.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.results)
+        scroll = scroll_area(self.results)
+        scroll.setFrameShape(QScrollArea.Shape.StyledPanel)
         self.no_results = label(role="large", name="pinyinNone")
         self.no_results.hide()
         letters = [(c, c) for c in LETTERS] + [("⌫", "back"), ("", "clear")]
@@ -203,11 +201,9 @@ class CorrectionPanel(Screen):
         self._accept: Callable[[], None] = lambda: None
         self.retranslate()
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
+    def arrange(self, landscape: bool) -> None:
         self._pinyin_split.setDirection(
-            QBoxLayout.Direction.LeftToRight if self.width() > self.height()
-            else QBoxLayout.Direction.TopToBottom)
+            QBoxLayout.Direction.LeftToRight if landscape else QBoxLayout.Direction.TopToBottom)
 
     def retranslate(self) -> None:
         self.cancel_btn.setText(self.tr("← 不改了"))

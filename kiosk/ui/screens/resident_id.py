@@ -27,7 +27,7 @@ from kiosk.scanner.qr import decode_qr
 from kiosk.ui.camera import CameraFeed
 from kiosk.ui.i18n import domain_text
 from kiosk.ui.screens.base import Screen
-from kiosk.ui.widgets import Keypad, big_button, label
+from kiosk.ui.widgets import Keypad, PadSplit, big_button, label
 
 log = logging.getLogger("kiosk.ui.identify")
 
@@ -136,9 +136,6 @@ class ResidentIdScreen(Screen):
         self.card_reader: CardReader | None = None
         self.qr = QrDecoder(self)
         self.qr.found.connect(self.take_qr_text)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(48, 32, 48, 32)
-        lay.setSpacing(20)
         self.title = label(role="title")
         self.hint = label(role="large")
         self.display = label(name="idDisplay", wrap=False)
@@ -164,12 +161,12 @@ class ResidentIdScreen(Screen):
         self.ok_btn = big_button("", kind="confirm", name="confirmId")
         self.back_btn.clicked.connect(self.back)
         self.ok_btn.clicked.connect(self.submit)
+        lay = QVBoxLayout()
+        lay.setSpacing(20)
         lay.addWidget(self.title)
         lay.addWidget(self.hint)
         lay.addWidget(self.display)
         lay.addWidget(self.error)
-        lay.addWidget(self.keypad, 1)
-        lay.addWidget(self.preview, 1)
         other = QHBoxLayout()
         other.addWidget(self.scan_btn)
         other.addWidget(self.card_btn)
@@ -178,8 +175,15 @@ class ResidentIdScreen(Screen):
         row.addWidget(self.back_btn, 1)
         row.addWidget(self.ok_btn, 2)
         lay.addLayout(row)
+        # the keypad (or the QR preview) below the number on a portrait screen, beside it on
+        # a landscape one
+        self.split = PadSplit(self, lay, [self.keypad, self.preview], at=4)
+        self.split.setContentsMargins(48, 32, 48, 32)
         self.retranslate()
         self._refresh()
+
+    def arrange(self, landscape: bool) -> None:
+        self.split.arrange(landscape)
 
     # --- set-up (the window and the composition root) -----------------------------------
 

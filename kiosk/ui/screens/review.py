@@ -17,13 +17,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QMouseEvent, QResizeEvent
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
     QHBoxLayout,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
@@ -35,7 +34,7 @@ from kiosk.ui.i18n import domain_text
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.screens.correct import CorrectionPanel
 from kiosk.ui.screens.correct_search import CatalogSearch
-from kiosk.ui.widgets import big_button, label, restyle
+from kiosk.ui.widgets import big_button, label, restyle, scroll_area
 
 UNSURE_BELOW = 0.85
 FIELDS = ("hospital", "issue_date", "total", "payer_name")
@@ -66,14 +65,6 @@ def _money(value: Any) -> Decimal | None:
         return Decimal(str(value))
     except (InvalidOperation, ValueError):
         return None
-
-
-def _scroll(widget: QWidget) -> QScrollArea:
-    scroll = QScrollArea()
-    scroll.setWidgetResizable(True)
-    scroll.setWidget(widget)
-    scroll.setFrameShape(QFrame.Shape.NoFrame)
-    return scroll
 
 
 class _Field(QFrame):
@@ -168,7 +159,7 @@ class ReviewScreen(Screen):
         self.unsure_note = label(role="hint", name="unsureNote")
         body_lay.addWidget(self.unsure_note)
         body_lay.addStretch(1)
-        self.scroll = _scroll(body)
+        self.scroll = scroll_area(body)
         # the estimate: one sentence, the audit's warnings, the steps behind a button; below
         # the receipt on a portrait screen, beside it on a landscape one
         money = QWidget()
@@ -183,7 +174,7 @@ class ReviewScreen(Screen):
         self.steps_btn.toggled.connect(self._toggle_steps)
         self.steps = label(name="calcSteps")
         self.steps.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.steps_scroll = _scroll(self.steps)
+        self.steps_scroll = scroll_area(self.steps)
         self.steps_scroll.hide()
         for w in (self.refund, self.example_note, self.warnings, self.steps_btn):
             money_lay.addWidget(w)
@@ -391,14 +382,14 @@ class ReviewScreen(Screen):
     def _arrange(self) -> None:
         """Receipt and estimate side by side on a landscape screen, one above the other on a
         portrait one (where the open calculation shares the height with the receipt)."""
-        landscape = self.width() > self.height()
+        landscape = self.landscape
         self._split.setDirection(QBoxLayout.Direction.LeftToRight if landscape
                                  else QBoxLayout.Direction.TopToBottom)
         self._split.setStretch(1, 1 if landscape or self.steps_btn.isChecked() else 0)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
+    def arrange(self, landscape: bool) -> None:
         self._arrange()
+        self.editor.set_landscape(landscape)
 
     # --- corrections ------------------------------------------------------------------------
 

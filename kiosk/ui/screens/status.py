@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QListWidget, QVBoxLayout
 
 from kiosk.store import ClaimSummary, Status
 from kiosk.ui.screens.base import Screen
-from kiosk.ui.widgets import big_button, label
+from kiosk.ui.widgets import big_button, label, touch_scroll
 
 
 class StatusScreen(Screen):
@@ -28,6 +28,7 @@ class StatusScreen(Screen):
         self.list = QListWidget()
         self.list.setObjectName("claimList")
         self.list.setWordWrap(True)
+        touch_scroll(self.list)
         self.home_btn = big_button("", kind="primary", name="finish")
         self.home_btn.clicked.connect(self.finished)
         lay.addWidget(self.title)

@@ -129,6 +129,9 @@ class SettingsScreen(Screen):
         self.ctx = ctx
         self.panel.bind(ctx)
 
+    def arrange(self, landscape: bool) -> None:
+        self.gate.arrange(landscape)
+
     def retranslate(self) -> None:
         self.gate.retranslate()
         self.panel.retranslate()

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.ui.pin import MAX_LENGTH, MIN_LENGTH
-from kiosk.ui.widgets import Keypad, big_button, label
+from kiosk.ui.widgets import Keypad, PadSplit, big_button, label
 
 CHECK, FIRST, CONSOLE, CHANGE = "check", "first", "console", "change"
 _STEPS = {CHECK: 1, FIRST: 2, CONSOLE: 0, CHANGE: 3}
@@ -30,7 +30,7 @@ class PinGate(QWidget):
         self.mode = CHECK
         self.pin = ""
         self._typed: list[str] = []
-        g = QVBoxLayout(self)
+        g = QVBoxLayout()
         self.title = label(role="title", name="gateTitle")
         self.hint = label(role="large", name="pinHint")
         self.display = label(name="pinDisplay", wrap=False)
@@ -47,13 +47,16 @@ class PinGate(QWidget):
         self.ok.clicked.connect(self._submit)
         for w in (self.title, self.hint, self.display, self.error):
             g.addWidget(w)
-        g.addWidget(self.keypad, 1)
         row = QHBoxLayout()
         row.addWidget(self.back_btn, 1)
         row.addWidget(self.ok, 2)
         g.addLayout(row)
+        self.split = PadSplit(self, g, [self.keypad], at=4)  # keys beside on a wide screen
         self.retranslate()
         self.set_mode(CHECK)
+
+    def arrange(self, landscape: bool) -> None:
+        self.split.arrange(landscape)
 
     # --- what is shown ------------------------------------------------------------------
 

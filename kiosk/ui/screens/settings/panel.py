@@ -11,12 +11,11 @@ import logging
 from concurrent.futures import Future
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QFrame,
     QHBoxLayout,
-    QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 from kiosk.config import ConfigError, Settings
 from kiosk.ui.screens.settings.context import SettingsContext, apply_live
 from kiosk.ui.screens.settings.fields import Section
-from kiosk.ui.widgets import big_button, label
+from kiosk.ui.widgets import big_button, label, scroll_area
 
 log = logging.getLogger("kiosk.ui.settings")
 
@@ -50,7 +49,15 @@ class SettingsPanel(QWidget):
         self.nav_group = QButtonGroup(self)
         self.nav_group.setExclusive(True)
         self.pages = QStackedWidget()
-        body.addLayout(self.nav, 0)
+        nav_box = QWidget()
+        nav_box.setObjectName("settingsNav")
+        nav_box.setLayout(self.nav)
+        self.nav.setContentsMargins(0, 0, 0, 0)
+        # eight sections: the list scrolls (by finger) where 1080 px of height is too few
+        self.nav_scroll = scroll_area(nav_box)
+        self.nav_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.nav_scroll.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        body.addWidget(self.nav_scroll, 0)
         body.addWidget(self.pages, 1)
         outer.addLayout(body, 1)
         self.message = label(role="hint", name="settingsMessage")
@@ -71,11 +78,7 @@ class SettingsPanel(QWidget):
         self.nav_group.addButton(button)
         self.nav.addWidget(button)
         self._nav_buttons[section.key] = button
-        scroll = QScrollArea()
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(section)
-        self.pages.addWidget(scroll)
+        self.pages.addWidget(scroll_area(section))
 
     def finish_sections(self) -> None:
         self.nav.addStretch(1)
@@ -86,6 +89,11 @@ class SettingsPanel(QWidget):
         for key, section in self.sections.items():
             section.retranslate()
             self._nav_buttons[key].setText(section.title())
+        # as wide as the longest name, plus the scroll bar when the list has to scroll
+        box = self.nav_scroll.widget()
+        box.adjustSize()
+        bar = self.nav_scroll.verticalScrollBar().sizeHint().width()
+        self.nav_scroll.setFixedWidth(box.sizeHint().width() + bar)
 
     def bind(self, ctx: SettingsContext) -> None:
         self.ctx = ctx
