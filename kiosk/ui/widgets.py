@@ -55,9 +55,9 @@ def touch_scroll(area: QAbstractScrollArea) -> QAbstractScrollArea:
     # a press reaches the button at once (no 0.25 s hold-back); only a drag scrolls
     props.setScrollMetric(QScrollerProperties.ScrollMetric.MousePressEventDelay, 0)
     scroller.setScrollerProperties(props)
-    if isinstance(area, QAbstractItemView):
+    if isinstance(area, QAbstractItemView):  # lists wrap their lines: up and down only
         area.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        area.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     return area
 
 
@@ -84,31 +84,36 @@ class PadSplit(QHBoxLayout):
                  at: int) -> None:
         super().__init__(parent)
         self.setSpacing(48)
-        self.column, self.pads, self.at = column, list(pads), at
+        self.column, self.pads = column, list(pads)
         self.side = QVBoxLayout()
         self.side.setContentsMargins(0, 0, 0, 0)
         self.addLayout(column, 1)
         self.addLayout(self.side, 0)
+        # an empty widget, not a layout stretch: widgets move between layouts without
+        # ownership questions (a taken layout item is easy to free twice)
+        self._push = QWidget(parent)
+        self._push.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        self._push.hide()
+        column.insertWidget(at, self._push, 1)
+        self.at = at + 1  # the pads go below the (hidden) push
         self.landscape: bool | None = None
         self.arrange(False)
 
     def arrange(self, landscape: bool) -> None:
         if landscape == self.landscape:
             return
-        old = self.landscape
         self.landscape = landscape
         for pad in self.pads:
-            if old is not None:
-                (self.side if old else self.column).removeWidget(pad)
-        if old:
-            self.column.takeAt(self.at)  # the stretch that pushed the buttons down
+            self.column.removeWidget(pad)
+            self.side.removeWidget(pad)
         if landscape:
-            self.column.insertStretch(self.at, 1)
             for pad in self.pads:
                 self.side.addWidget(pad, 1)
         else:
             for i, pad in enumerate(self.pads):
                 self.column.insertWidget(self.at + i, pad, 1)
+        # pushes the buttons to the bottom once the pad has left the column
+        self._push.setVisible(landscape)
         self.setStretch(1, 1 if landscape else 0)
         self.invalidate()
 

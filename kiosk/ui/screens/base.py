@@ -36,8 +36,8 @@ class Screen(QWidget):
         stack would go on asking this screen for its old minimum size: forget them all."""
         for widget in (self, *self.findChildren(QWidget)):
             widget.updateGeometry()
-            if widget.layout() is not None:
-                _invalidate(widget.layout())
+        for layout in self.findChildren(QLayout):  # nested layouts are their parents' children
+            layout.invalidate()
 
     def arrange(self, landscape: bool) -> None:
         """Lay out for a wide screen or a tall one (screens that differ override this)."""
@@ -46,11 +46,3 @@ class Screen(QWidget):
         super().resizeEvent(event)
         self.set_landscape(self.width() > self.height())
 
-
-def _invalidate(layout: QLayout) -> None:
-    layout.invalidate()
-    for i in range(layout.count()):
-        item = layout.itemAt(i)
-        sub = item.layout() if item is not None else None
-        if sub is not None:
-            _invalidate(sub)
