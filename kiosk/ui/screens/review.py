@@ -183,7 +183,10 @@ class ReviewScreen(Screen):
         self._split = QBoxLayout(QBoxLayout.Direction.TopToBottom)
         self._split.setSpacing(16)
         self._split.addWidget(self.scroll, 1)
-        self._split.addWidget(money, 0)
+        # in a scroll area of its own: a long sentence and warnings beside the receipt on a
+        # landscape screen are never cut, they scroll
+        self.money_scroll = scroll_area(money)
+        self._split.addWidget(self.money_scroll, 0)
         lay.addLayout(self._split, 1)
 
         self.add_btn = big_button("", name="addReceipt")
