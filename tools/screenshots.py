@@ -1,4 +1,5 @@
-"""Render every screen of the touchscreen app to PNG under docs/screenshots/.
+"""Render every screen of the touchscreen app to PNG under docs/screenshots/ (portrait,
+1080×1920) and docs/screenshots/landscape/ (1920×1080), and the printed slip from its PDF.
 
 Drives the real window built by `kiosk.app.compose` on a throw-away home directory, with the
 real OCR reading the sample receipt. Run through packaging/screenshots.sh (a virtual X server);
@@ -8,6 +9,7 @@ it also works with QT_QPA_PLATFORM=offscreen.
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 import tempfile
 from collections.abc import Callable
@@ -16,11 +18,13 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
 from PySide6.QtWidgets import QApplication
 
-from kiosk.app import compose, sample_provider
-from kiosk.config import load_settings
+from kiosk.app import Kiosk, compose, sample_provider
+from kiosk.config import CardReaderSettings, load_settings
+from kiosk.store import Status
 from kiosk.store.samples import sample_id_number, sample_recognition
 from kiosk.ui.desk import Receipt
 from kiosk.ui.pin import PinStore
+from kiosk.ui.slip import SlipResult
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,24 +55,63 @@ def settle(app: QApplication) -> None:
     app.processEvents()
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    ap.add_argument("--size", default="1080x1920", help="window size (portrait 21-inch)")
-    args = ap.parse_args()
-    width, height = (int(x) for x in args.size.split("x"))
-    args.out.mkdir(parents=True, exist_ok=True)
-    app = QApplication(sys.argv[:1])
+def einvoice_jpeg(seed: int) -> bytes:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from support.render import einvoice
+
+    img, _ = einvoice(seed)
+    buf = io.BytesIO()
+    img.convert("RGB").save(buf, "JPEG", quality=90)
+    return buf.getvalue()
+
+
+def render_pdf(pdf: Path, png: Path, scale: float = 3.0) -> None:
+    """The printed slip as a picture: the first page of its PDF."""
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(str(pdf))
+    try:
+        doc[0].render(scale=scale).to_pil().save(png)
+    finally:
+        doc.close()
+
+
+def file_demo_claims(kiosk: Kiosk, number: str, actor: str, seeds: tuple[int, int]) -> None:
+    """Claims as the county's feed leaves them: one delivered, one returned with a reason."""
+    desk, store = kiosk.desk, kiosk.store
+    delivered = desk.file_claim(number, [Receipt(b"\xff\xd8demo", sample_recognition(seeds[0]))],
+                                None, assistant=actor)
+    returned = desk.file_claim(number, [Receipt(b"\xff\xd8demo", sample_recognition(seeds[1]))],
+                               None, assistant=actor)
+    for claim_id, path in ((delivered, (Status.UPLOADING, Status.ACCEPTED)),
+                           (returned, (Status.UPLOADING, Status.ACCEPTED, Status.RETURNED))):
+        for target in path:
+            reason = "缺少住院费用清单，请到医院开具盖章的费用明细。" \
+                if target is Status.RETURNED else None
+            store.transition(claim_id, target, actor="county", reason=reason)
+
+
+def render_all(app: QApplication, out: Path, width: int, height: int, *,
+               slip_png: Path | None) -> None:
     with tempfile.TemporaryDirectory() as home:
         settings = load_settings(home)
         kiosk = compose(app, settings, sample=sample_provider(), idle_ms=(3_600_000, 60_000))
         w = kiosk.window
         w.resize(width, height)
         w.show()
+        settle(app)
+        w.resize(width, height)  # again: the first resize met the other orientation's minimum
+        out.mkdir(parents=True, exist_ok=True)
 
         def shot(name: str) -> None:
             settle(app)
-            path = args.out / f"{name}.png"
+            w.resize(width, height)
+            settle(app)
+            if (w.width(), w.height()) != (width, height):
+                need = {n: s.minimumSizeHint() for n, s in w.screens.items()}
+                print(f"screenshots: {name}: the window is {w.width()}×{w.height()}, not "
+                      f"{width}×{height}; minimum sizes {need}", file=sys.stderr)
+            path = out / f"{name}.png"
             w.grab().save(str(path))
             print(f"screenshots: {path.relative_to(ROOT)}")
 
@@ -92,11 +135,17 @@ def main() -> int:
             shot("05-capture-reading")
             wait(w.screen_changed, until=lambda name: name == "review")
             shot("06-review")
+            slips: list[SlipResult] = []
+            w.done.slip_done.connect(slips.append)
             w.review.confirmed.emit()
             wait(w.claim_filed)
+            if w.done.can_print:
+                loop_until(app, lambda: bool(slips))
             shot("07-done")
-            kiosk.desk.file_claim(number, [Receipt(b"\xff\xd8demo", sample_recognition(3))],
-                                  None, assistant="demo")
+            if slip_png is not None and slips and slips[0].path is not None:
+                render_pdf(slips[0].path, slip_png)
+                print(f"screenshots: {slip_png.relative_to(ROOT)}")
+            file_demo_claims(kiosk, number, "demo", (3, 4))
             w.go_home()
             w.start.check_status.emit()
             for ch in number:
@@ -130,8 +179,109 @@ def main() -> int:
             kiosk.window.translations.install("en")
             shot("13-start-english")
             kiosk.window.translations.install("zh_CN")
+            # --- the technician's other sections, then the assistants' accounts ---------
+            w.start.technician.emit()
+            for ch in "246810":
+                w.settings._type(ch)
+            w.settings._submit()
+            loop_until(app, lambda: w.settings.unlocked)
+            panel = w.settings.panel
+            for i, key in enumerate(list(panel.sections)[1:], 14):
+                panel.open_section(key)
+                shot(f"{i}-settings-{key}")
+            w.settings.manage_assistants.emit()
+            admin = w.assistant_mode.admin
+            w.assistant_mode._add("1001", "王芳", "135790")
+            loop_until(app, lambda: admin.list.count() > 0)
+            shot("21-assistants")
+            admin.begin_add()
+            for ch in "1002":
+                admin._type(ch)
+            shot("22-assistants-add")
+            # --- an assistant's sitting ---------------------------------------------------
+            w.go_home()
+            w.start.assistant_login.emit()
+            for ch in "1001":
+                w.assistant_mode.sign_in.type_char(ch)
+            shot("23-assistant-sign-in")
+            w.assistant_mode.sign_in.submit()
+            for ch in "135790":
+                w.assistant_mode.sign_in.type_char(ch)
+            w.assistant_mode.sign_in.submit()
+            wait(w.screen_changed, until=lambda name: name == "assistant_home")
+            assert w.signed_in is not None
+            file_demo_claims(kiosk, sample_id_number(9), w.signed_in, (5, 6))
+            w.assistant_mode.refresh()
+            loop_until(app, lambda: w.assistant_mode.home.list.count() >= 2)
+            shot("24-assistant-home")
+            w.assistant_mode.home.new_claim.emit()
+            w.resident_id.set_card_reader(CardReaderSettings(command="idcard-read"))
+            w.resident_id.scan_btn.show()  # as on a kiosk with a camera: 扫码
+            w.resident_id.keypad.hide()
+            w.resident_id.preview.setText(w.resident_id.tr("请把医保码对准摄像头"))
+            w.resident_id.preview.show()
+            w.resident_id.scan_btn.setText(w.resident_id.tr("输入号码"))
+            shot("25-resident-id-scan")
+            w.resident_id.preview.hide()
+            w.resident_id.keypad.show()
+            for ch in sample_id_number(10):
+                w.resident_id.type_char(ch)
+            w.resident_id.submit()
+            sample = w._sample
+            for n in range(3):
+                if n:
+                    w.review.add_another.emit()
+                    # two more receipts, different ones: synthetic e-invoices (read by the
+                    # real OCR like the sample)
+                    w._sample = lambda n=n: (einvoice_jpeg(20 + n), f"einvoice-{20 + n}.jpg")
+                if n == 1:
+                    shot("26-capture-counter")
+                w.capture.sample_requested.emit()
+                wait(w.screen_changed, until=lambda name: name == "review")
+            w._sample = sample
+            # the OCR read these three confidently; mark one field as it marks an unsure one
+            # (confidence under 0.85) so the picture shows the yellow highlight
+            w.session.receipts[0].recognition.setdefault("confidence", {})["payer_name"] = 0.5
+            w._review_at(0)
+            wait(w.screen_changed, until=lambda name: name == "review")
+            review = w.review
+            review.go_to(0)
+            review.steps_btn.setChecked(True)
+            shot("27-review-assistant")
+            review._edit_field("issue_date")
+            shot("28-correct-date")
+            review._edit_field("total")
+            shot("29-correct-total")
+            review._edit_field("hospital")
+            shot("30-correct-hospital")
+            review.show_review()
+            review._edit_item(0)
+            shot("31-correct-item")
+            editor = review.editor
+            editor._item_name()
+            for ch in "XY":
+                editor._letter(ch)
+            loop_until(app, lambda: bool(editor.result_buttons()))
+            shot("32-correct-pinyin")
+            review._edit_item(0)
+            editor._item_class()
+            shot("33-correct-class")
+            review.show_review()
         finally:
             kiosk.close()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    ap.add_argument("--only", choices=("portrait", "landscape"),
+                    help="one set only (default: portrait, then landscape/ below it)")
+    args = ap.parse_args()
+    app = QApplication(sys.argv[:1])
+    if args.only != "landscape":
+        render_all(app, args.out, 1080, 1920, slip_png=args.out / "34-slip.png")
+    if args.only != "portrait":
+        render_all(app, args.out / "landscape", 1920, 1080, slip_png=None)
     return 0
 
 
