@@ -294,3 +294,14 @@ def test_province_detection() -> None:
     assert hospital_province(None, "宁波市第一医院") == ("33", "hospital_name")
     assert province_of_name("浙江西湖医院") == "33"  # not 江西: the earliest name wins
     assert hospital_province("ABC", None) == (None, "unknown")
+
+
+def test_duplicate_invoice_messages_name_the_invoice_in_each_language() -> None:
+    from kiosk.store.invoices import describe, invoice_key
+
+    doc = {"doc_type": "outpatient_invoice", "invoice_code": "32037842", "invoice_number": "00012345"}
+    key = invoice_key(doc)
+    assert key is not None
+    zh, en = describe(key, "zh"), describe(key)
+    assert "32037842" in zh and "00012345" in zh and "invoice" not in zh
+    assert en.startswith("invoice 32037842")

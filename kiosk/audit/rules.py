@@ -160,14 +160,14 @@ class DuplicateInvoice(Rule):
                 continue
             if key in seen:
                 yield self.finding(inv.doc, [],
-                                   f"这次申请里{describe(key)}出现了两次（第{seen[key] + 1}份"
+                                   f"这次申请里{describe(key, 'zh')}出现了两次（第{seen[key] + 1}份"
                                    f"和第{inv.doc + 1}份），只算一次。",
                                    f"{describe(key)} appears twice in this claim "
                                    f"(documents {seen[key] + 1} and {inv.doc + 1}).")
                 continue
             seen[key] = inv.doc
             if claim.is_known_invoice(key):
-                yield self.finding(inv.doc, [], f"{describe(key)}已经在本机的另一次申请中受理过。",
+                yield self.finding(inv.doc, [], f"{describe(key, 'zh')}已经在本机的另一次申请中受理过。",
                                    f"{describe(key)} is already in another claim on this "
                                    "kiosk.")
 
@@ -186,7 +186,7 @@ class DuplicateInvoiceCounty(Rule):
         for inv in claim.invoices:
             key = invoice_key(inv.data)
             if key is not None and key in claim.county_duplicates:
-                yield self.finding(inv.doc, [], f"县医保记录显示{describe(key)}已经报销或正在办理。",
+                yield self.finding(inv.doc, [], f"县医保记录显示{describe(key, 'zh')}已经报销或正在办理。",
                                    f"The county reports {describe(key)} as already claimed.")
 
 

@@ -39,9 +39,13 @@ def invoice_key(doc: Mapping[str, Any]) -> str | None:
     return None
 
 
-def describe(key: str) -> str:
-    """A key as a person would name the invoice."""
+def describe(key: str, language: str = "en") -> str:
+    """A key as a person would name the invoice, in English or (`zh`) Chinese."""
     parts = key.split("\x1f")
+    if language == "zh":
+        if parts[0] == "code":
+            return f"发票（代码{parts[1]}，号码{parts[2]}）"
+        return f"{parts[1]}{parts[3]}的收据（号码{parts[2]}，金额{parts[4]}元）"
     if parts[0] == "code":
         return f"invoice {parts[1]} No. {parts[2]}"
     return f"invoice No. {parts[2]} of {parts[1]} dated {parts[3]} (total {parts[4]})"
