@@ -239,3 +239,12 @@ def test_only_the_latest_letters_answer_reaches_the_screen(make_kiosk, qtbot):
             search.search(query)
     assert answers == ["amxl"]
     assert got.args[1][0].name == "阿莫西林胶囊"
+
+
+def test_a_receipt_the_hospital_settled_in_full_says_so_instead_of_zero_yuan(make_kiosk, qtbot):
+    rec = sample_recognition(78)
+    rec["fund_paid"], rec["cash_paid"] = rec["total"], "0.00"  # settled at the hospital
+    kiosk = make_kiosk(recognizer=lambda: FixedReader(rec), sample_seed=78)
+    to_review(qtbot, kiosk, 78, signed_in=None)
+    text = kiosk.window.review.refund.text()
+    assert "没有可以再报的钱" in text and "0.00元" not in text

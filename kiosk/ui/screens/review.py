@@ -369,6 +369,14 @@ class ReviewScreen(Screen):
         refund = _money(estimate.get("refund")) or Decimal(0)
         settled = _money(estimate.get("settled_at_hospital")) or Decimal(0)
         own = max(Decimal(0), total - settled - refund)
+        if refund <= 0:  # "能报大约0.00元" reads like a mistake: say it plainly, and why to look
+            if settled > 0:
+                return self.tr("看病一共花了{total}元，医院已经用医保付了{settled}元。按估算，"
+                               "这次没有可以再报的钱，县医保局审核后会告诉您结果。").format(
+                    total=f"{total:.2f}", settled=f"{settled:.2f}")
+            return self.tr("看病一共花了{total}元。按估算，这次没有可以报的钱，"
+                           "原因请看计算过程；县医保局审核后会告诉您结果。").format(
+                total=f"{total:.2f}")
         if settled > 0:
             return self.tr("看病一共花了{total}元，医院已经用医保付了{settled}元，这次还能报"
                            "大约{refund}元，自己负担{own}元。").format(
