@@ -8,13 +8,12 @@ import hashlib
 import json
 import stat
 import threading
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from support.county_server import enrol_kiosk, new_code
 from test_county_tls import make_self_signed
 
-from county.auth import create_enrol_code
 from county.cli import main as county
 from county.config import CountyConfig
 from county.review import review_claim, show_claim
@@ -29,17 +28,8 @@ from kiosk.sync.payload import claim_payload, county_uuid
 from kiosk.sync.worker import BUSY, Backoff, SyncSnapshot, SyncWorker
 
 
-def new_code(server: RunningServer) -> str:
-    db = server.database()
-    try:
-        return create_enrol_code(db, timedelta(minutes=5))[0]
-    finally:
-        db.dispose()
-
-
 def enrolled(server: RunningServer, home: Path) -> DeviceCredential:
-    assert kiosk(["--home", str(home), "enrol", "--server", server.base_url,
-                  "--code", new_code(server), "--name", "test kiosk"]) == 0
+    enrol_kiosk(server, home)
     return DeviceCredential.load(home)
 
 

@@ -4,20 +4,16 @@ queue's state following a real county server on 127.0.0.1."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from support.county_server import enrol_kiosk
 from support.kiosk_ui import FixedReader, button
 
-from county.auth import create_enrol_code
-from county.config import CountyConfig
 from county.review import review_claim
-from county.testing import RunningServer, serve_in_thread
+from county.testing import RunningServer
 from kiosk.assistants import AssistantBook
-from kiosk.cli import main as kiosk_cli
 from kiosk.store import Status
 from kiosk.store.samples import sample_id_number, sample_recognition
 from kiosk.sync.payload import county_uuid
@@ -206,24 +202,12 @@ def test_the_technician_adds_and_removes_assistants(make_kiosk, qtbot, tmp_path)
 
 # --- with a real county ----------------------------------------------------------------------
 
-@pytest.fixture
-def county(tmp_path: Path):
-    with serve_in_thread(CountyConfig.build(tmp_path / "county")) as srv:
-        yield srv
-
-
 def enrol(server: RunningServer, home: Path) -> None:
-    db = server.database()
-    try:
-        code = create_enrol_code(db, timedelta(minutes=5))[0]
-    finally:
-        db.dispose()
-    assert kiosk_cli(["--home", str(home), "enrol", "--server", server.base_url,
-                      "--code", code, "--name", "assistant test kiosk"]) == 0
+    enrol_kiosk(server, home, "assistant test kiosk")
 
 
 def test_the_queue_goes_from_waiting_to_delivered_and_a_return_shows_its_reason(
-        make_kiosk, qtbot, tmp_path, county):
+        make_kiosk, qtbot, tmp_path, server):
     with_assistant(tmp_path)
     kiosk = make_kiosk(recognizer=lambda: FixedReader(sample_recognition(81)), sample_seed=81)
     w, sync = kiosk.window, kiosk.sync
@@ -235,7 +219,7 @@ def test_the_queue_goes_from_waiting_to_delivered_and_a_return_shows_its_reason(
     back_home(qtbot, w)
     assert "等待联网发送" in home.list.item(0).text()
 
-    enrol(county, tmp_path / "home")  # the technician enrols the kiosk
+    enrol(server, tmp_path / "home")  # the technician enrols the kiosk
     with qtbot.waitSignal(sync.changed, timeout=30_000,
                           check_params_cb=lambda s: s.delivered == 1 and s.sending is None):
         sync.restart()
@@ -245,7 +229,7 @@ def test_the_queue_goes_from_waiting_to_delivered_and_a_return_shows_its_reason(
     record = kiosk.store.get_claim(claim_id)
     assert record.status is Status.ACCEPTED and record.county_ref
 
-    db = county.database()
+    db = server.database()
     try:
         review_claim(db, county_uuid(record.summary.uid), "returned", "缺少住院清单")
     finally:

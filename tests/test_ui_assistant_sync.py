@@ -3,33 +3,17 @@ idle without a credential, the network test, held claims released, a clean stop.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
-import pytest
+from support.county_server import enrol_kiosk
 
-from county.auth import create_enrol_code
-from county.config import CountyConfig
-from county.testing import serve_in_thread
-from kiosk.cli import main as kiosk_cli
+from county.testing import RunningServer
 from kiosk.store import NewDocument, Status
 from kiosk.store.samples import sample_recognition, sample_resident
 
 
-@pytest.fixture
-def county(tmp_path: Path):
-    with serve_in_thread(CountyConfig.build(tmp_path / "county")) as srv:
-        yield srv
-
-
-def enrol(server, home: Path) -> None:
-    db = server.database()
-    try:
-        code = create_enrol_code(db, timedelta(minutes=5))[0]
-    finally:
-        db.dispose()
-    assert kiosk_cli(["--home", str(home), "enrol", "--server", server.base_url,
-                      "--code", code, "--name", "feed test kiosk"]) == 0
+def enrol(server: RunningServer, home: Path) -> None:
+    enrol_kiosk(server, home, "feed test kiosk")
 
 
 def test_without_a_credential_the_feed_is_idle_and_says_so(make_kiosk):
@@ -44,12 +28,12 @@ def test_without_a_credential_the_feed_is_idle_and_says_so(make_kiosk):
 
 
 def test_a_refused_claim_is_held_shown_and_released_through_the_feed(
-        make_kiosk, qtbot, tmp_path, county):
-    enrol(county, tmp_path / "home")
+        make_kiosk, qtbot, tmp_path, server):
+    enrol(server, tmp_path / "home")
     kiosk = make_kiosk()
     feed = kiosk.sync
     assert feed.enrolled  # compose started the worker: a credential exists
-    assert feed.network_test() == (True, f"{county.base_url} answered")
+    assert feed.network_test() == (True, f"{server.base_url} answered")
     store = kiosk.store
     cid = store.create_claim(sample_resident(91), [NewDocument(sample_recognition(91),
                                                                b"\xff\xd8 a receipt")],

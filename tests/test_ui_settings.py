@@ -6,17 +6,16 @@ from __future__ import annotations
 
 import tomllib
 import zipfile
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit
+from support.county_server import new_code
 from support.kiosk_ui import button
 
-from county.auth import create_enrol_code
 from county.config import CountyConfig
-from county.testing import RunningServer, serve_in_thread
+from county.testing import serve_in_thread
 from kiosk.cli import main as kiosk_cli
 from kiosk.config import load_settings
 from kiosk.scanner.flatbed import scanimage_path
@@ -264,40 +263,28 @@ def test_switching_to_english_retranslates_and_is_saved(make_kiosk, qtbot, tmp_p
 # --- the county server ------------------------------------------------------------------------
 
 
-@pytest.fixture
-def county(tmp_path: Path):
-    with serve_in_thread(CountyConfig.build(tmp_path / "county")) as srv:
-        yield srv
 
 
-def new_code(server: RunningServer) -> str:
-    db = server.database()
-    try:
-        return create_enrol_code(db, timedelta(minutes=5))[0]
-    finally:
-        db.dispose()
-
-
-def test_enrolment_on_screen_against_a_real_county(make_kiosk, qtbot, tmp_path, county):
+def test_enrolment_on_screen_against_a_real_county(make_kiosk, qtbot, tmp_path, server):
     kiosk = make_kiosk()
     w = kiosk.window
     unlock(qtbot, kiosk, tmp_path)
     click(qtbot, w.settings, "section_server")
     section = w.settings.server
     qtbot.waitUntil(lambda: "还没有登记" in section.status.text(), timeout=5000)
-    field(w.settings, "serverUrl").setText(county.base_url)
+    field(w.settings, "serverUrl").setText(server.base_url)
     field(w.settings, "enrolCode").setText("2222-2222")  # not a code the county made
     click(qtbot, w.settings, "enrolDevice")
     qtbot.waitUntil(lambda: "登记码不对" in section.result.text(), timeout=10_000)
     field(w.settings, "serverUrl").setText("http://county.example:80")  # plain http, remote
     click(qtbot, w.settings, "enrolDevice")
     qtbot.waitUntil(lambda: "填写的内容不对" in section.result.text(), timeout=10_000)
-    field(w.settings, "serverUrl").setText(county.base_url)
-    field(w.settings, "enrolCode").setText(new_code(county))
+    field(w.settings, "serverUrl").setText(server.base_url)
+    field(w.settings, "enrolCode").setText(new_code(server))
     with qtbot.waitSignal(section.enrolled, timeout=10_000) as enrolled:
         click(qtbot, w.settings, "enrolDevice")
     cred = DeviceCredential.load(tmp_path / "home")
-    assert enrolled.args[0] == cred.device_id and cred.server == county.base_url
+    assert enrolled.args[0] == cred.device_id and cred.server == server.base_url
     assert cred.device_id in section.status.text()
     qtbot.waitUntil(lambda: kiosk.sync.enrolled, timeout=10_000)  # the feed restarted
 
@@ -348,10 +335,10 @@ def test_unreachable_county_is_said_plainly(make_kiosk, qtbot, tmp_path):
 
 
 def test_a_held_claim_is_listed_with_its_reason_and_retried(make_kiosk, qtbot, tmp_path,
-                                                           county):
+                                                           server):
     home = tmp_path / "home"
-    assert kiosk_cli(["--home", str(home), "enrol", "--server", county.base_url,
-                      "--code", new_code(county)]) == 0
+    assert kiosk_cli(["--home", str(home), "enrol", "--server", server.base_url,
+                      "--code", new_code(server)]) == 0
     with ClaimStore(home) as store:
         bad = store.create_claim(sample_resident(20),
                                  [NewDocument(sample_recognition(200), b"\xff\xd8 img")],

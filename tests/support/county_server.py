@@ -19,3 +19,24 @@ from county.testing import RunningServer, serve_in_thread
 def server(tmp_path: Path) -> Iterator[RunningServer]:
     with serve_in_thread(CountyConfig.build(tmp_path / "county")) as srv:
         yield srv
+
+
+def new_code(server: RunningServer) -> str:
+    """A one-time enrolment code, as `county enrol-code` makes it."""
+    from datetime import timedelta
+
+    from county.auth import create_enrol_code
+
+    db = server.database()
+    try:
+        return create_enrol_code(db, timedelta(minutes=5))[0]
+    finally:
+        db.dispose()
+
+
+def enrol_kiosk(server: RunningServer, home: Path, name: str = "test kiosk") -> None:
+    """`kiosk enrol` against the server, as a technician does it."""
+    from kiosk.cli import main as kiosk_cli
+
+    assert kiosk_cli(["--home", str(home), "enrol", "--server", server.base_url,
+                      "--code", new_code(server), "--name", name]) == 0
