@@ -263,6 +263,37 @@ def test_switching_to_english_retranslates_and_is_saved(make_kiosk, qtbot, tmp_p
 # --- the county server ------------------------------------------------------------------------
 
 
+def pad_type(qtbot, pad, text: str) -> None:
+    """Type `text` on the on-screen keyboard, key by key (shift for capitals)."""
+    for ch in text:
+        upper = ch.isalpha() and ch.isupper()
+        if upper:
+            click(qtbot, pad, "text_shift")
+        click(qtbot, pad, f"text_{ch.lower()}" if ch.isalnum() else f"text_{ord(ch)}")
+        if upper:
+            click(qtbot, pad, "text_shift")
+
+
+def test_the_address_and_code_are_typed_on_the_screen_and_the_kiosk_enrols(
+        make_kiosk, qtbot, tmp_path, server):
+    kiosk = make_kiosk()
+    w = kiosk.window
+    unlock(qtbot, kiosk, tmp_path)
+    click(qtbot, w.settings, "section_server")
+    section = w.settings.server
+    url, code = field(w.settings, "serverUrl"), field(w.settings, "enrolCode")
+    url.setFocus()
+    pad_type(qtbot, section.keys, server.base_url + "x")
+    click(qtbot, section.keys, "text_back")  # a slip of the finger, taken back
+    assert url.text() == server.base_url
+    enrol_code = new_code(server)
+    code.setFocus()
+    qtbot.waitUntil(lambda: section.keys.target is code, timeout=2000)
+    pad_type(qtbot, section.keys, enrol_code)
+    assert code.text() == enrol_code and url.text() == server.base_url
+    with qtbot.waitSignal(section.enrolled, timeout=10_000):
+        click(qtbot, w.settings, "enrolDevice")
+    assert DeviceCredential.load(tmp_path / "home").server == server.base_url
 
 
 def test_enrolment_on_screen_against_a_real_county(make_kiosk, qtbot, tmp_path, server):

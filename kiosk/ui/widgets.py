@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QScroller,
@@ -159,3 +160,86 @@ class Keypad(QWidget):
         b = big_button(ch, kind="key", name=f"key_{ch}")
         b.clicked.connect(lambda _=False, c=ch: self.key.emit(c))
         return b
+
+
+class TextPad(QWidget):
+    """An on-screen keyboard for the technician's Latin text (server addresses, enrolment
+    codes, certificate fingerprints, printer names) on a kiosk with no keyboard attached.
+
+    `attach(edit)` registers line edits; the keys type into the one that last had focus.
+    The keys never take the focus themselves, so the cursor stays where it was. Buttons are
+    named `text_<char>` (`text_shift`, `text_back`, `text_clear`) for tests.
+    """
+
+    ROWS = ("1234567890", "qwertyuiop", "asdfghjkl:", "zxcvbnm./-")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("textPad")
+        self._edits: list[QLineEdit] = []
+        self._target: QLineEdit | None = None
+        self._upper = False
+        self._letters: list[QPushButton] = []
+        grid = QGridLayout(self)
+        grid.setSpacing(8)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for r, row in enumerate(self.ROWS):
+            for c, ch in enumerate(row):
+                b = self._key(ch, f"text_{ch}" if ch.isalnum() else f"text_{ord(ch)}")
+                b.clicked.connect(lambda _=False, k=ch: self.type_text(k))
+                if ch.isalpha():
+                    self._letters.append(b)
+                grid.addWidget(b, r, c)
+        shift = self._key("⇧", "text_shift")
+        shift.setCheckable(True)
+        shift.toggled.connect(self._shift)
+        back = self._key("⌫", "text_back")
+        back.clicked.connect(self.backspace)
+        clear = self._key(self.tr("清空"), "text_clear")
+        clear.clicked.connect(self.clear)
+        underscore = self._key("_", "text_95")
+        underscore.clicked.connect(lambda _=False: self.type_text("_"))
+        col = 0
+        for b, span in ((shift, 2), (underscore, 2), (back, 3), (clear, 3)):
+            grid.addWidget(b, len(self.ROWS), col, 1, span)
+            col += span
+
+    def _key(self, text: str, name: str) -> QPushButton:
+        b = big_button(text, kind="textkey", name=name)
+        b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        return b
+
+    def attach(self, *edits: QLineEdit) -> None:
+        for edit in edits:
+            self._edits.append(edit)
+            edit.installEventFilter(self)
+        if self._target is None and edits:
+            self._target = edits[0]
+
+    @property
+    def target(self) -> QLineEdit | None:
+        return self._target
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusIn and watched in self._edits:
+            assert isinstance(watched, QLineEdit)
+            self._target = watched
+        return False
+
+    def _shift(self, upper: bool) -> None:
+        self._upper = upper
+        for b in self._letters:
+            b.setText(b.text().upper() if upper else b.text().lower())
+
+    def type_text(self, ch: str) -> None:
+        if self._target is not None:
+            self._target.insert(ch.upper() if self._upper else ch)
+
+    def backspace(self) -> None:
+        if self._target is not None:
+            self._target.backspace()
+
+    def clear(self) -> None:
+        if self._target is not None:
+            self._target.clear()

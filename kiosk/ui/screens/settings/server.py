@@ -18,7 +18,7 @@ from PySide6.QtCore import Signal
 from kiosk.config import Settings
 from kiosk.ui.screens.settings.context import run_off_thread
 from kiosk.ui.screens.settings.fields import Section, text_input
-from kiosk.ui.widgets import big_button, label
+from kiosk.ui.widgets import TextPad, big_button, label
 
 if TYPE_CHECKING:
     from kiosk.ui.screens.settings.panel import SettingsPanel
@@ -70,8 +70,10 @@ class ServerSection(Section):
         self.enrol_btn = big_button("", kind="confirm", name="enrolDevice")
         self.enrol_btn.clicked.connect(self._enrol)
         self.result = label(name="enrolResult")
+        self.keys = TextPad()  # the kiosk has no keyboard: type the address and code here
+        self.keys.attach(self.url, self.code, self.fingerprint)
         for w in (self.status, self.url_caption, self.url, self.code_caption, self.code,
-                  self.fp_caption, self.fingerprint, self.enrol_btn, self.result):
+                  self.fp_caption, self.fingerprint, self.keys, self.enrol_btn, self.result):
             self.box.addWidget(w)
         self.box.addStretch(1)
         self._current: tuple[str, str] | None = None
