@@ -642,12 +642,12 @@
 <context>
     <name>Keypad</name>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="149" />
+        <location filename="../../kiosk/ui/widgets.py" line="150" />
         <source>删除一位</source>
         <translation>Delete one character</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="152" />
+        <location filename="../../kiosk/ui/widgets.py" line="153" />
         <source>清空</source>
         <translation>Clear</translation>
     </message>
@@ -1296,84 +1296,84 @@ You can unplug it now.</translation>
 <context>
     <name>ServerSection</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="80" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="82" />
         <source>县服务器</source>
         <translation>County server</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="84" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="86" />
         <source>县服务器地址</source>
         <translation>County server address</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="85" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="87" />
         <source>一次性登记码（县里的管理员给）</source>
         <translation>One-time enrolment code (from the county administrator)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="86" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="88" />
         <source>服务器证书指纹（SHA-256，https 时必填）</source>
         <translation>Server certificate fingerprint (SHA-256, required for https)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="87" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="89" />
         <source>登记本机</source>
         <translation>Enrol this kiosk</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="108" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="110" />
         <source>本机还没有登记到县服务器。</source>
         <translation>This kiosk is not enrolled with a county server.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="111" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="113" />
         <source>已登记：{server}
 本机编号：{device}</source>
         <translation>Enrolled with: {server}
 Device ID: {device}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="121" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="123" />
         <source>正在连接县服务器……</source>
         <translation>Connecting to the county server…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="133" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="135" />
         <source>填写的内容不对：{why}</source>
         <translation>Something typed is not right: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="136" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="138" />
         <source>登记码不对，请核对后再输入。</source>
         <translation>The enrolment code is wrong. Check it and type it again.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="137" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="139" />
         <source>这个登记码已经用过了，请向县里要一个新的。</source>
         <translation>This enrolment code was already used. Ask the county for a new one.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="138" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="140" />
         <source>这个登记码已经过期了，请向县里要一个新的。</source>
         <translation>This enrolment code has expired. Ask the county for a new one.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="139" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="141" />
         <source>县服务器拒绝了登记：{why}</source>
         <translation>The county server refused the enrolment: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="144" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="146" />
         <source>服务器的证书和填写的指纹对不上，没有登记。请核对指纹，或检查是不是连错了服务器。</source>
         <translation>The server's certificate does not match the fingerprint typed, so nothing was enrolled. Check the fingerprint, or whether this is the right server.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="149" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="151" />
         <source>连不上县服务器，请检查地址和网络。</source>
         <translation>Cannot reach the county server. Check the address and the network.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="154" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="156" />
         <source>登记成功，开始同步。</source>
         <translation>Enrolled. Syncing starts now.</translation>
     </message>
@@ -1591,6 +1591,14 @@ Device ID: {device}</translation>
         <location filename="../../kiosk/ui/screens/status.py" line="73" />
         <source>{amount} 元</source>
         <translation>¥{amount}</translation>
+    </message>
+</context>
+<context>
+    <name>TextPad</name>
+    <message>
+        <location filename="../../kiosk/ui/widgets.py" line="198" />
+        <source>清空</source>
+        <translation>Clear</translation>
     </message>
 </context>
 <context>
