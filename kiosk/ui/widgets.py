@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
@@ -243,3 +243,39 @@ class TextPad(QWidget):
     def clear(self) -> None:
         if self._target is not None:
             self._target.clear()
+
+
+class KeyEntry:
+    """What every keypad screen is built of: a title, a hint, the typed value in large type,
+    an error line (hidden until needed), the keypad, and "← back" beside the confirm button.
+
+    The screen keeps the parts as its own attributes and lays them out; the callbacks are
+    its handlers. Object names are given per screen (tests and screenshots find them).
+    """
+
+    def __init__(self, *, with_x: bool, on_key: Callable[[str], None],
+                 on_backspace: Callable[[], None], on_clear: Callable[[], None],
+                 on_back: Callable[[], None], on_ok: Callable[[], None],
+                 display: str, error: str, ok: str, back: str = "back",
+                 title: str = "", hint: str = "") -> None:
+        self.title = label(role="title", name=title)
+        self.hint = label(role="large", name=hint)
+        self.display = label(name=display, wrap=False)
+        self.display.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.error = label(role="error", name=error)
+        self.error.hide()
+        self.keypad = Keypad(with_x=with_x)
+        self.keypad.key.connect(on_key)
+        self.keypad.backspace.connect(on_backspace)
+        self.keypad.cleared.connect(on_clear)
+        self.back = big_button("", kind="back", name=back)
+        self.ok = big_button("", kind="confirm", name=ok)
+        self.back.clicked.connect(lambda: on_back())  # not `clicked`'s checked flag
+        self.ok.clicked.connect(lambda: on_ok())
+
+    def buttons(self) -> QHBoxLayout:
+        """← back (one part) beside confirm (two parts), for the bottom of the screen."""
+        row = QHBoxLayout()
+        row.addWidget(self.back, 1)
+        row.addWidget(self.ok, 2)
+        return row

@@ -11,13 +11,13 @@ from collections.abc import Collection, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QVBoxLayout
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout
 
 from kiosk.assistants import AssistantCheck, TodayClaim
 from kiosk.store import Status
 from kiosk.sync.worker import SyncSnapshot
 from kiosk.ui.screens.base import Screen
-from kiosk.ui.widgets import Keypad, PadSplit, big_button, label, touch_scroll
+from kiosk.ui.widgets import KeyEntry, PadSplit, big_button, label, touch_scroll
 
 CODE_MAX = 12
 PIN_MAX = 12
@@ -37,28 +37,16 @@ class AssistantSignInScreen(Screen):
         self.busy = False  # the PIN is being checked
         lay = QVBoxLayout()
         lay.setSpacing(20)
-        self.title = label(role="title", name="signInTitle")
-        self.hint = label(role="large", name="signInHint")
-        self.display = label(name="signInDisplay", wrap=False)
-        self.display.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.error = label(role="error", name="signInError")
-        self.error.hide()
-        self.keypad = Keypad(with_x=False)
-        self.keypad.key.connect(self.type_char)
-        self.keypad.backspace.connect(self.delete_char)
-        self.keypad.cleared.connect(self.clear)
-        self.back_btn = big_button("", kind="back", name="back")
-        self.ok_btn = big_button("", kind="confirm", name="confirmSignIn")
-        self.back_btn.clicked.connect(self._back)
-        self.ok_btn.clicked.connect(self.submit)
-        lay.addWidget(self.title)
-        lay.addWidget(self.hint)
-        lay.addWidget(self.display)
-        lay.addWidget(self.error)
-        row = QHBoxLayout()
-        row.addWidget(self.back_btn, 1)
-        row.addWidget(self.ok_btn, 2)
-        lay.addLayout(row)
+        entry = KeyEntry(with_x=False, on_key=self.type_char, on_backspace=self.delete_char,
+                         on_clear=self.clear, on_back=self._back, on_ok=self.submit,
+                         title="signInTitle", hint="signInHint", display="signInDisplay",
+                         error="signInError", ok="confirmSignIn")
+        self.title, self.hint, self.display = entry.title, entry.hint, entry.display
+        self.error, self.keypad = entry.error, entry.keypad
+        self.back_btn, self.ok_btn = entry.back, entry.ok
+        for w in (self.title, self.hint, self.display, self.error):
+            lay.addWidget(w)
+        lay.addLayout(entry.buttons())
         self.split = PadSplit(self, lay, [self.keypad], at=4)  # keys beside on a wide screen
         self.split.setContentsMargins(48, 32, 48, 32)
         self.retranslate()

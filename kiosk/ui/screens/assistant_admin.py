@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from kiosk.assistants import Assistant
 from kiosk.ui.pin import MIN_LENGTH
 from kiosk.ui.screens.base import Screen
-from kiosk.ui.widgets import Keypad, PadSplit, big_button, label, touch_scroll
+from kiosk.ui.widgets import KeyEntry, PadSplit, big_button, label, touch_scroll
 
 STEPS = ("code", "name", "pin", "pin2")
 
@@ -73,30 +73,21 @@ class AssistantsAdminScreen(Screen):
         adding = QWidget()
         a = QVBoxLayout()
         a.setSpacing(20)
-        self.add_title = label(role="title")
-        self.add_hint = label(role="large", name="addHint")
-        self.display = label(name="pinDisplay", wrap=False)
-        self.display.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        entry = KeyEntry(with_x=False, on_key=self._type,
+                         on_backspace=lambda: self._set_value(self._value()[:-1]),
+                         on_clear=lambda: self._set_value(""), on_back=self._step_back,
+                         on_ok=self._next, hint="addHint", display="pinDisplay",
+                         error="addError", back="addBack", ok="addNext")
+        self.add_title, self.add_hint, self.display = entry.title, entry.hint, entry.display
+        self.add_error, self.keypad = entry.error, entry.keypad
+        self.add_back, self.add_next = entry.back, entry.ok
         self.name_edit = QLineEdit()
         self.name_edit.setObjectName("assistantName")
         self.name_edit.setMaxLength(32)
         self.name_edit.returnPressed.connect(self._next)
-        self.add_error = label(role="error", name="addError")
-        self.add_error.hide()
-        self.keypad = Keypad(with_x=False)
-        self.keypad.key.connect(self._type)
-        self.keypad.backspace.connect(lambda: self._set_value(self._value()[:-1]))
-        self.keypad.cleared.connect(lambda: self._set_value(""))
-        self.add_back = big_button("", kind="back", name="addBack")
-        self.add_next = big_button("", kind="confirm", name="addNext")
-        self.add_back.clicked.connect(self._step_back)
-        self.add_next.clicked.connect(self._next)
         for w in (self.add_title, self.add_hint, self.display, self.name_edit, self.add_error):
             a.addWidget(w)
-        row = QHBoxLayout()
-        row.addWidget(self.add_back, 1)
-        row.addWidget(self.add_next, 2)
-        a.addLayout(row)
+        a.addLayout(entry.buttons())
         self.split = PadSplit(adding, a, [self.keypad], at=5)  # keys beside on a wide screen
         self.split.setContentsMargins(0, 0, 0, 0)
         self.pages.addWidget(adding)

@@ -27,7 +27,7 @@ from kiosk.scanner.qr import decode_qr
 from kiosk.ui.camera import CameraFeed
 from kiosk.ui.i18n import domain_text
 from kiosk.ui.screens.base import Screen
-from kiosk.ui.widgets import Keypad, PadSplit, big_button, label
+from kiosk.ui.widgets import KeyEntry, PadSplit, big_button
 
 log = logging.getLogger("kiosk.ui.identify")
 
@@ -136,16 +136,12 @@ class ResidentIdScreen(Screen):
         self.card_reader: CardReader | None = None
         self.qr = QrDecoder(self)
         self.qr.found.connect(self.take_qr_text)
-        self.title = label(role="title")
-        self.hint = label(role="large")
-        self.display = label(name="idDisplay", wrap=False)
-        self.display.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.error = label(role="error", name="idError")
-        self.error.hide()
-        self.keypad = Keypad(with_x=True)
-        self.keypad.key.connect(self.type_char)
-        self.keypad.backspace.connect(self.delete_char)
-        self.keypad.cleared.connect(self.clear)
+        entry = KeyEntry(with_x=True, on_key=self.type_char, on_backspace=self.delete_char,
+                         on_clear=self.clear, on_back=self.back.emit, on_ok=self.submit,
+                         display="idDisplay", error="idError", ok="confirmId")
+        self.title, self.hint, self.display = entry.title, entry.hint, entry.display
+        self.error, self.keypad = entry.error, entry.keypad
+        self.back_btn, self.ok_btn = entry.back, entry.ok
         self.preview = QLabel()
         self.preview.setObjectName("qrPreview")
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -157,10 +153,6 @@ class ResidentIdScreen(Screen):
         self.card_btn = big_button("", name="readCard")
         self.card_btn.clicked.connect(self.read_card)
         self.card_btn.hide()
-        self.back_btn = big_button("", kind="back", name="back")
-        self.ok_btn = big_button("", kind="confirm", name="confirmId")
-        self.back_btn.clicked.connect(self.back)
-        self.ok_btn.clicked.connect(self.submit)
         lay = QVBoxLayout()
         lay.setSpacing(20)
         lay.addWidget(self.title)
@@ -171,10 +163,7 @@ class ResidentIdScreen(Screen):
         other.addWidget(self.scan_btn)
         other.addWidget(self.card_btn)
         lay.addLayout(other)
-        row = QHBoxLayout()
-        row.addWidget(self.back_btn, 1)
-        row.addWidget(self.ok_btn, 2)
-        lay.addLayout(row)
+        lay.addLayout(entry.buttons())
         # the keypad (or the QR preview) below the number on a portrait screen, beside it on
         # a landscape one
         self.split = PadSplit(self, lay, [self.keypad, self.preview], at=4)

@@ -10,11 +10,11 @@ In the multi-step modes `steps_done(list)` carries what was typed at each step.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.ui.pin import MAX_LENGTH, MIN_LENGTH
-from kiosk.ui.widgets import Keypad, PadSplit, big_button, label
+from kiosk.ui.widgets import KeyEntry, PadSplit
 
 CHECK, FIRST, CONSOLE, CHANGE = "check", "first", "console", "change"
 _STEPS = {CHECK: 1, FIRST: 2, CONSOLE: 0, CHANGE: 3}
@@ -31,26 +31,17 @@ class PinGate(QWidget):
         self.pin = ""
         self._typed: list[str] = []
         g = QVBoxLayout()
-        self.title = label(role="title", name="gateTitle")
-        self.hint = label(role="large", name="pinHint")
-        self.display = label(name="pinDisplay", wrap=False)
-        self.display.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.error = label(role="error", name="pinError")
-        self.error.hide()
-        self.keypad = Keypad(with_x=False)
-        self.keypad.key.connect(self._type)
-        self.keypad.backspace.connect(lambda: self._set_pin(self.pin[:-1]))
-        self.keypad.cleared.connect(lambda: self._set_pin(""))
-        self.back_btn = big_button("", kind="back", name="back")
-        self.ok = big_button("", kind="confirm", name="confirmPin")
-        self.back_btn.clicked.connect(self.back)
-        self.ok.clicked.connect(self._submit)
+        entry = KeyEntry(with_x=False, on_key=self._type,
+                         on_backspace=lambda: self._set_pin(self.pin[:-1]),
+                         on_clear=lambda: self._set_pin(""), on_back=self.back.emit,
+                         on_ok=self._submit, title="gateTitle", hint="pinHint",
+                         display="pinDisplay", error="pinError", ok="confirmPin")
+        self.title, self.hint, self.display = entry.title, entry.hint, entry.display
+        self.error, self.keypad = entry.error, entry.keypad
+        self.back_btn, self.ok = entry.back, entry.ok
         for w in (self.title, self.hint, self.display, self.error):
             g.addWidget(w)
-        row = QHBoxLayout()
-        row.addWidget(self.back_btn, 1)
-        row.addWidget(self.ok, 2)
-        g.addLayout(row)
+        g.addLayout(entry.buttons())
         self.split = PadSplit(self, g, [self.keypad], at=4)  # keys beside on a wide screen
         self.retranslate()
         self.set_mode(CHECK)
