@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
@@ -279,3 +280,19 @@ class KeyEntry:
         row.addWidget(self.back, 1)
         row.addWidget(self.ok, 2)
         return row
+
+
+def keypad_key(event: QKeyEvent, *, chars: str, type_char: Callable[[str], None],
+               backspace: Callable[[], None], submit: Callable[[], None]) -> bool:
+    """A USB keyboard (or a reader that types like one) works like the keypad: one of
+    `chars` is typed, Backspace deletes, Enter confirms. True if the key was one of those."""
+    text = event.text().upper()
+    if text and text in chars:
+        type_char(text)
+    elif event.key() == Qt.Key.Key_Backspace:
+        backspace()
+    elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        submit()
+    else:
+        return False
+    return True

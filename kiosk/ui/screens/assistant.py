@@ -17,7 +17,7 @@ from kiosk.assistants import AssistantCheck, TodayClaim
 from kiosk.store import Status
 from kiosk.sync.worker import SyncSnapshot
 from kiosk.ui.screens.base import Screen
-from kiosk.ui.widgets import KeyEntry, PadSplit, big_button, label, touch_scroll
+from kiosk.ui.widgets import KeyEntry, PadSplit, big_button, keypad_key, label, touch_scroll
 
 CODE_MAX = 12
 PIN_MAX = 12
@@ -141,14 +141,8 @@ class AssistantSignInScreen(Screen):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """A USB keyboard works like the keypad."""
-        text = event.text()
-        if text and text.isdigit():
-            self.type_char(text)
-        elif event.key() == Qt.Key.Key_Backspace:
-            self.delete_char()
-        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.submit()
-        else:
+        if not keypad_key(event, chars="0123456789", type_char=self.type_char,
+                          backspace=self.delete_char, submit=self.submit):
             super().keyPressEvent(event)
 
     def reset(self) -> None:

@@ -27,7 +27,7 @@ from kiosk.scanner.qr import decode_qr
 from kiosk.ui.camera import CameraFeed
 from kiosk.ui.i18n import domain_text
 from kiosk.ui.screens.base import Screen
-from kiosk.ui.widgets import KeyEntry, PadSplit, big_button
+from kiosk.ui.widgets import KeyEntry, PadSplit, big_button, keypad_key
 
 log = logging.getLogger("kiosk.ui.identify")
 
@@ -334,14 +334,8 @@ class ResidentIdScreen(Screen):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """A USB keyboard or barcode reader works like the keypad."""
-        text = event.text().upper()
-        if text and (text.isdigit() or text == "X"):
-            self.type_char(text)
-        elif event.key() == Qt.Key.Key_Backspace:
-            self.delete_char()
-        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.submit()
-        else:
+        if not keypad_key(event, chars="0123456789X", type_char=self.type_char,
+                          backspace=self.delete_char, submit=self.submit):
             super().keyPressEvent(event)
 
     def hideEvent(self, event: object) -> None:
