@@ -76,9 +76,16 @@ def test_an_empty_or_black_scan_is_refused(sane_test_backend: str, picture: str,
 ])
 def test_sane_statuses_become_plain_words(sane_test_backend: str, status: str,
                                           code: str) -> None:
-    with pytest.raises(CaptureError) as err:
-        scan(ScannerSettings(device=sane_test_backend, dpi=75),
-             extra=["--read-return-value", status])
+    # SANE's test backend reads through a child process and, about once in 40 runs, hangs
+    # after the injected error instead of returning it (the scan then times out, which the
+    # kiosk reports as a failed scan, as it would for a real scanner that stops answering):
+    # such a run tells nothing about the status mapping, so it is tried again.
+    settings = ScannerSettings(device=sane_test_backend, dpi=75, timeout_s=15)
+    for _ in range(3):
+        with pytest.raises(CaptureError) as err:
+            scan(settings, extra=["--read-return-value", status])
+        if not err.value.detail.startswith("no answer in"):
+            break
     assert err.value.code == code
     assert err.value.message and err.value.message_en
 
