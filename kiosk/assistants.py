@@ -17,7 +17,6 @@ import argparse
 import getpass
 import json
 import re
-import secrets
 import sys
 import threading
 import time
@@ -25,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kiosk.durable import replace_file
 from kiosk.store import ClaimStore, Status
-from kiosk.store.fsutil import write_durably
 from kiosk.ui.pin import MIN_LENGTH, PinStore
 
 FOLDER = "assistants"
@@ -102,8 +101,7 @@ class AssistantBook:
         self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         path = self.folder / INDEX
         data = json.dumps(index, ensure_ascii=False, indent=1, sort_keys=True).encode()
-        write_durably(path, data, path.with_name(f".{INDEX}.{secrets.token_hex(4)}.tmp"),
-                      mode=0o600)
+        replace_file(path, data, mode=0o600)
 
     # --- the book -----------------------------------------------------------------------
 

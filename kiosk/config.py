@@ -14,13 +14,14 @@ from __future__ import annotations
 import json
 import logging
 import os
-import secrets
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 import platformdirs
+
+from kiosk.durable import replace_file
 
 CONFIG_NAME = "kiosk.toml"
 APP_NAME = "township-kiosk"
@@ -344,7 +345,7 @@ class ConfigFile:
         text = dump_toml(raw)
         if tomllib.loads(text) != raw:  # the serializer is small: prove the round trip
             raise ConfigError(f"{section}.{key}: {value!r} cannot be written as TOML")
-        _write_durably(self.path, text.encode("utf-8"))
+        replace_file(self.path, text.encode("utf-8"))
         log.info("configuration: %s.%s = %r (%s)", section, key, value, self.path)
         return settings
 
@@ -382,30 +383,6 @@ def dump_toml(raw: dict[str, Any]) -> str:
             lines.append(f"{key} = {_toml_value(value, f'{section}.{key}')}")
         lines.append("")
     return "\n".join(lines)
-
-
-def _write_durably(path: Path, data: bytes) -> None:
-    """temp file, fsync, rename, fsync the folder: the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    try:
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
 
 
 def _with_home_paths(settings: Settings) -> Settings:

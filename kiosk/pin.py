@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kiosk.durable import replace_file
+
 _N, _R, _P = 2**14, 8, 1
 MIN_LENGTH = 6
 MAX_LENGTH = 12
@@ -106,16 +108,7 @@ class PinStore:
         return data if isinstance(data, dict) else {}
 
     def _write(self, data: dict[str, object]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            os.write(fd, json.dumps(data).encode())
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, self.path)
+        replace_file(self.path, json.dumps(data).encode(), mode=0o600)
 
     @property
     def is_set(self) -> bool:

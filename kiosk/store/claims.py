@@ -25,6 +25,7 @@ from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.config import StoreSettings
+from kiosk.durable import FileLock
 from kiosk.residents import InvalidResident, Resident
 from kiosk.store import schema
 from kiosk.store.crypto import Sealer, load_key
@@ -36,7 +37,6 @@ from kiosk.store.errors import (
     KeyFileError,
     StoreError,
 )
-from kiosk.store.fsutil import FileLock
 from kiosk.store.images import ImageStore
 from kiosk.store.invoices import claim_total, describe, invoice_key
 from kiosk.store.models import Claim, Document, Event, InvoiceKey, Meta

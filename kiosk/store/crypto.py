@@ -20,8 +20,9 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from kiosk.durable import fsync_dir
 from kiosk.store.errors import KeyFileError, ReadOnly
-from kiosk.store.fsutil import fsync_dir, os_error
+from kiosk.store.fsutil import os_error
 
 _VERSION = b"\x01"
 _NONCE = 12

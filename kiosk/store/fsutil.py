@@ -1,11 +1,8 @@
-"""Durable file operations and the mapping of OS errors onto the store's own errors."""
+"""The mapping of OS errors onto the store's own errors (durable writes: `kiosk.durable`)."""
 
 from __future__ import annotations
 
-import contextlib
 import errno
-import os
-from pathlib import Path
 
 from kiosk.store.errors import DiskFull, ReadOnly, StoreError
 
@@ -20,75 +17,3 @@ def os_error(exc: OSError, what: str) -> StoreError:
     if exc.errno in _READONLY:
         return ReadOnly(f"{what}: not writable ({exc.strerror})")
     return StoreError(f"{what}: {exc.strerror or exc}")
-
-
-def fsync_dir(path: Path) -> None:
-    """Make a rename or a new file in `path` durable (the directory entry itself)."""
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_durably(path: Path, data: bytes, tmp: Path, *, mode: int = 0o600) -> None:
-    """Write `data` to `tmp`, fsync it, rename it to `path`, fsync the directory.
-
-    Either the complete file is at `path` afterwards or nothing is; a crash leaves at most a
-    temporary file, which the orphan sweep removes.
-    """
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    try:
-        try:
-            view = memoryview(data)
-            while view:
-                n = os.write(fd, view)
-                view = view[n:]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    fsync_dir(path.parent)
-
-
-class FileLock:
-    """An exclusive advisory lock (flock) on `path`, held until `release` or process death.
-
-    flock belongs to the open file, so a second `FileLock` on the same path conflicts even
-    within one process; the kernel drops it when the holder dies, however it dies.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._fd: int | None = None
-
-    @property
-    def held(self) -> bool:
-        return self._fd is not None
-
-    def acquire(self) -> bool:
-        """Take the lock if nobody holds it (never waits); True if this object holds it."""
-        if self._fd is not None:
-            return True
-        import fcntl
-
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            return False
-        except BaseException:
-            os.close(fd)
-            raise
-        self._fd = fd
-        return True
-
-    def release(self) -> None:
-        fd, self._fd = self._fd, None
-        if fd is not None:
-            os.close(fd)  # closing the file drops the flock

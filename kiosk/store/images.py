@@ -15,9 +15,10 @@ import time
 from collections.abc import Collection
 from pathlib import Path
 
+from kiosk.durable import write_durably
 from kiosk.store.crypto import Sealer
 from kiosk.store.errors import StoreError
-from kiosk.store.fsutil import os_error, write_durably
+from kiosk.store.fsutil import os_error
 
 _SHA_RE = re.compile(r"[0-9a-f]{64}")
 TMP_PREFIX = ".tmp-"

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from kiosk.sync.state import atomic_write
+from kiosk.durable import replace_file
 
 CREDENTIAL_FILE = Path("keys") / "device.json"
 
@@ -35,7 +35,7 @@ class DeviceCredential:
         path = home / CREDENTIAL_FILE
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         data = json.dumps(asdict(self), ensure_ascii=False, indent=2).encode() + b"\n"
-        atomic_write(path, data, mode=0o600)
+        replace_file(path, data, mode=0o600)
         return path
 
     @classmethod

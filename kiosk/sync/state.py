@@ -13,21 +13,13 @@ an event twice changes nothing) and held claims are tried once more and held aga
 from __future__ import annotations
 
 import json
-import secrets
 import threading
 from pathlib import Path
 from typing import Any
 
-from kiosk.store.fsutil import write_durably
+from kiosk.durable import replace_file
 
 STATE_FILE = "sync-state.json"
-
-
-def atomic_write(path: Path, data: bytes, *, mode: int = 0o644) -> None:
-    """Write `data` to `path` so that a crash leaves the old content or the new, whole."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_durably(path, data, path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp"),
-                  mode=mode)
 
 
 class SyncState:
@@ -50,7 +42,7 @@ class SyncState:
         }
 
     def _save(self) -> None:
-        atomic_write(self.path, json.dumps(self._data, ensure_ascii=False, indent=1,
+        replace_file(self.path, json.dumps(self._data, ensure_ascii=False, indent=1,
                                            sort_keys=True).encode())
 
     @property

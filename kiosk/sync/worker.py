@@ -40,8 +40,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
+from kiosk.durable import FileLock, replace_file
 from kiosk.store import ClaimStore, InvalidTransition, Status, StoreError
-from kiosk.store.fsutil import FileLock
 from kiosk.store.images import ImageMissing
 from kiosk.sync.client import (
     Blocked,
@@ -52,7 +52,7 @@ from kiosk.sync.client import (
     Transient,
 )
 from kiosk.sync.payload import NotSendable, claim_payload, county_uuid
-from kiosk.sync.state import SyncState, atomic_write
+from kiosk.sync.state import SyncState
 
 log = logging.getLogger("kiosk.sync")
 
@@ -501,11 +501,11 @@ class SyncWorker:
             raise Transient(f"catalog {update['version']} arrived damaged (SHA-256 differs)")
         folder = self.home / "catalog"
         name = re.sub(r"[^A-Za-z0-9._-]", "_", Path(str(update["filename"])).name) or "catalog"
-        atomic_write(folder / name, r.content)
+        replace_file(folder / name, r.content)
         meta = {k: update.get(k) for k in ("version", "filename", "sha256", "size",
                                             "published_at")}
         meta["file"] = name
-        atomic_write(folder / "current.json",
+        replace_file(folder / "current.json",
                      json.dumps(meta, ensure_ascii=False, indent=1).encode())
         self.state.put("catalog", meta)
         log.info("catalog %s fetched", update["version"])
@@ -531,7 +531,7 @@ class SyncWorker:
             body["policy"]
         except (ValueError, KeyError, TypeError):
             raise Transient(f"garbled policy answer: {r.text[:200]!r}") from None
-        atomic_write(self.home / "policy.json",
+        replace_file(self.home / "policy.json",
                      json.dumps(body["policy"], ensure_ascii=False, indent=1).encode())
         self.state.put("policy", {"version": body.get("version"), "sha256": body.get("sha256"),
                                   "published_at": body.get("published_at"),
