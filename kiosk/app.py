@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication
 from kiosk.assistants import AssistantBook
 from kiosk.audit import Policy
 from kiosk.config import CameraSettings, ConfigFile, Settings, load_settings
+from kiosk.pin import PIN_FILE, PinStore
 from kiosk.store import ClaimStore, StoreError
 from kiosk.ui.camera import CameraFeed
 from kiosk.ui.desk import ClaimDesk
@@ -32,7 +33,6 @@ from kiosk.ui.errors import (
 from kiosk.ui.i18n import Translations
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.main_window import MainWindow, SampleProvider
-from kiosk.ui.pin import PinStore
 from kiosk.ui.screens.settings import SettingsContext
 from kiosk.ui.slip import SlipPrinter
 from kiosk.ui.styles import resources_dir, stylesheet
@@ -137,7 +137,7 @@ def compose(app: QApplication, settings: Settings, *,
         # its connection; the recognizer is handed to the OCR thread, which runs it).
         tasks.run_in_background(desk.catalog).result()
         ocr.load_now()
-    pins = PinStore(settings.home / "technician_pin.json", attempts=ui.pin_attempts,
+    pins = PinStore(settings.home / PIN_FILE, attempts=ui.pin_attempts,
                     lockout_s=ui.pin_lockout_s)
     timeout_ms, grace_ms = idle_ms or (ui.idle_timeout_s * 1000, ui.idle_warning_s * 1000)
     idle = IdleWatcher(timeout_ms, grace_ms)

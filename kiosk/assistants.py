@@ -1,7 +1,7 @@
 """The village insurance assistants (协理员) who may sign in on this kiosk. Qt-free.
 
 Each assistant has a work number (digits), a display name and a PIN. The PIN is kept the
-way the technician's is, by `kiosk.ui.pin.PinStore` (an scrypt hash, the failure count and
+way the technician's is, by `kiosk.pin.PinStore` (an scrypt hash, the failure count and
 the lock time in the file, so a restart does not reset a lockout): one file per assistant
 under `<home>/assistants/<code>.json`, beside an index with the names. Every file is 0600
 and written atomically.
@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.durable import replace_file
+from kiosk.pin import MIN_LENGTH, PinStore
+from kiosk.residents import mask_name
 from kiosk.store import ClaimStore, Status
-from kiosk.ui.pin import MIN_LENGTH, PinStore
 
 FOLDER = "assistants"
 INDEX = "index.json"
@@ -174,16 +175,6 @@ class TodayClaim:
     total: str | None
     created_at: float
     return_reason: str | None
-
-
-def mask_name(name: str) -> str:
-    """王小芳 → 王*芳, 王芳 → 王*; a placeholder such as （未识别姓名） stays as it is."""
-    name = name.strip()
-    if len(name) < 2 or name.startswith("（"):
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
 def start_of_day(now: float) -> float:

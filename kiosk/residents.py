@@ -54,3 +54,21 @@ class Resident:
                 "(18 characters, the last one a GB 11643 check digit)")
         if self.phone and not re.fullmatch(r"\+?[\d -]{5,20}", self.phone):
             raise InvalidResident(f"{self.phone!r} is not a phone number")
+
+
+def mask_name(name: str) -> str:
+    """王小芳 → 王*芳, 王芳 → 王*: the first and last character stay, so she knows it is hers;
+    a placeholder such as （未识别姓名） stays as it is."""
+    name = name.strip()
+    if len(name) < 2 or name.startswith("（"):
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def mask_id(number: str) -> str:
+    """The first 3 and last 4 characters of an ID-card number, the rest starred."""
+    if len(number) <= 7:
+        return "*" * len(number)
+    return number[:3] + "*" * (len(number) - 7) + number[-4:]

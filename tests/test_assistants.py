@@ -80,7 +80,8 @@ def test_the_cli_adds_lists_and_removes(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_todays_list_is_this_assistants_claims_of_today_masked(tmp_path: Path) -> None:
-    from kiosk.assistants import mask_name, todays_claims
+    from kiosk.assistants import todays_claims
+    from kiosk.residents import mask_name
     from kiosk.store import ClaimStore, NewDocument
     from kiosk.store.samples import sample_recognition, sample_resident
 

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
 
 from kiosk.assistants import Assistant, TodayClaim
 from kiosk.catalog.model import CatalogEntry
+from kiosk.pin import PinResult
 from kiosk.store import ClaimSummary, Status
 from kiosk.store.samples import sample_recognition
 from kiosk.ui.desk import Receipt
-from kiosk.ui.pin import PinResult
 
 TOUCH_MIN = 60
 TEXT_MIN = 28

@@ -18,12 +18,12 @@ from county.config import CountyConfig
 from county.testing import serve_in_thread
 from kiosk.cli import main as kiosk_cli
 from kiosk.config import load_settings
+from kiosk.pin import PinStore
 from kiosk.scanner.flatbed import scanimage_path
 from kiosk.store import ClaimStore, NewDocument
 from kiosk.store.samples import sample_recognition, sample_resident
 from kiosk.sync.credentials import DeviceCredential
 from kiosk.sync.state import SyncState
-from kiosk.ui.pin import PinStore
 
 PIN = "246810"
 LEFT = Qt.MouseButton.LeftButton

@@ -13,9 +13,10 @@ from support.kiosk_ui import FixedReader, button
 
 from kiosk.config import PrinterSettings
 from kiosk.evoucher import read_payload
+from kiosk.residents import mask_id, mask_name
 from kiosk.scanner.qr import decode_qr
 from kiosk.store.samples import sample_id_number, sample_recognition
-from kiosk.ui.slip import SlipData, mask_id, mask_name, print_slip, sweep_slips
+from kiosk.ui.slip import SlipData, print_slip, slip_name, sweep_slips
 
 
 def tap(qtbot, widget, name: str) -> None:
@@ -149,7 +150,7 @@ def test_an_80mm_slip_is_painted_quickly_and_masks_what_it_must(qapp, tmp_path):
     assert "000007" in text and "欧**兰" in text and "110***********002X" in text
     assert "812.50" in text and "审核" in text  # no estimate: the county decides
     assert qr == "KIOSK-CLAIM:" + "0" * 32
-    assert (mask_name("王芳"), mask_name("（未识别姓名）"), mask_name("李")) == ("王*", "", "李")
+    assert (slip_name("王芳"), slip_name("（未识别姓名）"), slip_name("李")) == ("王*", "", "李")
 
 
 def test_without_an_estimate_the_slip_totals_the_receipts_as_corrected() -> None:

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.app import Kiosk, compose, sample_provider
 from kiosk.config import CardReaderSettings, load_settings
+from kiosk.pin import PinStore
 from kiosk.store import Status
 from kiosk.store.samples import sample_id_number, sample_recognition
 from kiosk.ui.desk import Receipt
-from kiosk.ui.pin import PinStore
 from kiosk.ui.slip import SlipResult
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -20,6 +20,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QMainWindow, QStackedWidget, QVBoxLayout
 
 from kiosk.assistants import AssistantBook
+from kiosk.pin import PinStore
 from kiosk.scanner import CaptureError
 from kiosk.scanner.files import read_file
 from kiosk.store import DiskFull, DuplicateInvoice, StoreError
@@ -28,7 +29,6 @@ from kiosk.ui.camera import CameraFeed, capture_to_jpeg, message_for
 from kiosk.ui.desk import ClaimDesk, Receipt
 from kiosk.ui.i18n import Translations, domain_text
 from kiosk.ui.idle import IdleWatcher
-from kiosk.ui.pin import PinStore
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.screens.capture import CaptureScreen
 from kiosk.ui.screens.correct_search import CatalogSearch

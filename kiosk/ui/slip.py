@@ -28,6 +28,7 @@ from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
 from kiosk.config import PrinterSettings
 from kiosk.evoucher import slip_payload
+from kiosk.residents import mask_id, mask_name
 from kiosk.store import ClaimSummary, Status
 from kiosk.ui.desk import UNNAMED, ClaimDesk, Receipt, resident_for
 
@@ -38,23 +39,9 @@ _MARGIN_MM = 3.0
 _FONT = "WenQuanYi Micro Hei"  # falls back through fontconfig to any CJK sans
 
 
-def mask_name(name: str) -> str:
-    """王*芳: the first and last character stay, so the resident knows the slip is hers."""
-    name = name.strip()
-    if not name or name == UNNAMED:
-        return ""
-    if len(name) == 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
-
-
-def mask_id(number: str) -> str:
-    """The first 3 and last 4 characters of an ID-card number, the rest starred."""
-    if len(number) <= 7:
-        return "*" * len(number)
-    return number[:3] + "*" * (len(number) - 7) + number[-4:]
+def slip_name(name: str) -> str:
+    """The resident's name as the slip prints it: masked; nothing when it was not read."""
+    return "" if name.strip() == UNNAMED else mask_name(name)
 
 
 def claim_for_slip(desk: ClaimDesk, uid: str) -> tuple[list[ClaimSummary], dict[int, str]]:
@@ -110,7 +97,7 @@ class SlipData:
             total = sum((a for a in amounts if a is not None), Decimal(0)) if amounts else None
         refund = _money(estimate["refund"]) if estimate.get("refund") is not None else None
         return cls(claim_id=claim_id, uid=uid,
-                   name_masked=mask_name(resident_for(id_number, receipts).name),
+                   name_masked=slip_name(resident_for(id_number, receipts).name),
                    id_masked=mask_id(id_number), receipts=len(receipts),
                    total=f"{total:.2f}" if total is not None else None,
                    refund=f"{refund:.2f}" if refund is not None else None,

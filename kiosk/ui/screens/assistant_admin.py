@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.assistants import Assistant
-from kiosk.ui.pin import MIN_LENGTH
+from kiosk.pin import MIN_LENGTH
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.widgets import KeyEntry, PadSplit, big_button, label, touch_scroll
 

@@ -22,7 +22,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout
 
-from kiosk.ui.pin import MAX_LENGTH, MIN_LENGTH, PinError, PinResult
+from kiosk.pin import MAX_LENGTH, MIN_LENGTH, PinError, PinResult
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.screens.settings.context import SettingsContext
 from kiosk.ui.screens.settings.gate import CHANGE, CHECK, CONSOLE, FIRST, PinGate

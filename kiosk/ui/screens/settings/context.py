@@ -17,7 +17,7 @@ from typing import Any
 
 from kiosk.config import ConfigFile, Settings
 from kiosk.logexport import DEFAULT_ROOTS
-from kiosk.ui.pin import PinStore
+from kiosk.pin import PinStore
 from kiosk.ui.tasks import TaskManager
 
 log = logging.getLogger("kiosk.ui.settings")
