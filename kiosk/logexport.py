@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+from kiosk.durable import fsync_dir
+
 log = logging.getLogger("kiosk.logexport")
 
 # Where desktop Linux and udisks mount removable media.
@@ -86,11 +88,7 @@ def export_logs(home: Path, config_path: Path | None, target: Path, *,
         finally:
             os.close(fd)
         os.replace(tmp, final)
-        dir_fd = os.open(target, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        fsync_dir(target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise ExportError(f"cannot write to {target}: {exc.strerror or exc}") from exc
