@@ -57,7 +57,9 @@ def doc(seed: int, **changes: object) -> NewDocument:
 
 
 def image_files(home: Path) -> list[str]:
-    return sorted(p.name for p in (home / "images").iterdir())
+    """Images and temporary files (not the store's marker or the quarantine folder)."""
+    return sorted(p.name for p in (home / "images").iterdir()
+                  if p.name not in (".store-id", ".quarantine"))
 
 
 def test_a_claim_round_trips_with_its_documents_images_and_history(store: ClaimStore) -> None:
@@ -203,7 +205,7 @@ def test_uploads_a_dead_worker_left_in_flight_are_requeued_at_start_up(tmp_path:
         assert store.next_for_upload() == ids[0]  # oldest first, nothing lost or skipped
 
 
-def test_retention_purges_images_and_personal_fields_after_the_county_accepted(
+def test_retention_purges_images_and_personal_fields_after_the_county_closed_the_claim(
         tmp_path: Path, clock: Clock) -> None:
     settings = StoreSettings(retention_days=30)
     with ClaimStore(tmp_path, settings, clock=clock) as store:
@@ -214,9 +216,14 @@ def test_retention_purges_images_and_personal_fields_after_the_county_accepted(
             store.queue(cid, actor="a")
         store.transition(done, Status.UPLOADING, actor="sync")
         store.transition(done, Status.ACCEPTED, actor="sync", county_ref="NC-2026-001")
+        store.transition(done, Status.APPROVED, actor="county")
+        store.transition(done, Status.PAID, actor="county")
+        store.note_county_time(clock.now)
         clock.now += 29 * 86400
+        store.note_county_time(clock.now)
         assert store.purge_expired() == []
         clock.now += 2 * 86400
+        store.note_county_time(clock.now)
         assert store.purge_expired() == [done]
         assert store.purge_expired() == []
 
@@ -224,19 +231,19 @@ def test_retention_purges_images_and_personal_fields_after_the_county_accepted(
         assert gone.resident is None and gone.summary.purged
         assert all(d.image_sha256 is None and d.recognition is None for d in gone.documents)
         # what remains answers "what happened to my claim"
-        assert gone.status is Status.ACCEPTED and gone.county_ref == "NC-2026-001"
+        assert gone.status is Status.PAID and gone.county_ref == "NC-2026-001"
         assert [d.invoice_number for d in gone.documents] == [
             sample_recognition(71)["invoice_number"], sample_recognition(72)["invoice_number"]]
         assert gone.events[-1].action == "purged"
         assert [c.id for c in store.find_by_id_number(RESIDENT.id_number)] == [done, kept]
-        assert store.get_claim(kept).resident == RESIDENT  # not accepted: untouched
+        assert store.get_claim(kept).resident == RESIDENT  # not closed: untouched
         assert len(image_files(tmp_path)) == 1
-        # the county's later answers still land on the purged claim
-        store.transition(done, Status.APPROVED, actor="county")
-        store.transition(done, Status.PAID, actor="county")
         store.transition(kept, Status.UPLOADING, actor="sync")
         store.transition(kept, Status.ACCEPTED, actor="sync")
+        store.transition(kept, Status.RETURNED, actor="county", reason="发票不清楚")
     clock.now += 31 * 86400
+    with ClaimStore(tmp_path, settings, clock=clock) as store:
+        store.note_county_time(clock.now)
     with ClaimStore(tmp_path, settings, clock=clock) as store:  # start-up purges on its own
         assert store.get_claim(kept).resident is None
         assert image_files(tmp_path) == []

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from kiosk.config import StoreSettings
 from kiosk.durable import FileLock
 from kiosk.residents import InvalidResident, Resident
-from kiosk.store import schema
+from kiosk.store import identity, schema
 from kiosk.store.crypto import Sealer, load_key
 from kiosk.store.errors import (
     ClaimNotFound,
@@ -37,11 +37,10 @@ from kiosk.store.errors import (
     KeyFileError,
     StoreError,
 )
-from kiosk.store.images import ImageStore
+from kiosk.store.images import QUARANTINE_S, ImageStore, SweepResult
 from kiosk.store.invoices import claim_total, describe, invoice_key
 from kiosk.store.models import Claim, Document, Event, InvoiceKey, Meta
 from kiosk.store.status import (
-    AT_COUNTY,
     RELEASES_INVOICES,
     TRANSITIONS,
     Status,
@@ -53,6 +52,11 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 SYSTEM = "system"
+_NO_STORE = frozenset({"missing", "empty", "blank"})
+_COUNTY_DATE = "county_date"
+_CLOCK_SLACK_S = 300.0  # NTP steps and two processes' clocks: not a clock set back
+# Final states the county decides; only they start the retention clock.
+_FINAL = (Status.PAID, Status.RETURNED)
 _KEY_CHECK = "key_check"
 # Fields of the recognition JSON that the claim keeps readable after the purge.
 _PLAIN_FIELDS = ("doc_type", "invoice_code", "invoice_number", "hospital", "issue_date", "total")
@@ -248,17 +252,18 @@ class ClaimStore:
         return self._rengine
 
     def _open(self, busy_timeout_ms: int, orphan_grace_s: float) -> None:
-        with schema.translated(f"cannot open the claim database {self.db_path}", self.db_path):
-            self.db_path.parent.mkdir(parents=True, exist_ok=True)
-            self._wengine = schema.make_engine(self.db_path, busy_timeout_ms=busy_timeout_ms,
-                                               writer=True)
-            schema.check_integrity(self._w, self.db_path)
-            schema.upgrade(self._w, self.db_path)
-            self._rengine = schema.make_engine(self.db_path, busy_timeout_ms=busy_timeout_ms,
-                                               writer=False)
-            self._sealer = self._load_sealer()
-            self.images = ImageStore(self.home / "images", self._sealer)
-            self.images.ensure_dir()
+        images_root = self.home / "images"
+        if identity.database_state(self.db_path) in _NO_STORE:
+            with identity.creation_lock(self.db_path):
+                state = identity.database_state(self.db_path)
+                if state in _NO_STORE:
+                    found = identity.traces(self.key_path, images_root)
+                    if found.any():
+                        raise identity.refuse_lost(self.db_path, self.key_path, images_root,
+                                                   state, found)
+                self._open_database(busy_timeout_ms, images_root)
+        else:
+            self._open_database(busy_timeout_ms, images_root)
         probe = self.delivery_lock()
         if probe.acquire():  # no live sync worker: whatever is `uploading` was interrupted
             try:
@@ -268,6 +273,40 @@ class ClaimStore:
         self.purge_expired()
         self.sweep_orphans(grace_s=orphan_grace_s)
 
+    def _open_database(self, busy_timeout_ms: int, images_root: Path) -> None:
+        with schema.translated(f"cannot open the claim database {self.db_path}", self.db_path):
+            self.db_path.parent.mkdir(parents=True, exist_ok=True)
+            self._wengine = schema.make_engine(self.db_path, busy_timeout_ms=busy_timeout_ms,
+                                               writer=True)
+            schema.check_integrity(self._w, self.db_path)
+            schema.upgrade(self._w, self.db_path)
+            self._rengine = schema.make_engine(self.db_path, busy_timeout_ms=busy_timeout_ms,
+                                               writer=False)
+            self._sealer = self._load_sealer()
+            self.images = ImageStore(images_root, self._sealer)
+            self.images.ensure_dir()
+            self.store_id = self._bind_identity(images_root)
+
+    def _bind_identity(self, images_root: Path) -> str:
+        """The database's store_id, matched against the image folder's marker."""
+        store_id = schema.read_meta(self._w, identity.STORE_ID)
+        if store_id is None:  # a new store, or one made before stores had an identity
+            with self._tx(durable=True, what="cannot record the store's identity") as s:
+                if s.get(Meta, identity.STORE_ID) is None:
+                    s.add(Meta(name=identity.STORE_ID, value=identity.new_store_id()))
+            store_id = schema.read_meta(self._w, identity.STORE_ID)
+            assert store_id is not None
+        marker = identity.read_marker(images_root)
+        if marker is None:
+            identity.write_marker(images_root, store_id)
+        elif marker != store_id:
+            raise identity.StoreMismatch(
+                f"the image folder {images_root} belongs to another claim database (store "
+                f"{marker}) than {self.db_path} (store {store_id}): the database or the "
+                "folder was replaced. Nothing was deleted; put back the database and image "
+                "folder that belong together from the technician's backup")
+        return store_id
+
     def _load_sealer(self) -> Sealer:
         check = schema.read_meta(self._w, _KEY_CHECK)
         key = load_key(self.key_path, create=check is None)
@@ -275,7 +314,8 @@ class ClaimStore:
             raise KeyFileError(
                 f"the key file {self.key_path} is missing; the personal data in "
                 f"{self.db_path} cannot be read without it (restore it from the technician's "
-                "backup, or move the database aside to start empty)")
+                "backup; only to start with no claims, move the database, the key file and "
+                "the image folder aside together)")
         sealer = Sealer(key)
         expected = sealer.mac("this is the claim store key", "key-check")
         if check is None:
@@ -586,18 +626,63 @@ class ClaimStore:
 
     # --- retention and clean-up -------------------------------------------------------
 
+    def note_county_time(self, county_now: float) -> None:
+        """Remember the county server's clock (its last `Date`): deletion trusts only a local
+        clock that is not more than a day ahead of it."""
+        self._call(self._note_county_time, float(county_now))
+
+    def _note_county_time(self, county_now: float) -> None:
+        with self._tx(durable=False, what="cannot note the county's time") as s:
+            row = s.get(Meta, _COUNTY_DATE)
+            if row is None:
+                s.add(Meta(name=_COUNTY_DATE, value=repr(county_now)))
+            elif float(row.value) < county_now:
+                row.value = repr(county_now)
+
+    def clock_doubt(self, now: float | None = None, *, need_county: bool = False,
+                    ) -> str | None:
+        """Why the local clock must not decide a deletion now, or None if it may.
+
+        It may not when it is earlier than the newest time in the store (it was set back,
+        or lost its battery) or more than a day ahead of the county's last `Date`."""
+        now = self._clock() if now is None else now
+        with self._read() as s:
+            row = s.get(Meta, _COUNTY_DATE)
+            county = None if row is None else float(row.value)
+            newest = max((x for x in (s.scalar(select(func.max(Claim.updated_at))),
+                                      s.scalar(select(func.max(Event.at))), county)
+                          if x is not None), default=None)
+        if newest is not None and now < newest - _CLOCK_SLACK_S:
+            return (f"the clock ({_iso(now)}) is earlier than the newest time in the store "
+                    f"({_iso(newest)})")
+        if county is None:
+            return "the county's time is not known yet" if need_county else None
+        if now > county + 86400:
+            return (f"the clock ({_iso(now)}) is more than a day ahead of the county server's "
+                    f"last time ({_iso(county)})")
+        return None
+
     def purge_expired(self, *, now: float | None = None) -> list[int]:
-        """Drop images and personal fields of claims the county accepted long enough ago."""
+        """Drop images and personal fields of claims the county closed long enough ago.
+
+        Only county-confirmed final states count (paid, or returned), dated by the county's
+        event, and only while the clock can be trusted (`clock_doubt`)."""
         return self._call(self._purge_expired, self._clock() if now is None else now)
 
     def _purge_expired(self, now: float) -> list[int]:
         cutoff = now - self.retention_days * 86400
+        with self._read() as s:
+            due = s.scalar(select(func.count()).select_from(Event).join(
+                Claim, Claim.id == Event.claim_id).where(*_closed_by_county(cutoff)))
+        if not due:
+            return []
+        doubt = self.clock_doubt(now, need_county=True)
+        if doubt:
+            log.warning("retention purge skipped: %s", doubt)
+            return []
         with self._tx(durable=True, what="cannot purge old claims") as s:
-            ids = list(s.scalars(
-                select(Claim.id).where(Claim.accepted_at.is_not(None),
-                                       Claim.accepted_at <= cutoff,
-                                       Claim.purged_at.is_(None),
-                                       Claim.status.in_([str(x) for x in AT_COUNTY]))))
+            ids = sorted(set(s.scalars(select(Claim.id).join(
+                Event, Event.claim_id == Claim.id).where(*_closed_by_county(cutoff)))))
             shas: set[str] = set()
             for claim_id in ids:
                 shas.update(x for x in s.scalars(select(Document.image_sha256)
@@ -617,23 +702,39 @@ class ClaimStore:
         for sha in shas - still:
             self.images.remove(sha)
         if ids:
-            log.info("purged personal data of %d claims accepted before the retention limit",
-                     len(ids))
+            log.info("purged personal data of %d claims the county closed before the "
+                     "retention limit", len(ids))
         return ids
 
     def sweep_orphans(self, *, grace_s: float = 3600.0) -> int:
-        """Delete image files and temporary files that no claim points at."""
-        return self._call(self._sweep, grace_s)
+        """Quarantine image files no claim points at, delete those quarantined long enough
+        (if the clock can be trusted), remove stale temporary files; returns how many files
+        were quarantined or removed."""
+        result = self._call(self._sweep, grace_s)
+        return result.quarantined + result.removed_temporary
 
-    def _sweep(self, grace_s: float) -> int:
+    def _sweep(self, grace_s: float) -> SweepResult:
         with self._read() as s:
-            referenced = set(s.scalars(select(Document.image_sha256)
-                                       .where(Document.image_sha256.is_not(None))))
-        removed = self.images.sweep({x for x in referenced if x}, grace_s=grace_s,
-                                    now=self._clock())
-        if removed:
-            log.info("swept %d orphaned image files", removed)
-        return removed
+            referenced = {x for x in s.scalars(select(Document.image_sha256)
+                                               .where(Document.image_sha256.is_not(None))) if x}
+        back = self.images.restore(referenced)
+        if back:
+            log.warning("%d quarantined images are referenced again and were put back", back)
+        now = self._clock()
+        doubt = self.clock_doubt(now)
+        result = self.images.sweep(referenced, grace_s=grace_s, now=now,
+                                   may_delete=doubt is None)
+        if result.quarantined:
+            log.warning("moved %d image files no claim points at to %s (deleted after %d "
+                        "days)", result.quarantined, self.images.quarantine_dir,
+                        QUARANTINE_S // 86400)
+        if result.kept and doubt:
+            log.warning("quarantined images kept: %s", doubt)
+        return result
+
+    def quarantine(self) -> list[tuple[str, float]]:
+        """(SHA-256, earliest deletion time) of the images waiting in the quarantine."""
+        return [(sha, since + QUARANTINE_S) for sha, since in self.images.quarantined()]
 
     # --- reading ----------------------------------------------------------------------
 
@@ -763,6 +864,16 @@ class ClaimStore:
 
     def _open_json(self, sealed: bytes, purpose: str) -> Any:
         return json.loads(self._sealer.open_text(sealed, purpose))
+
+
+def _closed_by_county(cutoff: float) -> tuple[Any, ...]:
+    """Claims in a final state whose move there the county made before `cutoff`."""
+    return (Claim.status.in_([str(x) for x in _FINAL]), Claim.purged_at.is_(None),
+            Event.actor == "county", Event.to_status == Claim.status, Event.at <= cutoff)
+
+
+def _iso(ts: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(ts)) + " UTC"
 
 
 def _check_document(doc: NewDocument) -> None:

@@ -2,26 +2,32 @@
 
 A file is written to a temporary name, fsynced, renamed and its directory fsynced before the
 database row that points at it commits, so a committed row never points at a missing or
-partial file. The reverse (a file without a row) is an orphan; `sweep` removes those.
+partial file. The reverse (a file without a row) is an orphan; `sweep` moves those to a
+quarantine first and deletes them only after a grace period.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import secrets
 import time
 from collections.abc import Collection
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from kiosk.durable import write_durably
+from kiosk.durable import fsync_dir, write_durably
 from kiosk.store.crypto import Sealer
 from kiosk.store.errors import StoreError
 from kiosk.store.fsutil import os_error
 
 _SHA_RE = re.compile(r"[0-9a-f]{64}")
 TMP_PREFIX = ".tmp-"
+QUARANTINE = ".quarantine"
+QUARANTINE_S = 30 * 86400.0
+log = logging.getLogger("kiosk.store")
 
 
 class ImageMissing(StoreError):
@@ -85,34 +91,104 @@ class ImageStore:
         except OSError as exc:
             raise os_error(exc, f"cannot remove image {sha[:12]}…") from exc
 
-    def sweep(self, referenced: Collection[str], *, grace_s: float, now: float | None = None
-              ) -> int:
-        """Remove temporary files and images no row references, older than `grace_s`.
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.root / QUARANTINE
+
+    def sweep(self, referenced: Collection[str], *, grace_s: float, now: float | None = None,
+              quarantine_s: float = QUARANTINE_S, may_delete: bool = True) -> SweepResult:
+        """Temporary files older than `grace_s` are removed; images no row references are
+        moved to the quarantine (`images/.quarantine/`), and deleted from there only after
+        `quarantine_s` and only if `may_delete` (the caller trusts its clock).
 
         The grace period protects a file another process has just renamed into place and
-        whose row is about to commit.
+        whose row is about to commit. The quarantine protects images from a database that
+        lost rows (a restored backup moves its images back: `restore`).
         """
         now = time.time() if now is None else now
-        removed = 0
+        result = SweepResult()
         try:
             entries = list(os.scandir(self.root))
         except FileNotFoundError:
-            return 0
+            return result
+        stale = [e for e in entries if _SHA_RE.fullmatch(e.name) and e.name not in referenced]
         for entry in entries:
-            name = entry.name
-            if not (name.startswith(TMP_PREFIX) or (_SHA_RE.fullmatch(name)
-                                                    and name not in referenced)):
+            if not entry.name.startswith(TMP_PREFIX):
                 continue
             try:
-                if now - entry.stat().st_mtime < grace_s:
-                    continue
-                os.unlink(entry.path)
-                removed += 1
+                if now - entry.stat().st_mtime >= grace_s:
+                    os.unlink(entry.path)
+                    result.removed_temporary += 1
             except FileNotFoundError:
                 continue
             except OSError as exc:
-                raise os_error(exc, f"cannot remove the orphan {entry.path}") from exc
-        return removed
+                raise os_error(exc, f"cannot remove the temporary file {entry.path}") from exc
+        for entry in stale:
+            try:
+                if now - entry.stat().st_mtime < grace_s:
+                    continue
+                self.quarantine_dir.mkdir(mode=0o700, exist_ok=True)
+                target = self.quarantine_dir / entry.name
+                os.replace(entry.path, target)
+                os.utime(target, (now, now))  # the quarantine's clock starts now
+                result.quarantined += 1
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                raise os_error(exc, f"cannot move the orphan {entry.path} to the "
+                                    "quarantine") from exc
+        if result.quarantined:
+            fsync_dir(self.root)
+        for sha, since in self.quarantined():
+            if may_delete and now - since >= quarantine_s:
+                try:
+                    (self.quarantine_dir / sha).unlink()
+                    result.deleted += 1
+                except FileNotFoundError:
+                    continue
+                except OSError as exc:
+                    raise os_error(exc, f"cannot delete the quarantined image {sha[:12]}…"
+                                   ) from exc
+            else:
+                result.kept.append((sha, since + quarantine_s))
+        return result
+
+    def quarantined(self) -> list[tuple[str, float]]:
+        """(SHA-256, when it was quarantined) of every image waiting in the quarantine."""
+        try:
+            entries = list(os.scandir(self.quarantine_dir))
+        except FileNotFoundError:
+            return []
+        out = []
+        for e in entries:
+            if _SHA_RE.fullmatch(e.name):
+                try:
+                    out.append((e.name, e.stat().st_mtime))
+                except FileNotFoundError:
+                    continue
+        return sorted(out)
+
+    def restore(self, referenced: Collection[str]) -> int:
+        """Move quarantined images some row references again back into place."""
+        back = 0
+        for sha, _since in self.quarantined():
+            if sha in referenced and not self.path(sha).exists():
+                try:
+                    os.replace(self.quarantine_dir / sha, self.path(sha))
+                except OSError as exc:
+                    raise os_error(exc, f"cannot restore the image {sha[:12]}…") from exc
+                back += 1
+        if back:
+            fsync_dir(self.root)
+        return back
+
+
+@dataclass
+class SweepResult:
+    removed_temporary: int = 0
+    quarantined: int = 0
+    deleted: int = 0
+    kept: list[tuple[str, float]] = field(default_factory=list)  # (sha, deleted after)
 
 
 def _purpose(sha: str) -> bytes:
