@@ -316,7 +316,7 @@ def test_every_claim_arrives_once_through_drops_500s_time_outs_duplicates_and_a_
         store = stack.enter_context(ClaimStore(home))
         worker = SyncWorker(
             store, home, lambda: CountyClient(cred, timeout=httpx.Timeout(2.0)),
-            interval_s=3600.0, backoff=Backoff(base=0.02, cap=0.2, rng=random.Random(1)),
+            interval_s=3600.0, backoff=Backoff(base=0.02, cap=0.2),
             pull_updates=False)
         worker.start()
         stack.callback(worker.join, 30)

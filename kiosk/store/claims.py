@@ -473,8 +473,12 @@ class ClaimStore:
             if doc is None or doc.claim_id != claim_id:
                 raise ClaimNotFound(f"claim {claim_id} has no document {document_id}")
             assert doc.recognition_sealed is not None and doc.corrections_sealed is not None
-            rec = self._open_json(doc.recognition_sealed, "document.recognition")
-            corrections = self._open_json(doc.corrections_sealed, "document.corrections")
+            rec = self._open_json(doc.recognition_sealed, "document.recognition",
+                                  f"the recognition of document {doc.position + 1} of claim "
+                                  f"{claim_id}")
+            corrections = self._open_json(doc.corrections_sealed, "document.corrections",
+                                          f"the corrections of document {doc.position + 1} "
+                                          f"of claim {claim_id}")
             now = self._clock()
             corrections.append({"field": name, "old": rec.get(name), "new": value,
                                 "by": actor, "at": now})
@@ -803,10 +807,15 @@ class ClaimStore:
         resident = None
         if claim.name_sealed is not None and claim.id_number_sealed is not None:
             resident = Resident(
-                name=self._sealer.open_text(claim.name_sealed, "claim.name"),
-                id_number=self._sealer.open_text(claim.id_number_sealed, "claim.id_number"),
+                name=self._sealer.open_text(claim.name_sealed, "claim.name",
+                                            what=f"the resident's name in claim {claim.id}"),
+                id_number=self._sealer.open_text(
+                    claim.id_number_sealed, "claim.id_number",
+                    what=f"the resident's ID number in claim {claim.id}"),
                 insurance_place=claim.insurance_place,
-                phone=(self._sealer.open_text(claim.phone_sealed, "claim.phone")
+                phone=(self._sealer.open_text(
+                    claim.phone_sealed, "claim.phone",
+                    what=f"the resident's phone number in claim {claim.id}")
                        if claim.phone_sealed is not None else ""))
         return ClaimRecord(
             summary=_summary([getattr(claim, c.key) for c in _SUMMARY_COLUMNS]),
@@ -820,9 +829,13 @@ class ClaimStore:
                 hospital=d.hospital, issue_date=d.issue_date, total=d.total,
                 image_sha256=d.image_sha256, image_size=d.image_size,
                 recognition=(None if d.recognition_sealed is None else
-                             self._open_json(d.recognition_sealed, "document.recognition")),
+                             self._open_json(d.recognition_sealed, "document.recognition",
+                                             f"the recognition of document {d.position + 1} "
+                                             f"of claim {claim.id}")),
                 corrections=(None if d.corrections_sealed is None else
-                             self._open_json(d.corrections_sealed, "document.corrections")),
+                             self._open_json(d.corrections_sealed, "document.corrections",
+                                             f"the corrections of document {d.position + 1} "
+                                             f"of claim {claim.id}")),
             ) for d in docs],
             events=[ClaimEvent(id=e.id, at=e.at, actor=e.actor, action=e.action,
                                from_status=Status(e.from_status) if e.from_status else None,
@@ -862,8 +875,8 @@ class ClaimStore:
     def _seal_json(self, value: Any, purpose: str) -> bytes:
         return self._sealer.seal_text(json.dumps(value, ensure_ascii=False), purpose)
 
-    def _open_json(self, sealed: bytes, purpose: str) -> Any:
-        return json.loads(self._sealer.open_text(sealed, purpose))
+    def _open_json(self, sealed: bytes, purpose: str, what: str | None = None) -> Any:
+        return json.loads(self._sealer.open_text(sealed, purpose, what=what))
 
 
 def _closed_by_county(cutoff: float) -> tuple[Any, ...]:

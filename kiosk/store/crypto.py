@@ -25,6 +25,15 @@ from kiosk.store.errors import KeyFileError, ReadOnly
 from kiosk.store.fsutil import os_error
 
 _VERSION = b"\x01"
+
+
+class SealedValueDamaged(KeyFileError):
+    """One sealed value does not open: `what` names the claim field or image it belongs to."""
+
+    def __init__(self, message: str, *, what: str | None) -> None:
+        super().__init__(message)
+        self.what = what
+
 _NONCE = 12
 KEY_BYTES = 32
 
@@ -42,22 +51,25 @@ class Sealer:
         nonce = secrets.token_bytes(_NONCE)
         return _VERSION + nonce + self._aead.encrypt(nonce, plaintext, purpose)
 
-    def open(self, sealed: bytes, purpose: bytes) -> bytes:
+    def open(self, sealed: bytes, purpose: bytes, *, what: str | None = None) -> bytes:
+        """The plaintext; `what` ("the name of claim 12") goes into the error if it fails."""
+        label = what or "a sealed value"
         if len(sealed) < 1 + _NONCE + 16 or sealed[:1] != _VERSION:
-            raise KeyFileError("a sealed value is truncated or of an unknown format")
+            raise SealedValueDamaged(f"{label} is truncated or of an unknown format",
+                                     what=what)
         nonce = sealed[1:1 + _NONCE]
         try:
             return self._aead.decrypt(nonce, sealed[1 + _NONCE:], purpose)
         except InvalidTag:
-            raise KeyFileError(
-                "a sealed value does not open with this key (wrong key file, or the data "
-                "was altered)") from None
+            raise SealedValueDamaged(
+                f"{label} does not open with this key (wrong key file, or the data was "
+                "altered)", what=what) from None
 
     def seal_text(self, text: str, purpose: str) -> bytes:
         return self.seal(text.encode("utf-8"), purpose.encode())
 
-    def open_text(self, sealed: bytes, purpose: str) -> str:
-        return self.open(sealed, purpose.encode()).decode("utf-8")
+    def open_text(self, sealed: bytes, purpose: str, *, what: str | None = None) -> str:
+        return self.open(sealed, purpose.encode(), what=what).decode("utf-8")
 
     def mac(self, text: str, purpose: str) -> str:
         """A keyed HMAC-SHA256 as hex: equal inputs match, the input cannot be read back."""

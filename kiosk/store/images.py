@@ -20,7 +20,7 @@ from pathlib import Path
 
 from kiosk.durable import fsync_dir, write_durably
 from kiosk.store.crypto import Sealer
-from kiosk.store.errors import StoreError
+from kiosk.store.errors import KeyFileError, StoreError
 from kiosk.store.fsutil import os_error
 
 _SHA_RE = re.compile(r"[0-9a-f]{64}")
@@ -32,6 +32,10 @@ log = logging.getLogger("kiosk.store")
 
 class ImageMissing(StoreError):
     """An image a claim points at is gone or damaged on disk."""
+
+
+class ImageDamaged(ImageMissing):
+    """An image file is there but does not open (altered bytes, or another key's)."""
 
 
 def sha256_hex(data: bytes) -> str:
@@ -60,6 +64,16 @@ class ImageStore:
         path = self.path(sha)
         if path.exists():
             return sha
+        parked = self.quarantine_dir / sha
+        if parked.exists():  # the same scan again (a retried claim): take it back
+            try:
+                os.replace(parked, path)
+                fsync_dir(self.root)
+                return sha
+            except FileNotFoundError:
+                pass  # deleted meanwhile: write it anew
+            except OSError as exc:
+                raise os_error(exc, f"cannot restore image {sha[:12]}…") from exc
         sealed = self._sealer.seal(data, _purpose(sha))
         try:
             write_durably(path, sealed, self.root / f"{TMP_PREFIX}{secrets.token_hex(8)}")
@@ -75,9 +89,12 @@ class ImageStore:
             raise ImageMissing(f"image {sha[:12]}… is missing from {self.root}") from None
         except OSError as exc:
             raise os_error(exc, f"cannot read image {path}") from exc
-        data = self._sealer.open(sealed, _purpose(sha))
+        try:
+            data = self._sealer.open(sealed, _purpose(sha), what=f"image {sha[:12]}…")
+        except KeyFileError as exc:
+            raise ImageDamaged(f"image {sha[:12]}… in {self.root} is damaged: {exc}") from None
         if sha256_hex(data) != sha:
-            raise ImageMissing(f"image {sha[:12]}… is damaged (its content does not match)")
+            raise ImageDamaged(f"image {sha[:12]}… is damaged (its content does not match)")
         return data
 
     def exists(self, sha: str) -> bool:

@@ -59,13 +59,16 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("--interval", type=float, default=60.0,
                    help="seconds between checks when nothing wakes the worker (default 60)")
     p.add_argument("--timeout", type=float, default=30.0,
-                   help="seconds to wait for the server's answer (default 30)")
+                   help="seconds one request may take as a whole: connect, send, the whole "
+                        "answer (default 30; image uploads get more by their size)")
     p.add_argument("--attempts", type=int, default=5,
                    help="with --once: tries per request before giving up (default 5)")
     p.add_argument("--held", action="store_true",
                    help="list the claims the county refused and that are held back")
     p.add_argument("--release", metavar="UID", action="append", default=[],
                    help="try a held claim again (after fixing the cause)")
+    p.add_argument("--release-all", action="store_true",
+                   help="try every held claim again (after fixing the cause)")
     p.set_defaults(func=cmd_sync)
 
     p = subparsers.add_parser("demo", help="run a county server on loopback and sync with it",
@@ -169,21 +172,27 @@ def cmd_sync(args: argparse.Namespace) -> int:
             worker = SyncWorker(store, settings.home,
                                 lambda: CountyClient(cred, timeout=_timeout(args.timeout)),
                                 interval_s=args.interval, on_change=_report)
-            if args.held or args.release:
-                return _held(worker, args.release)
+            if args.held or args.release or args.release_all:
+                return _held(worker, args.release, release_all=args.release_all)
             return _run(worker, once=args.once, attempts=args.attempts)
     except StoreError as exc:
         return _fail(str(exc), STORE_FAILED)
 
 
-def _held(worker: SyncWorker, release: list[str]) -> int:
+def _held(worker: SyncWorker, release: list[str], *, release_all: bool = False) -> int:
+    if release_all:
+        uids = worker.release_all()
+        print(f"released {len(uids)} held claim(s): they will be sent again")
+        return OK
     for uid in release:
         if not worker.release(uid):
             return _fail(f"no held claim {uid}", REFUSED)
         print(f"released {uid}: it will be sent again")
     if not release:
         for uid, why in sorted(worker.state.held.items()):
-            print(f"{uid}  claim {why.get('claim_id')}  {why.get('status')} "
+            by = ("refused by the county" if why.get("by", "county") == "county"
+                  else "a problem on this kiosk")
+            print(f"{uid}  claim {why.get('claim_id')}  {by}: {why.get('status') or ''} "
                   f"{why.get('error')}: {why.get('detail')}")
     return OK
 

@@ -18,12 +18,20 @@ opening of the store while no worker runs) puts it back to `queued` once it hold
 delivery lock, and the re-send gets `200` with the same acknowledgement. One worker per claim
 database: a second one (`kiosk sync` beside the running app) waits, or with `--once` exits 6.
 
-Transient failures (no answer, time-outs, 5xx) are retried with exponential backoff and full
-jitter. A refusal meant for the claim (409 conflict, 422 invalid) is permanent: the store's
-life cycle has no "failed" state, so the claim goes back to `queued`, the reason is noted in
-its history (`upload_refused`) and the worker holds it back (sync-state.json) until a
-technician releases it. A refusal of the device itself (401, 403 revoked, wrong certificate)
-stops delivery until the worker is woken or restarted.
+Transient failures (no answer, time-outs, 5xx, 429, answers that are not the county API's)
+are retried by tenacity with full-jitter exponential backoff (`wait_random_exponential`: a
+random wait in [0, min(cap, base·2^n)]), never sooner than a `Retry-After` the server gave.
+Only the county API's own claim-level codes (409 conflict, 422 invalid...) refuse a claim for
+good: the store's life cycle has no "failed" state, so the claim goes back to `queued`, the
+reason is noted in its history (`upload_refused`) and the worker holds it back
+(sync-state.json) until a technician releases it. A claim that cannot be sent because of
+something on this kiosk (an image missing or damaged) is held the same way but named as a
+local problem. A refusal of the device itself (401, 403 revoked, wrong certificate) stops
+delivery until the worker is woken or restarted. Catalog and policy pulls that fail are
+warnings (`SyncSnapshot.warnings`, sync-state.json): they never make a delivery a failure.
+
+`stop()` also aborts the request in flight (transport.RequestGuard), so the worker stops
+within a second whatever the server does.
 """
 
 from __future__ import annotations
@@ -31,17 +39,19 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import random
 import re
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
+import tenacity
+
 from kiosk.durable import FileLock, replace_file
 from kiosk.store import ClaimStore, InvalidTransition, Status, StoreError
+from kiosk.store.crypto import SealedValueDamaged
 from kiosk.store.images import ImageMissing
 from kiosk.sync.client import (
     Blocked,
@@ -88,24 +98,42 @@ class SyncSnapshot:
     last_error_at: float | None = None
     blocked: bool = False
     delivered: int = 0
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass
 class Backoff:
-    """Exponential backoff with full jitter: a random wait in [0, min(cap, base·2^n)]."""
+    """Full-jitter exponential backoff, tenacity's `wait_random_exponential`: the n-th wait
+    in a row (n from 0) is random in [0, min(cap, base·2^n)]."""
 
     base: float = 0.5
     cap: float = 60.0
-    rng: random.Random = field(default_factory=random.Random)
     attempt: int = 0
 
+    def wait(self) -> tenacity.wait.wait_base:
+        return tenacity.wait_random_exponential(multiplier=self.base, max=self.cap)
+
     def next(self) -> float:
-        ceiling = min(self.cap, self.base * (2 ** min(self.attempt, 30)))
+        state = tenacity.RetryCallState(tenacity.Retrying(), None, (), {})
+        state.attempt_number = self.attempt + 1
         self.attempt += 1
-        return self.rng.uniform(ceiling / 2, ceiling)
+        return float(self.wait()(state))
 
     def reset(self) -> None:
         self.attempt = 0
+
+
+class _NotBeforeRetryAfter(tenacity.wait.wait_base):
+    """The backoff's wait, but never shorter than the server's `Retry-After`."""
+
+    def __init__(self, backoff: tenacity.wait.wait_base) -> None:
+        self.backoff = backoff
+
+    def __call__(self, retry_state: tenacity.RetryCallState) -> float:
+        wait = float(self.backoff(retry_state))
+        exc = retry_state.outcome.exception() if retry_state.outcome else None
+        after = getattr(exc, "retry_after", None)
+        return max(wait, after) if after is not None else wait
 
 
 class GaveUp(Exception):
@@ -142,6 +170,7 @@ class SyncWorker:
         self._snapshot = SyncSnapshot()
         self._thread: threading.Thread | None = None
         self._max_attempts: int | None = None
+        self._retry_after: float | None = None
 
     # --- control ----------------------------------------------------------------------
 
@@ -155,8 +184,12 @@ class SyncWorker:
         self._wake.set()
 
     def stop(self) -> None:
+        """Stop soon: the request in flight is aborted, the claim it held goes back."""
         self._stop.set()
         self._wake.set()
+        client = self._client
+        if client is not None:
+            client.abort()
 
     def join(self, timeout: float | None = None) -> bool:
         if self._thread is not None:
@@ -240,7 +273,7 @@ class SyncWorker:
                     # revoked, unknown or untrusted: ask again rarely, or when woken
                     delay = max(self.interval_s, BLOCKED_RETRY_S)
                 else:
-                    delay = self.backoff.next()
+                    delay = max(self.backoff.next(), self._retry_after or 0.0)
                 self._wake.wait(delay)
         finally:
             self._close_client()
@@ -265,23 +298,41 @@ class SyncWorker:
         if not ok:
             return 3, f"could not deliver: {snap.last_error}"
         if snap.held:
-            return 1, (f"{snap.held} claim(s) refused by the county and held back; see "
-                       "`kiosk sync --held`")
+            held = self.state.held.values()
+            local = sum(1 for why in held if why.get("by") == "kiosk")
+            parts = [f"{snap.held - local} claim(s) refused by the county and held back"] if (
+                snap.held - local) else []
+            if local:
+                parts.append(f"{local} claim(s) held back by a problem on this kiosk (the "
+                             "county never saw them)")
+            return 1, "; ".join(parts) + "; see `kiosk sync --held`"
         if snap.queue_length:
             return 3, f"{snap.queue_length} claim(s) still queued"
         return 0, f"queue empty; {snap.delivered} claim(s) delivered"
 
     def cycle(self) -> bool:
-        """Deliver the queue, then pull statuses (and catalog/policy). True if all went well."""
+        """Deliver the queue, then pull statuses (and catalog/policy). True if all went well.
+
+        Catalog and policy failures are warnings: they do not make the cycle fail."""
+        self._retry_after = None
+        warnings: list[str] = []
         try:
             self._deliver_queue()
             self._pull_statuses()
             if self.pull_updates:
-                self._pull_catalog()
-                self._pull_policy()
+                for what, pull in (("catalog", self._pull_catalog),
+                                   ("policy", self._pull_policy)):
+                    try:
+                        pull()
+                    except (Transient, GaveUp, Refused, OSError, StoreError, KeyError,
+                            TypeError, ValueError) as exc:
+                        warnings.append(f"{what} not updated: {exc}")
+                        log.warning("%s not updated: %s", what, exc)
         except Stopping:
             return False
         except (Transient, GaveUp) as exc:
+            cause = exc.__cause__ if isinstance(exc, GaveUp) else exc
+            self._retry_after = getattr(cause, "retry_after", None)
             self._error(f"county server unreachable: {exc}", online=False)
             return False
         except Blocked as exc:
@@ -295,9 +346,22 @@ class SyncWorker:
             self._error(f"internal error in the sync worker (please call the technician): "
                         f"{type(exc).__name__}: {exc}")
             return False
+        finally:
+            self._note_county_time()
+        self.state.put("warnings", warnings)
         self.backoff.reset()
-        self._update(online=True, blocked=False, last_success=time.time())
+        self._update(online=True, blocked=False, last_success=time.time(),
+                     warnings=tuple(warnings))
         return True
+
+    def _note_county_time(self) -> None:
+        client = self._client
+        if client is None or client.county_time is None:
+            return
+        try:
+            self.store.note_county_time(client.county_time)
+        except StoreError as exc:
+            log.warning("could not note the county's time: %s", exc)
 
     @property
     def client(self) -> CountyClient:
@@ -307,41 +371,60 @@ class SyncWorker:
 
     def _close_client(self) -> None:
         if self._client is not None:
+            self._note_county_time()
             self._client.close()
             self._client = None
 
     def _retrying(self, what: str, fn: Callable[[], T]) -> T:
-        """`fn()` until it does not raise Transient: backoff between tries, stop honoured."""
-        backoff = Backoff(self.backoff.base, self.backoff.cap, self.backoff.rng)
-        tries = 0
-        refused: Refused | None = None
-        while True:
-            if self._stop.is_set():
-                raise Stopping
+        """`fn()` until it does not raise Transient (tenacity: backoff, Retry-After, the
+        `--once` attempt limit); the stop flag ends the wait at once."""
+
+        def attempt() -> T:
             try:
-                result = fn()
-            except Refused as exc:
+                return fn()
+            except Refused as first:
                 # Permanent only if a fresh connection hears it again: a refusal read off a
                 # connection a broken answer left garbage on is not the county's word.
-                if refused is not None and (refused.status, refused.error) == (
-                        exc.status, exc.error):
-                    raise
-                refused = exc
                 self._close_client()
-                continue
-            except Transient as exc:
-                tries += 1
-                self._error(f"{what}: {exc}", online=False)
-                # a broken keep-alive connection must not be handed out again
-                self._close_client()
-                if self._max_attempts is not None and tries >= self._max_attempts:
-                    raise GaveUp(f"{what}: {exc} ({tries} attempts)") from exc
-                self._wake.wait(backoff.next())
-                self._wake.clear()
-                continue
-            if tries:
-                self._update(online=True)
-            return result
+                try:
+                    return fn()
+                except Refused as again:
+                    if (again.status, again.error) == (first.status, first.error):
+                        raise
+                    raise Transient(f"{what}: the server refused twice, differently "
+                                    f"({first}; {again})") from again
+
+        def failed(state: tenacity.RetryCallState) -> None:
+            exc = state.outcome.exception() if state.outcome else None
+            self._error(f"{what}: {exc}", online=False)
+            self._close_client()  # a broken keep-alive connection must not be used again
+
+        def sleep(seconds: float) -> None:
+            self._wake.wait(seconds)
+            self._wake.clear()
+            if self._stop.is_set():
+                raise Stopping
+
+        stop: Any = (tenacity.stop_after_attempt(self._max_attempts)
+                     if self._max_attempts is not None else tenacity.stop_never)
+        retryer = tenacity.Retrying(
+            retry=tenacity.retry_if_exception_type(Transient), stop=stop,
+            wait=_NotBeforeRetryAfter(self.backoff.wait()), sleep=sleep,
+            before_sleep=failed, reraise=True)
+        if self._stop.is_set():
+            raise Stopping
+        try:
+            result = retryer(attempt)
+        except Transient as exc:
+            if self._stop.is_set():
+                raise Stopping from exc
+            self._error(f"{what}: {exc}", online=False)
+            self._close_client()
+            raise GaveUp(f"{what}: {exc} ({retryer.statistics.get('attempt_number', 1)} "
+                         "attempts)") from exc
+        if retryer.statistics.get("attempt_number", 1) > 1:
+            self._update(online=True)
+        return result
 
     # --- delivery ---------------------------------------------------------------------
 
@@ -368,7 +451,12 @@ class SyncWorker:
             try:
                 content, shas = claim_payload(self.store.get_claim(claim_id))
                 ack_ref = self._send(uid, content, shas)
-            except (Refused, NotSendable, ImageMissing) as exc:
+            except Refused as exc:
+                if not exc.claim_level:  # the API's code, but not a decision on this claim
+                    raise Transient(f"claim {claim_id}: the county answered {exc}") from exc
+                self._hold(claim_id, uid, exc)
+                return
+            except (NotSendable, ImageMissing, SealedValueDamaged) as exc:
                 self._hold(claim_id, uid, exc)
                 return
             self.store.transition(claim_id, Status.ACCEPTED, actor=ACTOR,
@@ -418,15 +506,18 @@ class SyncWorker:
     def _hold(self, claim_id: int, uid: str, exc: Exception) -> None:
         if isinstance(exc, Refused):
             reason: dict[str, Any] = {"status": exc.status, "error": exc.error,
-                                      "detail": exc.detail}
+                                      "detail": exc.detail, "by": "county"}
+            said = f"claim {claim_id} refused by the county: {exc.error}: {exc.detail}"
         else:
-            reason = {"status": None, "error": "not_sendable", "detail": str(exc)}
+            error = "not_sendable" if isinstance(exc, NotSendable) else "local_image"
+            reason = {"status": None, "error": error, "detail": str(exc), "by": "kiosk"}
+            said = (f"claim {claim_id} cannot be sent because of a problem on this kiosk (the "
+                    f"county never saw it): {exc}")
         reason["at"] = time.time()
         self._requeue(claim_id)
         self.store.record_event(claim_id, "upload_refused", reason, actor=ACTOR)
         self.state.hold(uid, {**reason, "claim_id": claim_id})
-        self._error(f"claim {claim_id} refused by the county: {reason['error']}: "
-                    f"{reason['detail']}", held=len(self.state.held))
+        self._error(said, held=len(self.state.held))
 
     def release(self, uid: str) -> bool:
         """A technician fixed the cause: try this held claim again."""
@@ -434,6 +525,15 @@ class SyncWorker:
         if found:
             self.wake()
         return found
+
+    def release_all(self) -> list[str]:
+        """Try every held claim again; returns their uids."""
+        uids = sorted(self.state.held)
+        for uid in uids:
+            self.state.release(uid)
+        if uids:
+            self.wake()
+        return uids
 
     # --- status feed ------------------------------------------------------------------
 
