@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import threading
 import time
 import uuid
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, ParamSpec, TypeVar
 
 from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 from kiosk.config import StoreSettings
@@ -35,9 +37,16 @@ from kiosk.store.errors import (
     InvalidClaim,
     InvalidTransition,
     KeyFileError,
+    ReadOnly,
     StoreError,
 )
-from kiosk.store.images import QUARANTINE_S, ImageStore, SweepResult
+from kiosk.store.images import (
+    QUARANTINE_S,
+    ImageDamaged,
+    ImageMissing,
+    ImageStore,
+    SweepResult,
+)
 from kiosk.store.invoices import claim_total, describe, invoice_key
 from kiosk.store.models import Claim, Document, Event, InvoiceKey, Meta
 from kiosk.store.status import (
@@ -60,6 +69,24 @@ _FINAL = (Status.PAID, Status.RETURNED)
 _KEY_CHECK = "key_check"
 # Fields of the recognition JSON that the claim keeps readable after the purge.
 _PLAIN_FIELDS = ("doc_type", "invoice_code", "invoice_number", "hospital", "issue_date", "total")
+
+
+class ImageProblem(NamedTuple):
+    """A document whose image is missing or does not open."""
+
+    claim_id: int
+    document: int  # 1-based, as people count
+    sha256: str
+    problem: str  # "missing", "damaged" or "unreadable"
+    detail: str
+
+    def describe(self) -> str:
+        return (f"claim {self.claim_id}, document {self.document}: image "
+                f"{self.sha256[:12]}… is {self.problem} ({self.detail})")
+
+
+class NoDatabaseYet(StoreError):
+    """Opening for reading only a kiosk that never had a claim database: nothing to read."""
 
 
 @dataclass(frozen=True)
@@ -189,7 +216,7 @@ class ClaimStore:
 
     def __init__(self, home: Path, settings: StoreSettings | None = None, *,
                  clock: Callable[[], float] = time.time, orphan_grace_s: float = 3600.0,
-                 ) -> None:
+                 read_only: bool = False) -> None:
         settings = settings or StoreSettings()
         self.home = Path(home)
         self.db_path = Path(settings.database) if settings.database else (
@@ -204,8 +231,12 @@ class ClaimStore:
         self._closed = False
         self._wengine: Engine | None = None
         self._rengine: Engine | None = None
+        self.read_only = read_only
         try:
-            self._call(self._open, settings.busy_timeout_ms, orphan_grace_s)
+            if read_only:
+                self._call(self._open_read_only, settings.busy_timeout_ms)
+            else:
+                self._call(self._open, settings.busy_timeout_ms, orphan_grace_s)
         except BaseException:
             self.close()
             raise
@@ -243,7 +274,8 @@ class ClaimStore:
 
     @property
     def _w(self) -> Engine:
-        assert self._wengine is not None
+        if self._wengine is None:
+            raise ReadOnly(f"the claim database {self.db_path} was opened for reading only")
         return self._wengine
 
     @property
@@ -272,6 +304,55 @@ class ClaimStore:
                 probe.release()
         self.purge_expired()
         self.sweep_orphans(grace_s=orphan_grace_s)
+
+    def _open_read_only(self, busy_timeout_ms: int) -> None:
+        """Open for reading only: nothing is created, upgraded, re-queued, purged or swept,
+        so listing works on a full disk (the file is read as immutable if SQLite cannot
+        even create its shared-memory file and no write-ahead log is pending)."""
+        images_root = self.home / "images"
+        state = identity.database_state(self.db_path)
+        if state in _NO_STORE:
+            found = identity.traces(self.key_path, images_root)
+            if found.any():
+                raise identity.refuse_lost(self.db_path, self.key_path, images_root, state,
+                                           found)
+            raise NoDatabaseYet(f"there is no claim database {self.db_path} yet")
+        what = f"cannot read the claim database {self.db_path}"
+        with schema.translated(what, self.db_path):
+            self._rengine = schema.make_engine(self.db_path, busy_timeout_ms=busy_timeout_ms,
+                                               writer=False, uri_options="mode=ro")
+            try:
+                revision = schema.current_revision(self._r)
+            except (sa_exc.DBAPIError, sqlite3.Error) as err:
+                wal = self.db_path.with_name(self.db_path.name + "-wal")
+                pending = wal.exists() and wal.stat().st_size > 0
+                if pending or "I/O" not in str(err):
+                    raise
+                self._rengine.dispose()
+                self._rengine = schema.make_engine(
+                    self.db_path, busy_timeout_ms=busy_timeout_ms, writer=False,
+                    uri_options="mode=ro&immutable=1")
+                revision = schema.current_revision(self._r)
+            if revision != schema.HEAD_REVISION:
+                raise StoreError(
+                    f"{self.db_path} must be upgraded (schema {revision!r}) before it can be "
+                    "read; open it once with the kiosk app (it needs free disk space)")
+            check = schema.read_meta(self._r, _KEY_CHECK)
+            key = load_key(self.key_path, create=False)
+            if key is None:
+                raise KeyFileError(f"the key file {self.key_path} is missing; the personal "
+                                   f"data in {self.db_path} cannot be read without it")
+            self._sealer = Sealer(key)
+            if check != self._sealer.mac("this is the claim store key", "key-check"):
+                raise KeyFileError(f"the key file {self.key_path} does not belong to the "
+                                   f"database {self.db_path}")
+            self.images = ImageStore(images_root, self._sealer)
+            self.store_id = schema.read_meta(self._r, identity.STORE_ID) or ""
+            marker = identity.read_marker(images_root)
+            if self.store_id and marker is not None and marker != self.store_id:
+                raise identity.StoreMismatch(
+                    f"the image folder {images_root} belongs to another claim database "
+                    f"(store {marker}) than {self.db_path} (store {self.store_id})")
 
     def _open_database(self, busy_timeout_ms: int, images_root: Path) -> None:
         with schema.translated(f"cannot open the claim database {self.db_path}", self.db_path):
@@ -795,6 +876,43 @@ class ClaimStore:
     def image(self, sha: str) -> bytes:
         """The original bytes of a stored image (decrypted, checked against its SHA-256)."""
         return self.images.get(sha)
+
+    def image_problems(self, claim_ids: Sequence[int] | None = None,
+                       ) -> dict[int, list[ImageProblem]]:
+        """Claims whose images are missing or do not open (decrypted and hash-checked, one
+        by one: about 1 ms per 200 KB image); purged documents have none to check."""
+        q = select(Document.claim_id, Document.position, Document.image_sha256).where(
+            Document.image_sha256.is_not(None)).order_by(Document.claim_id,
+                                                         Document.position)
+        if claim_ids is not None:
+            q = q.where(Document.claim_id.in_(list(claim_ids)))
+        with self._read() as s:
+            rows = s.execute(q).all()
+        out: dict[int, list[ImageProblem]] = {}
+        verdict: dict[str, tuple[str, str] | None] = {}
+        for claim_id, position, sha in rows:
+            if sha is None:
+                continue
+            if sha not in verdict:
+                verdict[sha] = self._image_verdict(sha)
+            found = verdict[sha]
+            if found is not None:
+                out.setdefault(claim_id, []).append(
+                    ImageProblem(claim_id, position + 1, sha, found[0], found[1]))
+        return out
+
+    def _image_verdict(self, sha: str) -> tuple[str, str] | None:
+        if not self.images.exists(sha):
+            return "missing", f"image {sha[:12]}… is missing from {self.images.root}"
+        try:
+            self.images.get(sha)
+        except ImageDamaged as exc:
+            return "damaged", str(exc)
+        except ImageMissing as exc:
+            return "missing", str(exc)
+        except StoreError as exc:
+            return "unreadable", str(exc)
+        return None
 
     def counts(self) -> dict[str, int]:
         with self._read() as s:

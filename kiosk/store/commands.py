@@ -6,7 +6,12 @@ show     one claim in full, decrypted, with its history
 export   one claim as claim.json plus its original images, decrypted, into a folder
 
 Exit codes: 0 done, 1 refused (bad ID number, unreadable image, duplicate invoice, no such
-claim), 3 the OCR engine failed, 4 the store failed (disk full, read-only, damaged database).
+claim), 3 the OCR engine failed, 4 the store failed (disk full, read-only, damaged or lost
+database).
+
+list, show and export only read: they open the store read-only, so they work on a full disk
+and change nothing. list and show flag claims whose images are missing or do not open.
+create checks the free disk space before the OCR run starts.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -23,6 +29,9 @@ from kiosk.config import load_settings
 from kiosk.residents import InvalidResident, Resident
 
 REFUSED, OCR_FAILED, STORE_FAILED = 1, 3, 4
+# Free space a new claim needs besides its images (twice: the encrypted copies and the
+# database's pages and write-ahead log for its recognition JSON), and the catalog's index.
+FREE_MARGIN = 64 << 20
 
 
 def add_commands(subparsers: Any) -> None:
@@ -94,6 +103,10 @@ def cmd_create(args: argparse.Namespace) -> int:
             return _fail(f"refused: cannot read {path}: {exc.strerror}", REFUSED)
         except preprocess.ImageRejected as exc:
             return _fail(f"refused: {path}: {exc.message_en} ({exc.code})", REFUSED)
+    short = _short_of_space(settings.home, settings.store.database,
+                            sum(len(data) for _, data, _ in decoded))
+    if short:
+        return _fail(short, STORE_FAILED)
     try:
         recognizer = Recognizer(settings.ocr)
         documents = []
@@ -106,7 +119,16 @@ def cmd_create(args: argparse.Namespace) -> int:
     except EngineError as exc:
         return _fail(f"OCR engine failed: {exc}", OCR_FAILED)
     assistant = args.assistant or f"cli:{os.environ.get('USER') or 'technician'}"
-    audit = _audit(settings.home, resident, documents)
+    from kiosk.catalog.store import CatalogStoreError
+
+    try:
+        audit = _audit(settings.home, resident, documents)
+    except CatalogStoreError as exc:
+        return _fail(f"the catalog cannot be opened (nothing was stored): {exc}",
+                     STORE_FAILED)
+    except OSError as exc:
+        return _fail(f"cannot prepare the audit (nothing was stored): {exc.strerror or exc}",
+                     STORE_FAILED)
     try:
         with ClaimStore(settings.home, settings.store) as store:
             claim_id = store.create_claim(resident, documents, assistant=assistant)
@@ -118,6 +140,36 @@ def cmd_create(args: argparse.Namespace) -> int:
         return _fail(str(exc), _store_code(exc))
     print(claim_id)
     return 0
+
+
+def _short_of_space(home: Path, database: str, image_bytes: int) -> str | None:
+    """A message if the disk of the home (or of the database) cannot take this claim."""
+    need = 2 * image_bytes + FREE_MARGIN
+    for folder in {home, Path(database).parent if database else home}:
+        probe = folder
+        while not probe.exists() and probe != probe.parent:
+            probe = probe.parent
+        try:
+            free = shutil.disk_usage(probe).free
+        except OSError:
+            continue
+        if free < need:
+            return (f"the disk holding {folder} has {free / 2**20:.0f} MB free; this claim needs "
+                    f"at least {need / 2**20:.0f} MB (its images twice and a safety margin). "
+                    "Nothing was recognised or stored: free disk space first (call the "
+                    "technician)")
+    return None
+
+
+def _reader(settings: Any) -> Any:
+    """The store opened read-only; None on a kiosk that never had one."""
+    from kiosk.store import ClaimStore
+    from kiosk.store.claims import NoDatabaseYet
+
+    try:
+        return ClaimStore(settings.home, settings.store, read_only=True)
+    except NoDatabaseYet:
+        return None
 
 
 def _audit(home: Path, resident: Resident, documents: list[Any]) -> dict[str, Any]:
@@ -139,7 +191,7 @@ def _audit(home: Path, resident: Resident, documents: list[Any]) -> dict[str, An
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from kiosk.store import ClaimStore, Status, StoreError
+    from kiosk.store import Status, StoreError
 
     settings = load_settings(args.home)
     try:
@@ -147,30 +199,55 @@ def cmd_list(args: argparse.Namespace) -> int:
     except ValueError:
         return _fail(f"unknown status {args.status!r} ({', '.join(Status)})", REFUSED)
     try:
-        with ClaimStore(settings.home, settings.store) as store:
+        store = _reader(settings)
+        if store is None:
+            return 0
+        with store:
             claims = store.list_claims(status)
+            problems = store.image_problems([c.id for c in claims])
+            quarantine = store.quarantine()
     except StoreError as exc:
         return _fail(str(exc), _store_code(exc))
     for c in claims:
+        found = problems.get(c.id, [])
         if args.json:
-            print(json.dumps(c.to_json(), ensure_ascii=False))
+            out = c.to_json()
+            out["image_problems"] = [p._asdict() for p in found]
+            print(json.dumps(out, ensure_ascii=False))
         else:
+            flag = ("  IMAGE " + "/".join(sorted({p.problem.upper() for p in found}))
+                    if found else "")
             print(f"{c.id:>6}  {c.status:<10} {_when(c.created_at)}  {c.document_count} doc  "
-                  f"{c.total or '-':>10}  {c.assistant}")
+                  f"{c.total or '-':>10}  {c.assistant}{flag}")
+    for found in problems.values():
+        for p in found:
+            print(f"kiosk: {p.describe()}", file=sys.stderr)
+    if quarantine:
+        first = min(when for _, when in quarantine)
+        print(f"kiosk: {len(quarantine)} image file(s) no claim points at wait in the "
+              f"quarantine {settings.home / 'images' / '.quarantine'}; the first is deleted "
+              f"after {_when(first)}", file=sys.stderr)
     return 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from kiosk.store import ClaimStore, StoreError
+    from kiosk.store import StoreError
 
     settings = load_settings(args.home)
     try:
-        with ClaimStore(settings.home, settings.store) as store:
+        store = _reader(settings)
+        if store is None:
+            return _fail(f"there is no claim {args.claim_id}", REFUSED)
+        with store:
             claim = store.get_claim(args.claim_id)
+            problems = {p.document: p for p in store.image_problems([claim.id]).get(
+                claim.id, [])}
     except StoreError as exc:
         return _fail(str(exc), _store_code(exc))
     if args.json:
-        print(json.dumps(claim.to_json(), ensure_ascii=False))
+        out = claim.to_json()
+        out["image_problems"] = [p._asdict() for p in problems.values()]
+        print(json.dumps(out, ensure_ascii=False))
         return 0
     s = claim.summary
     print(f"claim {s.id} ({s.uid}): {s.status}, total {s.total or '-'}, helped by "
@@ -183,12 +260,16 @@ def cmd_show(args: argparse.Namespace) -> int:
     if claim.return_reason:
         print(f"  returned: {claim.return_reason}")
     for d in claim.documents:
+        bad = problems.get(d.position + 1)
         print(f"  document {d.position + 1}: {d.doc_type}  {d.hospital or '-'}  "
               f"{d.invoice_code or ''} {d.invoice_number or ''}  {d.issue_date or '-'}  "
-              f"{d.total or '-'}  {len(d.corrections or [])} corrections")
+              f"{d.total or '-'}  {len(d.corrections or [])} corrections"
+              + (f"  IMAGE {bad.problem.upper()}: {bad.detail}" if bad else ""))
     for e in claim.events:
         move = f"{e.from_status or ''} → {e.to_status}" if e.to_status else ""
         print(f"  {_when(e.at)}  {e.actor}: {e.action} {move}".rstrip())
+    for bad in problems.values():
+        print(f"kiosk: {bad.describe()}", file=sys.stderr)
     return 0
 
 
@@ -197,12 +278,15 @@ _EXT = ((b"\xff\xd8\xff", ".jpg"), (b"\x89PNG\r\n\x1a\n", ".png"), (b"RIFF", ".w
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from kiosk.store import ClaimStore, StoreError
+    from kiosk.store import StoreError
 
     settings = load_settings(args.home)
     target = Path(args.directory)
     try:
-        with ClaimStore(settings.home, settings.store) as store:
+        reader = _reader(settings)
+        if reader is None:
+            return _fail(f"there is no claim {args.claim_id}", REFUSED)
+        with reader as store:
             claim = store.get_claim(args.claim_id)
             bundle = target / f"claim-{claim.id}"
             bundle.mkdir(parents=True, exist_ok=False)

@@ -38,10 +38,16 @@ _SQLITE_PERM, _SQLITE_BUSY, _SQLITE_READONLY, _SQLITE_IOERR = 3, 5, 8, 10
 _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 11, 13, 14, 26
 
 
-def make_engine(path: Path, *, busy_timeout_ms: int, writer: bool) -> Engine:
-    """An engine for the claim database; the writer's transactions begin IMMEDIATE."""
+def make_engine(path: Path, *, busy_timeout_ms: int, writer: bool,
+                uri_options: str | None = None) -> Engine:
+    """An engine for the claim database; the writer's transactions begin IMMEDIATE.
+
+    `uri_options` opens the file through an SQLite URI (e.g. `mode=ro` for a reader that
+    must not create anything on a full disk)."""
+    url = f"sqlite:///{path}" if uri_options is None else (
+        f"sqlite:///file:{path}?{uri_options}&uri=true")
     engine = create_engine(
-        f"sqlite:///{path}",
+        url,
         connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False,
                       "isolation_level": None},
         pool_size=1 if writer else 4,
