@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.assistants import AssistantBook
 from kiosk.audit import Policy
+from kiosk.catalog.store import CatalogStoreError
 from kiosk.config import CameraSettings, ConfigFile, Settings, load_settings
 from kiosk.pin import PIN_FILE, PinStore
 from kiosk.store import ClaimStore, StoreError
@@ -38,11 +40,17 @@ from kiosk.ui.slip import SlipPrinter
 from kiosk.ui.styles import resources_dir, stylesheet
 from kiosk.ui.sync_feed import SyncFeed
 from kiosk.ui.tasks import OcrService, TaskManager
+from kiosk.ui.technician import TechnicianScreen
 from kiosk.ui.voice import Voice
 
 log = logging.getLogger("kiosk.app")
 
 SAMPLE_RECEIPT = "samples/einvoice.jpg"
+RETRY = 75  # the technician screen's "try again" (EX_TEMPFAIL)
+# What keeps the kiosk from starting, shown on the technician screen: the store (a lost,
+# damaged or replaced database, a key file that is missing or wrong, a full or read-only
+# disk) and the catalog.
+CANNOT_START = (StoreError, CatalogStoreError)
 
 
 def policy_loader(home: Path) -> Callable[[], Policy]:
@@ -115,7 +123,8 @@ def compose(app: QApplication, settings: Settings, *,
             sample: SampleProvider | None = None,
             load_ocr: bool = True, excepthook: bool = True,
             camera: CameraSettings | None = None, sync: bool = True) -> Kiosk:
-    """Build every part of the kiosk; raises StoreError if the claim store cannot open.
+    """Build every part of the kiosk; raises StoreError if the claim store cannot open and
+    CatalogStoreError if the catalog cannot (nothing is left running then).
 
     `camera`: the document camera to preview on the capture screen (None: file import only).
     `excepthook=False` leaves `sys.excepthook` alone (tests: pytest-qt's hook fails the test).
@@ -135,7 +144,13 @@ def compose(app: QApplication, settings: Settings, *,
         # hold Python's lock for hundreds of ms. Done here they lengthen start-up instead of
         # freezing the start screen (the catalog opens on the database thread, which owns
         # its connection; the recognizer is handed to the OCR thread, which runs it).
-        tasks.run_in_background(desk.catalog).result()
+        try:
+            tasks.run_in_background(desk.catalog).result()
+        except CatalogStoreError:
+            ocr.shutdown()
+            tasks.shutdown()
+            store.close()
+            raise
         ocr.load_now()
     pins = PinStore(settings.home / PIN_FILE, attempts=ui.pin_attempts,
                     lockout_s=ui.pin_lockout_s)
@@ -171,6 +186,31 @@ def compose(app: QApplication, settings: Settings, *,
                  camera=feed, idle=idle, bugs=bugs, sync=sync_feed)
 
 
+def cannot_start(app: QApplication, settings: Settings, reason: str, *, windowed: bool,
+                 ) -> int:
+    """Show the technician screen with `reason` (and log it) until it is closed or "try
+    again" is pressed; returns RETRY for the latter."""
+    log.critical("the kiosk cannot start: %s", reason)
+    print(f"kiosk: cannot start: {reason}", file=sys.stderr)
+    translations = Translations(app)
+    translations.install(settings.ui.language)
+    app.setStyleSheet(stylesheet())
+    screen = TechnicianScreen(reason, log_folder=str(settings.home / "logs"))
+    screen.retry.connect(lambda: app.exit(RETRY))
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: app.quit())
+    if windowed:
+        screen.resize(1080, 1920 // 2 + 400)
+        screen.show()
+    else:
+        screen.showFullScreen()
+    try:
+        return app.exec()
+    finally:
+        screen.close()
+        screen.deleteLater()
+
+
 def run_app(args: argparse.Namespace) -> int:
     """The `kiosk` command without a subcommand: full screen unless --windowed."""
     settings = load_settings(getattr(args, "home", None))
@@ -179,19 +219,21 @@ def run_app(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     app.setApplicationName("township-kiosk")
-    try:
-        kiosk = compose(app, settings, sample=sample_provider(), camera=settings.camera)
-    except StoreError as exc:
-        log.critical("cannot open the claim store: %s", exc)
-        print(f"kiosk: cannot open the claim store: {exc}")
-        return 3
+    windowed = bool(getattr(args, "windowed", False)) or not settings.ui.fullscreen
+    while True:
+        try:
+            kiosk = compose(app, settings, sample=sample_provider(), camera=settings.camera)
+            break
+        except CANNOT_START as exc:
+            if cannot_start(app, settings, str(exc), windowed=windowed) != RETRY:
+                shutdown_logging()
+                return 3
     # Ctrl-C and systemd's SIGTERM quit cleanly (the timer lets Python see the signal).
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: app.quit())
     tick = QTimer()
     tick.start(500)
     tick.timeout.connect(lambda: None)
-    windowed = bool(getattr(args, "windowed", False)) or not settings.ui.fullscreen
     log.info("kiosk app started: home %s, %s", settings.home,
              "windowed" if windowed else "full screen")
     if windowed:

@@ -1700,4 +1700,27 @@ Device ID: {device}</translation>
         <translation>The money goes to your social security card. To check progress, scan the QR code below at the kiosk.</translation>
     </message>
 </context>
+<context>
+    <name>TechnicianScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/technician.py" line="44" />
+        <source>请联系技术员</source>
+        <translation>Please call the technician</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/technician.py" line="46" />
+        <source>这台机器现在不能办理报销。这不是您的错。请叫工作人员或技术员来处理。</source>
+        <translation>This kiosk cannot take claims right now. It is not your fault. Please ask the staff or the technician to see to it.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/technician.py" line="47" />
+        <source>原因也记在日志里：{folder}</source>
+        <translation>The reason is also in the log: {folder}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/technician.py" line="49" />
+        <source>修好了，再试一次</source>
+        <translation>Fixed: try again</translation>
+    </message>
+</context>
 </TS>
