@@ -8,10 +8,10 @@ button to try again once it is fixed. It needs nothing but Qt: no store, no cata
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
-from kiosk.ui.widgets import big_button, label
+from kiosk.ui.widgets import big_button, label, touch_scroll
 
 
 class TechnicianScreen(QWidget):
@@ -31,12 +31,20 @@ class TechnicianScreen(QWidget):
         self.title = label(role="title", name="technicianTitle")
         self.message = label(role="large", name="technicianMessage")
         self.reason = label(reason, role="hint", name="technicianReason")
+        self.reason.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.reason.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        scroll = QScrollArea()  # a long reason (paths) scrolls instead of being cut off
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.reason)
+        touch_scroll(scroll)
         self.where = label(role="hint", name="technicianLog")
         self.retry_btn = big_button("", kind="primary", name="technicianRetry")
         self.retry_btn.clicked.connect(self.retry)
-        for w in (self.title, self.message, self.reason, self.where):
-            lay.addWidget(w)
-        lay.addStretch(1)
+        lay.addWidget(self.title)
+        lay.addWidget(self.message)
+        lay.addWidget(scroll, 1)
+        lay.addWidget(self.where)
         lay.addWidget(self.retry_btn)
         self.retranslate()
 
