@@ -257,6 +257,7 @@ def test_catalog_and_policy_failures_are_warnings_not_a_failed_delivery(
         assert kiosk_cli(["--home", str(tmp_path), "sync", "--once", "--attempts", "2"]) == 0
     out = capsys.readouterr()
     assert "could not deliver" not in out.err and "internal error" not in out.err
+    assert "queue empty; 2 claim(s) delivered (warning: catalog not updated" in out.out
     state = json.loads((tmp_path / "sync-state.json").read_text())
     assert [w.split(" not updated")[0] for w in state["warnings"]] == ["catalog", "policy"]
     with ClaimStore(tmp_path) as store:

@@ -308,7 +308,8 @@ class SyncWorker:
             return 1, "; ".join(parts) + "; see `kiosk sync --held`"
         if snap.queue_length:
             return 3, f"{snap.queue_length} claim(s) still queued"
-        return 0, f"queue empty; {snap.delivered} claim(s) delivered"
+        note = f" (warning: {'; '.join(snap.warnings)})" if snap.warnings else ""
+        return 0, f"queue empty; {snap.delivered} claim(s) delivered{note}"
 
     def cycle(self) -> bool:
         """Deliver the queue, then pull statuses (and catalog/policy). True if all went well.
