@@ -197,8 +197,11 @@ def cannot_start(app: QApplication, settings: Settings, reason: str, *, windowed
     app.setStyleSheet(stylesheet())
     screen = TechnicianScreen(reason, log_folder=str(settings.home / "logs"))
     screen.retry.connect(lambda: app.exit(RETRY))
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: app.quit())
+    previous = {sig: signal.signal(sig, lambda *_: app.quit())
+                for sig in (signal.SIGINT, signal.SIGTERM)}
+    tick = QTimer()  # lets Python see the signal while Qt's loop runs
+    tick.timeout.connect(lambda: None)
+    tick.start(500)
     if windowed:
         screen.resize(1080, 1920 // 2 + 400)
         screen.show()
@@ -207,6 +210,9 @@ def cannot_start(app: QApplication, settings: Settings, reason: str, *, windowed
     try:
         return app.exec()
     finally:
+        tick.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         screen.close()
         screen.deleteLater()
 
