@@ -157,8 +157,8 @@ def test_without_an_estimate_the_slip_totals_the_receipts_as_corrected() -> None
     from kiosk.ui.desk import Receipt
 
     a = Receipt(b"", dict(sample_recognition(35), total="10.00", payer_name="张三丰"))
-    b = Receipt(b"", dict(sample_recognition(36), total="99.99")).corrected("total", "20.50",
-                                                                           "assistant-1")
+    b = Receipt(b"", dict(sample_recognition(36), total="99.99", payer_name="张三丰")
+                ).corrected("total", "20.50", "assistant-1")  # the same resident's pages
     number = sample_id_number(35)
     slip = SlipData.for_claim(12, "ab" * 16, number, [a, b], None, filed_at=0.0)
     assert (slip.total, slip.refund, slip.receipts) == ("30.50", None, 2)

@@ -195,6 +195,8 @@ class MainWindow(QMainWindow):
         self.review.confirmed.connect(self._confirm)
         self.review.add_another.connect(self._add_another)
         self.review.corrected.connect(self._corrected)
+        self.review.skip.connect(self._skip)
+        self.review.cancelled.connect(self.go_home)
         self.done.finished.connect(self.go_home)
         self.status.finished.connect(self.go_home)
         self.trouble.finished.connect(self.go_home)
@@ -436,6 +438,20 @@ class MainWindow(QMainWindow):
         self.capture.reset()
         self.capture.set_count(len(s.receipts))
         self.show_screen("capture")
+
+    def _skip(self, index: int) -> None:
+        """Leave one page out of the claim; back to capture when it was the only one."""
+        s = self.session
+        if not 0 <= index < len(s.receipts):
+            return
+        del s.receipts[index]
+        log.info("receipt %d left out of the claim", index + 1)
+        if not s.receipts:
+            self.capture.reset()
+            self.capture.set_count(0)
+            self.show_screen("capture")
+            return
+        self._review_at(min(index, len(s.receipts) - 1))
 
     # --- filing -----------------------------------------------------------------------------
 
