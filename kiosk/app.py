@@ -198,7 +198,7 @@ def run_app(args: argparse.Namespace) -> int:
         kiosk.window.resize(1080, 1920 // 2 + 400)
         kiosk.window.show()
     else:
-        kiosk.window.showFullScreen()
+        kiosk.window.fill_screen()  # the screen's geometry, with or without a window manager
     try:
         return app.exec()
     finally:

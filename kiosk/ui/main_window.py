@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QResizeEvent, QScreen
 from PySide6.QtWidgets import QFrame, QMainWindow, QStackedWidget, QVBoxLayout
 
 from kiosk.assistants import AssistantBook
@@ -155,6 +155,7 @@ class MainWindow(QMainWindow):
         for screen in self.screens.values():
             self.stack.addWidget(screen)
         self.idle_warning = IdleWarning(self)
+        self._screen_followed: QScreen | None = None
         self._wire()
         self.setWindowTitle(self.tr("医保报销自助机"))
         self.go_home()
@@ -253,6 +254,31 @@ class MainWindow(QMainWindow):
     def show_known(self, message: str) -> None:
         self.trouble.show_known(message)
         self.show_screen("trouble")
+
+    def fill_screen(self) -> None:
+        """Full screen on every platform plugin: sized to the screen's geometry by hand.
+
+        `showFullScreen()` only asks a window manager; on plain X without one (as many kiosks
+        run), the window keeps its size hint and grows whenever a layout wants more room.
+        A fixed size equal to the screen's, at its top-left corner, holds with or without a
+        window manager, on xcb, Wayland (cage) and offscreen alike, and follows the screen
+        when it is turned or changes resolution.
+        """
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.showFullScreen()
+            return
+        if self._screen_followed is not screen:
+            if self._screen_followed is not None:
+                self._screen_followed.geometryChanged.disconnect(self._fit)
+            screen.geometryChanged.connect(self._fit)
+            self._screen_followed = screen
+        self._fit(screen.geometry())
+        self.showFullScreen()
+
+    def _fit(self, geometry: QRect) -> None:
+        self.setFixedSize(geometry.size())  # no layout can grow the window past the screen
+        self.setGeometry(geometry)  # the client area, not the frame (none when full screen)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
