@@ -45,7 +45,7 @@ from kiosk.ui.screens.correct_values import (
     money_keys,
     show_date_digits,
 )
-from kiosk.ui.widgets import Keypad, big_button, label, scroll_area
+from kiosk.ui.widgets import Keypad, MessageLine, big_button, label, scroll_area
 
 CLASSES = (("甲", "class_jia"), ("乙", "class_yi"), ("丙", "class_bing"))
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -88,7 +88,7 @@ class CorrectionPanel(Screen):
         lay.setSpacing(16)
         self.title = label(role="title", name="editTitle")
         self.was = label(role="large", name="editWas")
-        self.problem = label(role="error", name="editProblem")
+        self.problem = MessageLine(name="editProblem", lines=1)  # keys never move
         self.problem.hide()
         self.pages = QStackedWidget()
         lay.addWidget(self.title)
