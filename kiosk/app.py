@@ -35,6 +35,7 @@ from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.main_window import MainWindow, SampleProvider
 from kiosk.ui.screens.settings import SettingsContext
 from kiosk.ui.slip import SlipPrinter
+from kiosk.ui.splash import close_splash
 from kiosk.ui.styles import resources_dir, stylesheet
 from kiosk.ui.sync_feed import SyncFeed
 from kiosk.ui.tasks import OcrService, TaskManager
@@ -129,14 +130,6 @@ def compose(app: QApplication, settings: Settings, *,
     tasks = TaskManager()
     ocr = OcrService(recognizer or default_recognizer(settings))
     desk = ClaimDesk(store, settings.home, policy_loader(settings.home))
-    if load_ocr:
-        # Warm up before the window shows: importing the pinyin tables, creating the catalog
-        # database on a fresh home, importing onnxruntime and creating the OCR sessions each
-        # hold Python's lock for hundreds of ms. Done here they lengthen start-up instead of
-        # freezing the start screen (the catalog opens on the database thread, which owns
-        # its connection; the recognizer is handed to the OCR thread, which runs it).
-        tasks.run_in_background(desk.catalog).result()
-        ocr.load_now()
     pins = PinStore(settings.home / PIN_FILE, attempts=ui.pin_attempts,
                     lockout_s=ui.pin_lockout_s)
     timeout_ms, grace_ms = idle_ms or (ui.idle_timeout_s * 1000, ui.idle_warning_s * 1000)
@@ -155,6 +148,19 @@ def compose(app: QApplication, settings: Settings, *,
                         translations=translations, sample=sample, info=info, camera=feed,
                         voice=voice, assistants=assistants, sync=sync_feed)
     window.claim_filed.connect(lambda _claim_id: sync_feed.wake())
+    if load_ocr:
+        # The start screen first, at once; the catalog (database thread, which owns its
+        # connection) and the OCR models (the OCR thread) load behind it. A job queued meanwhile
+        # waits on the OCR thread behind the load.
+        window.start.set_preparing(True)
+        ocr.loaded.connect(lambda: window.start.set_preparing(False))
+        ocr.failed.connect(lambda job, _d: window.start.set_preparing(False) if job == 0
+                           else None)
+
+        def warm_up() -> None:
+            tasks.run_in_background(desk.catalog)
+            ocr.start_loading()
+        window.first_frame.connect(warm_up)
     if sync:
         sync_feed.start()  # idle (enrolled False) unless a device credential exists
     window.done.set_printer(SlipPrinter(settings.printer, settings.home, parent=window,
@@ -199,6 +205,7 @@ def run_app(args: argparse.Namespace) -> int:
         kiosk.window.show()
     else:
         kiosk.window.fill_screen()  # the screen's geometry, with or without a window manager
+    close_splash()  # shown by kiosk.cli before the imports; the start screen is up now
     try:
         return app.exec()
     finally:

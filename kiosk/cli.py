@@ -101,8 +101,12 @@ def cmd_recognize(args: argparse.Namespace) -> int:
 
 def cmd_app(args: argparse.Namespace) -> int:
     # Imported here, not at the top: the command-line tools stay importable without Qt. The
-    # import-linter contract declares this one edge (ignore_imports in pyproject).
+    # import-linter contract declares these two edges (ignore_imports in pyproject).
     try:
+        if not getattr(args, "windowed", False):
+            # the first frame before the seconds of imports below (kiosk.ui.splash)
+            from kiosk.ui.splash import show_splash
+            show_splash()
         from kiosk.app import run_app
     except ImportError:
         print("kiosk: the touchscreen app is not part of this build yet; "

@@ -89,3 +89,56 @@ def test_the_resident_can_stop_on_the_review_with_a_second_tap(make_kiosk, qtbot
     assert w.session.uid != first_uid and w.session.receipts == []
     assert kiosk.store.counts() == {} or sum(kiosk.store.counts().values()) == 0
     assert "再点一次" not in w.review.cancel_btn.text()  # the next resident starts afresh
+
+
+class _SlowEngine:
+    """An engine whose load waits until the test lets it go (as onnxruntime takes seconds)."""
+
+    release = None  # a threading.Event, set by the test
+    loaded_on = None
+
+    def load(self) -> None:
+        import threading
+
+        type(self).loaded_on = threading.current_thread()
+        assert type(self).release is not None
+        type(self).release.wait(10)
+
+    def recognize_bytes(self, data: bytes, name: str) -> dict:
+        return sample_recognition(62)
+
+
+def test_the_start_screen_is_up_and_answers_while_the_engine_loads(make_kiosk, qtbot):
+    import threading
+
+    _SlowEngine.release = threading.Event()
+    _SlowEngine.loaded_on = None
+    try:
+        kiosk = make_kiosk(ocr=True, recognizer=_SlowEngine)  # returns: nothing loads yet
+        w = kiosk.window
+        qtbot.waitUntil(lambda: _SlowEngine.loaded_on is not None, timeout=5000)
+        assert _SlowEngine.loaded_on is not threading.main_thread()  # behind the screen
+        assert not kiosk.ocr.ready
+        assert w.current_screen() == "start" and w.start.preparing.isVisible()
+        tap(qtbot, w.start, "fileClaim")  # the screen answers during the load
+        assert w.current_screen() == "resident_id"
+    finally:
+        _SlowEngine.release.set()
+    qtbot.waitUntil(lambda: kiosk.ocr.ready, timeout=10_000)
+    assert not w.start.preparing.isVisible()
+
+
+def test_the_splash_is_painted_before_anything_of_the_kiosk_is_imported(qapp):
+    import subprocess
+    import sys
+
+    code = ("import sys, time\n"
+            "from kiosk.ui.splash import close_splash, show_splash\n"
+            "s = show_splash()\n"
+            "print(s.painted_at is not None, 'kiosk.store' in sys.modules, s.size().width())\n"
+            "close_splash()\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    painted, store_imported, width = done.stdout.split()
+    assert painted == "True" and store_imported == "False" and int(width) > 0

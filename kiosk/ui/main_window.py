@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QResizeEvent, QScreen
+from PySide6.QtGui import QGuiApplication, QPaintEvent, QResizeEvent, QScreen
 from PySide6.QtWidgets import QFrame, QMainWindow, QStackedWidget, QVBoxLayout
 
 from kiosk.assistants import AssistantBook
@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
     screen_changed = Signal(str)
     claim_filed = Signal(int)
     went_home = Signal()
+    first_frame = Signal()  # once, just after the window was first painted (start-up loads)
 
     def __init__(self, *, tasks: TaskManager, ocr: OcrService, desk: ClaimDesk,
                  pins: PinStore, idle: IdleWatcher, translations: Translations | None,
@@ -156,6 +157,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(screen)
         self.idle_warning = IdleWarning(self)
         self._screen_followed: QScreen | None = None
+        self._painted = False
         self._wire()
         self.setWindowTitle(self.tr("医保报销自助机"))
         self.go_home()
@@ -279,6 +281,12 @@ class MainWindow(QMainWindow):
     def _fit(self, geometry: QRect) -> None:
         self.setFixedSize(geometry.size())  # no layout can grow the window past the screen
         self.setGeometry(geometry)  # the client area, not the frame (none when full screen)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self.first_frame.emit)  # after this frame reaches the screen
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

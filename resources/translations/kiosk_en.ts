@@ -647,12 +647,12 @@
 <context>
     <name>Keypad</name>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="151" />
+        <location filename="../../kiosk/ui/widgets.py" line="186" />
         <source>删除一位</source>
         <translation>Delete one character</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="154" />
+        <location filename="../../kiosk/ui/widgets.py" line="189" />
         <source>清空</source>
         <translation>Clear</translation>
     </message>
@@ -660,52 +660,52 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="159" />
+        <location filename="../../kiosk/ui/main_window.py" line="162" />
         <source>医保报销自助机</source>
         <translation>Medical insurance reimbursement kiosk</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="297" />
+        <location filename="../../kiosk/ui/main_window.py" line="331" />
         <source>现在查不到，请叫工作人员帮忙。</source>
         <translation>Cannot look this up now; please ask the staff.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="423" />
+        <location filename="../../kiosk/ui/main_window.py" line="457" />
         <source>读收据的程序出了问题，请叫技术员。</source>
         <translation>The receipt reader has a problem; please call the technician.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="475" />
+        <location filename="../../kiosk/ui/main_window.py" line="509" />
         <source>这张收据已经报过了（在报销单 {n} 里），不能重复报销。</source>
         <translation>This receipt was already claimed (claim {n}); it cannot be claimed twice.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="479" />
+        <location filename="../../kiosk/ui/main_window.py" line="513" />
         <source>机器的存储空间满了，请叫技术员。</source>
         <translation>The kiosk's storage is full; please call the technician.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="483" />
+        <location filename="../../kiosk/ui/main_window.py" line="517" />
         <source>没能保存，请叫工作人员帮忙。</source>
         <translation>Could not save; please ask the staff.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="512" />
+        <location filename="../../kiosk/ui/main_window.py" line="546" />
         <source>报销单</source>
         <translation>Claims</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="513" />
+        <location filename="../../kiosk/ui/main_window.py" line="547" />
         <source>读图引擎</source>
         <translation>OCR engine</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="513" />
+        <location filename="../../kiosk/ui/main_window.py" line="547" />
         <source>已就绪</source>
         <translation>ready</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="513" />
+        <location filename="../../kiosk/ui/main_window.py" line="547" />
         <source>正在加载</source>
         <translation>loading</translation>
     </message>
@@ -1614,35 +1614,40 @@ Device ID: {device}</translation>
 <context>
     <name>StartScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/start.py" line="46" />
+        <location filename="../../kiosk/ui/screens/start.py" line="49" />
         <source>医保报销自助机</source>
         <translation>Medical insurance reimbursement kiosk</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/start.py" line="47" />
+        <location filename="../../kiosk/ui/screens/start.py" line="50" />
         <source>请点一下您要办的事</source>
         <translation>Tap what you would like to do</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/start.py" line="48" />
+        <location filename="../../kiosk/ui/screens/start.py" line="51" />
         <source>我要报销</source>
         <translation>File a claim</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/start.py" line="49" />
+        <location filename="../../kiosk/ui/screens/start.py" line="52" />
         <source>查询进度</source>
         <translation>My claims</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/start.py" line="50" />
+        <location filename="../../kiosk/ui/screens/start.py" line="53" />
         <source>协理员登录</source>
         <translation>Assistant sign-in</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/start.py" line="51" />
-        <location filename="../../kiosk/ui/screens/start.py" line="52" />
+        <location filename="../../kiosk/ui/screens/start.py" line="54" />
+        <location filename="../../kiosk/ui/screens/start.py" line="55" />
         <source>技术员设置</source>
         <translation>Technician settings</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/start.py" line="56" />
+        <source>机器正在准备读收据的程序，您可以先点“我要报销”输入身份证号码。</source>
+        <translation>The kiosk is getting its receipt reader ready; you can already tap “File a claim” and enter your ID number.</translation>
     </message>
 </context>
 <context>
@@ -1732,7 +1737,7 @@ Device ID: {device}</translation>
 <context>
     <name>TextPad</name>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="199" />
+        <location filename="../../kiosk/ui/widgets.py" line="234" />
         <source>清空</source>
         <translation>Clear</translation>
     </message>
