@@ -23,7 +23,15 @@ from typing import Any
 
 import qrcode
 from PySide6.QtCore import QMarginsF, QObject, QRectF, QSizeF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPageLayout, QPageSize, QPainter
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+)
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
 from kiosk.config import PrinterSettings
@@ -224,6 +232,25 @@ def _font(points: float, *, bold: bool = False) -> QFont:
     f.setPointSizeF(points)
     f.setBold(bold)
     return f
+
+
+def qr_image(payload: str, side_px: int) -> QImage:
+    """The QR code as a black-on-white picture about `side_px` wide, quiet zone included
+    (the done screen shows the slip's code when no slip came out)."""
+    matrix = _qr_matrix(payload)
+    modules = len(matrix) + 8
+    scale = max(1, side_px // modules)
+    image = QImage(modules * scale, modules * scale, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor("black"))
+    for y, row in enumerate(matrix):
+        for x, dark in enumerate(row):
+            if dark:
+                painter.drawRect((x + 4) * scale, (y + 4) * scale, scale, scale)
+    painter.end()
+    return image
 
 
 def _qr_matrix(payload: str) -> list[list[bool]]:

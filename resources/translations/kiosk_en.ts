@@ -508,52 +508,63 @@
 <context>
     <name>DoneScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="60" />
+        <location filename="../../kiosk/ui/screens/done.py" line="44" />
+        <source>查进度的二维码</source>
+        <translation>QR code to check the claim</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/done.py" line="74" />
         <source>已经提交了</source>
         <translation>Your claim is in</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="61" />
+        <location filename="../../kiosk/ui/screens/done.py" line="75" />
         <source>您的报销单号是：</source>
         <translation>Your claim number is:</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="63" />
+        <location filename="../../kiosk/ui/screens/done.py" line="77" />
         <source>接下来：机器联网后会把材料送到县医保局。审核大约需要两到四周，钱会打到您的社保卡上。想知道进度，可以回到首页点“查询进度”，输入身份证号码就能看到。</source>
         <translation>Next: when the kiosk is online it sends your papers to the county insurance office. The review takes two to four weeks; the money goes to your social security card. To see how it is going, tap “My claims” on the first screen and enter your ID number.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="66" />
+        <location filename="../../kiosk/ui/screens/done.py" line="80" />
         <source>再打印一张</source>
         <translation>Print another slip</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="67" />
+        <location filename="../../kiosk/ui/screens/done.py" line="81" />
         <source>完成，回到首页</source>
         <translation>Done, back to the start</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="91" />
+        <location filename="../../kiosk/ui/screens/done.py" line="100" />
+        <location filename="../../kiosk/ui/screens/done.py" line="133" />
+        <source>这台机器不打印小票。</source>
+        <translation>This kiosk prints no slips. </translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/done.py" line="112" />
         <source>正在打印小票……</source>
         <translation>Printing the slip…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="107" />
-        <source>小票没有打印出来。请记下上面的报销单号，或者叫工作人员。</source>
-        <translation>The slip did not print. Please write down the claim number above, or ask the staff.</translation>
+        <location filename="../../kiosk/ui/screens/done.py" line="129" />
+        <source>小票没有打印出来。</source>
+        <translation>The slip did not print. </translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="109" />
-        <source>没有找到打印机，小票没有打印。请记下上面的报销单号。</source>
-        <translation>No printer was found, so no slip was printed. Please write down the claim number above.</translation>
+        <location filename="../../kiosk/ui/screens/done.py" line="131" />
+        <source>没有找到打印机，小票没有打印。</source>
+        <translation>No printer was found; no slip was printed. </translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="111" />
-        <source>这台机器不打印小票，请记下上面的报销单号。</source>
-        <translation>This kiosk does not print slips. Please write down the claim number above.</translation>
+        <location filename="../../kiosk/ui/screens/done.py" line="142" />
+        <source>请用手机拍下旁边的二维码，以后在自助机上扫它就能查进度；也可以记下上面的报销单号。没有手机、没有笔也没关系：协理员用您的身份证号码就能查到这份报销单。</source>
+        <translation>Take a photo of the QR code with a phone: scanned at the kiosk later it shows how the claim is going. You can also write down the claim number above. No phone or pen? The assistant can find this claim with your ID number.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="113" />
+        <location filename="../../kiosk/ui/screens/done.py" line="136" />
         <source>请拿好打印出来的小票。</source>
         <translation>Please take the printed slip.</translation>
     </message>
@@ -1781,62 +1792,62 @@ Device ID: {device}</translation>
 <context>
     <name>_Lines</name>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="126" />
+        <location filename="../../kiosk/ui/slip.py" line="134" />
         <source>预计报销 {amount} 元（估算）</source>
         <translation>Estimated refund: {amount} yuan (estimate)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="127" />
+        <location filename="../../kiosk/ui/slip.py" line="135" />
         <source>报销金额：等县医保局审核</source>
         <translation>Refund: decided by the county insurance office</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="129" />
+        <location filename="../../kiosk/ui/slip.py" line="137" />
         <source>医保报销回执</source>
         <translation>Insurance claim receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="130" />
+        <location filename="../../kiosk/ui/slip.py" line="138" />
         <source>报销单号</source>
         <translation>Claim number</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="131" />
+        <location filename="../../kiosk/ui/slip.py" line="139" />
         <source>提交时间：{when}</source>
         <translation>Filed: {when}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="132" />
+        <location filename="../../kiosk/ui/slip.py" line="140" />
         <source>姓名：{name}</source>
         <translation>Name: {name}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="133" />
+        <location filename="../../kiosk/ui/slip.py" line="141" />
         <source>身份证：{id}</source>
         <translation>ID card: {id}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="134" />
+        <location filename="../../kiosk/ui/slip.py" line="142" />
         <source>收据：{n} 张</source>
         <translation>Receipts: {n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="135" />
+        <location filename="../../kiosk/ui/slip.py" line="143" />
         <source>金额合计：{amount} 元</source>
         <translation>Total: {amount} yuan</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="137" />
+        <location filename="../../kiosk/ui/slip.py" line="145" />
         <source>估算金额以县医保局审核为准。</source>
         <translation>The estimate is final only once the county insurance office has reviewed the claim.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="138" />
+        <location filename="../../kiosk/ui/slip.py" line="146" />
         <source>机器联网后会把材料送到县医保局，审核约两到四周。</source>
         <translation>When online, the kiosk sends the papers to the county insurance office; the review takes two to four weeks.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="139" />
+        <location filename="../../kiosk/ui/slip.py" line="147" />
         <source>钱会打到社保卡上。查进度：在自助机上扫下面的二维码。</source>
         <translation>The money goes to your social security card. To check progress, scan the QR code below at the kiosk.</translation>
     </message>
