@@ -65,6 +65,12 @@ def sample_provider() -> SampleProvider | None:
     return lambda: (path.read_bytes(), path.name)
 
 
+def demo_sample(args: argparse.Namespace) -> SampleProvider | None:
+    """The sample receipt only for a demonstration (`kiosk --demo`): a resident never meets
+    a "示例收据" button on a kiosk in service."""
+    return sample_provider() if getattr(args, "demo", False) else None
+
+
 def default_recognizer(settings: Settings) -> Callable[[], Any]:
     def make() -> Any:
         from kiosk.recognition.pipeline import Recognizer  # heavy: onnxruntime, on the OCR thread
@@ -186,7 +192,7 @@ def run_app(args: argparse.Namespace) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("township-kiosk")
     try:
-        kiosk = compose(app, settings, sample=sample_provider(), camera=settings.camera)
+        kiosk = compose(app, settings, sample=demo_sample(args), camera=settings.camera)
     except StoreError as exc:
         log.critical("cannot open the claim store: %s", exc)
         print(f"kiosk: cannot open the claim store: {exc}")

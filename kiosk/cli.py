@@ -123,6 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("-v", "--verbose", action="store_true", help="log debug messages to stderr")
     ap.add_argument("--windowed", action="store_true",
                     help="the touchscreen app in a window instead of full screen (development)")
+    ap.add_argument("--demo", action="store_true",
+                    help="offer the sample receipt on the capture screen (demonstrations only)")
     sub = ap.add_subparsers(dest="command")
     rec = sub.add_parser("recognize", help="read receipt images and print what was recognised")
     rec.add_argument("images", nargs="+", help="image files (JPEG, PNG, WebP, ...)")

@@ -362,52 +362,57 @@
 <context>
     <name>CaptureScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="76" />
+        <location filename="../../kiosk/ui/screens/capture.py" line="77" />
         <source>放好收据</source>
         <translation>Place the receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="77" />
+        <location filename="../../kiosk/ui/screens/capture.py" line="99" />
         <source>把医院的收据或发票正面朝上放好。</source>
         <translation>Lay the hospital receipt or invoice face up.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="78" />
+        <location filename="../../kiosk/ui/screens/capture.py" line="79" />
         <source>从U盘或文件导入</source>
         <translation>Import from a USB stick or file</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="79" />
+        <location filename="../../kiosk/ui/screens/capture.py" line="80" />
         <source>使用示例收据（演示）</source>
         <translation>Use the sample receipt (demo)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="80" />
+        <location filename="../../kiosk/ui/screens/capture.py" line="81" />
         <source>← 返回</source>
         <translation>← Back</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="81" />
+        <location filename="../../kiosk/ui/screens/capture.py" line="82" />
         <source>拍照</source>
         <translation>Take the picture</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="87" />
+        <location filename="../../kiosk/ui/screens/capture.py" line="88" />
         <source>已有{n}张收据</source>
         <translation>{n} receipt(s) so far</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="103" />
+        <location filename="../../kiosk/ui/screens/capture.py" line="101" />
+        <source>请点下面的按钮，从U盘导入收据的照片或PDF；没有U盘，请协理员帮忙。</source>
+        <translation>Tap the button below to import photos or PDFs of the receipts from a USB stick; without one, ask the assistant.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/capture.py" line="115" />
         <source>正在读取收据，请稍等……</source>
         <translation>Reading the receipt, please wait…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="117" />
+        <location filename="../../kiosk/ui/screens/capture.py" line="129" />
         <source>选择收据图片</source>
         <translation>Choose a receipt picture</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="118" />
+        <location filename="../../kiosk/ui/screens/capture.py" line="130" />
         <source>图片或PDF</source>
         <translation>Pictures or PDF</translation>
     </message>
