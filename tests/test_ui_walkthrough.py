@@ -142,3 +142,23 @@ def test_the_splash_is_painted_before_anything_of_the_kiosk_is_imported(qapp):
     assert done.returncode == 0, done.stderr[-2000:]
     painted, store_imported, width = done.stdout.split()
     assert painted == "True" and store_imported == "False" and int(width) > 0
+
+
+def test_my_claims_shows_hospital_amount_state_and_what_next_in_large_type(make_kiosk, qtbot):
+    rec = dict(sample_recognition(63), payer_name="王秀兰")
+    kiosk = make_kiosk(recognizer=lambda: FixedReader(rec), sample_seed=63)
+    w = kiosk.window
+    to_review(qtbot, kiosk, 63)
+    with qtbot.waitSignal(w.claim_filed, timeout=10_000) as filed:
+        tap(qtbot, w.review, "confirmClaim")
+    tap(qtbot, w.done, "finish")
+    tap(qtbot, w.start, "checkStatus")
+    for ch in sample_id_number(63):
+        tap(qtbot, w.resident_id, f"key_{ch}")
+    with qtbot.waitSignal(w.screen_changed, timeout=10_000,
+                          check_params_cb=lambda name: name == "status"):
+        tap(qtbot, w.resident_id, "confirmId")
+    text = w.status.list.item(0).text()
+    assert f"{filed.args[0]:06d}" in text and rec["hospital"] in text
+    assert f"{rec['total']} 元" in text and "等待联网发送" in text and "接下来" in text
+    assert w.status.list.font().pixelSize() >= w.start.hint.font().pixelSize()

@@ -231,6 +231,14 @@ class ClaimDesk:
             self._catalog.close()
             self._catalog = None
 
+    def claim_hospitals(self, claims: Sequence[ClaimSummary]) -> dict[int, str]:
+        """Each claim's hospitals as "check my claims" names them ("A、B"), by claim id."""
+        out: dict[int, str] = {}
+        for c in claims:
+            names = [d.hospital for d in self.store.get_claim(c.id).documents if d.hospital]
+            out[c.id] = "、".join(dict.fromkeys(names))
+        return out
+
     def claims_and_reasons(self, id_number: str,
                            ) -> tuple[list[ClaimSummary], dict[int, str]]:
         """A resident's claims and, for those the county returned, its reason (checking

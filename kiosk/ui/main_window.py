@@ -313,24 +313,29 @@ class MainWindow(QMainWindow):
         self.session.id_number = number
         if self.resident_id.purpose == "status":
             desk = self.desk
-            self.tasks.run_in_background(lambda: desk.claims_and_reasons(number),
-                                         self._claims_listed)
+            def listed() -> tuple[Any, Any, dict[int, str]]:
+                claims, reasons = desk.claims_and_reasons(number)
+                return claims, reasons, desk.claim_hospitals(claims)
+            self.tasks.run_in_background(listed, self._claims_listed)
             return
         self.show_screen("capture")
 
     def _claim_scanned(self, uid: str) -> None:
         """A slip's QR code at the ID screen: straight to that claim's status."""
         desk = self.desk
-        self.tasks.run_in_background(lambda: claim_for_slip(desk, uid), self._claims_listed)
+        def listed() -> tuple[Any, Any, dict[int, str]]:
+            claims, reasons = claim_for_slip(desk, uid)
+            return claims, reasons, desk.claim_hospitals(claims)
+        self.tasks.run_in_background(listed, self._claims_listed)
 
     def _claims_listed(self, fut: Future[Any]) -> None:
         try:
-            claims, reasons = fut.result()
+            claims, reasons, hospitals = fut.result()
         except StoreError as exc:
             log.error("claims lookup failed: %s", exc)
             self.show_known(self.tr("现在查不到，请叫工作人员帮忙。"))
             return
-        self.status.show_claims(claims, reasons)
+        self.status.show_claims(claims, reasons, hospitals)
         self.show_screen("status")
 
     # --- receipts ---------------------------------------------------------------------------

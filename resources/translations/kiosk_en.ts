@@ -681,47 +681,47 @@
         <translation>Medical insurance reimbursement kiosk</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="331" />
+        <location filename="../../kiosk/ui/main_window.py" line="336" />
         <source>现在查不到，请叫工作人员帮忙。</source>
         <translation>Cannot look this up now; please ask the staff.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="457" />
+        <location filename="../../kiosk/ui/main_window.py" line="462" />
         <source>读收据的程序出了问题，请叫技术员。</source>
         <translation>The receipt reader has a problem; please call the technician.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="509" />
+        <location filename="../../kiosk/ui/main_window.py" line="514" />
         <source>这张收据已经报过了（在报销单 {n} 里），不能重复报销。</source>
         <translation>This receipt was already claimed (claim {n}); it cannot be claimed twice.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="513" />
+        <location filename="../../kiosk/ui/main_window.py" line="518" />
         <source>机器的存储空间满了，请叫技术员。</source>
         <translation>The kiosk's storage is full; please call the technician.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="517" />
+        <location filename="../../kiosk/ui/main_window.py" line="522" />
         <source>没能保存，请叫工作人员帮忙。</source>
         <translation>Could not save; please ask the staff.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="546" />
+        <location filename="../../kiosk/ui/main_window.py" line="551" />
         <source>报销单</source>
         <translation>Claims</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="547" />
+        <location filename="../../kiosk/ui/main_window.py" line="552" />
         <source>读图引擎</source>
         <translation>OCR engine</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="547" />
+        <location filename="../../kiosk/ui/main_window.py" line="552" />
         <source>已就绪</source>
         <translation>ready</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="547" />
+        <location filename="../../kiosk/ui/main_window.py" line="552" />
         <source>正在加载</source>
         <translation>loading</translation>
     </message>
@@ -1730,24 +1730,59 @@ Device ID: {device}</translation>
         <translation>cancelled</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/status.py" line="62" />
+        <location filename="../../kiosk/ui/screens/status.py" line="63" />
+        <source>接下来：机器联网后会自动送到县医保局，您不用再来。</source>
+        <translation>Next: when the kiosk is online it sends the claim to the county office by itself; you need not come back.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/status.py" line="65" />
+        <source>接下来：县医保局审核，大约两到四周。</source>
+        <translation>Next: the county office reviews it, in about two to four weeks.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/status.py" line="67" />
+        <source>接下来：钱会打到您的社保卡上。</source>
+        <translation>Next: the money goes to your social security card.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/status.py" line="69" />
+        <source>钱已经打到您的社保卡上了。</source>
+        <translation>The money has been paid to your social security card.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/status.py" line="74" />
         <source>县医保局说：{reason}</source>
         <translation>The county says: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/status.py" line="63" />
+        <location filename="../../kiosk/ui/screens/status.py" line="75" />
         <source>县医保局没有写原因。</source>
         <translation>The county gave no reason.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/status.py" line="64" />
+        <location filename="../../kiosk/ui/screens/status.py" line="76" />
         <source>怎么办：请带上身份证和原来的收据，找协理员帮您改好，再报一次。</source>
         <translation>What to do: bring your ID card and the original receipts to an assistant, who will help you correct it and file it again.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/status.py" line="73" />
+        <location filename="../../kiosk/ui/screens/status.py" line="88" />
         <source>{amount} 元</source>
         <translation>¥{amount}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/status.py" line="89" />
+        <source>医院没有读出</source>
+        <translation>Hospital not read</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/status.py" line="90" />
+        <source>报销单 {n}（{day}提交）</source>
+        <translation>Claim {n} (submitted {day})</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/status.py" line="92" />
+        <source>现在：{state}</source>
+        <translation>Now: {state}</translation>
     </message>
 </context>
 <context>
