@@ -123,6 +123,7 @@ def test_a_name_from_another_page_is_a_finding_not_the_claims_name(make_kiosk, q
     assert finding["code"] == PAYER_NAMES_DIFFER and finding["severity"] == "error"
     assert "王秀兰" in finding["message"] and "项目规格" in finding["message"]
     assert "姓名不一样" in w.review.warnings.text()
+    assert "未识别姓名" not in w.review.warnings.text()  # one finding, not one per page
     assert resident_for("x", w.session.receipts).name == UNNAMED  # never picked
     assert resident_for("x", w.session.receipts[:1], given="李四").name == UNNAMED
 

@@ -167,8 +167,10 @@ class ClaimDesk:
         result = audit_claim([r.current for r in receipts], insured, self.catalog(),
                              self._policy_loader()).as_json()
         names = name_finding(receipts, given_name)
-        if names is not None:
-            result["findings"] = [names, *result.get("findings", [])]
+        if names is not None:  # it says it all: no "payer ≠ （未识别姓名）" line per invoice
+            rest = [f for f in result.get("findings", [])
+                    if f.get("code") != "payer_not_resident"]
+            result["findings"] = [names, *rest]
         return result
 
     def file_claim(self, id_number: str, receipts: Sequence[Receipt],
