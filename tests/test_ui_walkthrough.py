@@ -162,3 +162,18 @@ def test_my_claims_shows_hospital_amount_state_and_what_next_in_large_type(make_
     assert f"{filed.args[0]:06d}" in text and rec["hospital"] in text
     assert f"{rec['total']} 元" in text and "等待联网发送" in text and "接下来" in text
     assert w.status.list.font().pixelSize() >= w.start.hint.font().pixelSize()
+
+
+def test_the_next_resident_starts_at_the_top_of_the_review(make_kiosk, qtbot):
+    recs = [dict(sample_recognition(64 + i), payer_name="王秀兰") for i in range(2)]
+    kiosk = make_kiosk(recognizer=lambda: FixedReader(*recs), sample_seed=64)
+    w = kiosk.window
+    w.resize(1080, 1200)  # short enough for the receipt to scroll
+    to_review(qtbot, kiosk, 64)
+    bar = w.review.scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=5000)
+    bar.setValue(bar.maximum())
+    with qtbot.waitSignal(w.went_home, timeout=5000):
+        tap(qtbot, w.review, "cancelClaim")
+        tap(qtbot, w.review, "cancelClaim")
+    assert bar.value() == 0
