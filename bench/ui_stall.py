@@ -7,22 +7,25 @@ Builds the real app (`kiosk.app.compose`) offscreen on a throw-away home, with t
 then per run: start → ID number → sample receipt → OCR on its thread → audit on the database
 thread → review → confirm → claim filed → start. A 5 ms QTimer ticks throughout; a stall is
 the gap between two ticks beyond the 5 ms period. The issue's bar: no stall over 100 ms.
-Start-up is measured on its own: the catalog and the OCR models load before the window
-shows (they hold Python's lock too long to load behind a live screen), then the stall meter
-runs until both are ready. Writes OUT/ui_stall.json.
+Start-up is measured on its own: the first frame of the start screen (from the interpreter's
+start), then the longest stall while the catalog and the OCR models load behind it. Writes OUT/ui_stall.json.
 """
 
 from __future__ import annotations
 
-import argparse
-import io
-import json
-import os
-import platform
-import sys
-import tempfile
-import time
-from pathlib import Path
+import time as _time
+
+START = _time.perf_counter()  # before the imports: the first frame counts them too
+
+import argparse  # noqa: E402
+import io  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import platform  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -80,29 +83,32 @@ def main() -> int:
     results = []
     with tempfile.TemporaryDirectory() as home:
         settings = load_settings(home)
-        images = {}
-        for run in range(args.runs):
-            buf = io.BytesIO()
-            einvoice(100 + run)[0].convert("RGB").save(buf, "JPEG", quality=90)
-            images[run] = buf.getvalue()
+        images: dict[int, bytes] = {}  # rendered after start-up: not part of the first frame
         current = {"run": 0}
         meter = StallMeter()
-        t0 = time.perf_counter()
+        t0 = START  # from the interpreter's start: imports, store, screens, first paint
         kiosk = compose(app, settings, load_ocr=True,
                         sample=lambda: (images[current["run"]], f"r{current['run']}.jpg"),
                         idle_ms=(3_600_000, 60_000), excepthook=False)
         w = kiosk.window
+        first: dict[str, float] = {}
+        w.first_frame.connect(lambda: first.setdefault("at", time.perf_counter()))
         w.resize(1080, 1920)
         w.show()
-        built = time.perf_counter() - t0
         meter.start()
+        wait_until(lambda: "at" in first)
+        first_frame = first["at"] - t0
         wait_until(lambda: kiosk.ocr.ready and kiosk.desk._catalog is not None)
-        startup = {"window_shown_s": round(built, 2),
-                   "warm_up_longest_stall_ms": round(meter.stop(), 1),
+        startup = {"first_frame_s": round(first_frame, 2),
+                   "loading_longest_stall_ms": round(meter.stop(), 1),
                    "ready_s": round(time.perf_counter() - t0, 2)}
-        print(f"start-up: window shown after {built:.2f} s (store, catalog, OCR models, "
-              f"screens); after it shows: longest stall "
-              f"{startup['warm_up_longest_stall_ms']} ms, ready after {startup['ready_s']} s")
+        print(f"start-up: first frame {first_frame:.2f} s after the interpreter started; "
+              f"catalog and OCR models load behind the start screen: longest stall "
+              f"{startup['loading_longest_stall_ms']} ms, ready after {startup['ready_s']} s")
+        for run in range(args.runs):
+            buf = io.BytesIO()
+            einvoice(100 + run)[0].convert("RGB").save(buf, "JPEG", quality=90)
+            images[run] = buf.getvalue()
         filed: list[int] = []
         w.claim_filed.connect(filed.append)
         try:

@@ -37,6 +37,7 @@ from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.main_window import MainWindow, SampleProvider
 from kiosk.ui.screens.settings import SettingsContext
 from kiosk.ui.slip import SlipPrinter
+from kiosk.ui.splash import close_splash
 from kiosk.ui.styles import resources_dir, stylesheet
 from kiosk.ui.sync_feed import SyncFeed
 from kiosk.ui.tasks import OcrService, TaskManager
@@ -70,6 +71,12 @@ def sample_provider() -> SampleProvider | None:
     if not path.exists():
         return None
     return lambda: (path.read_bytes(), path.name)
+
+
+def demo_sample(args: argparse.Namespace) -> SampleProvider | None:
+    """The sample receipt only for a demonstration (`kiosk --demo`): a resident never meets
+    a "示例收据" button on a kiosk in service."""
+    return sample_provider() if getattr(args, "demo", False) else None
 
 
 def default_recognizer(settings: Settings) -> Callable[[], Any]:
@@ -123,8 +130,10 @@ def compose(app: QApplication, settings: Settings, *,
             sample: SampleProvider | None = None,
             load_ocr: bool = True, excepthook: bool = True,
             camera: CameraSettings | None = None, sync: bool = True) -> Kiosk:
-    """Build every part of the kiosk; raises StoreError if the claim store cannot open and
-    CatalogStoreError if the catalog cannot (nothing is left running then).
+    """Build every part of the kiosk; raises StoreError if the claim store cannot open.
+
+    The catalog opens behind the start screen (with `load_ocr`); if it cannot, the
+    CatalogStoreError reaches the bug screen ("please call the technician") and the log.
 
     `camera`: the document camera to preview on the capture screen (None: file import only).
     `excepthook=False` leaves `sys.excepthook` alone (tests: pytest-qt's hook fails the test).
@@ -138,20 +147,6 @@ def compose(app: QApplication, settings: Settings, *,
     tasks = TaskManager()
     ocr = OcrService(recognizer or default_recognizer(settings))
     desk = ClaimDesk(store, settings.home, policy_loader(settings.home))
-    if load_ocr:
-        # Warm up before the window shows: importing the pinyin tables, creating the catalog
-        # database on a fresh home, importing onnxruntime and creating the OCR sessions each
-        # hold Python's lock for hundreds of ms. Done here they lengthen start-up instead of
-        # freezing the start screen (the catalog opens on the database thread, which owns
-        # its connection; the recognizer is handed to the OCR thread, which runs it).
-        try:
-            tasks.run_in_background(desk.catalog).result()
-        except CatalogStoreError:
-            ocr.shutdown()
-            tasks.shutdown()
-            store.close()
-            raise
-        ocr.load_now()
     pins = PinStore(settings.home / PIN_FILE, attempts=ui.pin_attempts,
                     lockout_s=ui.pin_lockout_s)
     timeout_ms, grace_ms = idle_ms or (ui.idle_timeout_s * 1000, ui.idle_warning_s * 1000)
@@ -170,6 +165,19 @@ def compose(app: QApplication, settings: Settings, *,
                         translations=translations, sample=sample, info=info, camera=feed,
                         voice=voice, assistants=assistants, sync=sync_feed)
     window.claim_filed.connect(lambda _claim_id: sync_feed.wake())
+    if load_ocr:
+        # The start screen first, at once; the catalog (database thread, which owns its
+        # connection) and the OCR models (the OCR thread) load behind it. A job queued meanwhile
+        # waits on the OCR thread behind the load.
+        window.start.set_preparing(True)
+        ocr.loaded.connect(lambda: window.start.set_preparing(False))
+        ocr.failed.connect(lambda job, _d: window.start.set_preparing(False) if job == 0
+                           else None)
+
+        def warm_up() -> None:
+            tasks.run_in_background(desk.catalog)
+            ocr.start_loading()
+        window.first_frame.connect(warm_up)
     if sync:
         sync_feed.start()  # idle (enrolled False) unless a device credential exists
     window.done.set_printer(SlipPrinter(settings.printer, settings.home, parent=window,
@@ -228,9 +236,10 @@ def run_app(args: argparse.Namespace) -> int:
     windowed = bool(getattr(args, "windowed", False)) or not settings.ui.fullscreen
     while True:
         try:
-            kiosk = compose(app, settings, sample=sample_provider(), camera=settings.camera)
+            kiosk = compose(app, settings, sample=demo_sample(args), camera=settings.camera)
             break
         except CANNOT_START as exc:
+            close_splash()  # shown by kiosk.cli before the imports
             if cannot_start(app, settings, str(exc), windowed=windowed) != RETRY:
                 shutdown_logging()
                 return 3
@@ -246,7 +255,8 @@ def run_app(args: argparse.Namespace) -> int:
         kiosk.window.resize(1080, 1920 // 2 + 400)
         kiosk.window.show()
     else:
-        kiosk.window.showFullScreen()
+        kiosk.window.fill_screen()  # the screen's geometry, with or without a window manager
+    close_splash()  # shown by kiosk.cli before the imports; the start screen is up now
     try:
         return app.exec()
     finally:

@@ -101,8 +101,12 @@ def cmd_recognize(args: argparse.Namespace) -> int:
 
 def cmd_app(args: argparse.Namespace) -> int:
     # Imported here, not at the top: the command-line tools stay importable without Qt. The
-    # import-linter contract declares this one edge (ignore_imports in pyproject).
+    # import-linter contract declares these two edges (ignore_imports in pyproject).
     try:
+        if not getattr(args, "windowed", False):
+            # the first frame before the seconds of imports below (kiosk.ui.splash)
+            from kiosk.ui.splash import show_splash
+            show_splash()
         from kiosk.app import run_app
     except ImportError:
         print("kiosk: the touchscreen app is not part of this build yet; "
@@ -119,6 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("-v", "--verbose", action="store_true", help="log debug messages to stderr")
     ap.add_argument("--windowed", action="store_true",
                     help="the touchscreen app in a window instead of full screen (development)")
+    ap.add_argument("--demo", action="store_true",
+                    help="offer the sample receipt on the capture screen (demonstrations only)")
     sub = ap.add_subparsers(dest="command")
     rec = sub.add_parser("recognize", help="read receipt images and print what was recognised")
     rec.add_argument("images", nargs="+", help="image files (JPEG, PNG, WebP, ...)")

@@ -62,3 +62,27 @@ def test_no_camera_is_said_plainly_and_file_import_stays(make_kiosk, qtbot, tmp_
     assert "摄像头" in w.capture.problem.text()
     assert not w.capture.preview.isVisible()
     assert button(w.capture, "importFile").isEnabled()
+
+
+def test_a_missing_camera_is_said_on_every_later_capture_screen_too(make_kiosk, qtbot,
+                                                                    tmp_path):
+    kiosk = make_kiosk(camera=CameraSettings(device=str(tmp_path / "no-such-camera")))
+    w = kiosk.window
+    with qtbot.waitSignal(kiosk.camera.failed, timeout=10_000):
+        to_capture(qtbot, w, sample_id_number(53))
+    qtbot.waitUntil(lambda: w.capture.problem.isVisible(), timeout=2000)
+    said = w.capture.problem.text()
+    w.go_home()  # the next resident
+    to_capture(qtbot, w, sample_id_number(54))
+    assert w.capture.problem.isVisible() and w.capture.problem.text() == said
+    assert "U盘" in w.capture.hint.text()  # the prompt says what works, not "lay it down"
+    assert not w.capture.shoot_btn.isVisible()
+
+
+def test_the_demo_sample_is_not_offered_by_the_production_app():
+    from kiosk.app import demo_sample
+    from kiosk.cli import build_parser
+
+    assert demo_sample(build_parser().parse_args([])) is None
+    sample = demo_sample(build_parser().parse_args(["--demo"]))
+    assert sample is not None and sample()[0][:2] == b"\xff\xd8"  # the sample receipt

@@ -106,7 +106,7 @@ def test_the_slips_qr_opens_that_claims_status(make_kiosk, qtbot):
                           check_params_cb=lambda name: name == "status"):
         scan(qtbot, w.resident_id, slip_payload(uid))
     assert w.status.list.count() == 1
-    assert w.status.list.item(0).text().startswith(f"{claim_id:06d}")
+    assert f"报销单 {claim_id:06d}" in w.status.list.item(0).text()
 
 
 def test_an_online_only_e_voucher_says_to_type_the_number(make_kiosk, qtbot):

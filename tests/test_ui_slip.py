@@ -7,8 +7,10 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pypdfium2 as pdfium
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
 from support.kiosk_ui import FixedReader, button
 
 from kiosk.config import PrinterSettings
@@ -16,7 +18,7 @@ from kiosk.evoucher import read_payload
 from kiosk.residents import mask_id, mask_name
 from kiosk.scanner.qr import decode_qr
 from kiosk.store.samples import sample_id_number, sample_recognition
-from kiosk.ui.slip import SlipData, print_slip, slip_name, sweep_slips
+from kiosk.ui.slip import SlipData, print_slip, qr_image, slip_name, sweep_slips
 
 
 def tap(qtbot, widget, name: str) -> None:
@@ -135,8 +137,10 @@ def test_printing_switched_off_prints_nothing(make_kiosk, qtbot):
         tap(qtbot, w.capture, "useSample")
     with qtbot.waitSignal(w.claim_filed, timeout=10_000):
         tap(qtbot, w.review, "confirmClaim")
-    assert not done.slip_message.isVisible() and not done.reprint_btn.isVisible()
+    assert not done.reprint_btn.isVisible()
     assert not (kiosk.store.home / "slips").exists()
+    # no slip in her hand: the status code on the screen instead (issue 15, item 15)
+    assert done.qr.isVisible() and "协理员" in done.slip_message.text()
 
 
 def test_an_80mm_slip_is_painted_quickly_and_masks_what_it_must(qapp, tmp_path):
@@ -157,8 +161,8 @@ def test_without_an_estimate_the_slip_totals_the_receipts_as_corrected() -> None
     from kiosk.ui.desk import Receipt
 
     a = Receipt(b"", dict(sample_recognition(35), total="10.00", payer_name="张三丰"))
-    b = Receipt(b"", dict(sample_recognition(36), total="99.99")).corrected("total", "20.50",
-                                                                           "assistant-1")
+    b = Receipt(b"", dict(sample_recognition(36), total="99.99", payer_name="张三丰")
+                ).corrected("total", "20.50", "assistant-1")  # the same resident's pages
     number = sample_id_number(35)
     slip = SlipData.for_claim(12, "ab" * 16, number, [a, b], None, filed_at=0.0)
     assert (slip.total, slip.refund, slip.receipts) == ("30.50", None, 2)
@@ -176,3 +180,29 @@ def test_slip_pdfs_older_than_the_retention_are_swept_at_start(tmp_path: Path) -
     os.utime(old, (month_ago, month_ago))
     assert sweep_slips(tmp_path, keep_days=30) == 1
     assert not old.exists() and recent.exists()
+
+
+def test_without_a_printer_the_status_qr_is_on_the_screen_and_finds_the_claim(make_kiosk,
+                                                                             qtbot):
+    kiosk = make_kiosk(recognizer=lambda: FixedReader(sample_recognition(37)), sample_seed=37)
+    done = kiosk.window.done
+    assert done.printer is not None
+    done.printer.settings = replace(done.printer.settings, name="no-such-printer-here")
+    claim_id = file_a_claim(kiosk, qtbot, 37)
+    assert done.qr.isVisible()
+    pixmap = done.qr.pixmap()
+    assert pixmap.width() >= 300  # large: photographed from arm's length
+    image = pixmap.toImage().convertToFormat(QImage.Format.Format_RGB888)
+    pixels = np.frombuffer(image.constBits(), np.uint8).reshape(
+        image.height(), image.bytesPerLine())[:, :image.width() * 3].reshape(
+        image.height(), image.width(), 3)
+    payload = f"KIOSK-CLAIM:{kiosk.store.get_claim(claim_id).summary.uid}"
+    assert image == qr_image(payload, 340).convertToFormat(QImage.Format.Format_RGB888)
+    # OpenCV's detector misses about 1 in 40 crisp synthetic codes at one size (a phone's
+    # camera sees a blurred one): a half-size copy is tried too
+    half = pixels[::2, ::2].copy()
+    assert payload in (decode_qr(pixels.copy()), decode_qr(half))
+    text = done.slip_message.text()
+    assert "二维码" in text and "协理员" in text and "记下" in text
+    tap(qtbot, done, "finish")
+    assert not done.qr.isVisible() and done.qr.pixmap().isNull()

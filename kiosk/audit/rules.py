@@ -85,15 +85,18 @@ class NoInvoice(Rule):
 
     def check(self, claim: ClaimView) -> Iterator[Finding]:
         if not claim.invoices:
-            yield self.finding(None, [], "这次没有扫描到医院的收费票据（发票），请补扫发票。",
-                               "No hospital invoice was scanned; please scan the invoice.")
+            # "not scanned" would blame the resident when a scanned invoice was not recognised
+            yield self.finding(None, [], "机器没有认出这次扫的哪一张是医院的收费票据（发票）。"
+                               "请补扫发票，或者请协理员核对票据类型。",
+                               "No page was recognised as a hospital invoice: scan the "
+                               "invoice, or the assistant checks the document type.")
 
 
 class MissingRequired(Rule):
     code = "missing_required"
     severity = "error"
-    title = "发票缺少必要信息"
-    title_en = "Invoice lacks required fields"
+    title = "发票上的必要信息没有读出"
+    title_en = "Required fields not read from the invoice"
     explanation = ("票据号码、开票日期、医院名称、合计金额和交款人是审核必需的。"
                    "没有识别出来的，需要协理员对照纸质发票补录。")
     explanation_en = ("The invoice number, date, hospital, total and payer are needed for "
@@ -113,8 +116,12 @@ class MissingRequired(Rule):
             if missing:
                 zh = "、".join(self.FIELDS[k][0] for k in missing)
                 en = ", ".join(self.FIELDS[k][1] for k in missing)
-                yield self.finding(inv.doc, [], f"{_hospital(inv)}的发票缺少：{zh}。",
-                                   f"The invoice lacks: {en}.")
+                # what the machine did not read, not what the paper lacks: most are printed
+                yield self.finding(inv.doc, [],
+                                   f"机器没有从{_hospital(inv)}的发票上读出：{zh}。"
+                                   "请协理员对照纸质发票补录。",
+                                   f"Not read from the invoice: {en}; the assistant types "
+                                   "them in from the paper.")
 
 
 class PayerNotResident(Rule):

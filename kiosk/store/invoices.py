@@ -7,7 +7,7 @@ accompany an invoice and repeat its number, so only invoices carry a key.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -51,16 +51,43 @@ def describe(key: str, language: str = "en") -> str:
     return f"invoice No. {parts[2]} of {parts[1]} dated {parts[3]} (total {parts[4]})"
 
 
+def _amount(value: Any) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def _doc_amount(doc: Mapping[str, Any]) -> Decimal | None:
+    """A paper's total as printed, else what its items add up to (None: nothing to add)."""
+    total = _amount(doc.get("total"))
+    if total is not None:
+        return total
+    amounts = [_amount(it.get("amount")) for it in doc.get("items") or []
+               if isinstance(it, Mapping)]
+    known = [a for a in amounts if a is not None]
+    return sum(known, Decimal(0)) if known else None
+
+
 def claim_total(docs: Sequence[Mapping[str, Any]]) -> str | None:
-    """Sum of the invoices' totals as a money string; None when no invoice shows one."""
-    total = Decimal(0)
-    seen = False
-    for doc in docs:
-        if doc.get("doc_type") not in INVOICE_TYPES or doc.get("total") is None:
-            continue
-        try:
-            total += Decimal(str(doc["total"]))
-        except InvalidOperation:
-            continue
-        seen = True
-    return str(total.quantize(Decimal("0.01"))) if seen else None
+    """What a claim's papers add up to, as a money string: the one amount that the review,
+    the slip, the upload queue and the refund sentence all show.
+
+    The invoices' totals (an invoice whose total was not read: its items' sum). A claim
+    without any invoice amount (an expense list on its own, a paper whose kind was not read
+    but whose total an assistant typed in) counts its other papers, payment slips only when
+    nothing else shows an amount (they repeat an invoice's or a list's sum). None when no
+    paper shows an amount at all.
+    """
+    groups: tuple[Callable[[Mapping[str, Any]], bool], ...] = (
+        lambda d: d.get("doc_type") in INVOICE_TYPES,
+        lambda d: d.get("doc_type") not in INVOICE_TYPES | {"payment_slip"},
+        lambda d: d.get("doc_type") == "payment_slip",
+    )
+    for belongs in groups:
+        amounts = [a for a in (_doc_amount(d) for d in docs if belongs(d)) if a is not None]
+        if amounts:
+            return str(sum(amounts, Decimal(0)).quantize(Decimal("0.01")))
+    return None

@@ -7,6 +7,7 @@ catalog's SQLite connection is opened on first use there and stays on that threa
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -18,10 +19,12 @@ from kiosk.catalog import Catalog
 from kiosk.catalog.model import CatalogEntry
 from kiosk.residents import Resident
 from kiosk.store import ClaimStore, ClaimSummary, NewDocument, Status
+from kiosk.store.invoices import claim_total
 
 log = logging.getLogger("kiosk.ui")
 
 UNNAMED = "（未识别姓名）"
+PAYER_NAMES_DIFFER = "payer_names_differ"
 
 
 @dataclass(frozen=True)
@@ -69,15 +72,77 @@ class Receipt:
         return replace(self, corrections=(*self.corrections, Correction(name, value, actor)))
 
 
-def resident_for(id_number: str, receipts: Sequence[Receipt]) -> Resident:
-    """The resident: her ID number as typed, her name as printed on the receipt.
+def payer_names(receipts: Sequence[Receipt]) -> dict[str, list[int]]:
+    """Each payer name on the pages (spaces ignored), with the pages (0-based) showing it."""
+    names: dict[str, list[int]] = {}
+    for i, r in enumerate(receipts):
+        name = re.sub(r"\s+", "", str(r.current.get("payer_name") or ""))
+        if name:
+            names.setdefault(name, []).append(i)
+    return names
+
+
+def resident_for(id_number: str, receipts: Sequence[Receipt], given: str = "") -> Resident:
+    """The resident: her ID number as typed, her name as printed on the receipts.
 
     The kiosk does not ask elderly residents to type a name; the assistant corrects it on
-    the review screen when the receipt does not show it.
+    the review screen when the receipt does not show it. A name is never chosen among
+    several: when the pages disagree, or disagree with a name `given` at the start (an ID
+    card's), the claim stays unnamed until the assistant resolves it (`name_finding`).
     """
-    name = next((r.current.get("payer_name") for r in receipts
-                 if r.current.get("payer_name")), None)
+    names = set(payer_names(receipts))
+    given = re.sub(r"\s+", "", given)
+    if given:
+        names.add(given)
+    name = next(iter(names)) if len(names) == 1 else None
     return Resident(name=name or UNNAMED, id_number=id_number)
+
+
+def name_finding(receipts: Sequence[Receipt], given: str = "") -> dict[str, Any] | None:
+    """The audit finding for payer names that differ between pages or from the given name:
+    an error the assistant resolves by correcting the name, never one picked silently."""
+    names = payer_names(receipts)
+    given = re.sub(r"\s+", "", given)
+    if len(names) <= 1 and (not given or not names or given in names):
+        return None
+    parts = [f"第{'、'.join(str(p + 1) for p in pages)}张“{name}”"
+             for name, pages in names.items()]
+    parts_en = [f"{name!r} on page {', '.join(str(p + 1) for p in pages)}"
+                for name, pages in names.items()]
+    if given:
+        parts.insert(0, f"开始时登记的“{given}”")
+        parts_en.insert(0, f"{given!r} given at the start")
+    return {"code": PAYER_NAMES_DIFFER, "severity": "error", "document": None, "items": [],
+            "message": "收据上的姓名不一样：" + "，".join(parts) +
+                       "。请协理员核对，改成参保人本人的名字，或者去掉别人的收据。",
+            "message_en": "The names differ: " + "; ".join(parts_en) +
+                          ". The assistant corrects the name or removes the other person's "
+                          "receipt."}
+
+
+@dataclass(frozen=True)
+class ClaimAmounts:
+    """A claim's money as every screen and the slip show it (money strings or None).
+
+    `total` is `kiosk.store.claim_total` of the receipts as corrected (the same number the
+    store keeps for the upload queue); the rest comes from the refund estimate.
+    """
+
+    total: str | None
+    settled: str | None
+    refund: str | None
+    example_policy: bool
+
+    @classmethod
+    def of(cls, receipts: Sequence[Receipt],
+           audit: Mapping[str, Any] | None) -> ClaimAmounts:
+        estimate = (audit or {}).get("refund_estimate") or {}
+        settled = estimate.get("settled_at_hospital")
+        refund = estimate.get("refund")
+        return cls(total=claim_total([r.current for r in receipts]),
+                   settled=str(settled) if settled is not None else None,
+                   refund=str(refund) if refund is not None else None,
+                   example_policy=bool(estimate.get("example_policy")))
 
 
 class ClaimDesk:
@@ -94,12 +159,19 @@ class ClaimDesk:
             self._catalog = Catalog.open(self._catalog_path)
         return self._catalog
 
-    def audit(self, id_number: str, receipts: Sequence[Receipt]) -> dict[str, Any]:
-        """Findings and the refund estimate for the receipts so far (as JSON)."""
-        insured = Insured(resident_for(id_number, receipts))
+    def audit(self, id_number: str, receipts: Sequence[Receipt],
+              given_name: str = "") -> dict[str, Any]:
+        """Findings and the refund estimate for the receipts so far (as JSON), with names
+        that differ between pages as a finding of its own (first: it blocks the name)."""
+        insured = Insured(resident_for(id_number, receipts, given_name))
         result = audit_claim([r.current for r in receipts], insured, self.catalog(),
-                             self._policy_loader())
-        return result.as_json()
+                             self._policy_loader()).as_json()
+        names = name_finding(receipts, given_name)
+        if names is not None:  # it says it all: no "payer ≠ （未识别姓名）" line per invoice
+            rest = [f for f in result.get("findings", [])
+                    if f.get("code") != "payer_not_resident"]
+            result["findings"] = [names, *rest]
+        return result
 
     def file_claim(self, id_number: str, receipts: Sequence[Receipt],
                    audit: Mapping[str, Any] | None, *, assistant: str,
@@ -160,6 +232,14 @@ class ClaimDesk:
         if self._catalog is not None:
             self._catalog.close()
             self._catalog = None
+
+    def claim_hospitals(self, claims: Sequence[ClaimSummary]) -> dict[int, str]:
+        """Each claim's hospitals as "check my claims" names them ("A、B"), by claim id."""
+        out: dict[int, str] = {}
+        for c in claims:
+            names = [d.hospital for d in self.store.get_claim(c.id).documents if d.hospital]
+            out[c.id] = "、".join(dict.fromkeys(names))
+        return out
 
     def claims_and_reasons(self, id_number: str,
                            ) -> tuple[list[ClaimSummary], dict[int, str]]:

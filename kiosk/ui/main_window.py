@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QPaintEvent, QResizeEvent, QScreen
 from PySide6.QtWidgets import QFrame, QMainWindow, QStackedWidget, QVBoxLayout
 
 from kiosk.assistants import AssistantBook
@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
     screen_changed = Signal(str)
     claim_filed = Signal(int)
     went_home = Signal()
+    first_frame = Signal()  # once, just after the window was first painted (start-up loads)
 
     def __init__(self, *, tasks: TaskManager, ocr: OcrService, desk: ClaimDesk,
                  pins: PinStore, idle: IdleWatcher, translations: Translations | None,
@@ -155,6 +156,8 @@ class MainWindow(QMainWindow):
         for screen in self.screens.values():
             self.stack.addWidget(screen)
         self.idle_warning = IdleWarning(self)
+        self._screen_followed: QScreen | None = None
+        self._painted = False
         self._wire()
         self.setWindowTitle(self.tr("医保报销自助机"))
         self.go_home()
@@ -195,6 +198,8 @@ class MainWindow(QMainWindow):
         self.review.confirmed.connect(self._confirm)
         self.review.add_another.connect(self._add_another)
         self.review.corrected.connect(self._corrected)
+        self.review.skip.connect(self._skip)
+        self.review.cancelled.connect(self.go_home)
         self.done.finished.connect(self.go_home)
         self.status.finished.connect(self.go_home)
         self.trouble.finished.connect(self.go_home)
@@ -252,6 +257,37 @@ class MainWindow(QMainWindow):
         self.trouble.show_known(message)
         self.show_screen("trouble")
 
+    def fill_screen(self) -> None:
+        """Full screen on every platform plugin: sized to the screen's geometry by hand.
+
+        `showFullScreen()` only asks a window manager; on plain X without one (as many kiosks
+        run), the window keeps its size hint and grows whenever a layout wants more room.
+        A fixed size equal to the screen's, at its top-left corner, holds with or without a
+        window manager, on xcb, Wayland (cage) and offscreen alike, and follows the screen
+        when it is turned or changes resolution.
+        """
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.showFullScreen()
+            return
+        if self._screen_followed is not screen:
+            if self._screen_followed is not None:
+                self._screen_followed.geometryChanged.disconnect(self._fit)
+            screen.geometryChanged.connect(self._fit)
+            self._screen_followed = screen
+        self._fit(screen.geometry())
+        self.showFullScreen()
+
+    def _fit(self, geometry: QRect) -> None:
+        self.setFixedSize(geometry.size())  # no layout can grow the window past the screen
+        self.setGeometry(geometry)  # the client area, not the frame (none when full screen)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self.first_frame.emit)  # after this frame reaches the screen
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         landscape = event.size().width() > event.size().height()
@@ -277,24 +313,29 @@ class MainWindow(QMainWindow):
         self.session.id_number = number
         if self.resident_id.purpose == "status":
             desk = self.desk
-            self.tasks.run_in_background(lambda: desk.claims_and_reasons(number),
-                                         self._claims_listed)
+            def listed() -> tuple[Any, Any, dict[int, str]]:
+                claims, reasons = desk.claims_and_reasons(number)
+                return claims, reasons, desk.claim_hospitals(claims)
+            self.tasks.run_in_background(listed, self._claims_listed)
             return
         self.show_screen("capture")
 
     def _claim_scanned(self, uid: str) -> None:
         """A slip's QR code at the ID screen: straight to that claim's status."""
         desk = self.desk
-        self.tasks.run_in_background(lambda: claim_for_slip(desk, uid), self._claims_listed)
+        def listed() -> tuple[Any, Any, dict[int, str]]:
+            claims, reasons = claim_for_slip(desk, uid)
+            return claims, reasons, desk.claim_hospitals(claims)
+        self.tasks.run_in_background(listed, self._claims_listed)
 
     def _claims_listed(self, fut: Future[Any]) -> None:
         try:
-            claims, reasons = fut.result()
+            claims, reasons, hospitals = fut.result()
         except StoreError as exc:
             log.error("claims lookup failed: %s", exc)
             self.show_known(self.tr("现在查不到，请叫工作人员帮忙。"))
             return
-        self.status.show_claims(claims, reasons)
+        self.status.show_claims(claims, reasons, hospitals)
         self.show_screen("status")
 
     # --- receipts ---------------------------------------------------------------------------
@@ -436,6 +477,20 @@ class MainWindow(QMainWindow):
         self.capture.reset()
         self.capture.set_count(len(s.receipts))
         self.show_screen("capture")
+
+    def _skip(self, index: int) -> None:
+        """Leave one page out of the claim; back to capture when it was the only one."""
+        s = self.session
+        if not 0 <= index < len(s.receipts):
+            return
+        del s.receipts[index]
+        log.info("receipt %d left out of the claim", index + 1)
+        if not s.receipts:
+            self.capture.reset()
+            self.capture.set_count(0)
+            self.show_screen("capture")
+            return
+        self._review_at(min(index, len(s.receipts) - 1))
 
     # --- filing -----------------------------------------------------------------------------
 

@@ -23,14 +23,22 @@ from typing import Any
 
 import qrcode
 from PySide6.QtCore import QMarginsF, QObject, QRectF, QSizeF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPageLayout, QPageSize, QPainter
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+)
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
 from kiosk.config import PrinterSettings
 from kiosk.evoucher import slip_payload
 from kiosk.residents import mask_id, mask_name
 from kiosk.store import ClaimSummary, Status
-from kiosk.ui.desk import UNNAMED, ClaimDesk, Receipt, resident_for
+from kiosk.ui.desk import UNNAMED, ClaimAmounts, ClaimDesk, Receipt, resident_for
 
 log = logging.getLogger("kiosk.ui.slip")
 
@@ -89,19 +97,14 @@ class SlipData:
     def for_claim(cls, claim_id: int, uid: str, id_number: str,
                   receipts: Sequence[Receipt], audit: Mapping[str, Any] | None,
                   filed_at: float | None = None) -> SlipData:
-        estimate = (audit or {}).get("refund_estimate") or {}
-        total = _money(estimate["total"]) if estimate.get("total") is not None else None
-        if total is None:
-            docs = [r.current for r in receipts]  # as corrected on the review screen
-            amounts = [_money(d.get("total")) for d in docs if d.get("total") not in (None, "")]
-            total = sum((a for a in amounts if a is not None), Decimal(0)) if amounts else None
-        refund = _money(estimate["refund"]) if estimate.get("refund") is not None else None
+        amounts = ClaimAmounts.of(receipts, audit)  # the review's numbers, the queue's total
+        total, refund = _money(amounts.total), _money(amounts.refund)
         return cls(claim_id=claim_id, uid=uid,
                    name_masked=slip_name(resident_for(id_number, receipts).name),
                    id_masked=mask_id(id_number), receipts=len(receipts),
                    total=f"{total:.2f}" if total is not None else None,
                    refund=f"{refund:.2f}" if refund is not None else None,
-                   example_policy=bool(estimate.get("example_policy")),
+                   example_policy=amounts.example_policy,
                    filed_at=filed_at if filed_at is not None else time.time())
 
 
@@ -229,6 +232,25 @@ def _font(points: float, *, bold: bool = False) -> QFont:
     f.setPointSizeF(points)
     f.setBold(bold)
     return f
+
+
+def qr_image(payload: str, side_px: int) -> QImage:
+    """The QR code as a black-on-white picture about `side_px` wide, quiet zone included
+    (the done screen shows the slip's code when no slip came out)."""
+    matrix = _qr_matrix(payload)
+    modules = len(matrix) + 8
+    scale = max(1, side_px // modules)
+    image = QImage(modules * scale, modules * scale, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor("black"))
+    for y, row in enumerate(matrix):
+        for x, dark in enumerate(row):
+            if dark:
+                painter.drawRect((x + 4) * scale, (y + 4) * scale, scale, scale)
+    painter.end()
+    return image
 
 
 def _qr_matrix(payload: str) -> list[list[bool]]:

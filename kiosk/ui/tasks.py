@@ -101,6 +101,9 @@ class _OcrWorker(QObject):
     def load(self) -> None:
         if self._stop.is_set():
             return
+        if self._recognizer is not None:  # a receipt came first and loaded it on demand
+            self.loaded.emit()
+            return
         try:
             self._recognizer = self._factory()
             self._recognizer.load()
@@ -220,17 +223,10 @@ class OcrService(QObject):
         self._thread.start()
 
     def start_loading(self) -> None:
-        """Load the models in the background (seconds) so the first receipt is quick."""
+        """Load the models on the OCR thread (seconds) behind the start screen, so the
+        first frame comes at once and the first receipt is quick (`kiosk.app.compose`)."""
         self._load.emit()
 
-    def load_now(self) -> None:
-        """Load the models on the calling thread: at start-up, before the window shows.
-
-        Creating the engine's sessions holds Python's lock for most of a second; on the OCR
-        thread that froze the freshly shown start screen (measured 250-800 ms). Called
-        before any job is queued, so the OCR thread is idle while its recognizer is set.
-        """
-        self._worker.load()
 
     def _on_loaded(self) -> None:
         self.ready = True

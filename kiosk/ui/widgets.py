@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,6 +45,41 @@ def label(text: str = "", *, role: str = "", name: str = "", wrap: bool = True,
         lab.setObjectName(name)
     lab.setWordWrap(wrap)
     return lab
+
+
+class MessageLine(QLabel):
+    """An error line with a place of its own: always `lines` lines high, shown or hidden, so
+    the keys below it never move under a finger when a message comes or goes (a 75 px jump
+    cost residents PIN attempts). Hidden, it keeps its place and shows nothing."""
+
+    def __init__(self, *, role: str = "error", name: str = "", lines: int = 2) -> None:
+        super().__init__()
+        self._lines = lines
+        self.setProperty("role", role)
+        if name:
+            self.setObjectName(name)
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        policy = self.sizePolicy()
+        policy.setVerticalPolicy(QSizePolicy.Policy.Fixed)
+        policy.setRetainSizeWhenHidden(True)
+        self.setSizePolicy(policy)
+
+    def _height(self) -> int:
+        """`lines` lines of the style's font plus its padding and border: never the text's."""
+        self.ensurePolished()
+        frame = self.rect().height() - self.contentsRect().height()
+        fm = self.fontMetrics()
+        return frame + self._lines * fm.lineSpacing() + fm.descent()  # the last line's tail
+
+    def hasHeightForWidth(self) -> bool:
+        return False
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self._height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), self._height())
 
 
 def touch_scroll(area: QAbstractScrollArea) -> QAbstractScrollArea:
@@ -263,7 +298,7 @@ class KeyEntry:
         self.hint = label(role="large", name=hint)
         self.display = label(name=display, wrap=False)
         self.display.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.error = label(role="error", name=error)
+        self.error = MessageLine(name=error)  # keeps its place: the keypad never moves
         self.error.hide()
         self.keypad = Keypad(with_x=with_x)
         self.keypad.key.connect(on_key)

@@ -3,149 +3,149 @@
 <context>
     <name>AssistantHomeScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="212" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="194" />
         <source>{name}，您好</source>
         <translation>Hello, {name}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="213" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="195" />
         <source>协理员</source>
         <translation>Assistant</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="214" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="196" />
         <source>为下一位居民报销</source>
         <translation>Start the next resident's claim</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="215" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="197" />
         <source>退出登录</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="216" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="198" />
         <source>今天还没有办理报销单。</source>
         <translation>No claims filed today yet.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="228" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="210" />
         <source>县医保局不收这份，已暂停发送：请叫技术员</source>
         <translation>The county refused this one; sending is paused: please call the technician</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="230" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="212" />
         <source>没有写原因</source>
         <translation>no reason given</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="231" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="213" />
         <source>被退回：{reason}</source>
         <translation>Returned: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="233" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="215" />
         <source>还没提交</source>
         <translation>not submitted</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="234" />
-        <location filename="../../kiosk/ui/screens/assistant.py" line="235" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="216" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="217" />
         <source>等待联网发送</source>
         <translation>waiting to be sent</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="236" />
-        <location filename="../../kiosk/ui/screens/assistant.py" line="281" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="218" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="263" />
         <source>正在发送</source>
         <translation>sending</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="237" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="219" />
         <source>已送到县医保局</source>
         <translation>Delivered to the county</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="238" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="220" />
         <source>县医保局正在审核</source>
         <translation>The county is reviewing it</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="239" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="221" />
         <source>审核通过，等待打款</source>
         <translation>approved, payment coming</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="240" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="222" />
         <source>已打款</source>
         <translation>paid</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="241" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="223" />
         <source>已取消</source>
         <translation>cancelled</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="247" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="229" />
         <source>身份证尾号{tail}</source>
         <translation>ID ending {tail}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="248" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="230" />
         <source>{n}张收据</source>
         <translation>{n} receipt(s)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="249" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="231" />
         <source>{amount}元</source>
         <translation>{amount} yuan</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="261" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="243" />
         <source>今天办理的报销单：{n}份</source>
         <translation>Claims filed today: {n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="269" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="251" />
         <source>这台机器还没有连上县医保局，报销单先存在机器里。请技术员登记设备。</source>
         <translation>This kiosk is not connected to the county yet; claims are kept on the kiosk. Please ask the technician to enrol it.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="272" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="254" />
         <source>县医保局不接受这台机器，请叫技术员</source>
         <translation>The county does not accept this kiosk: please call the technician</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="274" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="256" />
         <source>正在连接县医保局</source>
         <translation>Connecting to the county</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="276" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="258" />
         <source>已联网</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="278" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="260" />
         <source>没有联网，联网后会自动发送</source>
         <translation>Offline: claims are sent automatically when the network is back</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="282" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="264" />
         <source>{n}份等待发送</source>
         <translation>{n} waiting to be sent</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="285" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="267" />
         <source>上次和县医保局同步：{at}</source>
         <translation>last contact with the county: {at}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="287" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="269" />
         <source>{n}份被县医保局拒收，请叫技术员</source>
         <translation>{n} refused by the county: please call the technician</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="288" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="270" />
         <source>，</source>
         <translation>, </translation>
     </message>
@@ -171,47 +171,47 @@
 <context>
     <name>AssistantSignInScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="71" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="59" />
         <source>协理员登录</source>
         <translation>Assistant sign-in</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="73" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="61" />
         <source>请输入您的工号</source>
         <translation>Enter your work number</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="75" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="63" />
         <source>工号 {code}：请输入密码</source>
         <translation>Work number {code}: enter your PIN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="76" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="64" />
         <source>← 返回</source>
         <translation>← Back</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="77" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="65" />
         <source>确定</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="132" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="120" />
         <source>已输入{n}位</source>
         <translation>{n} digits entered</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="143" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="131" />
         <source>没有这个工号，或者这台机器上还没有给您开通。请再输一次工号。</source>
         <translation>There is no such work number, or it has not been set up on this kiosk. Please enter the work number again.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="146" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="134" />
         <source>密码错误次数太多，这个工号锁定了。请{m}分钟后再试。</source>
         <translation>Too many wrong PINs: this work number is locked. Please try again in {m} minutes.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant.py" line="148" />
+        <location filename="../../kiosk/ui/screens/assistant.py" line="136" />
         <source>密码不对，还可以试{n}次。</source>
         <translation>Wrong PIN. {n} tries left.</translation>
     </message>
@@ -219,104 +219,104 @@
 <context>
     <name>AssistantsAdminScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="111" />
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="102" />
         <source>协理员账号</source>
         <translation>Assistant accounts</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="112" />
-        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="115" />
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="103" />
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="106" />
         <source>添加协理员</source>
         <translation>Add an assistant</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="114" />
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="105" />
         <source>← 返回设置</source>
         <translation>← Back to settings</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="116" />
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="107" />
         <source>← 上一步</source>
         <translation>← Previous step</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="117" />
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="108" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="117" />
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="108" />
         <source>下一步</source>
         <translation>Next</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="119" />
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="110" />
         <source>第1步：输入工号（数字）</source>
         <translation>Step 1: the work number (digits)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="120" />
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="111" />
         <source>第2步：输入姓名</source>
         <translation>Step 2: the name</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="121" />
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="112" />
         <source>第3步：设一个密码（至少{n}位数字）</source>
         <translation>Step 3: choose a PIN (at least {n} digits)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="122" />
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="113" />
         <source>第4步：把密码再输一次</source>
         <translation>Step 4: the PIN once more</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="126" />
-        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="140" />
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="117" />
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="131" />
         <source>还没有协理员账号。</source>
         <translation>No assistant accounts yet.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="144" />
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="135" />
         <source>删除选中的</source>
         <translation>Remove the selected one</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="145" />
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="136" />
         <source>再点一次，确认删除</source>
         <translation>Tap again to confirm removal</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="157" />
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="148" />
         <source>请先点一下要删除的协理员。</source>
         <translation>First tap the assistant to remove.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="208" />
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="199" />
         <source>已输入{n}位</source>
         <translation>{n} digits entered</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="217" />
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="208" />
         <source>请输入工号。</source>
         <translation>Please enter the work number.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="219" />
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="210" />
         <source>这个工号已经有了。</source>
         <translation>This work number already exists.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="223" />
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="214" />
         <source>请输入姓名。</source>
         <translation>Please enter the name.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="227" />
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="218" />
         <source>密码至少要{n}位数字。</source>
         <translation>The PIN needs at least {n} digits.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="232" />
+        <location filename="../../kiosk/ui/screens/assistant_admin.py" line="223" />
         <source>两次输入的密码不一样，请重新设密码。</source>
         <translation>The two PINs differ; please choose the PIN again.</translation>
     </message>
@@ -362,52 +362,57 @@
 <context>
     <name>CaptureScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="76" />
+        <location filename="../../kiosk/ui/screens/capture.py" line="77" />
         <source>放好收据</source>
         <translation>Place the receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="77" />
+        <location filename="../../kiosk/ui/screens/capture.py" line="99" />
         <source>把医院的收据或发票正面朝上放好。</source>
         <translation>Lay the hospital receipt or invoice face up.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="78" />
+        <location filename="../../kiosk/ui/screens/capture.py" line="79" />
         <source>从U盘或文件导入</source>
         <translation>Import from a USB stick or file</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="79" />
+        <location filename="../../kiosk/ui/screens/capture.py" line="80" />
         <source>使用示例收据（演示）</source>
         <translation>Use the sample receipt (demo)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="80" />
+        <location filename="../../kiosk/ui/screens/capture.py" line="81" />
         <source>← 返回</source>
         <translation>← Back</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="81" />
+        <location filename="../../kiosk/ui/screens/capture.py" line="82" />
         <source>拍照</source>
         <translation>Take the picture</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="87" />
+        <location filename="../../kiosk/ui/screens/capture.py" line="88" />
         <source>已有{n}张收据</source>
         <translation>{n} receipt(s) so far</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="103" />
+        <location filename="../../kiosk/ui/screens/capture.py" line="101" />
+        <source>请点下面的按钮，从U盘导入收据的照片或PDF；没有U盘，请协理员帮忙。</source>
+        <translation>Tap the button below to import photos or PDFs of the receipts from a USB stick; without one, ask the assistant.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/capture.py" line="115" />
         <source>正在读取收据，请稍等……</source>
         <translation>Reading the receipt, please wait…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="117" />
+        <location filename="../../kiosk/ui/screens/capture.py" line="129" />
         <source>选择收据图片</source>
         <translation>Choose a receipt picture</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="118" />
+        <location filename="../../kiosk/ui/screens/capture.py" line="130" />
         <source>图片或PDF</source>
         <translation>Pictures or PDF</translation>
     </message>
@@ -415,140 +420,156 @@
 <context>
     <name>CorrectionPanel</name>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="209" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="215" />
         <source>← 不改了</source>
         <translation>← Leave it</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="210" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="216" />
         <source>改好了</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="211" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="217" />
         <source>或者点下面的医院：</source>
         <translation>Or choose a hospital below:</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="212" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="218" />
         <source>没有找到，请换几个字母试试</source>
         <translation>Nothing found. Try other letters.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="214" />
-        <location filename="../../kiosk/ui/screens/correct.py" line="270" />
-        <location filename="../../kiosk/ui/screens/correct.py" line="291" />
-        <location filename="../../kiosk/ui/screens/correct.py" line="343" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="220" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="305" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="327" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="379" />
         <source>{c}类</source>
         <translation>Class {c}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="217" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="223" />
         <source>清空</source>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="225" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="231" />
         <source>原来读到：{v}</source>
         <translation>Read as: {v}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="255" />
-        <location filename="../../kiosk/ui/screens/correct.py" line="283" />
-        <location filename="../../kiosk/ui/screens/correct.py" line="313" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="259" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="319" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="349" />
         <source>{amount} 元</source>
         <translation>{amount} yuan</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="264" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="299" />
         <source>改第{n}项</source>
         <translation>Change item {n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="266" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="301" />
         <source>名称：{v}</source>
         <translation>Name: {v}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="267" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="302" />
         <source>金额：{v} 元</source>
         <translation>Amount: {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="269" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="304" />
         <source>类别：{v}</source>
         <translation>Class: {v}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="270" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="305" />
         <source>没有印</source>
         <translation>not printed</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="276" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="311" />
         <source>输入药品或项目名称的拼音首字母</source>
         <translation>Type the pinyin initials of the drug or item</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="282" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="318" />
         <source>输入这一项的金额</source>
         <translation>Enter this item's amount</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="290" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="326" />
         <source>这一项是哪一类？</source>
         <translation>Which class is this item?</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/correct.py" line="338" />
+        <source>年-月-日</source>
+        <translation>year-month-day</translation>
     </message>
 </context>
 <context>
     <name>DoneScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="60" />
+        <location filename="../../kiosk/ui/screens/done.py" line="44" />
+        <source>查进度的二维码</source>
+        <translation>QR code to check the claim</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/done.py" line="74" />
         <source>已经提交了</source>
         <translation>Your claim is in</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="61" />
+        <location filename="../../kiosk/ui/screens/done.py" line="75" />
         <source>您的报销单号是：</source>
         <translation>Your claim number is:</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="63" />
+        <location filename="../../kiosk/ui/screens/done.py" line="77" />
         <source>接下来：机器联网后会把材料送到县医保局。审核大约需要两到四周，钱会打到您的社保卡上。想知道进度，可以回到首页点“查询进度”，输入身份证号码就能看到。</source>
         <translation>Next: when the kiosk is online it sends your papers to the county insurance office. The review takes two to four weeks; the money goes to your social security card. To see how it is going, tap “My claims” on the first screen and enter your ID number.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="66" />
+        <location filename="../../kiosk/ui/screens/done.py" line="80" />
         <source>再打印一张</source>
         <translation>Print another slip</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="67" />
+        <location filename="../../kiosk/ui/screens/done.py" line="81" />
         <source>完成，回到首页</source>
         <translation>Done, back to the start</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="91" />
+        <location filename="../../kiosk/ui/screens/done.py" line="100" />
+        <location filename="../../kiosk/ui/screens/done.py" line="133" />
+        <source>这台机器不打印小票。</source>
+        <translation>This kiosk prints no slips. </translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/done.py" line="112" />
         <source>正在打印小票……</source>
         <translation>Printing the slip…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="107" />
-        <source>小票没有打印出来。请记下上面的报销单号，或者叫工作人员。</source>
-        <translation>The slip did not print. Please write down the claim number above, or ask the staff.</translation>
+        <location filename="../../kiosk/ui/screens/done.py" line="129" />
+        <source>小票没有打印出来。</source>
+        <translation>The slip did not print. </translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="109" />
-        <source>没有找到打印机，小票没有打印。请记下上面的报销单号。</source>
-        <translation>No printer was found, so no slip was printed. Please write down the claim number above.</translation>
+        <location filename="../../kiosk/ui/screens/done.py" line="131" />
+        <source>没有找到打印机，小票没有打印。</source>
+        <translation>No printer was found; no slip was printed. </translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="111" />
-        <source>这台机器不打印小票，请记下上面的报销单号。</source>
-        <translation>This kiosk does not print slips. Please write down the claim number above.</translation>
+        <location filename="../../kiosk/ui/screens/done.py" line="142" />
+        <source>请用手机拍下旁边的二维码，以后在自助机上扫它就能查进度；也可以记下上面的报销单号。没有手机、没有笔也没关系：协理员用您的身份证号码就能查到这份报销单。</source>
+        <translation>Take a photo of the QR code with a phone: scanned at the kiosk later it shows how the claim is going. You can also write down the claim number above. No phone or pen? The assistant can find this claim with your ID number.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="113" />
+        <location filename="../../kiosk/ui/screens/done.py" line="136" />
         <source>请拿好打印出来的小票。</source>
         <translation>Please take the printed slip.</translation>
     </message>
@@ -642,12 +663,12 @@
 <context>
     <name>Keypad</name>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="150" />
+        <location filename="../../kiosk/ui/widgets.py" line="186" />
         <source>删除一位</source>
         <translation>Delete one character</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="153" />
+        <location filename="../../kiosk/ui/widgets.py" line="189" />
         <source>清空</source>
         <translation>Clear</translation>
     </message>
@@ -655,52 +676,52 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="159" />
+        <location filename="../../kiosk/ui/main_window.py" line="162" />
         <source>医保报销自助机</source>
         <translation>Medical insurance reimbursement kiosk</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="295" />
+        <location filename="../../kiosk/ui/main_window.py" line="336" />
         <source>现在查不到，请叫工作人员帮忙。</source>
         <translation>Cannot look this up now; please ask the staff.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="421" />
+        <location filename="../../kiosk/ui/main_window.py" line="462" />
         <source>读收据的程序出了问题，请叫技术员。</source>
         <translation>The receipt reader has a problem; please call the technician.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="459" />
+        <location filename="../../kiosk/ui/main_window.py" line="514" />
         <source>这张收据已经报过了（在报销单 {n} 里），不能重复报销。</source>
         <translation>This receipt was already claimed (claim {n}); it cannot be claimed twice.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="463" />
+        <location filename="../../kiosk/ui/main_window.py" line="518" />
         <source>机器的存储空间满了，请叫技术员。</source>
         <translation>The kiosk's storage is full; please call the technician.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="467" />
+        <location filename="../../kiosk/ui/main_window.py" line="522" />
         <source>没能保存，请叫工作人员帮忙。</source>
         <translation>Could not save; please ask the staff.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="496" />
+        <location filename="../../kiosk/ui/main_window.py" line="551" />
         <source>报销单</source>
         <translation>Claims</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="497" />
+        <location filename="../../kiosk/ui/main_window.py" line="552" />
         <source>读图引擎</source>
         <translation>OCR engine</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="497" />
+        <location filename="../../kiosk/ui/main_window.py" line="552" />
         <source>已就绪</source>
         <translation>ready</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="497" />
+        <location filename="../../kiosk/ui/main_window.py" line="552" />
         <source>正在加载</source>
         <translation>loading</translation>
     </message>
@@ -818,84 +839,84 @@ You can unplug it now.</translation>
 <context>
     <name>PinGate</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/gate.py" line="64" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="55" />
         <source>← 返回</source>
         <translation>← Back</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/gate.py" line="70" />
-        <location filename="../../kiosk/ui/screens/settings/gate.py" line="86" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="61" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="77" />
         <source>技术员设置</source>
         <translation>Technician settings</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/gate.py" line="71" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="62" />
         <source>请输入技术员密码（至少6位数字）</source>
         <translation>Enter the technician PIN (at least 6 digits)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/gate.py" line="72" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="63" />
         <source>确定</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/gate.py" line="74" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="65" />
         <source>设置技术员密码</source>
         <translation>Set the technician PIN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/gate.py" line="76" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="67" />
         <source>这台机器还没有技术员密码。请设一个{a}到{b}位的数字密码，不要用123456或111111这样好猜的。</source>
         <translation>This kiosk has no technician PIN yet. Choose one of {a} to {b} digits; nothing easy to guess like 123456 or 111111.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/gate.py" line="78" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="69" />
         <source>请再输入一次同样的密码。</source>
         <translation>Enter the same PIN again.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/gate.py" line="79" />
-        <location filename="../../kiosk/ui/screens/settings/gate.py" line="84" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="70" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="75" />
         <source>下一步</source>
         <translation>Next</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/gate.py" line="79" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="70" />
         <source>设为密码</source>
         <translation>Set PIN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/gate.py" line="81" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="72" />
         <source>更改技术员密码</source>
         <translation>Change the technician PIN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/gate.py" line="82" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="73" />
         <source>请输入现在的密码。</source>
         <translation>Enter the current PIN.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/gate.py" line="82" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="73" />
         <source>请输入新密码。</source>
         <translation>Enter the new PIN.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/gate.py" line="83" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="74" />
         <source>请再输入一次新密码。</source>
         <translation>Enter the new PIN again.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/gate.py" line="84" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="75" />
         <source>更改密码</source>
         <translation>Change PIN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/gate.py" line="87" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="78" />
         <source>这台机器还没有技术员密码。请在机器的维护终端上运行“kiosk pin set”设置密码，然后再来。</source>
         <translation>This kiosk has no technician PIN. Set one on the kiosk's maintenance console with “kiosk pin set”, then come back.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/gate.py" line="124" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="115" />
         <source>已输入{n}位</source>
         <translation>{n} digits entered</translation>
     </message>
@@ -1011,72 +1032,72 @@ You can unplug it now.</translation>
 <context>
     <name>ResidentIdScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="204" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="193" />
         <source>请输入身份证号码</source>
         <translation>Enter your ID-card number</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="205" />
-        <source>一共18位，在身份证背面最下面一行</source>
-        <translation>18 characters, the bottom line on the back of the card</translation>
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="194" />
+        <source>一共18位，在身份证有照片的那一面最下面一行</source>
+        <translation>18 characters, the bottom line on the side of the ID card with the photo</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="206" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="195" />
         <source>← 返回</source>
         <translation>← Back</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="207" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="196" />
         <source>确定</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="208" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="197" />
         <source>输入号码</source>
         <translation>Type the number</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="208" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="197" />
         <source>扫码</source>
         <translation>Scan a code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="209" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="198" />
         <source>扫医保电子凭证的二维码</source>
         <translation>Scan the QR code of the insurance e-voucher</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="210" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="199" />
         <source>刷身份证</source>
         <translation>Use the ID card reader</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="235" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="224" />
         <source>号码还不够18位，已输入{n}位。</source>
         <translation>The number needs 18 characters; {n} entered so far.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="238" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="227" />
         <source>这个号码不对，请和身份证对照，再看一遍。</source>
         <translation>This number is not right. Please compare it with the card again.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="262" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="251" />
         <source>请把医保码对准摄像头</source>
         <translation>Hold the insurance code up to the camera</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="288" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="277" />
         <source>摄像头用不了，请输入身份证号码。</source>
         <translation>The camera is not working. Please type the ID number.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="315" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="304" />
         <source>正在读卡……</source>
         <translation>Reading the card…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="343" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="332" />
         <source>已输入{n}位</source>
         <translation>{n} characters entered</translation>
     </message>
@@ -1084,163 +1105,294 @@ You can unplug it now.</translation>
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="214" />
+        <location filename="../../kiosk/ui/screens/review.py" line="290" />
         <source>请核对收据上的内容</source>
         <translation>Please check what was read</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="215" />
+        <location filename="../../kiosk/ui/screens/review.py" line="291" />
         <source>医院</source>
         <translation>Hospital</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="215" />
+        <location filename="../../kiosk/ui/screens/review.py" line="291" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="216" />
+        <location filename="../../kiosk/ui/screens/review.py" line="292" />
         <source>总金额</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="216" />
+        <location filename="../../kiosk/ui/screens/review.py" line="292" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="219" />
+        <location filename="../../kiosk/ui/screens/review.py" line="293" />
+        <source>票据类型</source>
+        <translation>Kind of paper</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="293" />
+        <source>票据号码</source>
+        <translation>Invoice number</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="294" />
+        <source>票据代码</source>
+        <translation>Invoice code</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="294" />
+        <source>医保统筹支付</source>
+        <translation>Paid by the insurance fund</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="295" />
+        <source>个人账户支付</source>
+        <translation>Paid from the personal account</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="295" />
+        <source>个人现金支付</source>
+        <translation>Paid in cash</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="296" />
+        <source>其他支付</source>
+        <translation>Other payments</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="299" />
         <source>修改</source>
         <translation>Change</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="220" />
+        <location filename="../../kiosk/ui/screens/review.py" line="300" />
         <source>收费项目</source>
         <translation>Items charged</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="221" />
+        <location filename="../../kiosk/ui/screens/review.py" line="301" />
         <source>◀ 上一张</source>
         <translation>◀ Previous</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="222" />
+        <location filename="../../kiosk/ui/screens/review.py" line="302" />
         <source>下一张 ▶</source>
         <translation>Next ▶</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="223" />
+        <location filename="../../kiosk/ui/screens/review.py" line="303" />
         <source>重新拍这张</source>
         <translation>Take this one again</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="275" />
+        <location filename="../../kiosk/ui/screens/review.py" line="307" />
+        <source>重新拍这一张</source>
+        <translation>Take this one again</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="308" />
+        <source>请协理员来帮忙</source>
+        <translation>Ask the assistant for help</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="309" />
+        <source>不要这一张，跳过</source>
+        <translation>Leave this one out</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="360" />
         <source>第{i}张，共{n}张</source>
         <translation>Receipt {i} of {n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="280" />
+        <location filename="../../kiosk/ui/screens/review.py" line="365" />
         <source>文件第{p}页</source>
         <translation>Page {p} of the file</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="300" />
+        <location filename="../../kiosk/ui/screens/review.py" line="375" />
+        <location filename="../../kiosk/ui/screens/review.py" line="406" />
+        <source>认不出</source>
+        <translation>Not recognised</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="392" />
         <source>黄色的地方没有看清楚，请点“修改”核对。</source>
         <translation>The yellow parts were not read clearly: press 'Change' to check them.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="302" />
+        <location filename="../../kiosk/ui/screens/review.py" line="394" />
         <source>黄色的地方机器没有看清楚，协理员或县医保局会帮您核对，您可以先提交。</source>
         <translation>The machine could not read the yellow parts clearly. The assistant or the county insurance office will check them; you can submit now.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="326" />
+        <location filename="../../kiosk/ui/screens/review.py" line="402" />
+        <source>门诊收费票据</source>
+        <translation>Outpatient invoice</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="403" />
+        <source>住院收费票据</source>
+        <translation>Inpatient invoice</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="404" />
+        <source>费用清单</source>
+        <translation>Expense list</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="405" />
+        <source>缴费凭条（不能单独报销）</source>
+        <translation>Payment slip (cannot be claimed on its own)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="410" />
+        <source>这一张机器认不出是看病的收据</source>
+        <translation>The kiosk does not recognise this as a medical receipt</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="412" />
+        <source>机器没有在这张照片上找到医院的发票或费用清单。如果它是收据，请把它放平、放全再拍一次；不是收据的，请跳过它。</source>
+        <translation>The kiosk found no hospital invoice or expense list in this picture. If it is a receipt, lay it flat and whole and take it again; if it is not, leave it out.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="415" />
+        <source>这张收据机器没能读出来</source>
+        <translation>The kiosk could not read this receipt</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="417" />
+        <source>机器认出这是收据，但是没能读出上面的字。这不是您的错：请重新拍一次，或者请协理员照着纸上的字帮您填上。</source>
+        <translation>The kiosk sees a receipt but could not read its writing. It is not your fault: take it again, or the assistant types it in from the paper.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="429" />
+        <source>请向旁边的协理员招手，或者到服务台找协理员。协理员来之前，这些收据会一直留在这里。</source>
+        <translation>Wave to the assistant nearby or ask at the desk. Your receipts stay here until the assistant comes.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="442" />
+        <source>确定不报了？再点一次</source>
+        <translation>Stop this claim? Tap again</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="443" />
+        <source>不报了，回首页</source>
+        <translation>Stop, back to the start</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="464" />
         <source>{c}类</source>
         <translation>Class {c}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="345" />
+        <location filename="../../kiosk/ui/screens/review.py" line="484" />
+        <source>第{n}张还没有处理好（重新拍、请协理员填上，或者跳过），处理好才能提交。</source>
+        <translation>Receipt {n} still needs attention (take it again, have the assistant fill it in, or leave it out) before the claim can be submitted.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="489" />
         <source>正在重新计算……</source>
         <translation>Working it out again…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="347" />
+        <location filename="../../kiosk/ui/screens/review.py" line="491" />
         <source>现在算不出能报多少，县医保局审核后会告诉您。</source>
         <translation>The refund cannot be worked out now; the county insurance office will tell you after its review.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="374" />
+        <location filename="../../kiosk/ui/screens/review.py" line="519" />
         <source>看病一共花了{total}元，医院已经用医保付了{settled}元。按估算，这次没有可以再报的钱，县医保局审核后会告诉您结果。</source>
         <translation>The visit cost {total} yuan; the hospital already charged {settled} yuan to the insurance. By the estimate nothing more can be refunded this time; the county office will tell you after its review.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="377" />
+        <location filename="../../kiosk/ui/screens/review.py" line="522" />
         <source>看病一共花了{total}元。按估算，这次没有可以报的钱，原因请看计算过程；县医保局审核后会告诉您结果。</source>
         <translation>The visit cost {total} yuan. By the estimate nothing can be refunded this time (see the calculation for why); the county office will tell you after its review.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="381" />
+        <location filename="../../kiosk/ui/screens/review.py" line="526" />
         <source>看病一共花了{total}元，医院已经用医保付了{settled}元，这次还能报大约{refund}元，自己负担{own}元。</source>
         <translation>The treatment cost {total} yuan in all. Insurance already paid {settled} yuan at the hospital; about {refund} yuan more can be refunded now, and you pay {own} yuan yourself.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="385" />
+        <location filename="../../kiosk/ui/screens/review.py" line="530" />
         <source>看病一共花了{total}元，医保能报大约{refund}元，自己负担{own}元。</source>
         <translation>The treatment cost {total} yuan in all. Insurance can refund about {refund} yuan; you pay {own} yuan yourself.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="390" />
+        <location filename="../../kiosk/ui/screens/review.py" line="535" />
         <source>收起计算过程</source>
         <translation>Hide the calculation</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="390" />
+        <location filename="../../kiosk/ui/screens/review.py" line="535" />
         <source>看计算过程</source>
         <translation>Show the calculation</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="414" />
+        <location filename="../../kiosk/ui/screens/review.py" line="559" />
         <source>输入开票日期（年月日8位数字）</source>
         <translation>Enter the invoice date (8 digits: year, month, day)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="416" />
+        <location filename="../../kiosk/ui/screens/review.py" line="561" />
         <source>输入收据上的总金额</source>
         <translation>Enter the total printed on the receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="419" />
+        <location filename="../../kiosk/ui/screens/review.py" line="563" />
+        <source>输入收据上的“{name}”（没有印就输入0）</source>
+        <translation>Enter “{name}” from the receipt (0 when not printed)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="566" />
+        <source>输入收据上的“{name}”</source>
+        <translation>Enter “{name}” from the receipt</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="570" />
+        <source>这是哪一种单据？</source>
+        <translation>What kind of paper is this?</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="575" />
         <source>输入医院名称</source>
         <translation>Enter the hospital's name</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="422" />
+        <location filename="../../kiosk/ui/screens/review.py" line="578" />
         <source>输入交款人姓名</source>
         <translation>Enter the payer's name</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="224" />
+        <location filename="../../kiosk/ui/screens/review.py" line="304" />
         <source>再加一张收据</source>
         <translation>Add another receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="225" />
+        <location filename="../../kiosk/ui/screens/review.py" line="305" />
         <source>没错，提交</source>
         <translation>Correct, submit</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="284" />
+        <location filename="../../kiosk/ui/screens/review.py" line="369" />
         <source>没有读到</source>
         <translation>not read</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="289" />
-        <location filename="../../kiosk/ui/screens/review.py" line="324" />
+        <location filename="../../kiosk/ui/screens/review.py" line="377" />
+        <location filename="../../kiosk/ui/screens/review.py" line="462" />
         <source>{amount} 元</source>
         <translation>¥{amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="350" />
+        <location filename="../../kiosk/ui/screens/review.py" line="494" />
         <source>（按示例政策估算，以县医保局审核为准）</source>
         <translation>(estimated with the example policy; the county's review decides)</translation>
     </message>
@@ -1478,35 +1630,40 @@ Device ID: {device}</translation>
 <context>
     <name>StartScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/start.py" line="46" />
+        <location filename="../../kiosk/ui/screens/start.py" line="49" />
         <source>医保报销自助机</source>
         <translation>Medical insurance reimbursement kiosk</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/start.py" line="47" />
+        <location filename="../../kiosk/ui/screens/start.py" line="50" />
         <source>请点一下您要办的事</source>
         <translation>Tap what you would like to do</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/start.py" line="48" />
+        <location filename="../../kiosk/ui/screens/start.py" line="51" />
         <source>我要报销</source>
         <translation>File a claim</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/start.py" line="49" />
+        <location filename="../../kiosk/ui/screens/start.py" line="52" />
         <source>查询进度</source>
         <translation>My claims</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/start.py" line="50" />
+        <location filename="../../kiosk/ui/screens/start.py" line="53" />
         <source>协理员登录</source>
         <translation>Assistant sign-in</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/start.py" line="51" />
-        <location filename="../../kiosk/ui/screens/start.py" line="52" />
+        <location filename="../../kiosk/ui/screens/start.py" line="54" />
+        <location filename="../../kiosk/ui/screens/start.py" line="55" />
         <source>技术员设置</source>
         <translation>Technician settings</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/start.py" line="56" />
+        <source>机器正在准备读收据的程序，您可以先点“我要报销”输入身份证号码。</source>
+        <translation>The kiosk is getting its receipt reader ready; you can already tap “File a claim” and enter your ID number.</translation>
     </message>
 </context>
 <context>
@@ -1573,30 +1730,65 @@ Device ID: {device}</translation>
         <translation>cancelled</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/status.py" line="62" />
+        <location filename="../../kiosk/ui/screens/status.py" line="63" />
+        <source>接下来：机器联网后会自动送到县医保局，您不用再来。</source>
+        <translation>Next: when the kiosk is online it sends the claim to the county office by itself; you need not come back.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/status.py" line="65" />
+        <source>接下来：县医保局审核，大约两到四周。</source>
+        <translation>Next: the county office reviews it, in about two to four weeks.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/status.py" line="67" />
+        <source>接下来：钱会打到您的社保卡上。</source>
+        <translation>Next: the money goes to your social security card.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/status.py" line="69" />
+        <source>钱已经打到您的社保卡上了。</source>
+        <translation>The money has been paid to your social security card.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/status.py" line="74" />
         <source>县医保局说：{reason}</source>
         <translation>The county says: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/status.py" line="63" />
+        <location filename="../../kiosk/ui/screens/status.py" line="75" />
         <source>县医保局没有写原因。</source>
         <translation>The county gave no reason.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/status.py" line="64" />
+        <location filename="../../kiosk/ui/screens/status.py" line="76" />
         <source>怎么办：请带上身份证和原来的收据，找协理员帮您改好，再报一次。</source>
         <translation>What to do: bring your ID card and the original receipts to an assistant, who will help you correct it and file it again.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/status.py" line="73" />
+        <location filename="../../kiosk/ui/screens/status.py" line="88" />
         <source>{amount} 元</source>
         <translation>¥{amount}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/status.py" line="89" />
+        <source>医院没有读出</source>
+        <translation>Hospital not read</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/status.py" line="90" />
+        <source>报销单 {n}（{day}提交）</source>
+        <translation>Claim {n} (submitted {day})</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/status.py" line="92" />
+        <source>现在：{state}</source>
+        <translation>Now: {state}</translation>
     </message>
 </context>
 <context>
     <name>TextPad</name>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="198" />
+        <location filename="../../kiosk/ui/widgets.py" line="234" />
         <source>清空</source>
         <translation>Clear</translation>
     </message>
@@ -1640,62 +1832,62 @@ Device ID: {device}</translation>
 <context>
     <name>_Lines</name>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="144" />
+        <location filename="../../kiosk/ui/slip.py" line="134" />
         <source>预计报销 {amount} 元（估算）</source>
         <translation>Estimated refund: {amount} yuan (estimate)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="145" />
+        <location filename="../../kiosk/ui/slip.py" line="135" />
         <source>报销金额：等县医保局审核</source>
         <translation>Refund: decided by the county insurance office</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="147" />
+        <location filename="../../kiosk/ui/slip.py" line="137" />
         <source>医保报销回执</source>
         <translation>Insurance claim receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="148" />
+        <location filename="../../kiosk/ui/slip.py" line="138" />
         <source>报销单号</source>
         <translation>Claim number</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="149" />
+        <location filename="../../kiosk/ui/slip.py" line="139" />
         <source>提交时间：{when}</source>
         <translation>Filed: {when}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="150" />
+        <location filename="../../kiosk/ui/slip.py" line="140" />
         <source>姓名：{name}</source>
         <translation>Name: {name}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="151" />
+        <location filename="../../kiosk/ui/slip.py" line="141" />
         <source>身份证：{id}</source>
         <translation>ID card: {id}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="152" />
+        <location filename="../../kiosk/ui/slip.py" line="142" />
         <source>收据：{n} 张</source>
         <translation>Receipts: {n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="153" />
+        <location filename="../../kiosk/ui/slip.py" line="143" />
         <source>金额合计：{amount} 元</source>
         <translation>Total: {amount} yuan</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="155" />
+        <location filename="../../kiosk/ui/slip.py" line="145" />
         <source>估算金额以县医保局审核为准。</source>
         <translation>The estimate is final only once the county insurance office has reviewed the claim.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="156" />
+        <location filename="../../kiosk/ui/slip.py" line="146" />
         <source>机器联网后会把材料送到县医保局，审核约两到四周。</source>
         <translation>When online, the kiosk sends the papers to the county insurance office; the review takes two to four weeks.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="157" />
+        <location filename="../../kiosk/ui/slip.py" line="147" />
         <source>钱会打到社保卡上。查进度：在自助机上扫下面的二维码。</source>
         <translation>The money goes to your social security card. To check progress, scan the QR code below at the kiosk.</translation>
     </message>

@@ -44,6 +44,7 @@ class CaptureScreen(Screen):
         self.shoot_btn = big_button("", kind="primary", name="shoot")
         self.shoot_btn.clicked.connect(self.capture_now)
         self.camera_available = camera_available
+        self._camera_problem = ""  # why the camera stopped working, said on every visit
         for w in (self.preview, self.camera_hint, self.shoot_btn):
             w.setVisible(camera_available)
         self.file_btn = big_button("", name="importFile")
@@ -74,7 +75,7 @@ class CaptureScreen(Screen):
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("放好收据"))
-        self.hint.setText(self.tr("把医院的收据或发票正面朝上放好。"))
+        self._show_hint()
         self.file_btn.setText(self.tr("从U盘或文件导入"))
         self.sample_btn.setText(self.tr("使用示例收据（演示）"))
         self.back_btn.setText(self.tr("← 返回"))
@@ -93,10 +94,21 @@ class CaptureScreen(Screen):
             size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
         self.camera_hint.setText(hint)
 
+    def _show_hint(self) -> None:
+        if self.camera_available:
+            self.hint.setText(self.tr("把医院的收据或发票正面朝上放好。"))
+        else:  # nothing to lay a receipt under: say what does work
+            self.hint.setText(self.tr("请点下面的按钮，从U盘导入收据的照片或PDF；"
+                                      "没有U盘，请协理员帮忙。"))
+
     def camera_failed(self, message: str) -> None:
-        """No camera (or it was unplugged): say so once, keep file import."""
+        """No camera (or it was unplugged): said on this and every later capture screen
+        (not only the first), with file import offered instead."""
+        self.camera_available = False
+        self._camera_problem = message
         for w in (self.preview, self.camera_hint, self.shoot_btn):
             w.hide()
+        self._show_hint()
         self.show_problem(message)
 
     def set_busy(self, busy: bool) -> None:
@@ -127,3 +139,6 @@ class CaptureScreen(Screen):
         self.camera_hint.setText("")
         for w in (self.preview, self.camera_hint, self.shoot_btn):
             w.setVisible(self.camera_available)
+        self._show_hint()
+        if self._camera_problem:
+            self.show_problem(self._camera_problem)

@@ -37,6 +37,7 @@ from kiosk.ui.screens.base import Screen
 from kiosk.ui.screens.correct_search import CatalogSearch
 from kiosk.ui.screens.correct_values import (
     PROBLEMS,
+    check_code,
     check_date,
     check_money,
     check_text,
@@ -44,7 +45,7 @@ from kiosk.ui.screens.correct_values import (
     money_keys,
     show_date_digits,
 )
-from kiosk.ui.widgets import Keypad, big_button, label, scroll_area
+from kiosk.ui.widgets import Keypad, MessageLine, big_button, label, scroll_area
 
 CLASSES = (("甲", "class_jia"), ("乙", "class_yi"), ("丙", "class_bing"))
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -87,7 +88,7 @@ class CorrectionPanel(Screen):
         lay.setSpacing(16)
         self.title = label(role="title", name="editTitle")
         self.was = label(role="large", name="editWas")
-        self.problem = label(role="error", name="editProblem")
+        self.problem = MessageLine(name="editProblem", lines=1)  # keys never move
         self.problem.hide()
         self.pages = QStackedWidget()
         lay.addWidget(self.title)
@@ -147,6 +148,10 @@ class CorrectionPanel(Screen):
             self.class_buttons[cls] = b
             cl.addWidget(b)
         cl.addStretch(1)
+        # one of a few values (the kind of paper)
+        self.choice_page = QWidget()
+        self._choice_lay = QVBoxLayout(self.choice_page)
+        self._choice_lay.addStretch(1)
         # one item: which part to change
         self.item_page = QWidget()
         il = QVBoxLayout(self.item_page)
@@ -186,7 +191,7 @@ class CorrectionPanel(Screen):
         self._pinyin_split.addWidget(self.letter_pad)
         pl.addLayout(self._pinyin_split, 1)
         for page in (self.text_page, self.date_page, self.money_page, self.class_page,
-                     self.item_page, self.pinyin_page):
+                     self.item_page, self.pinyin_page, self.choice_page):
             self.pages.addWidget(page)
         if search is not None:
             search.results.connect(self._show_results)
@@ -195,6 +200,7 @@ class CorrectionPanel(Screen):
         self._field = ""
         self._date = ""
         self._money = ""
+        self._zero_ok = False
         self._query = ""
         self._items: list[dict[str, Any]] = []
         self._item = -1
@@ -233,11 +239,7 @@ class CorrectionPanel(Screen):
                   suggestions: Sequence[str] = ()) -> None:
         self._begin(self.text_page, field, title, current or "", self._accept_text)
         self.line.setText(current or "")
-        while self._suggest_lay.count():
-            item = self._suggest_lay.takeAt(0)
-            w = item.widget() if item is not None else None
-            if w is not None:
-                w.deleteLater()
+        self._clear_suggestions()
         shown = [s for s in dict.fromkeys(suggestions) if s and s != current][:MAX_SUGGESTIONS]
         for i, text in enumerate(shown):
             b = big_button(text, name=f"suggest_{i}")
@@ -250,11 +252,44 @@ class CorrectionPanel(Screen):
         self._begin(self.date_page, field, title, current or "", self._accept_date)
         self._set_date("")
 
-    def edit_money(self, field: str, title: str, current: str | None) -> None:
+    def edit_money(self, field: str, title: str, current: str | None, *,
+                   zero_ok: bool = False) -> None:
+        """An amount; `zero_ok` for a payment line, where 0.00 is what the paper says."""
         self._begin(self.money_page, field, title,
                     self.tr("{amount} 元").format(amount=current) if current else "",
                     self._accept_money)
+        self._zero_ok = zero_ok
         self._set_money("")
+
+    def edit_code(self, field: str, title: str, current: str | None) -> None:
+        """An invoice number or code: typed on the USB keyboard or the line's input method."""
+        self._begin(self.text_page, field, title, current or "", self._accept_code)
+        self.line.setText(current or "")
+        self._clear_suggestions()
+        self.suggest_hint.hide()
+        self.line.setFocus()
+
+    def edit_choice(self, field: str, title: str, current: str | None,
+                    choices: Sequence[tuple[str, str]]) -> None:
+        """One of a few values as big buttons: (value, words shown)."""
+        shown = dict(choices).get(current or "", "")
+        self._begin(self.choice_page, field, title, shown, None, ok=False)
+        while self._choice_lay.count() > 1:
+            item = self._choice_lay.takeAt(0)
+            w = item.widget() if item is not None else None
+            if w is not None:
+                w.deleteLater()
+        for i, (value, words) in enumerate(choices):
+            b = big_button(words, kind="primary", name=f"choice_{value}")
+            b.clicked.connect(lambda _=False, v=value: self.done.emit(self._field, v))
+            self._choice_lay.insertWidget(i, b)
+
+    def _clear_suggestions(self) -> None:
+        while self._suggest_lay.count():
+            item = self._suggest_lay.takeAt(0)
+            w = item.widget() if item is not None else None
+            if w is not None:
+                w.deleteLater()
 
     def edit_item(self, items: Sequence[dict[str, Any]], index: int) -> None:
         """One line of the receipt: the next tap chooses name, amount or class."""
@@ -279,6 +314,7 @@ class CorrectionPanel(Screen):
 
     def _item_amount(self) -> None:
         item = self._items[self._item]
+        self._zero_ok = False
         self._begin(self.money_page, "items", self.tr("输入这一项的金额"),
                     self.tr("{amount} 元").format(amount=item.get("amount") or "—"),
                     self._accept_item_amount)
@@ -299,7 +335,7 @@ class CorrectionPanel(Screen):
 
     def _set_date(self, digits: str) -> None:
         self._date = date_digits(digits)
-        self.date_display.setText(show_date_digits(self._date) or "YYYY-MM-DD")
+        self.date_display.setText(show_date_digits(self._date) or self.tr("年-月-日"))
         self.problem.hide()
 
     def _money_key(self, key: str) -> None:
@@ -379,8 +415,15 @@ class CorrectionPanel(Screen):
         else:
             self._finish(value)
 
+    def _accept_code(self) -> None:
+        value, problem = check_code(self.line.text())
+        if problem:
+            self._problem(problem)
+        else:
+            self._finish(value)
+
     def _accept_money(self) -> None:
-        value, problem = check_money(self._money)
+        value, problem = check_money(self._money, zero_ok=self._zero_ok)
         if problem:
             self._problem(problem)
         else:

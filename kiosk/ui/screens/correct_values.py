@@ -29,6 +29,7 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "money_zero": ("金额要大于0", "The amount must be more than 0."),
     "money_large": ("金额太大了，请检查", "The amount is too large: check it."),
     "text_long": ("太长了，请检查", "That is too long: check it."),
+    "code_invalid": ("只能是数字和字母，请对照收据", "Only digits and letters: check the receipt."),
 }
 
 
@@ -60,7 +61,8 @@ def check_date(text: str, today: date | None = None) -> tuple[str | None, str]:
     return day.isoformat(), ""
 
 
-def check_money(text: str) -> tuple[str | None, str]:
+def check_money(text: str, *, zero_ok: bool = False) -> tuple[str | None, str]:
+    """An amount; `zero_ok` for a payment line (医保统筹支付 0.00 is printed and meaningful)."""
     s = text.strip()
     if not s:
         return None, "empty"
@@ -72,7 +74,7 @@ def check_money(text: str) -> tuple[str | None, str]:
         value = Decimal(s if not s.endswith(".") else s[:-1] or "0")
     except InvalidOperation:
         return None, "money_invalid"
-    if value <= 0:
+    if value < 0 or (value == 0 and not zero_ok):
         return None, "money_zero"
     if value >= MAX_AMOUNT:
         return None, "money_large"
@@ -99,3 +101,15 @@ def money_keys(current: str, key: str) -> str:
     if len(current) >= 10:
         return current
     return current + key
+
+
+def check_code(text: str) -> tuple[str | None, str]:
+    """An invoice number or code: digits and Latin letters as printed, leading zeros kept."""
+    value = clean_text(text).replace(" ", "").upper()
+    if not value:
+        return None, "empty"
+    if len(value) > 30:
+        return None, "text_long"
+    if not value.isascii() or not value.isalnum():
+        return None, "code_invalid"
+    return value, ""

@@ -2,17 +2,22 @@
 
 With a slip printer configured the slip prints by itself as the screen appears (on its own
 thread: a slow spooler never holds the screen); a large button prints another, and a plain
-line says when it did not come out, so the resident writes the number down instead.
+line says when it did not come out. Without a slip (no printer, printing off, a failure) the
+slip's status QR code is shown large to photograph, and the words say that the assistant can
+look the claim up by her ID number: an elderly resident may have neither pen nor phone.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QBoxLayout, QLabel, QVBoxLayout
 
 from kiosk.ui.screens.base import Screen
-from kiosk.ui.slip import SlipData, SlipPrinter, SlipResult
+from kiosk.ui.slip import SlipData, SlipPrinter, SlipResult, qr_image
 from kiosk.ui.widgets import big_button, label
+
+QR_SIDE = 340  # px: a phone photographs it from arm's length
 
 
 class DoneScreen(Screen):
@@ -32,6 +37,12 @@ class DoneScreen(Screen):
         self.next_steps = label(role="large", name="nextSteps")
         self.slip_message = label(role="large", name="slipMessage")
         self.slip_message.hide()
+        # no slip came out: the slip's status QR large on the screen, to photograph
+        self.qr = QLabel()
+        self.qr.setObjectName("statusQr")
+        self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.qr.setAccessibleName(self.tr("查进度的二维码"))
+        self.qr.hide()
         self.reprint_btn = big_button("", name="reprintSlip")
         self.reprint_btn.clicked.connect(self.print_slip)
         self.reprint_btn.hide()
@@ -41,7 +52,10 @@ class DoneScreen(Screen):
         lay.addWidget(self.caption)
         lay.addWidget(self.number)
         lay.addWidget(self.next_steps)
-        lay.addWidget(self.slip_message)
+        self._slip_row = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self._slip_row.addWidget(self.slip_message, 1)
+        self._slip_row.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignCenter)
+        lay.addLayout(self._slip_row)
         lay.addStretch(1)
         lay.addWidget(self.reprint_btn)
         lay.addWidget(self.home_btn)
@@ -68,6 +82,10 @@ class DoneScreen(Screen):
         if self._last is not None:
             self._show_result(self._last)
 
+    def arrange(self, landscape: bool) -> None:
+        self._slip_row.setDirection(QBoxLayout.Direction.LeftToRight if landscape
+                                    else QBoxLayout.Direction.TopToBottom)
+
     def show_claim(self, claim_id: int, slip: SlipData | None = None) -> None:
         self.claim_id = claim_id
         self.slip = slip
@@ -75,8 +93,11 @@ class DoneScreen(Screen):
         self.number.setText(f"{claim_id:06d}")
         self.slip_message.hide()
         self.reprint_btn.hide()
+        self.qr.hide()
         if self.can_print:
             self.print_slip()
+        elif slip is not None:  # this kiosk prints no slips: the code on the screen
+            self._show_qr(self.tr("这台机器不打印小票。"))
 
     @property
     def can_print(self) -> bool:
@@ -103,17 +124,27 @@ class DoneScreen(Screen):
 
     def _show_result(self, result: SlipResult) -> None:
         self.reprint_btn.setEnabled(True)
-        if not result.ok:
-            text = self.tr("小票没有打印出来。请记下上面的报销单号，或者叫工作人员。")
-        elif result.fallback:
-            text = self.tr("没有找到打印机，小票没有打印。请记下上面的报销单号。")
-        elif result.where == "pdf":
-            text = self.tr("这台机器不打印小票，请记下上面的报销单号。")
-        else:
-            text = self.tr("请拿好打印出来的小票。")
-        self.slip_message.setText(text)
-        self.slip_message.show()
         self.reprint_btn.setVisible(result.where == "printer" or not result.ok)
+        if not result.ok:
+            self._show_qr(self.tr("小票没有打印出来。"))
+        elif result.fallback:
+            self._show_qr(self.tr("没有找到打印机，小票没有打印。"))
+        elif result.where == "pdf":
+            self._show_qr(self.tr("这台机器不打印小票。"))
+        else:
+            self.qr.hide()
+            self.slip_message.setText(self.tr("请拿好打印出来的小票。"))
+            self.slip_message.show()
+
+    def _show_qr(self, why: str) -> None:
+        """No slip in her hand: the code to photograph, and that nothing is lost without it."""
+        self.slip_message.setText(why + self.tr(
+            "请用手机拍下旁边的二维码，以后在自助机上扫它就能查进度；也可以记下上面的报销单号。"
+            "没有手机、没有笔也没关系：协理员用您的身份证号码就能查到这份报销单。"))
+        self.slip_message.show()
+        if self.slip is not None:
+            self.qr.setPixmap(QPixmap.fromImage(qr_image(self.slip.payload, QR_SIDE)))
+            self.qr.show()
 
     def reset(self) -> None:
         self.claim_id = None
@@ -123,3 +154,5 @@ class DoneScreen(Screen):
         self.slip_message.setText("")
         self.slip_message.hide()
         self.reprint_btn.hide()
+        self.qr.hide()
+        self.qr.clear()

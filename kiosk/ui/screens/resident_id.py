@@ -191,7 +191,7 @@ class ResidentIdScreen(Screen):
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("请输入身份证号码"))
-        self.hint.setText(self.tr("一共18位，在身份证背面最下面一行"))
+        self.hint.setText(self.tr("一共18位，在身份证有照片的那一面最下面一行"))
         self.back_btn.setText(self.tr("← 返回"))
         self.ok_btn.setText(self.tr("确定"))
         self.scan_btn.setText(self.tr("输入号码") if self.scanning else self.tr("扫码"))

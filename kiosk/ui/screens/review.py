@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.ui.desk import Receipt
+from kiosk.ui.desk import ClaimAmounts, Receipt
 from kiosk.ui.i18n import domain_text
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.screens.correct import CorrectionPanel
@@ -38,20 +38,66 @@ from kiosk.ui.widgets import big_button, label, restyle, scroll_area
 
 UNSURE_BELOW = 0.85
 FIELDS = ("hospital", "issue_date", "total", "payer_name")
+# everything else that feeds the estimate, corrected by a signed-in assistant (the kind of
+# paper decides what counts, the hospital's fund payment what is left to refund)
+DETAILS = ("doc_type", "invoice_number", "invoice_code", "fund_paid", "account_paid",
+           "cash_paid", "other_paid")
+ROWS = FIELDS + DETAILS
+PAYMENTS = ("fund_paid", "account_paid", "cash_paid", "other_paid")
+RECEIPT_TYPES = ("outpatient_invoice", "inpatient_invoice", "expense_list")
+NOT_RECEIPT, UNREAD = "not_receipt", "unread"
+
+
+def flagged(doc: Mapping[str, Any]) -> set[str]:
+    """The fields recognition itself asks a person to check (its `low_confidence` check,
+    "please check: payer_name, total")."""
+    out: set[str] = set()
+    for check in doc.get("checks") or []:
+        if isinstance(check, Mapping) and check.get("code") == "low_confidence":
+            listed = str(check.get("message", "")).split(":", 1)[-1]
+            out.update(k.strip() for k in listed.split(",") if k.strip())
+    return out
+
+
+def shown_value(doc: Mapping[str, Any], key: str) -> Any:
+    """What a row shows: the 日期 row is the issue date, else the visit date."""
+    value = doc.get(key)
+    if key == "issue_date" and value in (None, ""):
+        return doc.get("visit_date")
+    return value
 
 
 def unsure(doc: Mapping[str, Any], key: str) -> bool:
-    """Missing, or read with a confidence under the threshold."""
-    if doc.get(key) in (None, ""):
+    """Missing (a main field), flagged by recognition, or read with a low confidence."""
+    value = shown_value(doc, key)
+    if value in (None, ""):
+        return key in FIELDS or (key == "invoice_number"
+                                 and doc.get("doc_type") in ("outpatient_invoice",
+                                                             "inpatient_invoice"))
+    conf_key = "visit_date" if key == "issue_date" and not doc.get(key) else key
+    if conf_key in flagged(doc):
         return True
-    conf = (doc.get("confidence") or {}).get(key)
+    conf = (doc.get("confidence") or {}).get(conf_key)
     return conf is not None and float(conf) < UNSURE_BELOW
 
 
 def unsure_fields(receipt: Receipt) -> list[str]:
     """The fields still to check: unsure as read, and not corrected since."""
     doc, fixed = receipt.current, receipt.corrected_fields
-    return [k for k in FIELDS if k not in fixed and unsure(doc, k)]
+    return [k for k in ROWS if k not in fixed and unsure(doc, k)]
+
+
+def page_problem(receipt: Receipt) -> str:
+    """Why a page cannot go in as it is: `not_receipt` (recognition found no receipt on it),
+    `unread` (a receipt, but nothing on it was read) or "" — once a person corrected
+    anything on it, it is theirs and goes in as they left it."""
+    if receipt.corrections:
+        return ""
+    doc = receipt.current
+    if doc.get("doc_type") not in (*RECEIPT_TYPES, "payment_slip"):
+        return NOT_RECEIPT
+    read = [k for k in (*FIELDS, "visit_date", "invoice_number") if doc.get(k)]
+    return "" if read or doc.get("items") else UNREAD
 
 
 def unmatched_items(audit: Mapping[str, Any] | None, document: int) -> set[int]:
@@ -106,6 +152,9 @@ class ReviewScreen(Screen):
     retake = Signal(int)  # the index of the receipt shown
     add_another = Signal()
     corrected = Signal(int, str, object)  # receipt index, receipt JSON key, new value
+    skip = Signal(int)  # leave the page at this index out of the claim
+    cancelled = Signal()  # the resident does not file after all (confirmed by a second tap)
+    help_wanted = Signal()  # "请协理员来帮忙" was tapped
 
     def __init__(self, search: CatalogSearch | None = None) -> None:
         super().__init__()
@@ -143,7 +192,25 @@ class ReviewScreen(Screen):
         body_lay.setSpacing(12)
         self.page_note = label(role="hint", name="pageNote")
         body_lay.addWidget(self.page_note)
-        self.fields = {k: _Field(k) for k in FIELDS}
+        # a page that is no receipt, or that nothing was read from: said plainly, with what
+        # to do next (retake it, ask the assistant, leave it out)
+        self.problem = QFrame()
+        self.problem.setObjectName("pageProblem")
+        problem_lay = QVBoxLayout(self.problem)
+        self.problem_title = label(role="title", name="pageProblemTitle")
+        self.problem_text = label(role="large", name="pageProblemText")
+        self.problem_retake = big_button("", kind="primary", name="problemRetake")
+        self.problem_help = big_button("", name="problemHelp")
+        self.problem_skip = big_button("", name="problemSkip")
+        self.problem_retake.clicked.connect(lambda: self.retake.emit(self._index))
+        self.problem_help.clicked.connect(self._help)
+        self.problem_skip.clicked.connect(lambda: self.skip.emit(self._index))
+        for w in (self.problem_title, self.problem_text, self.problem_retake,
+                  self.problem_help, self.problem_skip):
+            problem_lay.addWidget(w)
+        self.problem.hide()
+        body_lay.addWidget(self.problem)
+        self.fields = {k: _Field(k) for k in ROWS}
         self._fields_lay = QVBoxLayout()
         self._fields_lay.setSpacing(12)
         for f in self.fields.values():
@@ -189,9 +256,17 @@ class ReviewScreen(Screen):
         self._split.addWidget(self.money_scroll, 0)
         lay.addLayout(self._split, 1)
 
+        self.blocked_note = label(role="large", name="blockedNote")
+        self.blocked_note.hide()
+        lay.addWidget(self.blocked_note)
+        more = QHBoxLayout()
+        self.cancel_btn = big_button("", kind="back", name="cancelClaim")
+        self.cancel_btn.clicked.connect(self._cancel)
         self.add_btn = big_button("", name="addReceipt")
         self.add_btn.clicked.connect(self.add_another)
-        lay.addWidget(self.add_btn)
+        more.addWidget(self.cancel_btn, 1)
+        more.addWidget(self.add_btn, 2)
+        lay.addLayout(more)
         row = QHBoxLayout()
         self.retake_btn = big_button("", kind="back", name="retake")
         self.confirm_btn = big_button("", kind="confirm", name="confirmClaim")
@@ -207,13 +282,18 @@ class ReviewScreen(Screen):
         self._audit: Mapping[str, Any] | None = None
         self._can_edit = False
         self._recalculating = False
+        self._cancel_armed = False
         self.hospitals: list[str] = []  # offered when the hospital is corrected
         self.retranslate()
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("请核对收据上的内容"))
         names = {"hospital": self.tr("医院"), "issue_date": self.tr("日期"),
-                 "total": self.tr("总金额"), "payer_name": self.tr("姓名")}
+                 "total": self.tr("总金额"), "payer_name": self.tr("姓名"),
+                 "doc_type": self.tr("票据类型"), "invoice_number": self.tr("票据号码"),
+                 "invoice_code": self.tr("票据代码"), "fund_paid": self.tr("医保统筹支付"),
+                 "account_paid": self.tr("个人账户支付"), "cash_paid": self.tr("个人现金支付"),
+                 "other_paid": self.tr("其他支付")}
         for key, f in self.fields.items():
             f.name.setText(names[key])
             f.edit_btn.setText(self.tr("修改"))
@@ -223,6 +303,10 @@ class ReviewScreen(Screen):
         self.retake_btn.setText(self.tr("重新拍这张"))
         self.add_btn.setText(self.tr("再加一张收据"))
         self.confirm_btn.setText(self.tr("没错，提交"))
+        self._show_cancel()
+        self.problem_retake.setText(self.tr("重新拍这一张"))
+        self.problem_help.setText(self.tr("请协理员来帮忙"))
+        self.problem_skip.setText(self.tr("不要这一张，跳过"))
         self._toggle_steps(self.steps_btn.isChecked())
         if self._receipts:
             self._refresh()
@@ -237,6 +321,7 @@ class ReviewScreen(Screen):
         self._audit = audit
         self._can_edit = can_edit
         self._recalculating = False
+        self._cancel_armed = False
         self.show_review()
         self._refresh()
 
@@ -282,16 +367,23 @@ class ReviewScreen(Screen):
         self.page_note.setVisible(bool(receipt.page))
         doubtful = unsure_fields(receipt)
         missing = self.tr("没有读到")
+        kinds = self._kinds()
         for key, f in self.fields.items():
-            value = doc.get(key)
+            value = shown_value(doc, key)
             text = str(value) if value not in (None, "") else missing
-            if key == "total" and value not in (None, ""):
+            if key == "doc_type":
+                text = kinds.get(str(value), self.tr("认不出"))
+            elif (key == "total" or key in PAYMENTS) and value not in (None, ""):
                 text = self.tr("{amount} 元").format(amount=value)
             f.show_value(text, key in doubtful)
             f.edit_btn.setVisible(self._can_edit)
+            # the details are the assistant's to check; the resident sees the fund's payment
+            # when there is one, since the refund sentence counts it
+            f.setVisible(key in FIELDS or self._can_edit
+                         or (key == "fund_paid" and value not in (None, "")))
         # unsure fields first when the assistant is correcting
-        order = sorted(FIELDS, key=lambda k: (self._can_edit and k not in doubtful,
-                                              FIELDS.index(k)))
+        order = sorted(ROWS, key=lambda k: (self._can_edit and k not in doubtful,
+                                            k not in FIELDS, ROWS.index(k)))
         for i, key in enumerate(order):
             self._fields_lay.insertWidget(i, self.fields[key])
         unknown = self._show_items(doc, receipt)
@@ -301,8 +393,54 @@ class ReviewScreen(Screen):
         else:
             note = self.tr("黄色的地方机器没有看清楚，协理员或县医保局会帮您核对，您可以先提交。")
         self.unsure_note.setText(note)
-        self.unsure_note.setVisible(anything)
+        problem = page_problem(receipt)
+        self.unsure_note.setVisible(anything and not problem)
+        self._show_problem(problem)
         self._show_estimate()
+
+    def _kinds(self) -> dict[str, str]:
+        return {"outpatient_invoice": self.tr("门诊收费票据"),
+                "inpatient_invoice": self.tr("住院收费票据"),
+                "expense_list": self.tr("费用清单"),
+                "payment_slip": self.tr("缴费凭条（不能单独报销）"),
+                "unknown": self.tr("认不出")}
+
+    def _show_problem(self, problem: str) -> None:
+        if problem == NOT_RECEIPT:
+            self.problem_title.setText(self.tr("这一张机器认不出是看病的收据"))
+            self.problem_text.setText(self.tr(
+                "机器没有在这张照片上找到医院的发票或费用清单。如果它是收据，请把它放平、"
+                "放全再拍一次；不是收据的，请跳过它。"))
+        elif problem == UNREAD:
+            self.problem_title.setText(self.tr("这张收据机器没能读出来"))
+            self.problem_text.setText(self.tr(
+                "机器认出这是收据，但是没能读出上面的字。这不是您的错：请重新拍一次，"
+                "或者请协理员照着纸上的字帮您填上。"))
+        self.problem.setVisible(bool(problem))
+        self.problem_skip.setEnabled(len(self._receipts) > 1 or bool(problem))
+        self.problem_help.setVisible(not self._can_edit)
+
+    def blocking_pages(self) -> list[int]:
+        """The pages (0-based) that cannot be filed as they are (see `page_problem`)."""
+        return [i for i, r in enumerate(self._receipts) if page_problem(r)]
+
+    def _help(self) -> None:
+        self.problem_text.setText(self.tr(
+            "请向旁边的协理员招手，或者到服务台找协理员。协理员来之前，这些收据会一直留在这里。"))
+        self.help_wanted.emit()
+
+    def _cancel(self) -> None:
+        """The first tap asks, the second goes home: a slip of the finger loses nothing."""
+        if self._cancel_armed:
+            self._cancel_armed = False
+            self.cancelled.emit()
+            return
+        self._cancel_armed = True
+        self._show_cancel()
+
+    def _show_cancel(self) -> None:
+        self.cancel_btn.setText(self.tr("确定不报了？再点一次") if self._cancel_armed
+                                else self.tr("不报了，回首页"))
 
     def _show_items(self, doc: Mapping[str, Any], receipt: Receipt) -> set[int]:
         while self._items_lay.count():
@@ -340,13 +478,19 @@ class ReviewScreen(Screen):
     def _show_estimate(self) -> None:
         audit = self._audit
         estimate = (audit or {}).get("refund_estimate") or {}
-        self.confirm_btn.setEnabled(not self._recalculating)
+        amounts = ClaimAmounts.of(self._receipts, audit)
+        blocked = self.blocking_pages()
+        self.confirm_btn.setEnabled(not self._recalculating and not blocked)
+        self.blocked_note.setText(self.tr("第{n}张还没有处理好（重新拍、请协理员填上，或者跳过），"
+                                          "处理好才能提交。").format(
+            n="、".join(str(i + 1) for i in blocked)))
+        self.blocked_note.setVisible(bool(blocked))
         if self._recalculating:
             self.refund.setText(self.tr("正在重新计算……"))
-        elif not estimate or estimate.get("refund") is None:
+        elif amounts.refund is None:
             self.refund.setText(self.tr("现在算不出能报多少，县医保局审核后会告诉您。"))
         else:
-            self.refund.setText(self._sentence(estimate))
+            self.refund.setText(self._sentence(amounts))
         self.example_note.setText(self.tr("（按示例政策估算，以县医保局审核为准）"))
         self.example_note.setVisible(bool(estimate.get("example_policy")))
         lines = []
@@ -364,10 +508,11 @@ class ReviewScreen(Screen):
         if not steps and self.steps_btn.isChecked():
             self.steps_btn.setChecked(False)
 
-    def _sentence(self, estimate: Mapping[str, Any]) -> str:
-        total = _money(estimate.get("total")) or Decimal(0)
-        refund = _money(estimate.get("refund")) or Decimal(0)
-        settled = _money(estimate.get("settled_at_hospital")) or Decimal(0)
+    def _sentence(self, amounts: ClaimAmounts) -> str:
+        """The refund in words, with the claim's total as the fields above add it up."""
+        total = _money(amounts.total) or Decimal(0)
+        refund = _money(amounts.refund) or Decimal(0)
+        settled = _money(amounts.settled) or Decimal(0)
         own = max(Decimal(0), total - settled - refund)
         if refund <= 0:  # "能报大约0.00元" reads like a mistake: say it plainly, and why to look
             if settled > 0:
@@ -414,6 +559,17 @@ class ReviewScreen(Screen):
             self.editor.edit_date(key, self.tr("输入开票日期（年月日8位数字）"), shown)
         elif key == "total":
             self.editor.edit_money(key, self.tr("输入收据上的总金额"), shown)
+        elif key in PAYMENTS:
+            self.editor.edit_money(key, self.tr("输入收据上的“{name}”（没有印就输入0）").format(
+                name=self.fields[key].name.text()), shown, zero_ok=True)
+        elif key in ("invoice_number", "invoice_code"):
+            self.editor.edit_code(key, self.tr("输入收据上的“{name}”").format(
+                name=self.fields[key].name.text()), shown)
+        elif key == "doc_type":
+            kinds = self._kinds()
+            self.editor.edit_choice(key, self.tr("这是哪一种单据？"), shown,
+                                    [(k, kinds[k]) for k in (*RECEIPT_TYPES, "payment_slip",
+                                                             "unknown")])
         elif key == "hospital":
             seen = [r.current.get("hospital") for r in self._receipts] + self.hospitals
             self.editor.edit_text(key, self.tr("输入医院名称"), shown,
@@ -436,7 +592,12 @@ class ReviewScreen(Screen):
 
     def reset(self) -> None:
         self._receipts, self._index, self._audit = [], 0, None
-        self._can_edit = self._recalculating = False
+        self._can_edit = self._recalculating = self._cancel_armed = False
+        self._show_cancel()
+        self.problem.hide()
+        self.blocked_note.hide()
+        for area in (self.scroll, self.money_scroll, self.steps_scroll):
+            area.verticalScrollBar().setValue(0)  # the next resident starts at the top
         self.hospitals = []
         self.editor.reset()
         self.show_review()

@@ -30,8 +30,11 @@ class StartScreen(Screen):
         self.status_btn.clicked.connect(self.check_status)
         self.assistant_btn.clicked.connect(self.assistant_login)
         self.tech_btn.clicked.connect(self.technician)
+        self.preparing = label(role="hint", name="preparing")
+        self.preparing.hide()
         lay.addWidget(self.title)
         lay.addWidget(self.hint)
+        lay.addWidget(self.preparing)
         lay.addStretch(1)
         lay.addWidget(self.file_btn, 2)
         lay.addWidget(self.status_btn, 2)
@@ -50,3 +53,8 @@ class StartScreen(Screen):
         self.assistant_btn.setText(self.tr("协理员登录"))
         self.tech_btn.setAccessibleName(self.tr("技术员设置"))
         self.tech_btn.setToolTip(self.tr("技术员设置"))
+        self.preparing.setText(self.tr("机器正在准备读收据的程序，您可以先点“我要报销”输入身份证号码。"))
+
+    def set_preparing(self, preparing: bool) -> None:
+        """While the OCR engine loads behind this screen (the first seconds after start)."""
+        self.preparing.setVisible(preparing)

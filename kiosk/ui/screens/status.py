@@ -57,6 +57,18 @@ class StatusScreen(Screen):
         }
         return texts[status]
 
+    def next_text(self, status: Status) -> str:
+        """What happens next, in plain words, for every state."""
+        if status in (Status.DRAFT, Status.CONFIRMED, Status.QUEUED, Status.UPLOADING):
+            return self.tr("接下来：机器联网后会自动送到县医保局，您不用再来。")
+        if status in (Status.ACCEPTED, Status.IN_REVIEW):
+            return self.tr("接下来：县医保局审核，大约两到四周。")
+        if status is Status.APPROVED:
+            return self.tr("接下来：钱会打到您的社保卡上。")
+        if status is Status.PAID:
+            return self.tr("钱已经打到您的社保卡上了。")
+        return ""
+
     def returned_text(self, reason: str) -> str:
         """Why the county sent it back and what to do, in plain words."""
         why = (self.tr("县医保局说：{reason}").format(reason=reason) if reason.strip()
@@ -65,16 +77,24 @@ class StatusScreen(Screen):
         return f"{why}\n{todo}"
 
     def show_claims(self, claims: Sequence[ClaimSummary],
-                    reasons: Mapping[int, str] | None = None) -> None:
-        """`reasons`: the county's reason for each returned claim, by claim id."""
+                    reasons: Mapping[int, str] | None = None,
+                    hospitals: Mapping[int, str] | None = None) -> None:
+        """`reasons`: the county's reason for each returned claim, by claim id;
+        `hospitals`: where each claim's receipts are from. One large card per claim: the
+        hospital, the amount, the state and what happens next."""
         self.list.clear()
         for c in claims:
             day = time.strftime("%Y-%m-%d", time.localtime(c.created_at))
-            total = self.tr("{amount} 元").format(amount=c.total) if c.total else ""
-            line = f"{c.id:06d}   {day}   {total}   {self.status_text(c.status)}"
+            total = self.tr("{amount} 元").format(amount=c.total) if c.total else "—"
+            where = (hospitals or {}).get(c.id) or self.tr("医院没有读出")
+            lines = [self.tr("报销单 {n}（{day}提交）").format(n=f"{c.id:06d}", day=day),
+                     f"{where}   {total}",
+                     self.tr("现在：{state}").format(state=self.status_text(c.status))]
             if c.status is Status.RETURNED:
-                line += "\n" + self.returned_text((reasons or {}).get(c.id, ""))
-            self.list.addItem(line)
+                lines.append(self.returned_text((reasons or {}).get(c.id, "")))
+            elif self.next_text(c.status):
+                lines.append(self.next_text(c.status))
+            self.list.addItem("\n".join(lines))
         self.empty.setVisible(not claims)
         self.list.setVisible(bool(claims))
 
