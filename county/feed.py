@@ -24,7 +24,7 @@ StatusName = Literal["accepted", "first_review", "second_review", "approved", "r
 
 
 def record_event(s: Session, claim: Claim, status: str, reason: str | None,
-                 at: datetime) -> int:
+                 at: datetime, reviewer: str | None = None) -> int:
     """Append a status event for `claim` inside the caller's transaction; returns its cursor."""
     seq: int = s.execute(
         update(Device).where(Device.id == claim.device_id)
@@ -32,7 +32,7 @@ def record_event(s: Session, claim: Claim, status: str, reason: str | None,
         .returning(Device.last_event_seq)
     ).scalar_one()
     s.add(StatusEvent(device_id=claim.device_id, seq=seq, claim_id=claim.id, status=status,
-                      reason=reason, at=at))
+                      reason=reason, at=at, reviewer=reviewer))
     return seq
 
 
