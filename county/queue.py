@@ -177,8 +177,8 @@ def queue_page(db: Database, f: QueueFilter, key: CountyKey,
                                 .offset((page - 1) * page_size).limit(page_size)
                                 .scalar_subquery()))
             .order_by(Claim.accepted_at, Claim.id)).all()
-        counts = dict(s.execute(select(Claim.status, func.count()).group_by(Claim.status))
-                      .tuples().all())
+        counts: dict[str, int] = {st: n for st, n in s.execute(
+            select(Claim.status, func.count()).group_by(Claim.status))}
     return QueuePage([QueueRow(*r) for r in rows], total, page, pages,  # type: ignore[call-arg]
                      {st: counts.get(st, 0) for st in STATUSES})
 
@@ -186,7 +186,7 @@ def queue_page(db: Database, f: QueueFilter, key: CountyKey,
 def devices(db: Database) -> list[tuple[str, str]]:
     with db.read() as s:
         return [(d, n) for d, n in s.execute(select(Device.id, Device.name)
-                                             .order_by(Device.name)).tuples()]
+                                             .order_by(Device.name))]
 
 
 @dataclass
