@@ -332,3 +332,29 @@ def summary(db: Database, since: date, until: date) -> list[SummaryRow]:
     return out
 
 
+
+
+@dataclass(frozen=True)
+class KioskRow:
+    id: str
+    name: str
+    enrolled_at: datetime
+    revoked: bool
+    last_seen_at: datetime | None
+    open_claims: int
+    total_claims: int
+
+
+def kiosks(db: Database) -> list[KioskRow]:
+    """Each enrolled kiosk with when it was last heard from and its claims still open."""
+    open_states = ("accepted", "first_review", "second_review", "approved")
+    with db.read() as s:
+        totals = dict(s.execute(select(Claim.device_id, func.count())
+                                .group_by(Claim.device_id)).all())
+        opened = dict(s.execute(select(Claim.device_id, func.count())
+                                .where(Claim.status.in_(open_states))
+                                .group_by(Claim.device_id)).all())
+        rows = s.scalars(select(Device).order_by(Device.name)).all()
+        return [KioskRow(d.id, d.name, d.enrolled_at, d.revoked_at is not None,
+                         d.last_seen_at, opened.get(d.id, 0), totals.get(d.id, 0))
+                for d in rows]

@@ -265,3 +265,35 @@ def test_database_and_key_files_are_private(server: RunningServer) -> None:
         path = data / name
         assert path.exists(), name
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, name
+
+
+def test_exports_for_payment_and_of_a_days_decisions(server: RunningServer) -> None:
+    from openpyxl import load_workbook
+
+    _d, token = server.enrol("kiosk f")
+    image = b"\xff\xd8 export me" + bytes(range(80))
+    claim = sample_claim([image], resident="=HYPERLINK(\"http://x\")")
+    claim["documents"][0]["invoice_number"] = "66600001"
+    claim_id = deliver(server, token, claim, [image]).json()["server_id"]
+    ann, bo = Browser(server, "ann"), Browser(server, "bo")
+    assert ann.post(f"/review/claims/{claim_id}/first-review",
+                    {"csrf": ann.csrf, "outcome": "pass"}).status_code == 303
+    assert bo.post(f"/review/claims/{claim_id}/second-review",
+                   {"csrf": bo.csrf, "outcome": "approve", "amount": "42.10"}).status_code \
+        == 303
+    sue = Browser(server, "sue")
+    csv_text = sue.get("/review/exports/approved.csv").content.decode("utf-8-sig")
+    line = next(r for r in csv_text.splitlines() if r.startswith(f"{claim_id},"))
+    assert "42.10" in line and "ann" in line and "bo" in line
+    assert "'=HYPERLINK" in line  # a spreadsheet shows it, never runs it
+    book = load_workbook(io.BytesIO(sue.get("/review/exports/approved.xlsx").content))
+    cells = [[c.value for c in row] for row in book["approved"].iter_rows()]
+    assert cells[0][0] == "claim" and any(r[0] == claim_id and r[7] == "42.10"
+                                          for r in cells[1:])
+    decided = sue.get("/review/exports/decisions.csv").content.decode("utf-8-sig")
+    assert re.search(rf",{claim_id},bo,second_review,approve,", decided)
+    assert sue.get("/review/exports/decisions.csv", params={"day": "yesterday"}).status_code \
+        == 422
+    assert ann.get("/review/exports/approved.csv").status_code == 403
+    kiosks = sue.get("/review/kiosks").text
+    assert "kiosk f" in kiosks

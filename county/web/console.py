@@ -27,7 +27,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 from starlette.datastructures import FormData
 
-from county import auditlog, decisions, queue, users
+from county import auditlog, decisions, exports, queue, users
 from county.config import CountyConfig
 from county.db import Database
 from county.images import SHA256_RE, ImageStore
@@ -330,6 +330,45 @@ def build_router(db: Database, store: ImageStore, key: CountyKey,
         rows = queue.summary(db, since, until)
         return _page(request, "summary.html", {"rows": rows, "since": since, "until": until})
 
+    @router.get("/exports")
+    def exports_page(request: Request) -> Response:
+        session_of(request, "export")
+        return _page(request, "exports.html", {"approved": exports.count_approved(db),
+                                               "today": datetime.now(UTC).date()})
+
+    @router.get("/exports/approved.{fmt}")
+    def export_approved(request: Request, fmt: str) -> Response:
+        session = session_of(request, "export")
+        if fmt not in ("csv", "xlsx"):
+            raise _Refused(404, "Exports are CSV or XLSX.")
+        rows = exports.approved_for_payment(db)
+        auditlog.log(db, session.account.name, "export_approved", None,
+                     f"{len(rows)} claims as {fmt}", _address(request))
+        return _download(f"approved-{datetime.now(UTC):%Y%m%d}.{fmt}",
+                         exports.to_csv(exports.PAYMENT_COLUMNS, rows) if fmt == "csv"
+                         else exports.to_xlsx("approved", exports.PAYMENT_COLUMNS, rows))
+
+    @router.get("/exports/decisions.{fmt}")
+    def export_decisions(request: Request, fmt: str, day: str = "") -> Response:
+        session = session_of(request, "export")
+        try:
+            when = date.fromisoformat(day) if day else datetime.now(UTC).date()
+        except ValueError:
+            raise _Refused(422, "The day is written YYYY-MM-DD.") from None
+        if fmt not in ("csv", "xlsx"):
+            raise _Refused(404, "Exports are CSV or XLSX.")
+        rows = exports.decisions_of(db, when)
+        auditlog.log(db, session.account.name, "export_decisions", None,
+                     f"{when} as {fmt}", _address(request))
+        return _download(f"decisions-{when}.{fmt}",
+                         exports.to_csv(exports.DECISION_COLUMNS, rows) if fmt == "csv"
+                         else exports.to_xlsx("decisions", exports.DECISION_COLUMNS, rows))
+
+    @router.get("/kiosks")
+    def kiosks_page(request: Request) -> Response:
+        session_of(request, "kiosks")
+        return _page(request, "kiosks.html", {"kiosks": queue.kiosks(db)})
+
     @router.get("/audit")
     def audit_page(request: Request) -> Response:
         session = session_of(request, "audit")
@@ -359,6 +398,13 @@ def build_router(db: Database, store: ImageStore, key: CountyKey,
                                           'attachment; filename="county-audit.csv"'}))
 
     return router
+
+
+def _download(filename: str, body: bytes) -> Response:
+    media = ("text/csv; charset=utf-8" if filename.endswith(".csv") else
+             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return _headers(Response(body, media_type=media, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"'}))
 
 
 def _safe_next(value: str) -> str:
