@@ -167,6 +167,13 @@ class ClaimFacts(Base):
     __tablename__ = "claim_facts"
 
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), primary_key=True)
+    #: Copies of the claim's status (kept by `feed.record_event`, the one place a status
+    #: changes), kiosk, arrival and name: the queue filters, orders and counts on this narrow
+    #: table alone and touches the wide `claims` rows only for the page it shows.
+    status: Mapped[str] = mapped_column(String(20))
+    device_id: Mapped[str] = mapped_column(String(32))
+    accepted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    resident_name: Mapped[str] = mapped_column(String(200))
     #: Keyed HMAC of the resident's ID number: equal numbers match, the number is not here.
     id_hash: Mapped[str] = mapped_column(String(64), index=True)
     #: The kiosk's refund estimate in fen, for amount filters.
@@ -180,7 +187,9 @@ class ClaimFacts(Base):
     payment_ref: Mapped[str | None] = mapped_column(String(100), nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
-    __table_args__ = (Index("ix_claim_facts_severity", "severity"),)
+    __table_args__ = (Index("ix_claim_facts_queue", "status", "accepted_at", "claim_id"),
+                      Index("ix_claim_facts_order", "accepted_at", "claim_id"),
+                      Index("ix_claim_facts_device", "device_id", "accepted_at"))
 
 
 class ClaimInvoice(Base):

@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from county.auth import Authenticator, DeviceIdentity
-from county.db import Claim, Database, Device, StatusEvent
+from county.db import Claim, ClaimFacts, Database, Device, StatusEvent
 from county.errors import ApiError, ErrorBody
 
 StatusName = Literal["accepted", "first_review", "second_review", "approved", "returned", "paid"]
@@ -33,6 +33,7 @@ def record_event(s: Session, claim: Claim, status: str, reason: str | None,
     ).scalar_one()
     s.add(StatusEvent(device_id=claim.device_id, seq=seq, claim_id=claim.id, status=status,
                       reason=reason, at=at, reviewer=reviewer))
+    s.execute(update(ClaimFacts).where(ClaimFacts.claim_id == claim.id).values(status=status))
     return seq
 
 

@@ -126,7 +126,9 @@ def record_arrival(s: Session, claim: Claim, key: CountyKey) -> None:
                 message=f"image {sha[:12]}… is also in claim {other}"))
     s.add_all(findings)
     estimate = (body.get("refund_estimate") or {}).get("amount")
-    s.add(ClaimFacts(claim_id=claim.id, id_hash=key.id_hash(body["resident"]["id_number"]),
+    s.add(ClaimFacts(claim_id=claim.id, status=claim.status, device_id=claim.device_id,
+                     accepted_at=claim.accepted_at, resident_name=claim.resident_name,
+                     id_hash=key.id_hash(body["resident"]["id_number"]),
                      estimate_fen=to_fen(estimate), low_confidence=low_confidence(body),
                      severity=_severity(body, [f.severity for f in findings])))
 

@@ -127,34 +127,35 @@ class QueuePage:
 
 
 def _filtered(f: QueueFilter, key: CountyKey) -> Select[Any]:
-    q = (select(Claim.id).join(ClaimFacts, ClaimFacts.claim_id == Claim.id))
+    """The ids of the claims `f` selects, from the narrow facts table alone."""
+    F = ClaimFacts
+    q = select(F.claim_id)
     conds = []
     if f.status:
-        conds.append(Claim.status == f.status)
+        conds.append(F.status == f.status)
     if f.device:
-        conds.append(Claim.device_id == f.device)
+        conds.append(F.device_id == f.device)
     if f.since:
-        conds.append(Claim.accepted_at >= datetime.combine(f.since, time(), UTC))
+        conds.append(F.accepted_at >= datetime.combine(f.since, time(), UTC))
     if f.until:
-        conds.append(Claim.accepted_at < datetime.combine(f.until + timedelta(days=1), time(),
-                                                          UTC))
+        conds.append(F.accepted_at < datetime.combine(f.until + timedelta(days=1), time(), UTC))
     if f.min_amount is not None:
-        conds.append(ClaimFacts.estimate_fen >= int(f.min_amount * 100))
+        conds.append(F.estimate_fen >= int(f.min_amount * 100))
     if f.max_amount is not None:
-        conds.append(ClaimFacts.estimate_fen <= int(f.max_amount * 100))
+        conds.append(F.estimate_fen <= int(f.max_amount * 100))
     if f.severity:
-        conds.append(ClaimFacts.severity >= SEVERITY[f.severity])
+        conds.append(F.severity >= SEVERITY[f.severity])
     if f.low_confidence:
-        conds.append(ClaimFacts.low_confidence.is_(True))
+        conds.append(F.low_confidence.is_(True))
     if f.q:
         if ID_RE.fullmatch(f.q):
-            conds.append(ClaimFacts.id_hash == key.id_hash(f.q))
+            conds.append(F.id_hash == key.id_hash(f.q))
         else:
             by_invoice = select(ClaimInvoice.claim_id).where(ClaimInvoice.invoice_number == f.q)
-            alternatives = [Claim.resident_name.contains(f.q, autoescape=True),
-                            Claim.id.in_(by_invoice)]
+            alternatives = [F.resident_name.contains(f.q, autoescape=True),
+                            F.claim_id.in_(by_invoice)]
             if f.q.isdigit() and len(f.q) < 12:
-                alternatives.append(Claim.id == int(f.q))
+                alternatives.append(F.claim_id == int(f.q))
             conds.append(or_(*alternatives))
     return q.where(and_(*conds)) if conds else q
 
@@ -162,23 +163,24 @@ def _filtered(f: QueueFilter, key: CountyKey) -> Select[Any]:
 def queue_page(db: Database, f: QueueFilter, key: CountyKey,
                page_size: int = PAGE_SIZE) -> QueuePage:
     """One page of the queue, oldest first, with the counts per status of all claims."""
+    F = ClaimFacts
     with db.read() as s:
         ids = _filtered(f, key)
         total = s.scalar(select(func.count()).select_from(ids.subquery())) or 0
         pages = max(1, -(-total // page_size))
         page = min(f.page, pages)
+        chosen = list(s.scalars(ids.order_by(F.accepted_at, F.claim_id)
+                                .offset((page - 1) * page_size).limit(page_size)))
         rows = s.execute(
-            select(Claim.id, Claim.uuid, Claim.status, Claim.resident_name, Device.name,
-                   Claim.accepted_at, ClaimFacts.estimate_fen, ClaimFacts.severity,
-                   ClaimFacts.low_confidence, ClaimFacts.first_reviewer)
-            .join(ClaimFacts, ClaimFacts.claim_id == Claim.id)
-            .join(Device, Device.id == Claim.device_id)
-            .where(Claim.id.in_(ids.order_by(Claim.accepted_at, Claim.id)
-                                .offset((page - 1) * page_size).limit(page_size)
-                                .scalar_subquery()))
-            .order_by(Claim.accepted_at, Claim.id)).all()
+            select(F.claim_id, Claim.uuid, F.status, F.resident_name, Device.name,
+                   F.accepted_at, F.estimate_fen, F.severity, F.low_confidence,
+                   F.first_reviewer)
+            .join(Claim, Claim.id == F.claim_id)
+            .join(Device, Device.id == F.device_id)
+            .where(F.claim_id.in_(chosen))
+            .order_by(F.accepted_at, F.claim_id)).all() if chosen else []
         counts: dict[str, int] = {st: n for st, n in s.execute(
-            select(Claim.status, func.count()).group_by(Claim.status))}
+            select(F.status, func.count()).group_by(F.status))}
     return QueuePage([QueueRow(*r) for r in rows], total, page, pages,  # type: ignore[call-arg]
                      {st: counts.get(st, 0) for st in STATUSES})
 
