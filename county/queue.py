@@ -231,6 +231,7 @@ class ClaimView:
     events: list[StatusEvent]
     facts: ClaimFacts
     returned_lines: dict[str, Decision] = field(default_factory=dict)
+    history: list[HistoryLine] = field(default_factory=list)
 
 
 def _str(value: Any) -> str | None:
@@ -287,7 +288,28 @@ def claim_view(db: Database, claim_id: int) -> ClaimView | None:
                      list(body.get("audit", [])), server_findings, body.get("refund_estimate"),
                      decisions, events, facts)
     view.returned_lines = {d.target or "": d for d in decisions if d.kind == "line_returned"}
+    history = [HistoryLine(e.at, e.reviewer or "终端 kiosk",
+                           "→ " + STATUS_NAMES.get(e.status, e.status), e.reason or "", None)
+               for e in events]
+    for d in decisions:
+        what = " ".join(x for x in (d.kind, d.outcome, d.target) if x)
+        if d.kind == "correction":
+            history.append(HistoryLine(d.at, d.reviewer, what, d.note or "", d.original,
+                                       d.value))
+        else:
+            history.append(HistoryLine(d.at, d.reviewer, what, d.note or d.value or "", None))
+    view.history = sorted(history, key=lambda h: h.at)
     return view
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: datetime
+    who: str
+    what: str
+    note: str
+    original: str | None
+    value: str | None = None
 
 
 def claim_images(db: Database, sha256: str) -> list[int]:

@@ -297,3 +297,48 @@ def test_exports_for_payment_and_of_a_days_decisions(server: RunningServer) -> N
     assert ann.get("/review/exports/approved.csv").status_code == 403
     kiosks = sue.get("/review/kiosks").text
     assert "kiosk f" in kiosks
+
+
+def test_a_correction_keeps_the_original_and_a_return_reaches_the_kiosk_in_plain_words(
+        server: RunningServer) -> None:
+    _d, token = server.enrol("kiosk g")
+    image = b"\xff\xd8 correct me" + bytes(range(90))
+    claim = sample_claim([image])
+    claim["documents"][0]["invoice_number"] = "44400001"
+    claim_id = deliver(server, token, claim, [image]).json()["server_id"]
+    ann = Browser(server, "ann")
+    r = ann.post(f"/review/claims/{claim_id}/correct", {
+        "csrf": ann.csrf, "target": "d0.total", "value": "112.00", "why": "发票上是112.00"})
+    assert r.status_code == 303
+    r = ann.post(f"/review/claims/{claim_id}/correct", {
+        "csrf": ann.csrf, "target": "d0.total", "value": "abc", "why": "typo"})
+    assert "123.45" in httpx.URL(r.headers["location"]).params["error"]
+    page = ann.get(f"/review/claims/{claim_id}").text
+    assert re.search(r"<del><bdi>120.00</bdi></del> <ins><bdi>112.00</bdi></ins>", page)
+    assert "ann: 发票上是112.00" in page
+    with server.client(token) as c:
+        stored = c.get(f"/api/v1/claims/{deliver_uuid(server, claim_id)}").json()
+    assert stored["status"] == "accepted"  # the claim the kiosk sent is unchanged
+
+    r = ann.post(f"/review/claims/{claim_id}/first-review", {
+        "csrf": ann.csrf, "outcome": "return", "reason": "unreadable", "note": "第2页"})
+    assert r.status_code == 303
+    with server.client(token) as c:
+        events = c.get("/api/v1/status", params={"cursor": 0}).json()["events"]
+    last = events[-1]
+    assert last["status"] == "returned"
+    assert last["reason"] == "收据照片看不清，请带原件到服务点重新拍照（第2页）"
+    # a returned claim is final: no more decisions
+    r = ann.post(f"/review/claims/{claim_id}/first-review",
+                 {"csrf": ann.csrf, "outcome": "pass"})
+    assert "no longer under review" in httpx.URL(r.headers["location"]).params["error"]
+
+
+def deliver_uuid(server: RunningServer, claim_id: int) -> str:
+    from county.review import show_claim
+
+    db = server.database()
+    try:
+        return str(show_claim(db, str(claim_id))["uuid"])
+    finally:
+        db.dispose()
