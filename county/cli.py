@@ -243,6 +243,20 @@ def cmd_user_reset(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_purge(args: argparse.Namespace) -> int:
+    from county.images import ImageStore
+    from county.retention import purge_paid, sweep_images
+
+    if args.paid_days < 0 or args.unused_hours < 0:
+        raise CliError("the periods cannot be negative")
+    with _open(args) as db:
+        store = ImageStore(db, _config(args).images_dir)
+        result = purge_paid(db, store, timedelta(days=args.paid_days))
+        swept = sweep_images(db, store, timedelta(hours=args.unused_hours))
+    print(f"purged {result.claims} paid claim(s) and {result.images + swept} image(s)")
+    return 0
+
+
 def cmd_publish_catalog(args: argparse.Namespace) -> int:
     from county.catalog import PublishError, publish_catalog
 
@@ -353,6 +367,14 @@ def build_parser() -> argparse.ArgumentParser:
                         help="set a new password (on stdin) and lift a lockout")
     p.add_argument("name", metavar="NAME")
     p.set_defaults(func=cmd_user_reset)
+
+    p = sub.add_parser("purge", parents=[common],
+                       help="clear residents' data of long-paid claims; sweep unused images")
+    p.add_argument("--paid-days", type=float, default=365.0,
+                   help="clear claims paid more than this many days ago (default 365)")
+    p.add_argument("--unused-hours", type=float, default=48.0,
+                   help="delete images no claim uses after this many hours (default 48)")
+    p.set_defaults(func=cmd_purge)
 
     p = sub.add_parser("publish-catalog", parents=[common],
                        help="publish a catalog file as a new version for the kiosks")

@@ -8,6 +8,7 @@ import io
 import re
 import stat
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -342,3 +343,48 @@ def deliver_uuid(server: RunningServer, claim_id: int) -> str:
         return str(show_claim(db, str(claim_id))["uuid"])
     finally:
         db.dispose()
+
+
+def test_purge_clears_long_paid_claims_and_sweeps_unused_images(
+        tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    from datetime import timedelta
+
+    from county.images import ImageStore
+    from county.retention import PURGED, purge_paid, sweep_images
+    from county.review import review_claim, show_claim
+
+    with serve_in_thread(CountyConfig.build(tmp_path / "county")) as srv:
+        _d, token = srv.enrol("kiosk p")
+        kept, paid, orphan = (b"\xff\xd8 " + bytes([n]) * 64 for n in (1, 2, 3))
+        a = deliver(srv, token, sample_claim([kept]), [kept]).json()
+        other = sample_claim([paid])
+        other["documents"][0]["invoice_number"] = "12300001"
+        b = deliver(srv, token, other, [paid]).json()
+        with srv.client(token) as c:
+            c.put(f"/api/v1/images/{sha256_hex(orphan)}", content=orphan)
+        db = srv.database()
+        try:
+            for step in ("first_review", "second_review", "approved", "paid"):
+                review_claim(db, str(b["server_id"]), step)
+            store = ImageStore(db, srv.config.images_dir)
+            assert purge_paid(db, store, timedelta(days=30)).claims == 0  # too recent
+            later = datetime.now(UTC) + timedelta(days=31)
+            result = purge_paid(db, store, timedelta(days=30), now=later)
+            assert (result.claims, result.images) == (1, 1)
+            shown = show_claim(db, str(b["server_id"]))
+            assert shown["claim"]["resident"] == {"name": PURGED, "id_number": None,
+                                                  "phone": None}
+            assert shown["status"] == "paid"
+            assert not store.path(sha256_hex(paid)).exists()
+            assert store.path(sha256_hex(kept)).exists()
+            assert sweep_images(db, store, timedelta(hours=48)) == 0  # within its grace
+            assert sweep_images(db, store, timedelta(hours=48), now=later) == 1
+            assert not store.path(sha256_hex(orphan)).exists()
+            assert store.path(sha256_hex(kept)).exists()
+            assert show_claim(db, str(a["server_id"]))["claim"]["resident"]["name"] == "张秀英"
+        finally:
+            db.dispose()
+        # the kiosk re-sending the purged claim still gets its acknowledgement
+        with srv.client(token) as c:
+            r = c.put(f"/api/v1/claims/{b['uuid']}", json=other)
+        assert r.status_code == 200
