@@ -108,7 +108,8 @@ def create_app(config: CountyConfig, db: Database | None = None) -> FastAPI:
         return Health(status="ok", version=__version__)
 
     app.include_router(auth.build_router(db))
-    app.include_router(images.build_router(store, authenticator, config.max_image_bytes))
+    app.include_router(images.build_router(store, authenticator, config.max_image_bytes,
+                                           config.device_quota_bytes))
     app.include_router(claims.build_router(db, store, authenticator, key))
     app.include_router(feed.build_router(db, authenticator, config.feed_page_size))
     app.include_router(catalog.build_router(db, config.catalog_dir, authenticator))

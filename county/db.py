@@ -343,6 +343,9 @@ class Database:
             if "reviewer" not in columns:
                 conn.exec_driver_sql("ALTER TABLE status_events ADD COLUMN reviewer "
                                      "VARCHAR(64)")
+            # The per-kiosk image quota sums by device.
+            conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_images_device_id "
+                                 "ON images (device_id)")
             for statement in _APPEND_ONLY.get(self.dialect, []):
                 conn.exec_driver_sql(statement)
 

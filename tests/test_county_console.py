@@ -388,3 +388,23 @@ def test_purge_clears_long_paid_claims_and_sweeps_unused_images(
         with srv.client(token) as c:
             r = c.put(f"/api/v1/claims/{b['uuid']}", json=other)
         assert r.status_code == 200
+
+
+def test_a_kiosk_over_its_image_quota_is_told_to_wait(tmp_path: Any) -> None:
+    from dataclasses import replace
+
+    config = replace(CountyConfig.build(tmp_path / "county"), device_quota_bytes=1000)
+    with serve_in_thread(config) as srv:
+        _d, token = srv.enrol("kiosk q")
+        _o, other = srv.enrol("kiosk r")
+        first, second = b"\xff\xd8" + b"a" * 700, b"\xff\xd8" + b"b" * 700
+        with srv.client(token) as c:
+            assert c.put(f"/api/v1/images/{sha256_hex(first)}", content=first).status_code \
+                == 201
+            r = c.put(f"/api/v1/images/{sha256_hex(second)}", content=second)
+            assert r.status_code == 507 and r.json()["error"] == "quota_exceeded"
+            assert r.headers["retry-after"] == "3600"
+            assert c.head(f"/api/v1/images/{sha256_hex(second)}").status_code == 404
+        with srv.client(other) as c:  # the quota is per kiosk
+            assert c.put(f"/api/v1/images/{sha256_hex(second)}", content=second).status_code \
+                == 201
