@@ -336,7 +336,9 @@ def build_parser() -> argparse.ArgumentParser:
     csub = cl.add_subparsers(dest="claims_command", required=True, metavar="ACTION")
     p = csub.add_parser("list", parents=[common], help="list claims")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--status", help="only claims in this status")
+    p.add_argument("--status", help="only claims in this status",
+                   choices=["accepted", "first_review", "second_review", "approved",
+                            "returned", "paid"])
     p.set_defaults(func=cmd_claims_list)
     p = csub.add_parser("show", parents=[common], help="print one claim as JSON")
     p.add_argument("claim", metavar="ID", help="server id (from `claims list`) or UUID")

@@ -9,6 +9,8 @@ cookie carries a random token, the row only the token's SHA-256, its CSRF token 
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import logging
 import re
@@ -48,8 +50,13 @@ MIN_PASSWORD = 10
 NAME_RE = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{2,64}$")
 
 _hasher = PasswordHasher()
-#: Verified against when the name is unknown, so timing does not tell which names exist.
-_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the name is unknown, so timing does not tell which names exist
+    (made on first use: hashing costs 64 MiB and some 50 ms, not worth paying at import)."""
+    return _hasher.hash("not a password of anyone")
 
 
 class UserError(ValueError):
@@ -143,7 +150,8 @@ def authenticate(db: Database, name: str, password: str,
     with db.write() as s:
         u = s.get(User, name)
         if u is None:
-            _hasher.verify(_DUMMY_HASH, "not a password of anyone")
+            with contextlib.suppress(VerificationError):
+                _hasher.verify(_dummy_hash(), password or "-")
             raise refused
         if u.locked_until is not None and u.locked_until > now:
             raise UserError("too many wrong passwords: this account is locked until "
