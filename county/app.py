@@ -3,19 +3,23 @@ image store and the authenticator once and hands each router what it needs."""
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
+from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel
 from sqlalchemy import text
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from county import __version__, auth, catalog, claims, errors, feed, images
+from county import __version__, auth, catalog, claims, errors, feed, images, intake, web
 from county.config import CountyConfig
 from county.db import Database
+from county.keys import CountyKey
 
 log = logging.getLogger("county.app")
 
@@ -74,6 +78,11 @@ def create_app(config: CountyConfig, db: Database | None = None) -> FastAPI:
     config.data_dir.mkdir(parents=True, exist_ok=True)
     db = db or Database(config.db_url)
     db.create_schema()
+    key = CountyKey.load_or_create(config.data_dir)
+    with db.write() as s:
+        filled = intake.backfill(s, key)
+    if filled:
+        log.info("search facts worked out for %d claim(s) accepted before this version", filled)
     store = images.ImageStore(db, config.images_dir)
     authenticator = auth.Authenticator(db)
 
@@ -82,9 +91,12 @@ def create_app(config: CountyConfig, db: Database | None = None) -> FastAPI:
         yield
         db.dispose()
 
+    # No Swagger UI or ReDoc: both load their scripts from a CDN, and the county LAN is
+    # offline. `/docs` is a plain page of this server's own, listing the API.
     app = FastAPI(title="Township kiosk county server", version=__version__,
-                  description=DESCRIPTION, lifespan=lifespan)
+                  description=DESCRIPTION, lifespan=lifespan, docs_url=None, redoc_url=None)
     errors.install(app)
+    web.install(app)
     app.add_middleware(_BodyLimit, max_bytes=config.max_claim_bytes,
                        exempt_prefix="/api/v1/images/")
 
@@ -96,8 +108,39 @@ def create_app(config: CountyConfig, db: Database | None = None) -> FastAPI:
         return Health(status="ok", version=__version__)
 
     app.include_router(auth.build_router(db))
-    app.include_router(images.build_router(store, authenticator, config.max_image_bytes))
-    app.include_router(claims.build_router(db, store, authenticator))
+    app.include_router(images.build_router(store, authenticator, config.max_image_bytes,
+                                           config.device_quota_bytes))
+    app.include_router(claims.build_router(db, store, authenticator, key))
     app.include_router(feed.build_router(db, authenticator, config.feed_page_size))
     app.include_router(catalog.build_router(db, config.catalog_dir, authenticator))
+    app.include_router(web.build_router(db, store, key, config))
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/review/", status_code=303)
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return HTMLResponse(_docs_page(app.openapi()), headers={
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
+
     return app
+
+
+def _docs_page(schema: dict[str, Any]) -> str:
+    """The API's routes and summaries as one self-contained page (no script, no CDN)."""
+    rows = []
+    for path, ops in schema.get("paths", {}).items():
+        for method, op in ops.items():
+            rows.append(f"<tr><td><code>{html.escape(method.upper())}</code></td>"
+                        f"<td><code>{html.escape(path)}</code></td>"
+                        f"<td>{html.escape(op.get('summary', ''))}</td></tr>")
+    info = schema.get("info", {})
+    return ("<!doctype html><html lang=en><meta charset=utf-8>"
+            f"<title>{html.escape(info.get('title', 'API'))}</title>"
+            "<style>body{font-family:sans-serif;margin:2em}td{padding:.2em .8em}</style>"
+            f"<h1>{html.escape(info.get('title', ''))} {html.escape(info.get('version', ''))}</h1>"
+            f"<pre>{html.escape(info.get('description', ''))}</pre>"
+            "<p>The machine-readable description is <a href=/openapi.json>openapi.json</a>; "
+            "docs/county-api.md explains it.</p>"
+            "<table>" + "".join(rows) + "</table></html>")

@@ -13,12 +13,12 @@ import logging
 import secrets
 import threading
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from sqlalchemy import select, update
@@ -31,9 +31,14 @@ log = logging.getLogger("county.auth")
 #: Crockford-style alphabet without 0/O, 1/I/L and U: nothing a technician can misread.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 8
-#: Failed enrolment attempts allowed per minute, server-wide, before answering 429. With
-#: 30^8 possible codes this makes guessing a live code hopeless.
+#: Failed enrolment attempts allowed per minute from one source address before it is answered
+#: 429; with 30^8 possible codes this makes guessing a live code hopeless. Counting per address
+#: means a flood of bad codes from one machine does not lock out the technician at another.
 ENROL_FAILURES_PER_MINUTE = 20
+#: ...and from all addresses together, so many machines guessing at once gain little.
+ENROL_FAILURES_PER_MINUTE_ALL = 300
+#: Source addresses whose failures are remembered at once (oldest forgotten first).
+ENROL_ADDRESSES_TRACKED = 10_000
 #: `last_seen_at` is written at most this often per device (each write takes the write lock).
 LAST_SEEN_EVERY = timedelta(seconds=60)
 
@@ -226,9 +231,34 @@ class EnrolResponse(BaseModel):
     enrolled_at: datetime
 
 
+class _PerAddress:
+    """A failure window per source address, plus one for all of them."""
+
+    def __init__(self) -> None:
+        self._all = _FailureWindow(ENROL_FAILURES_PER_MINUTE_ALL)
+        self._by_address: OrderedDict[str, _FailureWindow] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _window(self, address: str) -> _FailureWindow:
+        with self._lock:
+            window = self._by_address.pop(address, None) or _FailureWindow(
+                ENROL_FAILURES_PER_MINUTE)
+            self._by_address[address] = window
+            while len(self._by_address) > ENROL_ADDRESSES_TRACKED:
+                self._by_address.popitem(last=False)
+            return window
+
+    def blocked(self, address: str) -> bool:
+        return self._all.blocked() or self._window(address).blocked()
+
+    def record(self, address: str) -> None:
+        self._all.record()
+        self._window(address).record()
+
+
 def build_router(db: Database) -> APIRouter:
     router = APIRouter(tags=["enrolment"])
-    failures = _FailureWindow(ENROL_FAILURES_PER_MINUTE)
+    failures = _PerAddress()
 
     @router.post(
         "/api/v1/enrol", response_model=EnrolResponse, status_code=201,
@@ -238,15 +268,16 @@ def build_router(db: Database) -> APIRouter:
         responses={403: {"model": ErrorBody, "description": "code unknown, used or expired"},
                    429: {"model": ErrorBody, "description": "too many failed attempts"}},
     )
-    def enrol(req: EnrolRequest) -> EnrolResponse:
-        if failures.blocked():
+    def enrol(req: EnrolRequest, request: Request) -> EnrolResponse:
+        address = request.client.host if request.client else "?"
+        if failures.blocked(address):
             raise ApiError(429, "too_many_attempts", "too many wrong enrolment codes in the "
                            "last minute; wait a minute and try again",
                            headers={"Retry-After": "60"})
         try:
             dev = enrol_device(db, req.code, req.device_name.strip() or req.device_name)
         except ApiError:
-            failures.record()
+            failures.record(address)
             raise
         return EnrolResponse(device_id=dev.device_id, device_name=dev.name, token=dev.token,
                              enrolled_at=dev.enrolled_at)

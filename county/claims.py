@@ -23,11 +23,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from county import intake
 from county.auth import Authenticator, DeviceIdentity
 from county.db import Claim, ClaimImage, Database, utcnow
 from county.errors import ApiError, ConflictBody, ErrorBody, MissingImagesBody
 from county.feed import StatusName, record_event
 from county.images import SHA256_PATTERN, ImageStore
+from county.keys import CountyKey
 
 log = logging.getLogger("county.claims")
 
@@ -170,7 +172,8 @@ def _compare(existing: Claim, device_id: str, digest: str) -> ClaimAck:
     return _ack(existing)
 
 
-def build_router(db: Database, store: ImageStore, auth: Authenticator) -> APIRouter:
+def build_router(db: Database, store: ImageStore, auth: Authenticator,
+                 key: CountyKey) -> APIRouter:
     router = APIRouter(tags=["claims"])
     Caller = Annotated[DeviceIdentity, Depends(auth.require_device)]
     ClaimId = Annotated[UUID, Path(description="the claim's UUID, chosen by the kiosk")]
@@ -205,6 +208,7 @@ def build_router(db: Database, store: ImageStore, auth: Authenticator) -> APIRou
                 response.status_code = 200
                 return _compare(existing, device.id, digest)
 
+        intake.validate(json.loads(body))
         wanted = {d.image_sha256 for d in claim.documents}
         missing = store.missing(wanted)
         if missing:
@@ -220,6 +224,7 @@ def build_router(db: Database, store: ImageStore, auth: Authenticator) -> APIRou
                             status="accepted", reason=None, accepted_at=now, updated_at=now)
                 s.add(row)
                 s.flush()
+                intake.record_arrival(s, row, key)
                 s.add_all(ClaimImage(claim_id=row.id, sha256=h) for h in sorted(wanted))
                 record_event(s, row, "accepted", None, now)
                 ack = _ack(row)

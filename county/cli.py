@@ -172,6 +172,91 @@ def cmd_claims_review(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_password(args: argparse.Namespace) -> str:
+    """One line from standard input; at a terminal it is asked for twice, unseen."""
+    if sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass(f"password for {args.name}: ")
+        if getpass.getpass("again: ") != first:
+            raise CliError("the two passwords differ; nothing was changed")
+        return first
+    line = sys.stdin.readline()
+    return line[:-1] if line.endswith("\n") else line
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    from county.users import UserError, add_user
+
+    password = _read_password(args)
+    try:
+        with _open(args) as db:
+            account = add_user(db, args.name, args.role, password)
+    except UserError as exc:
+        raise CliError(str(exc)) from None
+    print(f"user {account.name} added as {account.role}")
+    return 0
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    from county.users import list_users
+
+    with _open(args) as db:
+        accounts = list_users(db)
+    if args.json:
+        print(json.dumps([{"name": a.name, "role": a.role, "disabled": a.disabled,
+                           "created_at": a.created_at.isoformat(),
+                           "locked_until": a.locked_until.isoformat() if a.locked_until
+                           else None} for a in accounts], ensure_ascii=False, indent=2))
+        return 0
+    if not accounts:
+        print("no users; add the first administrator with `county user add NAME --role "
+              "administrator`", file=sys.stderr)
+    for a in accounts:
+        state = "disabled" if a.disabled else "active"
+        print(f"{a.name:20s}  {a.role:16s}  {state:8s}  since {a.created_at:%Y-%m-%d}")
+    return 0
+
+
+def cmd_user_disable(args: argparse.Namespace) -> int:
+    from county.users import UserError, disable_user
+
+    try:
+        with _open(args) as db:
+            changed = disable_user(db, args.name)
+    except UserError as exc:
+        raise CliError(str(exc)) from None
+    print(f"{args.name} disabled" if changed else f"{args.name} was already disabled")
+    return 0
+
+
+def cmd_user_reset(args: argparse.Namespace) -> int:
+    from county.users import UserError, reset_password
+
+    password = _read_password(args)
+    try:
+        with _open(args) as db:
+            reset_password(db, args.name, password)
+    except UserError as exc:
+        raise CliError(str(exc)) from None
+    print(f"password of {args.name} reset; its sessions are ended and any lockout lifted")
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    from county.images import ImageStore
+    from county.retention import purge_paid, sweep_images
+
+    if args.paid_days < 0 or args.unused_hours < 0:
+        raise CliError("the periods cannot be negative")
+    with _open(args) as db:
+        store = ImageStore(db, _config(args).images_dir)
+        result = purge_paid(db, store, timedelta(days=args.paid_days))
+        swept = sweep_images(db, store, timedelta(hours=args.unused_hours))
+    print(f"purged {result.claims} paid claim(s) and {result.images + swept} image(s)")
+    return 0
+
+
 def cmd_publish_catalog(args: argparse.Namespace) -> int:
     from county.catalog import PublishError, publish_catalog
 
@@ -251,7 +336,9 @@ def build_parser() -> argparse.ArgumentParser:
     csub = cl.add_subparsers(dest="claims_command", required=True, metavar="ACTION")
     p = csub.add_parser("list", parents=[common], help="list claims")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--status", help="only claims in this status")
+    p.add_argument("--status", help="only claims in this status",
+                   choices=["accepted", "first_review", "second_review", "approved",
+                            "returned", "paid"])
     p.set_defaults(func=cmd_claims_list)
     p = csub.add_parser("show", parents=[common], help="print one claim as JSON")
     p.add_argument("claim", metavar="ID", help="server id (from `claims list`) or UUID")
@@ -263,6 +350,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reason", help="why the claim is returned (required with --to returned; "
                                     "the resident is shown it)")
     p.set_defaults(func=cmd_claims_review)
+
+    from county.users import ROLES
+
+    us = sub.add_parser("user", help="accounts of the review console")
+    usub = us.add_subparsers(dest="user_command", required=True, metavar="ACTION")
+    p = usub.add_parser("add", parents=[common], help="add an account (password on stdin)")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--role", required=True, choices=list(ROLES))
+    p.set_defaults(func=cmd_user_add)
+    p = usub.add_parser("list", parents=[common], help="list accounts")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_user_list)
+    p = usub.add_parser("disable", parents=[common], help="refuse an account from now on")
+    p.add_argument("name", metavar="NAME")
+    p.set_defaults(func=cmd_user_disable)
+    p = usub.add_parser("reset-password", parents=[common],
+                        help="set a new password (on stdin) and lift a lockout")
+    p.add_argument("name", metavar="NAME")
+    p.set_defaults(func=cmd_user_reset)
+
+    p = sub.add_parser("purge", parents=[common],
+                       help="clear residents' data of long-paid claims; sweep unused images")
+    p.add_argument("--paid-days", type=float, default=365.0,
+                   help="clear claims paid more than this many days ago (default 365)")
+    p.add_argument("--unused-hours", type=float, default=48.0,
+                   help="delete images no claim uses after this many hours (default 48)")
+    p.set_defaults(func=cmd_purge)
 
     p = sub.add_parser("publish-catalog", parents=[common],
                        help="publish a catalog file as a new version for the kiosks")

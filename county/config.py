@@ -40,6 +40,13 @@ class CountyConfig:
     enrol_code_ttl: timedelta = timedelta(minutes=30)
     #: Most status events one feed page returns.
     feed_page_size: int = 500
+    #: Most bytes of images one kiosk may keep on the server (claims' and not-yet-claimed);
+    #: beyond it uploads are answered 507 and the kiosk retries later.
+    device_quota_bytes: int = 5 * 1024**3
+    #: A console session ends after this long without a request...
+    session_idle: timedelta = timedelta(minutes=30)
+    #: ...and after this long in any case (one working day).
+    session_longest: timedelta = timedelta(hours=10)
 
     @classmethod
     def build(cls, data_dir: str | os.PathLike[str] | None = None,

@@ -2,7 +2,8 @@
 versions and policies.
 
 The schema is created with `create_all` when the server or a command starts (no Alembic yet
-on the county side: the first schema change must introduce it). Every timestamp is stored as
+on the county side; the one column added since, `status_events.reviewer`, is added by
+`create_schema` to databases made before it). Every timestamp is stored as
 UTC and handed back timezone-aware, whatever the database.
 
 SQLite runs in WAL mode with a busy timeout; write transactions start with `BEGIN IMMEDIATE`
@@ -13,7 +14,9 @@ runs at READ COMMITTED; the state changes use conditional UPDATEs and row locks 
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -30,8 +33,9 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    inspect,
 )
-from sqlalchemy.engine import Connection, Dialect, Engine
+from sqlalchemy.engine import Connection, Dialect, Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
@@ -150,8 +154,146 @@ class StatusEvent(Base):
     status: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: The county user who made this change (None for the kiosk's own delivery).
+    reviewer: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
     __table_args__ = (UniqueConstraint("device_id", "seq", name="uq_status_events_device_seq"),)
+
+
+class ClaimFacts(Base):
+    """What the console filters and searches on, worked out once when a claim arrives, and the
+    review's own state (who did 初审, the approved amount, the payment reference)."""
+
+    __tablename__ = "claim_facts"
+
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), primary_key=True)
+    #: Copies of the claim's status (kept by `feed.record_event`, the one place a status
+    #: changes), kiosk, arrival and name: the queue filters, orders and counts on this narrow
+    #: table alone and touches the wide `claims` rows only for the page it shows.
+    status: Mapped[str] = mapped_column(String(20))
+    device_id: Mapped[str] = mapped_column(String(32))
+    accepted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    resident_name: Mapped[str] = mapped_column(String(200))
+    #: Keyed HMAC of the resident's ID number: equal numbers match, the number is not here.
+    id_hash: Mapped[str] = mapped_column(String(64), index=True)
+    #: The kiosk's refund estimate in fen, for amount filters.
+    estimate_fen: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    #: Worst finding severity: 0 none, 1 info, 2 warning, 3 error (kiosk's and the server's).
+    severity: Mapped[int] = mapped_column(Integer, default=0)
+    low_confidence: Mapped[bool] = mapped_column(default=False)
+    first_reviewer: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    second_reviewer: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    approved_fen: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    payment_ref: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    __table_args__ = (Index("ix_claim_facts_queue", "status", "accepted_at", "claim_id"),
+                      Index("ix_claim_facts_order", "accepted_at", "claim_id"),
+                      Index("ix_claim_facts_device", "device_id", "accepted_at"))
+
+
+class ClaimInvoice(Base):
+    """Each invoice code + number a claim's documents carry, for duplicate checks and search."""
+
+    __tablename__ = "claim_invoices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
+    invoice_code: Mapped[str] = mapped_column(String(64), default="")
+    invoice_number: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class ServerFinding(Base):
+    """A finding the county itself made on arrival (e.g. the same invoice in another claim)."""
+
+    __tablename__ = "server_findings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
+    code: Mapped[str] = mapped_column(String(64))
+    severity: Mapped[str] = mapped_column(String(10))
+    message: Mapped[str] = mapped_column(Text)
+    other_claim_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class Decision(Base):
+    """A reviewer's act on a claim: a review, a line returned, a correction, a payment. The
+    claim body is never changed; corrections keep the original beside the new value."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
+    reviewer: Mapped[str] = mapped_column(String(64))
+    #: first_review, second_review, line_returned, correction, paid
+    kind: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    #: For lines and corrections: "d0.i2" (document 0, item 2) or "d0.total".
+    target: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    original: Mapped[str | None] = mapped_column(Text, nullable=True)
+    value: Mapped[str | None] = mapped_column(Text, nullable=True)
+    reason_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class User(Base):
+    """A county office account. The password is kept only as an argon2id hash."""
+
+    __tablename__ = "users"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class WebSession(Base):
+    """A signed-in browser. Only the SHA-256 of the cookie's token is kept."""
+
+    __tablename__ = "web_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_name: Mapped[str] = mapped_column(ForeignKey("users.name"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AuditEntry(Base):
+    """One view of personal data or one action, by whom and when. Append-only: triggers
+    refuse UPDATE and DELETE on SQLite and PostgreSQL."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    user_name: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(40))
+    claim_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+    address: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+_APPEND_ONLY = {
+    "sqlite": [
+        "CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+        "CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+    ],
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION audit_log_refuse() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$",
+        "DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log",
+        "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
+        "FOR EACH ROW EXECUTE FUNCTION audit_log_refuse()",
+    ],
+}
 
 
 class CatalogVersion(Base):
@@ -193,7 +335,19 @@ class Database:
         return self.engine.dialect.name
 
     def create_schema(self) -> None:
+        """Create missing tables, add the columns later versions added to existing ones, and
+        make the audit log append-only."""
         Base.metadata.create_all(self.engine)
+        with self.engine.begin() as conn:
+            columns = {c["name"] for c in inspect(conn).get_columns("status_events")}
+            if "reviewer" not in columns:
+                conn.exec_driver_sql("ALTER TABLE status_events ADD COLUMN reviewer "
+                                     "VARCHAR(64)")
+            # The per-kiosk image quota sums by device.
+            conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_images_device_id "
+                                 "ON images (device_id)")
+            for statement in _APPEND_ONLY.get(self.dialect, []):
+                conn.exec_driver_sql(statement)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -211,8 +365,22 @@ class Database:
         self.engine.dispose()
 
 
+def _private_sqlite_file(url: str) -> None:
+    """Create the SQLite file 0600 (SQLite gives its -wal and -shm files the same mode) and
+    tighten one an older version left readable by others."""
+    path = make_url(url).database
+    if not path or path == ":memory:":
+        return
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    os.close(fd)
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(path + suffix, 0o600)
+
+
 def _make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
+        _private_sqlite_file(url)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")

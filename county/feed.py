@@ -17,14 +17,14 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from county.auth import Authenticator, DeviceIdentity
-from county.db import Claim, Database, Device, StatusEvent
+from county.db import Claim, ClaimFacts, Database, Device, StatusEvent
 from county.errors import ApiError, ErrorBody
 
 StatusName = Literal["accepted", "first_review", "second_review", "approved", "returned", "paid"]
 
 
 def record_event(s: Session, claim: Claim, status: str, reason: str | None,
-                 at: datetime) -> int:
+                 at: datetime, reviewer: str | None = None) -> int:
     """Append a status event for `claim` inside the caller's transaction; returns its cursor."""
     seq: int = s.execute(
         update(Device).where(Device.id == claim.device_id)
@@ -32,7 +32,8 @@ def record_event(s: Session, claim: Claim, status: str, reason: str | None,
         .returning(Device.last_event_seq)
     ).scalar_one()
     s.add(StatusEvent(device_id=claim.device_id, seq=seq, claim_id=claim.id, status=status,
-                      reason=reason, at=at))
+                      reason=reason, at=at, reviewer=reviewer))
+    s.execute(update(ClaimFacts).where(ClaimFacts.claim_id == claim.id).values(status=status))
     return seq
 
 

@@ -18,7 +18,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from county.auth import Authenticator, DeviceIdentity
@@ -77,6 +77,12 @@ class ImageStore:
             have = set(s.scalars(select(Image.sha256).where(Image.sha256.in_(hashes))).all())
         return sorted(hashes - have)
 
+    def device_usage(self, device_id: str) -> int:
+        """Bytes of images this device uploaded that the server keeps."""
+        with self.db.read() as s:
+            return int(s.scalar(select(func.coalesce(func.sum(Image.size), 0))
+                                .where(Image.device_id == device_id)) or 0)
+
     def new_temp(self) -> tuple[int, Path]:
         fd, name = tempfile.mkstemp(prefix="upload-", dir=self.tmp)
         return fd, Path(name)
@@ -107,7 +113,8 @@ class ImageStored(BaseModel):
     created: bool = Field(description="false when the server already had this image")
 
 
-def build_router(store: ImageStore, auth: Authenticator, max_bytes: int) -> APIRouter:
+def build_router(store: ImageStore, auth: Authenticator, max_bytes: int,
+                 quota: int | None = None) -> APIRouter:
     router = APIRouter(tags=["images"])
     Caller = Annotated[DeviceIdentity, Depends(auth.require_device)]
 
@@ -132,7 +139,10 @@ def build_router(store: ImageStore, auth: Authenticator, max_bytes: int) -> APIR
         status_code=201,
         responses={200: {"model": ImageStored, "description": "already stored"},
                    413: {"model": ErrorBody, "description": "image too large"},
-                   422: {"model": ErrorBody, "description": "hash mismatch or bad name"}},
+                   422: {"model": ErrorBody, "description": "hash mismatch or bad name"},
+                   507: {"model": ErrorBody, "description": "`quota_exceeded`: this kiosk's "
+                                                            "images fill its quota; retry "
+                                                            "later"}},
         openapi_extra={"requestBody": {"required": True, "content": {
             "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}},
     )
@@ -146,6 +156,15 @@ def build_router(store: ImageStore, auth: Authenticator, max_bytes: int) -> APIR
         declared = request.headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > max_bytes:
             raise ApiError(413, "too_large", f"images are limited to {max_bytes} bytes")
+        if quota is not None:
+            used = await run_in_threadpool(store.device_usage, device.id)
+            incoming = int(declared) if declared and declared.isdigit() else 0
+            if used + incoming > quota:
+                log.warning("device %s over its image quota (%d of %d bytes)", device.id,
+                            used, quota)
+                raise ApiError(507, "quota_exceeded", f"this kiosk's images on the server "
+                               f"fill its quota ({used} of {quota} bytes); the county office "
+                               "must purge or raise it", headers={"Retry-After": "3600"})
         fd, tmp = store.new_temp()
         hasher = hashlib.sha256()
         size = 0

@@ -158,7 +158,7 @@ def sample_claim(images: list[bytes], *, resident: str = "张秀英",
     return {
         "created_at": "2024-05-20T09:30:00+08:00",
         "assistant": "李协理",
-        "resident": {"name": resident, "id_number": "53012119500101123X",
+        "resident": {"name": resident, "id_number": "530121195001011232",
                      "insurance_no": "5301000001"},
         "documents": docs,
         "audit": [{"code": "out_of_province", "severity": "info",

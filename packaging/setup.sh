@@ -17,7 +17,8 @@ py="${PYTHON:-python3}"
 
 # Debian packages: CJK fonts (otherwise every character is a box), the libraries Qt's
 # offscreen and xcb platforms load, a virtual X server for screenshots, SANE's test backend,
-# PostgreSQL for the county server's tests against a real database.
+# PostgreSQL for the county server's tests against a real database, Chromium for the county
+# console's end-to-end tests (driven by Playwright through /usr/bin/chromium).
 apt_packages=(
     fonts-wqy-microhei fonts-wqy-zenhei
     libgl1 libegl1 libglib2.0-0 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
@@ -26,6 +27,7 @@ apt_packages=(
     libpulse0 libasound2
     xvfb xauth sane-utils
     postgresql
+    chromium
 )
 
 need_apt=()

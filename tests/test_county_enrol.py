@@ -152,6 +152,11 @@ def test_guessing_codes_is_throttled(server: RunningServer) -> None:
         assert r.status_code == 429
         assert r.json()["error"] == "too_many_attempts"
         assert r.headers["retry-after"] == "60"
+    # the technician at another machine (here another loopback source address) still enrols
+    other = httpx.HTTPTransport(local_address="127.0.0.2")
+    with httpx.Client(base_url=server.base_url, transport=other, timeout=10) as c:
+        r = c.post("/api/v1/enrol", json={"code": good, "device_name": "x"})
+        assert r.status_code == 201, r.text
 
 
 @pytest.mark.parametrize("payload", [

@@ -148,6 +148,11 @@ def test_reviewers_move_claims_and_kiosks_follow_them_by_cursor(
     assert county(cli(server, "claims", "list", "--status", "paid")) == 0
     out = capsys.readouterr().out
     assert "王桂兰" in out and "刘玉珍" not in out
+    # a typo is refused with the valid names, not answered with an empty list
+    with pytest.raises(SystemExit) as exit_:
+        county(cli(server, "claims", "list", "--status", "payed"))
+    assert exit_.value.code == 2
+    assert "invalid choice: 'payed'" in capsys.readouterr().err
 
     # Reviewers may name a claim by its short server id too.
     sid = str(listed[paid]["id"])
