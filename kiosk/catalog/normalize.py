@@ -64,7 +64,7 @@ CATEGORY_NAMES: tuple[str, ...] = (
 # Printed dosage-form endings → the national catalog's dosage-form group. Longest first.
 _FORM_SUFFIXES: tuple[tuple[str, str], ...] = tuple(sorted((
     ("肠溶缓释片", "缓释控释剂型"), ("肠溶缓释胶囊", "缓释控释剂型"), ("缓释胶囊", "缓释控释剂型"),
-    ("缓释片", "缓释控释剂型"), ("控释片", "缓释控释剂型"), ("缓释颗粒", "缓释控释剂型"),
+    ("缓释片", "缓释控释剂型"), ("控释片", "缓释控释剂型"), ("缓释颗粒", "缓释控释剂型"), ("控释胶囊", "缓释控释剂型"),
     ("肠溶胶囊", "口服常释剂型"), ("肠溶片", "口服常释剂型"), ("分散片", "口服常释剂型"),
     ("薄膜衣片", "口服常释剂型"), ("糖衣片", "口服常释剂型"), ("软胶囊", "口服常释剂型"),
     ("硬胶囊", "口服常释剂型"), ("胶囊", "口服常释剂型"), ("胶丸", "口服常释剂型"),
@@ -72,7 +72,7 @@ _FORM_SUFFIXES: tuple[tuple[str, str], ...] = tuple(sorted((
     ("口腔崩解片", "口腔崩解片"), ("泡腾片", "泡腾片"), ("含片", "口服常释剂型"),
     ("舌下片", "舌下片剂"), ("阴道片", "阴道片"), ("阴道泡腾片", "阴道泡腾片"),
     ("颗粒剂", "颗粒剂"), ("颗粒", "颗粒剂"), ("冲剂", "颗粒剂"), ("干混悬剂", "口服混悬剂"),
-    ("混悬液", "口服混悬剂"), ("口服混悬液", "口服混悬剂"), ("口服溶液", "口服液体剂"),
+    ("混悬液", "口服液体剂"), ("口服混悬液", "口服液体剂"), ("混悬剂", "口服液体剂"), ("口服溶液", "口服液体剂"),
     ("口服液", "口服液体剂"), ("糖浆", "口服液体剂"), ("糖浆剂", "口服液体剂"),
     ("合剂", "口服液体剂"), ("滴剂", "口服液体剂"), ("酊", "外用液体剂"),
     ("注射液", "注射剂"), ("注射剂", "注射剂"), ("针剂", "注射剂"), ("粉针剂", "注射剂"),
@@ -208,15 +208,42 @@ def fuzzy_form_splits(text: str) -> list[tuple[str, str]]:
 
 
 def strip_salt(stem: str) -> str:
-    """`盐酸二甲双胍` → `二甲双胍`, `头孢曲松钠` → `头孢曲松`; `氯化钠`, `葡萄糖酸钙` stay."""
+    """`盐酸二甲双胍` → `二甲双胍`, `头孢曲松钠` → `头孢曲松`, `头孢呋辛酯` → `头孢呋辛`;
+    `氯化钠`, `葡萄糖酸钙` stay."""
+    return _split_salt(stem)[0]
+
+
+def salt_of(stem: str) -> str:
+    """The salt or ester a name carries (`盐酸`, `钠`, `酯`), '' when none."""
+    return _split_salt(stem)[1]
+
+
+def _split_salt(stem: str) -> tuple[str, str]:
+    salt = ""
     for prefix in _SALT_PREFIXES:
         if stem.startswith(prefix) and len(stem) - len(prefix) >= 2:
-            stem = stem[len(prefix):]
+            stem, salt = stem[len(prefix):], prefix
             break
     if (len(stem) >= 4 and stem.endswith(_SALT_SUFFIXES)
             and stem[-2] not in "化酸"):
-        stem = stem[:-1]
-    return stem
+        stem, salt = stem[:-1], salt + stem[-1]
+    elif len(stem) >= 4 and stem.endswith(_ESTER_SUFFIXES):
+        stem, salt = stem[:-1], salt + "酯"
+    return stem, salt
+
+
+# An ester is written after the name (头孢呋辛酯, 达比加群酯); the catalog lists some drugs
+# with it and some without, like a salt. 脂 is its OCR look-alike.
+_ESTER_SUFFIXES = ("酯", "脂")
+
+# Glyphs that name an element: one read for another is a different compound (葡萄糖酸锌 is
+# not 葡萄糖酸钙), never an OCR slip worth a guess.
+ELEMENT_GLYPHS = frozenset(
+    "锂钠钾铷铯铍镁钙锶钡铝镓铟铊锗锡铅铋锑砷硒碲钛锆钒铬钼钨锰铁钴镍铜银金锌镉汞铂钯铑钌"
+    "铱锇钆镧铈钇硼硅碳氮磷硫氟氯溴碘氢氧锝镭钚铀铼")
+# Glyphs of chemical names whose change, or whose presence in print but not in the catalog
+# name, makes another compound (胺/氨, 醇/酮, 左/右, 乳酸菌素 is not 乳酸菌).
+CHEMISTRY_GLYPHS = ELEMENT_GLYPHS | frozenset("胺氨酸醇酮醛酯醚酚苯萘甲乙丙戊己庚辛左右双三四素复")
 
 
 def _unfolded(text: str) -> str:
@@ -260,3 +287,50 @@ _CATEGORY_KEYS = frozenset(clean(c) for c in CATEGORY_NAMES)
 
 def category_keys() -> frozenset[str]:
     return _CATEGORY_KEYS
+
+
+# The catalog's dosage-form groups a printed form group agrees with, best first. The 2024
+# catalog counts suspensions and emulsions among 口服液体剂 and lists a few narrower groups
+# (口服混悬剂, 咀嚼片, 肠溶缓释片 …) beside the broad ones.
+_AGREES: dict[str, tuple[str, ...]] = {
+    "口服常释剂型": ("口服常释剂型", "片剂"),
+    "口服液体剂": ("口服液体剂", "口服溶液剂", "口服混悬剂", "口服乳剂", "液体剂", "胶浆剂"),
+    "口服混悬剂": ("口服混悬剂", "口服液体剂"),
+    "缓释控释剂型": ("缓释控释剂型", "肠溶缓释片", "肠溶缓释胶囊", "缓控释颗粒剂",
+                   "双释放肠溶胶囊"),
+    "咀嚼片": ("咀嚼片", "口服常释剂型"),
+    "口腔崩解片": ("口腔崩解片", "口服常释剂型"),
+    "泡腾片": ("泡腾片", "口服常释剂型"),
+    "舌下片剂": ("舌下片剂", "口服常释剂型"),
+    "注射剂": ("注射剂", "脂质体注射剂", "微球注射剂", "缓释微球注射剂"),
+    "吸入剂": ("吸入剂", "吸入用溶液剂", "吸入溶液剂", "气雾剂"),
+    "气雾剂": ("气雾剂", "吸入剂"),
+    "口服散剂": ("口服散剂", "散剂", "口服粉剂"),
+    "外用液体剂": ("外用液体剂", "溶液剂", "液体剂", "醑剂"),
+    "贴剂": ("贴剂", "透皮贴剂"),
+    "透皮贴剂": ("透皮贴剂", "贴剂"),
+    "贴膏剂": ("贴膏剂", "巴布膏剂", "凝胶贴膏剂"),
+    "喷雾剂": ("喷雾剂", "鼻用喷雾剂"),
+    "膏剂": ("膏剂", "软膏剂", "乳膏剂", "煎膏剂"),
+}
+ORAL_GROUPS = frozenset({"口服常释剂型", "口服液体剂", "口服混悬剂", "缓释控释剂型", "颗粒剂",
+                         "咀嚼片", "口腔崩解片", "泡腾片", "口服散剂", "丸剂", "滴丸剂",
+                         "口服溶液剂", "口服乳剂", "口服粉剂", "片剂", "散剂", "缓控释颗粒剂"})
+
+
+def agreeing_forms(printed: str) -> tuple[str, ...]:
+    """The catalog form groups that a printed form group agrees with, best first."""
+    return _AGREES.get(printed, (printed,)) if printed else ()
+
+
+def form_rank(printed: str, forms: frozenset[str]) -> int | None:
+    """How well an entry's form groups fit the printed form: 0 best, None: they disagree.
+
+    An entry without any known form, or a line without a printed form, cannot disagree.
+    """
+    if not printed or not forms:
+        return 0
+    for rank, group in enumerate(agreeing_forms(printed)):
+        if group in forms:
+            return rank
+    return None
