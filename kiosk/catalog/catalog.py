@@ -24,7 +24,13 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from kiosk.catalog import importers
-from kiosk.catalog.lines import AMBIGUOUS_ENDINGS, herb_line, looks_like_service
+from kiosk.catalog.lines import (
+    AMBIGUOUS_ENDINGS,
+    PROCESSING,
+    herb_line,
+    herb_names,
+    looks_like_service,
+)
 from kiosk.catalog.model import CatalogEntry, CatalogVersion, Restriction
 from kiosk.catalog.normalize import (
     CATEGORY_NAMES,
@@ -36,6 +42,7 @@ from kiosk.catalog.normalize import (
     fold_confusions,
     form_rank,
     fuzzy_form_splits,
+    is_form_only,
     name_key,
     salt_of,
     strip_salt,
@@ -50,15 +57,18 @@ MatchKind = Literal["exact", "fuzzy", "category", "none"]
 
 FUZZY_CUTOFF = 72.0
 FORM_GUESS_PENALTY = 15.0
+LEADING_WORD_PENALTY = 8.0
 # A name the catalog lists, but not in the printed dosage form: never exact.
 FORM_DIFFERS_SCORE = 80.0
 SALT_DIFFERS_SCORE = 95.0
+FORM_NOT_PRINTED_SCORE = 90.0
 BUILTIN_VERSION = "builtin-2025.1"
 CATALOG_FILENAME = "catalog.db"
 
 # Why an answer is not exact (codes; the words live with whoever shows them):
 REASONS: dict[str, str] = {
     "form_differs": "the name is listed, but not in the printed dosage form",
+    "form_not_printed": "no dosage form is printed and the name is listed in several",
     "salt_differs": "the printed salt or ester is not the listed one",
     "similar_name": "matched by similarity, not by name",
     "brand_only": "only a brand is printed; the generic name comes from the brand list",
@@ -320,6 +330,8 @@ class Catalog:
             forms = {entry.form} if entry.form else set()
             salts: set[str] = set()
             for name in (entry.name, *entry.aliases):
+                if name != entry.name and is_form_only(name):
+                    continue  # an alias that is only a form word names nothing
                 if entry.kind == "herb":
                     self._herbs.setdefault(clean(name), []).append(i)
                     continue
@@ -348,6 +360,11 @@ class Catalog:
             for j in range(1, min(5, len(k) - 1)):
                 self._heads.setdefault(k[j:], set()).add(k[:j])
         self._herb_names = frozenset(self._herbs)
+        self._drug_keys = frozenset(k for k, idx in self._by_key.items()
+                                    if any(self._entries[i].kind in _DRUG_KINDS for i in idx))
+        self._key_prefixes = frozenset(k[:n] for k in self._drug_keys
+                                       for n in range(2, min(5, len(k))))
+        self._all_herb_names = sorted(self._herb_names | herb_names())
         self._pos = {e.id: i for i, e in enumerate(self._entries)}
         self._load_restrictions()
 
@@ -364,7 +381,8 @@ class Catalog:
 
     # --- matching ------------------------------------------------------------------------
 
-    def _forms_of(self, entry: CatalogEntry) -> frozenset[str]:
+    def forms_of(self, entry: CatalogEntry) -> frozenset[str]:
+        """The dosage-form groups an entry covers (its own and those its names print)."""
         return self._forms[self._pos[entry.id]]
 
     def _ranked(self, indexes: Sequence[int], form: str) -> tuple[list[int], bool]:
@@ -409,6 +427,11 @@ class Catalog:
         if salt and self._salts[best] and salt not in self._salts[best]:
             return Match(entry, SALT_DIFFERS_SCORE, "fuzzy", reasons=("salt_differs", *reasons),
                          candidates=others, line=line, printed_form=form)
+        if not form and len({self._forms[i] for i in order}) > 1:
+            # 布洛芬 with no form word: tablets are 甲, the suspension 乙. Which one it is
+            # the print does not say.
+            return Match(entry, FORM_NOT_PRINTED_SCORE, "fuzzy",
+                         reasons=("form_not_printed", *reasons), candidates=others, line=line)
         if reasons:
             return Match(entry, SALT_DIFFERS_SCORE, "fuzzy", reasons=reasons,
                          candidates=others, line=line, printed_form=form)
@@ -441,12 +464,18 @@ class Catalog:
         kinds = _OTHER_KINDS if is_service else _MATCHED_KINDS
         line = "service" if is_service else "drug"
         texts = list(dict.fromkeys(t for t in (name, printed.name, *printed.alternatives) if t))
+        first: Match | None = None
         for text in texts:
             hits, salt = self._hits(text, kinds)
             if hits:
-                return self._answer(hits, form, salt, line)
+                answer = self._answer(hits, form, salt, line)
+                if answer.kind == "exact":
+                    return answer
+                first = first or answer
+        if first is not None:
+            return first
         if not is_service:
-            dropped = self._drop_leading(printed.name or name)
+            dropped = self._drop_leading(printed.name or name, form)
             if dropped is not None:
                 hits, salt = self._hits(dropped, kinds)
                 return self._answer(hits, form, salt, line)
@@ -455,6 +484,10 @@ class Catalog:
                 if hits:
                     return self._answer(hits, form, "", line, ("brand_only",))
         found = self._fuzzy(printed.name or name, form, cleaned, is_service)
+        if not is_service and not form:
+            herb = self._herb_fuzzy(clean(printed.name) or cleaned)
+            if herb is not None and (found is None or herb.score > found.score):
+                return herb
         if found is not None:
             return found
         if is_service:
@@ -483,14 +516,42 @@ class Catalog:
                          candidates=tuple(related[:5]), line="herb")
         return None
 
-    def _drop_leading(self, name: str) -> str | None:
+    def _herb_fuzzy(self, text: str) -> Match | None:
+        """A herb's name with an OCR slip (炙甘草人): a herb line by similarity. Never across
+        a processing word: 白术 is not 炒白术 however close the glyphs."""
+        if len(text) < 2:
+            return None
+        found = process.extractOne(text, self._all_herb_names, scorer=fuzz.ratio,
+                                   score_cutoff=80)
+        if found is None:
+            return None
+        name, score = found[0], float(found[1])
+        for edit in Levenshtein.editops(text, name):
+            glyphs = text[edit.src_pos:edit.src_pos + 1] + name[edit.dest_pos:edit.dest_pos + 1]
+            if any(g in _PROCESSING_GLYPHS for g in glyphs):
+                return None
+        own = self._herbs.get(name)
+        if own:
+            return Match(self._entries[own[0]], score, "fuzzy", reasons=("similar_name",),
+                         line="herb")
+        return Match(None, score, "none", reasons=("herb_not_in_drug_catalog",), line="herb")
+
+    def _names_a_drug(self, word: str) -> bool:
+        """True when `word` holds a listed drug's key or begins one (硫代 of 硫代硫酸钠)."""
+        if word in self._key_prefixes:
+            return True
+        return any(word[i:j] in self._drug_keys for i in range(len(word))
+                   for j in range(i + 2, len(word) + 1))
+
+    def _drop_leading(self, name: str, form: str) -> str | None:
         """The name without an unknown leading word (a brand or maker the lists lack), when
         what is left is a listed name and the dropped word is not a listed name's head."""
         text = unfolded(name)
         for cut in range(2, min(7, len(text) - 2)):
             head, rest = text[:cut], text[cut:]
-            if re.search(r"[\d%]", head) or rest.startswith(_HEAD_WORDS_AFTER):
-                continue
+            if re.search(r"[\d%]", head) or head.endswith(_NAME_HEADS) or \
+                    self._names_a_drug(fold_confusions(head)):
+                return None  # the word is part of a drug's name (复方…, 替硝唑氯化钠)
             key = name_key(rest)
             if len(key.stem) < 2 or not (self._by_key.get(key.bare)
                                          or self._by_key.get(key.stem)):
@@ -499,9 +560,14 @@ class Catalog:
                        for k in (key.bare, key.stem) for i in self._by_key.get(k, ())):
                 continue
             heads = self._heads.get(key.stem, set()) | self._heads.get(key.bare, set())
-            if any(len(h) >= 2 and Levenshtein.distance(fold_confusions(head[-len(h):]), h)
-                   < len(h) for h in heads):
-                return None  # 复方/小儿 … misread: the head belongs to the name
+            folded = fold_confusions(head)
+            if any(Levenshtein.distance(folded[-n:], h) < len(h) if len(h) >= 2
+                   else folded.endswith(h)
+                   for h in heads for n in range(max(1, len(h) - 1), len(h) + 2)):
+                return None  # 复方/小儿/六味 … misread: the head belongs to the name
+            hits, _ = self._hits(rest, _MATCHED_KINDS)
+            if not self._ranked(hits, form)[1]:
+                continue  # an unknown word and a form the name is not listed in: no
             return rest
         return None
 
@@ -517,22 +583,33 @@ class Catalog:
         keys = self._service_keys if service else self._keys
         splits = {stem: form} if stem else {}
         for s, f in fuzzy_form_splits(unfolded(name)):
-            splits.setdefault(strip_salt(fold_confusions(s)), f)
-        best: tuple[float, int, str, str, str, list[tuple[str, float]]] | None = None
-        for rank, (s, f) in enumerate(splits.items()):
+            # A form word read exactly outranks one guessed from a noisy tail.
+            splits.setdefault(strip_salt(fold_confusions(s)), form or f)
+        leading: dict[str, str] = {}
+        if not service:
+            # An unknown leading word with a misread name: the rest, at a price.
+            text = unfolded(name)
+            for cut in (2, 3, 4):
+                rest = name_key(text[cut:]).stem
+                if len(rest) >= 3 and not re.search(r"[\d%]", text[:cut]) and \
+                        not self._names_a_drug(fold_confusions(text[:cut])):
+                    leading.setdefault(rest, form)
+        best: tuple[float, int, str, str, str] | None = None
+        guesses = [*splits.items(), *((s, f) for s, f in leading.items() if s not in splits)]
+        for rank, (s, f) in enumerate(guesses):
             if len(s) < 2:
                 continue
-            found = process.extract(s, keys, scorer=fuzz.ratio, limit=4,
-                                    score_cutoff=FUZZY_CUTOFF - 10)
-            if not found or found[0][1] < FUZZY_CUTOFF:
-                continue
             # A split through a misread form word is a guess: it pays FORM_GUESS_PENALTY, and
-            # the plain split (rank 0) wins ties.
-            score = float(found[0][1]) - (FORM_GUESS_PENALTY if rank else 0.0)
-            if score < FUZZY_CUTOFF:
+            # the plain split (rank 0) wins ties; so is a dropped leading word.
+            penalty = (0.0 if rank == 0 else FORM_GUESS_PENALTY if s in splits
+                       else LEADING_WORD_PENALTY)
+            floor = max(FUZZY_CUTOFF, best[0] if best else 0.0) + penalty
+            if floor > 100:
                 continue
-            candidate = (score, -rank, found[0][0], f or form, s,
-                         [(k, float(sc)) for k, sc, _ in found])
+            found = process.extractOne(s, keys, scorer=fuzz.ratio, score_cutoff=floor)
+            if found is None:
+                continue
+            candidate = (float(found[1]) - penalty, -rank, found[0], f or form, s)
             if best is None or candidate[:2] > best[:2]:
                 best = candidate
         category = _fuzzy_category(cleaned)
@@ -540,20 +617,31 @@ class Catalog:
             return Match(None, category[1], "category", category[0])
         if best is None:
             return None
-        score, _, top_key, top_form, printed_stem, close = best
+        score, _, top_key, top_form, printed_stem = best
+        # the keys as close as the best one, and the next few, for rivals and candidates
+        close = [(k, float(sc)) for k, sc, _ in process.extract(
+            printed_stem, keys, scorer=fuzz.ratio, limit=4, score_cutoff=FUZZY_CUTOFF - 10)]
+        if not close or close[0][0] != top_key:
+            close = [(top_key, score), *[c for c in close if c[0] != top_key]]
         kinds = _OTHER_KINDS if service else _MATCHED_KINDS
         idx = [i for i in self._by_key[top_key] if self._entries[i].kind in kinds]
         if not idx:
             return None
         order, agrees = self._ranked(idx, top_form)
         line = "service" if service else "drug"
+        mine = {self._entries[i].name for i in self._by_key[top_key]}
         rivals = [k for k, sc in close[1:] if sc >= close[0][1] and k != top_key
-                  and not _same_drug(k, top_key)]
+                  and not _same_drug(k, top_key)
+                  and not {self._entries[i].name for i in self._by_key[k]} <= mine]
         candidates = [self._entries[order[0]]]
         for k, _ in close[1:]:
             candidates.extend(self._entries[i] for i in self._by_key[k][:1])
+        bare = name_key(name).bare
+        compound_changed = _changes_compound(printed_stem, top_key) or any(
+            _changes_compound(bare, name_key(n).bare)
+            for n in (self._entries[order[0]].name,) if len(bare) >= 2)
         reason = ("ambiguous" if rivals else
-                  "ingredient_differs" if _changes_compound(printed_stem, top_key) else
+                  "ingredient_differs" if compound_changed else
                   "name_and_form_differ" if not agrees and not service else "")
         if reason:
             return Match(None, score, "none", reasons=(reason,),
@@ -635,9 +723,12 @@ class Catalog:
 
 _DRUG_KINDS = frozenset({"drug", "patent"})
 _OTHER_KINDS = frozenset({"service", "consumable"})
+_PROCESSING_GLYPHS = frozenset("".join(PROCESSING))
 _MATCHED_KINDS = _DRUG_KINDS | _OTHER_KINDS
 # A name starting with one of these after a dropped word means the word was part of it.
-_HEAD_WORDS_AFTER = ("方", "儿", "旋", "用")
+# Words that begin drug names: a word ending in one of them is no brand.
+_NAME_HEADS = ("复方", "小儿", "儿童", "左旋", "右旋", "注射用", "吸入用", "精蛋白", "重组",
+               "外用", "口服", "复合")
 
 
 def _same_drug(a: str, b: str) -> bool:
@@ -656,7 +747,8 @@ def _changes_compound(printed: str, listed: str) -> bool:
         if op == "replace" and ((a in ELEMENT_GLYPHS and b in ELEMENT_GLYPHS)
                                 or (a in CHEMISTRY_GLYPHS and b in CHEMISTRY_GLYPHS)):
             return True
-        if op == "delete" and a in CHEMISTRY_GLYPHS:
+        doubled = op == "delete" and (printed[i - 1:i] == a or printed[i + 1:i + 2] == a)
+        if op == "delete" and a in CHEMISTRY_GLYPHS and not doubled:
             return True
     return False
 

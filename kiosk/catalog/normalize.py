@@ -334,3 +334,23 @@ def form_rank(printed: str, forms: frozenset[str]) -> int | None:
         if group in forms:
             return rank
     return None
+
+
+# Words that are only a dosage form (or the front of one): a listed "name" made of them
+# alone (an alias `注射液` or `肠溶胶囊` split off a wrapped cell) names no drug.
+_FORM_FRAGMENTS = frozenset({"肠溶", "缓释", "控释", "口服", "注射", "分散", "泡腾", "咀嚼",
+                             "口腔崩解", "软", "硬", "薄膜衣", "糖衣", "外用", "吸入", "口服乳",
+                             "干混悬", "混悬", "浓缩", "大蜜", "小蜜", "注射用", "口服乳液"})
+
+
+def is_form_only(text: str) -> bool:
+    """True when `text` is a dosage-form word and no drug name (`注射液`, `肠溶胶囊`)."""
+    t = fold_confusions(_unfolded(text))
+    if not t:
+        return True
+    stem, _ = split_form(t)
+    return (t in _FORM_WORDS_FOLDED or stem in _FORM_FRAGMENTS
+            or t in _FORM_FRAGMENTS)
+
+
+_FORM_WORDS_FOLDED = frozenset(fold_confusions(a) for a, _ in _FORM_SUFFIXES)
