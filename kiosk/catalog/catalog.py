@@ -362,8 +362,6 @@ class Catalog:
         self._herb_names = frozenset(self._herbs)
         self._drug_keys = frozenset(k for k, idx in self._by_key.items()
                                     if any(self._entries[i].kind in _DRUG_KINDS for i in idx))
-        self._key_prefixes = frozenset(k[:n] for k in self._drug_keys
-                                       for n in range(2, min(5, len(k))))
         self._all_herb_names = sorted(self._herb_names | herb_names())
         self._pos = {e.id: i for i, e in enumerate(self._entries)}
         self._load_restrictions()
@@ -455,7 +453,9 @@ class Catalog:
         if cleaned in category_keys():
             return Match(None, 100.0, "category", _canonical_category(cleaned))
         printed = parse(name)
-        form = printed.form or _form_from_spec(spec)
+        # a form word, else a hint from the spec (粒, 片: capsules or tablets; 袋: granules)
+        form = printed.form or _form_from_spec(spec) or _form_from_spec(
+            " ".join(re.findall(r"\d[\d.]*\s*[a-zμ]*\s*[*×x]\s*\d+\s*[片粒袋]", name)))
         herb = self._herb(printed, cleaned, form)
         if herb is not None:
             return herb
@@ -537,11 +537,15 @@ class Catalog:
         return Match(None, score, "none", reasons=("herb_not_in_drug_catalog",), line="herb")
 
     def _names_a_drug(self, word: str) -> bool:
-        """True when `word` holds a listed drug's key or begins one (硫代 of 硫代硫酸钠)."""
-        if word in self._key_prefixes:
-            return True
+        """True when `word` holds a listed drug's name (替硝唑 of 替硝唑氯化钾)."""
         return any(word[i:j] in self._drug_keys for i in range(len(word))
-                   for j in range(i + 2, len(word) + 1))
+                   for j in range(i + 3, len(word) + 1))
+
+    def _close_to_other(self, whole: str, rest: str) -> bool:
+        """True when the whole name reads as another listed drug misprinted (硫代硫酸镁 is
+        硫代硫酸钠 more than it is a brand before 硫酸镁)."""
+        found = process.extractOne(whole, self._keys, scorer=fuzz.ratio, score_cutoff=80)
+        return found is not None and not _same_drug(found[0], rest)
 
     def _drop_leading(self, name: str, form: str) -> str | None:
         """The name without an unknown leading word (a brand or maker the lists lack), when
@@ -549,7 +553,7 @@ class Catalog:
         text = unfolded(name)
         for cut in range(2, min(7, len(text) - 2)):
             head, rest = text[:cut], text[cut:]
-            if re.search(r"[\d%]", head) or head.endswith(_NAME_HEADS) or \
+            if re.search(r"[\d%]", head) or any(w in head for w in _NAME_HEADS) or \
                     self._names_a_drug(fold_confusions(head)):
                 return None  # the word is part of a drug's name (复方…, 替硝唑氯化钠)
             key = name_key(rest)
@@ -568,6 +572,8 @@ class Catalog:
             hits, _ = self._hits(rest, _MATCHED_KINDS)
             if not self._ranked(hits, form)[1]:
                 continue  # an unknown word and a form the name is not listed in: no
+            if self._close_to_other(name_key(text).stem, key.stem):
+                return None
             return rest
         return None
 
@@ -584,16 +590,17 @@ class Catalog:
         splits = {stem: form} if stem else {}
         for s, f in fuzzy_form_splits(unfolded(name)):
             # A form word read exactly outranks one guessed from a noisy tail.
-            splits.setdefault(strip_salt(fold_confusions(s)), form or f)
+            splits.setdefault(strip_salt(fold_confusions(s)), f)
         leading: dict[str, str] = {}
         if not service:
             # An unknown leading word with a misread name: the rest, at a price.
-            text = unfolded(name)
-            for cut in (2, 3, 4):
-                rest = name_key(text[cut:]).stem
-                if len(rest) >= 3 and not re.search(r"[\d%]", text[:cut]) and \
-                        not self._names_a_drug(fold_confusions(text[:cut])):
-                    leading.setdefault(rest, form)
+            for s, f in list(splits.items())[:2]:
+                for cut in (2, 3, 4):
+                    head, rest = s[:cut], s[cut:]
+                    if len(rest) >= 3 and not re.search(r"[\d%]", head) and \
+                            not any(w in head for w in _NAME_HEADS) and \
+                            not self._names_a_drug(head):
+                        leading.setdefault(rest, f)
         best: tuple[float, int, str, str, str] | None = None
         guesses = [*splits.items(), *((s, f) for s, f in leading.items() if s not in splits)]
         for rank, (s, f) in enumerate(guesses):
@@ -628,6 +635,8 @@ class Catalog:
         if not idx:
             return None
         order, agrees = self._ranked(idx, top_form)
+        if not agrees and form and form != top_form:
+            order, agrees = self._ranked(idx, form)
         line = "service" if service else "drug"
         mine = {self._entries[i].name for i in self._by_key[top_key]}
         rivals = [k for k, sc in close[1:] if sc >= close[0][1] and k != top_key
