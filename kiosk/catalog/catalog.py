@@ -455,7 +455,8 @@ class Catalog:
         printed = parse(name)
         # a form word, else a hint from the spec (粒, 片: capsules or tablets; 袋: granules)
         form = printed.form or _form_from_spec(spec) or _form_from_spec(
-            " ".join(re.findall(r"\d[\d.]*\s*[a-zμ]*\s*[*×x]\s*\d+\s*[片粒袋]", name)))
+            " ".join(re.findall(r"\d[\d.]*\s*[a-zμ]*\s*[*×x]\s*\d+\s*[片粒袋]|\d\s*[片粒袋]\s*$",
+                                name)))
         herb = self._herb(printed, cleaned, form)
         if herb is not None:
             return herb
@@ -464,11 +465,15 @@ class Catalog:
         kinds = _OTHER_KINDS if is_service else _MATCHED_KINDS
         line = "service" if is_service else "drug"
         texts = list(dict.fromkeys(t for t in (name, printed.name, *printed.alternatives) if t))
+        # a brand printed alone: the generic name is the brand list's word, not the print's
+        brand_only = ("brand_only",) if printed.brand and printed.name == printed.brand_generic \
+            else ()
         first: Match | None = None
         for text in texts:
             hits, salt = self._hits(text, kinds)
             if hits:
-                answer = self._answer(hits, form, salt, line)
+                answer = self._answer(hits, form, salt, line,
+                                      brand_only if text == printed.name else ())
                 if answer.kind == "exact":
                     return answer
                 first = first or answer
@@ -646,9 +651,10 @@ class Catalog:
         for k, _ in close[1:]:
             candidates.extend(self._entries[i] for i in self._by_key[k][:1])
         bare = name_key(name).bare
-        compound_changed = _changes_compound(printed_stem, top_key) or any(
-            _changes_compound(bare, name_key(n).bare)
-            for n in (self._entries[order[0]].name,) if len(bare) >= 2)
+        # with the salts on, only a glyph read for another counts (羧基麦芽糖钙 is not
+        # 羧基麦芽糖铁); a salt the catalog's generic name leaves off is no change
+        compound_changed = _changes_compound(printed_stem, top_key) or _changes_compound(
+            bare, name_key(self._entries[order[0]].name).bare, replaced_only=True)
         reason = ("ambiguous" if rivals else
                   "ingredient_differs" if compound_changed else
                   "name_and_form_differ" if not agrees and not service else "")
@@ -745,7 +751,7 @@ def _same_drug(a: str, b: str) -> bool:
     return strip_salt(a) == strip_salt(b)
 
 
-def _changes_compound(printed: str, listed: str) -> bool:
+def _changes_compound(printed: str, listed: str, replaced_only: bool = False) -> bool:
     """True when the printed name differs from the listed one in chemistry, not in a slip:
     an element read for another (锌/钙), a compound's glyph for another (胺/氨), or a
     compound's glyph printed that the listed name lacks (乳酸菌素 against 乳酸菌)."""
@@ -757,7 +763,7 @@ def _changes_compound(printed: str, listed: str) -> bool:
                                 or (a in CHEMISTRY_GLYPHS and b in CHEMISTRY_GLYPHS)):
             return True
         doubled = op == "delete" and (printed[i - 1:i] == a or printed[i + 1:i + 2] == a)
-        if op == "delete" and a in CHEMISTRY_GLYPHS and not doubled:
+        if op == "delete" and a in CHEMISTRY_GLYPHS and not doubled and not replaced_only:
             return True
     return False
 
