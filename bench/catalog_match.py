@@ -50,7 +50,7 @@ def brand_list() -> dict[str, str]:
 
 
 def maker_list() -> tuple[str, ...]:
-    return lists().makers
+    return tuple(sorted(lists().makers))
 
 SHARED_CATALOG = Path(__file__).resolve().parents[2] / "shared/data/catalog"
 SEED = 20250101

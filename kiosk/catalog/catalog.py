@@ -360,6 +360,7 @@ class Catalog:
             for j in range(1, min(5, len(k) - 1)):
                 self._heads.setdefault(k[j:], set()).add(k[:j])
         self._herb_names = frozenset(self._herbs)
+        self._near_cache: dict[tuple[int, int, int], list[str]] = {}
         self._drug_keys = frozenset(k for k, idx in self._by_key.items()
                                     if any(self._entries[i].kind in _DRUG_KINDS for i in idx))
         self._all_herb_names = sorted(self._herb_names | herb_names())
@@ -521,6 +522,18 @@ class Catalog:
                          candidates=tuple(related[:5]), line="herb")
         return None
 
+    def _near(self, length: int, cutoff: float, keys: list[str]) -> list[str]:
+        """The keys long enough and short enough to reach `cutoff` against a text of
+        `length` glyphs (fuzz.ratio is 200·common/(a+b)): the look-up skips the rest."""
+        lo = int(length * cutoff / (200 - cutoff))
+        hi = int(length * (200 - cutoff) / cutoff) + 1
+        slot = (id(keys), lo, hi)
+        near = self._near_cache.get(slot)
+        if near is None:
+            near = [k for k in keys if lo <= len(k) <= hi]
+            self._near_cache[slot] = near
+        return near
+
     def _herb_fuzzy(self, text: str) -> Match | None:
         """A herb's name with an OCR slip (炙甘草人): a herb line by similarity. Never across
         a processing word: 白术 is not 炒白术 however close the glyphs."""
@@ -618,7 +631,8 @@ class Catalog:
             floor = max(FUZZY_CUTOFF, best[0] if best else 0.0) + penalty
             if floor > 100:
                 continue
-            found = process.extractOne(s, keys, scorer=fuzz.ratio, score_cutoff=floor)
+            found = process.extractOne(s, self._near(len(s), floor, keys), scorer=fuzz.ratio,
+                                       score_cutoff=floor)
             if found is None:
                 continue
             candidate = (float(found[1]) - penalty, -rank, found[0], f or form, s)
@@ -632,7 +646,8 @@ class Catalog:
         score, _, top_key, top_form, printed_stem = best
         # the keys as close as the best one, and the next few, for rivals and candidates
         close = [(k, float(sc)) for k, sc, _ in process.extract(
-            printed_stem, keys, scorer=fuzz.ratio, limit=4, score_cutoff=FUZZY_CUTOFF - 10)]
+            printed_stem, self._near(len(printed_stem), FUZZY_CUTOFF - 10, keys),
+            scorer=fuzz.ratio, limit=4, score_cutoff=FUZZY_CUTOFF - 10)]
         if not close or close[0][0] != top_key:
             close = [(top_key, score), *[c for c in close if c[0] != top_key]]
         kinds = _OTHER_KINDS if service else _MATCHED_KINDS

@@ -127,6 +127,20 @@ def fold_confusions(text: str) -> str:
 
 
 _FORM_SUFFIXES_FOLDED = tuple((fold_confusions(a), b) for a, b in _FORM_SUFFIXES)
+_SUFFIX_GROUP: dict[str, str] = {}
+for _suffix, _group in _FORM_SUFFIXES_FOLDED:
+    _SUFFIX_GROUP.setdefault(_suffix, _group)
+_SUFFIX_LENGTHS = tuple(sorted({len(k) for k in _SUFFIX_GROUP}, reverse=True))
+# for the noisy splits: endings by length, each with its place in the longest-first order
+_SUFFIXES_BY_LENGTH: dict[int, list[str]] = {}
+_SUFFIX_ORDER: dict[int, list[tuple[int, str]]] = {}
+_ONE_GLYPH: dict[str, tuple[int, str]] = {}
+for _i, (_suffix, _group) in enumerate(_FORM_SUFFIXES):
+    if len(_suffix) == 1:
+        _ONE_GLYPH.setdefault(_suffix, (_i, _group))
+        continue
+    _SUFFIXES_BY_LENGTH.setdefault(len(_suffix), []).append(_suffix)
+    _SUFFIX_ORDER.setdefault(len(_suffix), []).append((_i, _group))
 _FORM_PREFIXES_FOLDED = tuple((fold_confusions(a), b) for a, b in _FORM_PREFIXES)
 
 
@@ -176,9 +190,10 @@ def split_form(text: str) -> tuple[str, str]:
         if folded.startswith(prefix) and len(text) > len(prefix) + 1:
             text, folded = text[len(prefix):], folded[len(prefix):]
             form = form or group
-    for suffix, group in _FORM_SUFFIXES_FOLDED:
-        if folded.endswith(suffix) and len(text) > len(suffix) + 1:
-            return text[: -len(suffix)], group or form
+    for n in _SUFFIX_LENGTHS:  # longest ending first, one dictionary look-up per length
+        found = _SUFFIX_GROUP.get(folded[-n:]) if len(text) > n + 1 else None
+        if found is not None:
+            return text[:-n], found or form
     return text, form
 
 
@@ -189,21 +204,27 @@ def fuzzy_form_splits(text: str) -> list[tuple[str, str]]:
     and then the exact split leaves the junk on the stem. Only used when nothing matched
     exactly; the caller keeps the split whose stem scores best.
     """
+    from rapidfuzz import process
     from rapidfuzz.distance import Levenshtein
 
-    out: dict[str, str] = {}
-    for suffix, group in _FORM_SUFFIXES:
-        n = len(suffix)
-        for tail_len in (n - 1, n, n + 1):
-            if tail_len < 1 or len(text) - tail_len < 2:
-                continue
-            tail = text[-tail_len:]
+    found: list[tuple[int, int, str, str]] = []  # (suffix order, tail order, stem, group)
+    for tail_len in range(1, min(len(text) - 2, _SUFFIX_LENGTHS[0] + 1) + 1):
+        tail = text[-tail_len:]
+        for n in (tail_len - 1, tail_len, tail_len + 1):
             if n == 1:
-                ok = tail_len == 2 and tail[0] == suffix
-            else:
-                ok = Levenshtein.distance(tail, suffix, score_cutoff=1) <= 1
-            if ok:
-                out.setdefault(text[:-tail_len], group)
+                if tail_len == 2 and tail[0] in _ONE_GLYPH:
+                    found.append((_ONE_GLYPH[tail[0]][0], 2, text[:-2], _ONE_GLYPH[tail[0]][1]))
+                continue
+            choices = _SUFFIXES_BY_LENGTH.get(n)
+            if not choices:
+                continue
+            for _, _, order in process.extract(tail, choices, scorer=Levenshtein.distance,
+                                               score_cutoff=1, limit=None):
+                suffix_order, group = _SUFFIX_ORDER[n][order]
+                found.append((suffix_order, tail_len - n + 1, text[:-tail_len], group))
+    out: dict[str, str] = {}
+    for _, _, stem, group in sorted(found):
+        out.setdefault(stem, group)
     return list(out.items())
 
 

@@ -72,8 +72,17 @@ class Printed:
 @dataclass(frozen=True)
 class _Lists:
     brands: dict[str, str]  # brand (NFKC, lower) → generic name
-    brands_by_length: tuple[str, ...]
-    makers: tuple[str, ...]  # longest first
+    makers: frozenset[str]
+    # the longest listed brand or maker at the start or the end of a name
+    brands_start: re.Pattern[str]
+    brands_end: re.Pattern[str]
+    makers_start: re.Pattern[str]
+    makers_end: re.Pattern[str]
+
+
+def _alternation(words: list[str], start: bool) -> re.Pattern[str]:
+    body = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(f"^(?:{body})" if start else f"(?:{body})$")
 
 
 def _read(name: str) -> str:
@@ -92,8 +101,10 @@ def lists() -> _Lists:
             brands[brand] = generic.strip()
     makers = sorted({unicodedata.normalize("NFKC", ln.strip()).lower()
                      for ln in _read("makers.txt").splitlines()
-                     if ln.strip() and not ln.startswith("#")}, key=len, reverse=True)
-    return _Lists(brands, tuple(sorted(brands, key=len, reverse=True)), tuple(makers))
+                     if ln.strip() and not ln.startswith("#")})
+    return _Lists(brands, frozenset(makers), _alternation(list(brands), True),
+                  _alternation(list(brands), False), _alternation(makers, True),
+                  _alternation(makers, False))
 
 
 def is_maker(text: str) -> bool:
@@ -119,25 +130,21 @@ def _strip_known_ends(token: str) -> tuple[str, str, str, str]:
     """(rest, brand, generic, maker) with a listed brand or maker removed from either end."""
     lst = lists()
     brand = generic = maker = ""
-    for m in lst.makers:
-        if token.startswith(m) and len(token) - len(m) >= 2:
-            token, maker = token[len(m):], m
-            break
-        if token.endswith(m) and len(token) - len(m) >= 2:
-            token, maker = token[: -len(m)], m
+    for found in (lst.makers_start.match(token), lst.makers_end.search(token)):
+        if found and len(token) - len(found.group(0)) >= 2:
+            maker = found.group(0)
+            token = token[len(maker):] if found.start() == 0 else token[: found.start()]
             break
     if not maker:
         found = _MAKER_PREFIX_RE.match(token)
         if found and len(token) - found.end() >= 2:
             token, maker = token[found.end():], found.group(0)
-    for b in lst.brands_by_length:
-        if token == b:
-            return "", b, lst.brands[b], maker
-        if token.startswith(b) and len(token) - len(b) >= 2:
-            token, brand = token[len(b):], b
-            break
-        if token.endswith(b) and len(token) - len(b) >= 2:
-            token, brand = token[: -len(b)], b
+    if token in lst.brands:
+        return "", token, lst.brands[token], maker
+    for found in (lst.brands_start.match(token), lst.brands_end.search(token)):
+        if found and len(token) - len(found.group(0)) >= 2:
+            brand = found.group(0)
+            token = token[len(brand):] if found.start() == 0 else token[: found.start()]
             break
     if brand:
         generic = lst.brands[brand]
@@ -148,7 +155,7 @@ def _strip_known_ends(token: str) -> tuple[str, str, str, str]:
 def _cut_trailing_maker(token: str) -> tuple[str, str]:
     """`阿莫西林胶囊珠海联邦制药` → (`阿莫西林胶囊`, `珠海联邦制药`): a maker after the form word."""
     _, form = split_form(unfolded(token))
-    if form:
+    if form or not (_MAKER_END_RE.search(token) or lists().makers_end.search(token)):
         return token, ""
     for i in range(2, len(token) - 1):
         head, tail = token[:i], token[i:]
