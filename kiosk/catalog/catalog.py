@@ -485,11 +485,8 @@ class Catalog:
             if dropped is not None:
                 hits, salt = self._hits(dropped, kinds)
                 return self._answer(hits, form, salt, line)
-            if printed.brand_generic:
-                hits, _ = self._hits(printed.brand_generic, kinds)
-                if hits:
-                    return self._answer(hits, form, "", line, ("brand_only",))
-        found = self._fuzzy(printed.name or name, form, cleaned, is_service)
+        found = self._fuzzy(printed.name or name, form, cleaned, is_service,
+                            printed.alternatives, bool(printed.form))
         if not is_service and not form:
             herb = self._herb_fuzzy(clean(printed.name) or cleaned)
             if herb is not None and (found is None or herb.score > found.score):
@@ -572,6 +569,7 @@ class Catalog:
         for cut in range(2, min(7, len(text) - 2)):
             head, rest = text[:cut], text[cut:]
             if re.search(r"[\d%]", head) or any(w in head for w in _NAME_HEADS) or \
+                    set(fold_confusions(head)) & CHEMISTRY_GLYPHS or \
                     self._names_a_drug(fold_confusions(head)):
                 return None  # the word is part of a drug's name (复方…, 替硝唑氯化钠)
             key = name_key(rest)
@@ -595,7 +593,8 @@ class Catalog:
             return rest
         return None
 
-    def _fuzzy(self, name: str, form: str, cleaned: str, service: bool) -> Match | None:
+    def _fuzzy(self, name: str, form: str, cleaned: str, service: bool,
+               alternatives: Sequence[str] = (), form_printed: bool = True) -> Match | None:
         """The closest key over the plain split and the splits tolerating a noisy form word.
 
         Refused (no entry, the close ones as candidates) when another drug is as close,
@@ -617,16 +616,21 @@ class Catalog:
                     head, rest = s[:cut], s[cut:]
                     if len(rest) >= 3 and not re.search(r"[\d%]", head) and \
                             not any(w in head for w in _NAME_HEADS) and \
+                            not set(head) & CHEMISTRY_GLYPHS and \
                             not self._names_a_drug(head):
                         leading.setdefault(rest, f)
         best: tuple[float, int, str, str, str] | None = None
-        guesses = [*splits.items(), *((s, f) for s, f in leading.items() if s not in splits)]
+        # the line as printed, when parsing took a maker off it (马应龙麝香痔疮膏 is a name)
+        whole = {k.stem: k.form or form for k in map(name_key, alternatives)
+                 if k.stem and k.stem not in splits}
+        guesses = [*splits.items()][:1] + list(whole.items()) + [*splits.items()][1:] + [
+            (s, f) for s, f in leading.items() if s not in splits and s not in whole]
         for rank, (s, f) in enumerate(guesses):
             if len(s) < 2:
                 continue
             # A split through a misread form word is a guess: it pays FORM_GUESS_PENALTY, and
             # the plain split (rank 0) wins ties; so is a dropped leading word.
-            penalty = (0.0 if rank == 0 else FORM_GUESS_PENALTY if s in splits
+            penalty = (0.0 if rank == 0 or s in whole else FORM_GUESS_PENALTY if s in splits
                        else LEADING_WORD_PENALTY)
             floor = max(FUZZY_CUTOFF, best[0] if best else 0.0) + penalty
             if floor > 100:
@@ -637,6 +641,9 @@ class Catalog:
                 continue
             candidate = (float(found[1]) - penalty, -rank, found[0], f or form, s)
             if best is None or candidate[:2] > best[:2]:
+                if s in leading and s not in splits and s not in whole and \
+                        self._close_to_other(stem, found[0]):
+                    continue  # the whole reads as another drug: no leading word to drop
                 best = candidate
         category = _fuzzy_category(cleaned)
         if category is not None and (best is None or category[1] >= best[0]):
@@ -672,7 +679,8 @@ class Catalog:
             bare, name_key(self._entries[order[0]].name).bare, replaced_only=True)
         reason = ("ambiguous" if rivals else
                   "ingredient_differs" if compound_changed else
-                  "name_and_form_differ" if not agrees and not service else "")
+                  "name_and_form_differ" if not agrees and not service and form_printed
+                  else "")
         if reason:
             return Match(None, score, "none", reasons=(reason,),
                          candidates=tuple(dict.fromkeys(candidates))[:5], line=line,

@@ -188,7 +188,7 @@ def parse(text: str) -> Printed:
                 maker = maker or p
             else:
                 inside.append(p)
-        t = _BRACKETED_RE.sub(" ", t)
+        t = _BRACKETED_RE.sub("", t)
     t = t.replace("(", " ").replace(")", " ")
     # specs and pack sizes split the line: what follows a spec is maker or pack noise
     t = strip_spec_spaced(t)
