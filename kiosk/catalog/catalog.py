@@ -652,9 +652,10 @@ class Catalog:
             return None
         score, _, top_key, top_form, printed_stem = best
         # the keys as close as the best one, and the next few, for rivals and candidates
+        near = max(FUZZY_CUTOFF - 10, min(score, 100.0) - 12)
         close = [(k, float(sc)) for k, sc, _ in process.extract(
-            printed_stem, self._near(len(printed_stem), FUZZY_CUTOFF - 10, keys),
-            scorer=fuzz.ratio, limit=4, score_cutoff=FUZZY_CUTOFF - 10)]
+            printed_stem, self._near(len(printed_stem), near, keys),
+            scorer=fuzz.ratio, limit=4, score_cutoff=near)]
         if not close or close[0][0] != top_key:
             close = [(top_key, score), *[c for c in close if c[0] != top_key]]
         kinds = _OTHER_KINDS if service else _MATCHED_KINDS

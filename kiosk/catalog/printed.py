@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from kiosk.catalog.normalize import clean, split_form, strip_spec, unfolded
+from kiosk.catalog.normalize import clean, is_form_only, split_form, strip_spec, unfolded
 
 # Tags hospitals print in brackets or glued on: origin, class, essential-drug and
 # procurement marks, variant numerals. They say nothing about which drug it is.
@@ -221,6 +221,8 @@ def parse(text: str) -> Printed:
     name_tok, cut_maker = _cut_trailing_maker(name_tok)
     maker = maker or cut_maker
     rest, b2, g2, m2 = _strip_known_ends(name_tok)
+    if rest and is_form_only(rest):
+        rest = name_tok  # 吗丁啉缓释片: the brand is all the name there is
     brand, generic, maker = brand or b2, generic or g2, maker or m2
     if not brand:
         for p in inside:
