@@ -669,7 +669,10 @@ class Catalog:
         mine = {self._entries[i].name for i in self._by_key[top_key]}
         rivals = [k for k, sc in close[1:] if sc >= close[0][1] and k != top_key
                   and not _same_drug(k, top_key)
-                  and not {self._entries[i].name for i in self._by_key[k]} <= mine]
+                  and not {self._entries[i].name for i in self._by_key[k]} <= mine
+                  # a rival not listed in the printed form is no rival (the form decides)
+                  and (not agrees or not form_printed
+                       or self._ranked(self._by_key[k], form or top_form)[1])]
         candidates = [self._entries[order[0]]]
         for k, _ in close[1:]:
             candidates.extend(self._entries[i] for i in self._by_key[k][:1])
