@@ -1,10 +1,15 @@
 """The catalog in force: installing versions and matching printed item names against it.
 
-Matching goes, in order: the printed national code; invoice category lines (西药费 …); the
-exact key (`normalize.name_key`: width, brackets, spec, salt and dosage form removed, OCR
-look-alikes folded); then the closest key by edit distance (rapidfuzz), accepted from
-`FUZZY_CUTOFF`. Among entries sharing a key, the one whose dosage-form group agrees with the
-printed form wins (阿莫西林胶囊 → 阿莫西林, 口服常释剂型, not the 颗粒剂 line).
+Matching goes, in order: the printed national code; invoice category lines (西药费 …);
+中药饮片 (`lines.herb_line`: only ever a herb entry, a processed piece never the raw one)
+and services (only ever service or consumable entries); then the drug by the exact key
+(`normalize.name_key`: width, brackets, spec, salt and dosage form removed, OCR look-alikes
+folded) of the name as printed and of the name `printed.parse` finds inside it (brand,
+maker, tags and spec set aside), then with an unknown leading word dropped; last the closest
+key by edit distance (rapidfuzz), accepted from `FUZZY_CUTOFF` unless it is refused (another
+drug as close, a change of chemistry, a name not listed in the printed form). An answer is
+`exact` only when name, salt and dosage form agree; otherwise `Match.reasons` says why and
+`Match.candidates` lists what the assistant may pick instead.
 """
 
 from __future__ import annotations
