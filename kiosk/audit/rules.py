@@ -366,6 +366,51 @@ class FuzzyMatches(Rule):
                                    f"{len(items)} item(s) matched by similarity.")
 
 
+class MatchNotExact(Rule):
+    code = "items_match_not_exact"
+    severity = "warning"
+    title = "与目录不完全一致的项目"
+    title_en = "Items that do not agree with the catalog exactly"
+    explanation = ("印的名称、盐基或剂型与目录条目不完全一致（例如目录里没有印的剂型），"
+                   "或者印的是中药饮片、目录中没有的项目，或者相近的名称是另一种药而没有采用。"
+                   "协理员对照候选确认或改正。")
+    explanation_en = ("The printed name, salt or dosage form does not agree with the catalog "
+                      "entry (the printed form is not listed, say), or the line is a decoction "
+                      "piece or item the catalog lacks, or the close names are other drugs and "
+                      "were not taken. The assistant confirms or corrects it from the "
+                      "candidates.")
+    # Why, per reason code of `kiosk.catalog.REASONS`: (zh, en).
+    WHY: ClassVar[dict[str, tuple[str, str]]] = {
+        "form_differs": ("目录里有此药，但没有印的剂型", "listed, but not in the printed form"),
+        "form_not_printed": ("没有印剂型，目录里此药有几种剂型", "no form printed; listed in several"),
+        "salt_differs": ("印的盐基（酯）与目录不同", "the printed salt or ester differs"),
+        "similar_name": ("按相似名称对照", "matched by a similar name"),
+        "brand_only": ("只印了商品名，按商品名对照通用名", "only a brand is printed"),
+        "ambiguous": ("有两种不同的药同样相近，未采用", "two different drugs are as close: refused"),
+        "ingredient_differs": ("相近的目录名称是另一种成分，未采用",
+                               "the close listed name is another compound: refused"),
+        "name_and_form_differ": ("相近名称的目录条目也没有印的剂型，未采用",
+                                 "the close name is not listed in the printed form: refused"),
+        "herb_not_in_drug_catalog": ("中药饮片，不在药品目录中", "a decoction piece, not in the drug catalog"),
+        "service_not_listed": ("目录中没有此诊疗项目或耗材", "a service or consumable not listed"),
+    }
+
+    def check(self, claim: ClaimView) -> Iterator[Finding]:
+        for doc, lines in _by_doc(claim):
+            for ln in lines:
+                m = ln.match
+                if m.kind not in ("fuzzy", "none") or not (m.reasons or m.candidates):
+                    continue
+                why = [self.WHY.get(r, (r, r)) for r in m.reasons]
+                names = "、".join(f"{c.display}（{c.insurance_class}）" for c in m.candidates)
+                got = f"对照为{m.entry.display}；" if m.entry is not None else ""
+                zh = f"{ln.name}：{'；'.join(w[0] for w in why)}。{got}" + (
+                    f"候选：{names}。" if names else "")
+                en = f"{ln.name}: {'; '.join(w[1] for w in why)}." + (
+                    f" {len(m.candidates)} candidate(s)." if m.candidates else "")
+                yield self.finding(doc, [ln.item], zh, en)
+
+
 class PriceAboveStandard(Rule):
     code = "price_above_standard"
     severity = "warning"
@@ -500,6 +545,7 @@ RULES: tuple[Rule, ...] = (
     SelfPaidItems(),
     NotInCatalog(),
     FuzzyMatches(),
+    MatchNotExact(),
     PriceAboveStandard(),
     AgeRestricted(),
     SexRestricted(),

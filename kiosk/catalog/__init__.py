@@ -8,6 +8,7 @@ the sync worker calls with a file the county published.
 
 from kiosk.catalog.catalog import (
     BUILTIN_VERSION,
+    REASONS,
     Catalog,
     Match,
     builtin_entries,
@@ -33,6 +34,7 @@ from kiosk.catalog.store import CatalogStoreError
 
 __all__ = [
     "BUILTIN_VERSION",
+    "REASONS",
     "Catalog",
     "CatalogEntry",
     "CatalogStoreError",

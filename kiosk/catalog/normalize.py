@@ -64,15 +64,16 @@ CATEGORY_NAMES: tuple[str, ...] = (
 # Printed dosage-form endings → the national catalog's dosage-form group. Longest first.
 _FORM_SUFFIXES: tuple[tuple[str, str], ...] = tuple(sorted((
     ("肠溶缓释片", "缓释控释剂型"), ("肠溶缓释胶囊", "缓释控释剂型"), ("缓释胶囊", "缓释控释剂型"),
-    ("缓释片", "缓释控释剂型"), ("控释片", "缓释控释剂型"), ("缓释颗粒", "缓释控释剂型"),
-    ("肠溶胶囊", "口服常释剂型"), ("肠溶片", "口服常释剂型"), ("分散片", "口服常释剂型"),
+    ("缓释片", "缓释控释剂型"), ("控释片", "缓释控释剂型"), ("缓释颗粒", "缓释控释剂型"), ("控释胶囊", "缓释控释剂型"),
+    ("肠溶胶囊", "口服常释剂型"), ("肠溶片", "口服常释剂型"), ("分散片", "口服常释剂型"), ("分散", "口服常释剂型"), ("控片", "缓释控释剂型"),
+    ("释片", "缓释控释剂型"),
     ("薄膜衣片", "口服常释剂型"), ("糖衣片", "口服常释剂型"), ("软胶囊", "口服常释剂型"),
     ("硬胶囊", "口服常释剂型"), ("胶囊", "口服常释剂型"), ("胶丸", "口服常释剂型"),
     ("片", "口服常释剂型"), ("咀嚼片", "咀嚼片"), ("口崩片", "口腔崩解片"),
     ("口腔崩解片", "口腔崩解片"), ("泡腾片", "泡腾片"), ("含片", "口服常释剂型"),
     ("舌下片", "舌下片剂"), ("阴道片", "阴道片"), ("阴道泡腾片", "阴道泡腾片"),
     ("颗粒剂", "颗粒剂"), ("颗粒", "颗粒剂"), ("冲剂", "颗粒剂"), ("干混悬剂", "口服混悬剂"),
-    ("混悬液", "口服混悬剂"), ("口服混悬液", "口服混悬剂"), ("口服溶液", "口服液体剂"),
+    ("混悬液", "口服液体剂"), ("口服混悬液", "口服液体剂"), ("混悬剂", "口服液体剂"), ("口服溶液", "口服液体剂"),
     ("口服液", "口服液体剂"), ("糖浆", "口服液体剂"), ("糖浆剂", "口服液体剂"),
     ("合剂", "口服液体剂"), ("滴剂", "口服液体剂"), ("酊", "外用液体剂"),
     ("注射液", "注射剂"), ("注射剂", "注射剂"), ("针剂", "注射剂"), ("粉针剂", "注射剂"),
@@ -127,6 +128,20 @@ def fold_confusions(text: str) -> str:
 
 
 _FORM_SUFFIXES_FOLDED = tuple((fold_confusions(a), b) for a, b in _FORM_SUFFIXES)
+_SUFFIX_GROUP: dict[str, str] = {}
+for _suffix, _group in _FORM_SUFFIXES_FOLDED:
+    _SUFFIX_GROUP.setdefault(_suffix, _group)
+_SUFFIX_LENGTHS = tuple(sorted({len(k) for k in _SUFFIX_GROUP}, reverse=True))
+# for the noisy splits: endings by length, each with its place in the longest-first order
+_SUFFIXES_BY_LENGTH: dict[int, list[str]] = {}
+_SUFFIX_ORDER: dict[int, list[tuple[int, str]]] = {}
+_ONE_GLYPH: dict[str, tuple[int, str]] = {}
+for _i, (_suffix, _group) in enumerate(_FORM_SUFFIXES):
+    if len(_suffix) == 1:
+        _ONE_GLYPH.setdefault(_suffix, (_i, _group))
+        continue
+    _SUFFIXES_BY_LENGTH.setdefault(len(_suffix), []).append(_suffix)
+    _SUFFIX_ORDER.setdefault(len(_suffix), []).append((_i, _group))
 _FORM_PREFIXES_FOLDED = tuple((fold_confusions(a), b) for a, b in _FORM_PREFIXES)
 
 
@@ -176,9 +191,10 @@ def split_form(text: str) -> tuple[str, str]:
         if folded.startswith(prefix) and len(text) > len(prefix) + 1:
             text, folded = text[len(prefix):], folded[len(prefix):]
             form = form or group
-    for suffix, group in _FORM_SUFFIXES_FOLDED:
-        if folded.endswith(suffix) and len(text) > len(suffix) + 1:
-            return text[: -len(suffix)], group or form
+    for n in _SUFFIX_LENGTHS:  # longest ending first, one dictionary look-up per length
+        found = _SUFFIX_GROUP.get(folded[-n:]) if len(text) > n + 1 else None
+        if found is not None:
+            return text[:-n], found or form
     return text, form
 
 
@@ -189,34 +205,67 @@ def fuzzy_form_splits(text: str) -> list[tuple[str, str]]:
     and then the exact split leaves the junk on the stem. Only used when nothing matched
     exactly; the caller keeps the split whose stem scores best.
     """
+    from rapidfuzz import process
     from rapidfuzz.distance import Levenshtein
 
-    out: dict[str, str] = {}
-    for suffix, group in _FORM_SUFFIXES:
-        n = len(suffix)
-        for tail_len in (n - 1, n, n + 1):
-            if tail_len < 1 or len(text) - tail_len < 2:
-                continue
-            tail = text[-tail_len:]
+    found: list[tuple[int, int, str, str]] = []  # (suffix order, tail order, stem, group)
+    for tail_len in range(1, min(len(text) - 2, _SUFFIX_LENGTHS[0] + 1) + 1):
+        tail = text[-tail_len:]
+        for n in (tail_len - 1, tail_len, tail_len + 1):
             if n == 1:
-                ok = tail_len == 2 and tail[0] == suffix
-            else:
-                ok = Levenshtein.distance(tail, suffix, score_cutoff=1) <= 1
-            if ok:
-                out.setdefault(text[:-tail_len], group)
+                if tail_len == 2 and tail[0] in _ONE_GLYPH:
+                    found.append((_ONE_GLYPH[tail[0]][0], 2, text[:-2], _ONE_GLYPH[tail[0]][1]))
+                continue
+            choices = _SUFFIXES_BY_LENGTH.get(n)
+            if not choices:
+                continue
+            for _, _, order in process.extract(tail, choices, scorer=Levenshtein.distance,
+                                               score_cutoff=1, limit=None):
+                suffix_order, group = _SUFFIX_ORDER[n][order]
+                found.append((suffix_order, tail_len - n + 1, text[:-tail_len], group))
+    out: dict[str, str] = {}
+    for _, _, stem, group in sorted(found):
+        out.setdefault(stem, group)
     return list(out.items())
 
 
 def strip_salt(stem: str) -> str:
-    """`盐酸二甲双胍` → `二甲双胍`, `头孢曲松钠` → `头孢曲松`; `氯化钠`, `葡萄糖酸钙` stay."""
+    """`盐酸二甲双胍` → `二甲双胍`, `头孢曲松钠` → `头孢曲松`, `头孢呋辛酯` → `头孢呋辛`;
+    `氯化钠`, `葡萄糖酸钙` stay."""
+    return _split_salt(stem)[0]
+
+
+def salt_of(stem: str) -> str:
+    """The salt or ester a name carries (`盐酸`, `钠`, `酯`), '' when none."""
+    return _split_salt(stem)[1]
+
+
+def _split_salt(stem: str) -> tuple[str, str]:
+    salt = ""
     for prefix in _SALT_PREFIXES:
         if stem.startswith(prefix) and len(stem) - len(prefix) >= 2:
-            stem = stem[len(prefix):]
+            stem, salt = stem[len(prefix):], prefix
             break
     if (len(stem) >= 4 and stem.endswith(_SALT_SUFFIXES)
             and stem[-2] not in "化酸"):
-        stem = stem[:-1]
-    return stem
+        stem, salt = stem[:-1], salt + stem[-1]
+    elif len(stem) >= 4 and stem.endswith(_ESTER_SUFFIXES):
+        stem, salt = stem[:-1], salt + "酯"
+    return stem, salt
+
+
+# An ester is written after the name (头孢呋辛酯, 达比加群酯); the catalog lists some drugs
+# with it and some without, like a salt. 脂 is its OCR look-alike.
+_ESTER_SUFFIXES = ("酯", "脂")
+
+# Glyphs that name an element: one read for another is a different compound (葡萄糖酸锌 is
+# not 葡萄糖酸钙), never an OCR slip worth a guess.
+ELEMENT_GLYPHS = frozenset(
+    "锂钠钾铷铯铍镁钙锶钡铝镓铟铊锗锡铅铋锑砷硒碲钛锆钒铬钼钨锰铁钴镍铜银金锌镉汞铂钯铑钌"
+    "铱锇钆镧铈钇硼硅碳氮磷硫氟氯溴碘氢氧锝镭钚铀铼")
+# Glyphs of chemical names whose change, or whose presence in print but not in the catalog
+# name, makes another compound (胺/氨, 醇/酮, 左/右, 乳酸菌素 is not 乳酸菌).
+CHEMISTRY_GLYPHS = ELEMENT_GLYPHS | frozenset("胺氨酸醇酮醛酯醚酚苯萘甲乙丙戊己庚辛左右双三四素复")
 
 
 def _unfolded(text: str) -> str:
@@ -260,3 +309,70 @@ _CATEGORY_KEYS = frozenset(clean(c) for c in CATEGORY_NAMES)
 
 def category_keys() -> frozenset[str]:
     return _CATEGORY_KEYS
+
+
+# The catalog's dosage-form groups a printed form group agrees with, best first. The 2024
+# catalog counts suspensions and emulsions among 口服液体剂 and lists a few narrower groups
+# (口服混悬剂, 咀嚼片, 肠溶缓释片 …) beside the broad ones.
+_AGREES: dict[str, tuple[str, ...]] = {
+    "口服常释剂型": ("口服常释剂型", "片剂", "咀嚼片", "口腔崩解片", "泡腾片", "舌下片剂"),
+    "口服液体剂": ("口服液体剂", "口服溶液剂", "口服混悬剂", "口服乳剂", "胶浆剂"),
+    "口服混悬剂": ("口服混悬剂", "口服液体剂"),
+    "缓释控释剂型": ("缓释控释剂型", "肠溶缓释片", "肠溶缓释胶囊", "缓控释颗粒剂",
+                   "双释放肠溶胶囊"),
+    "咀嚼片": ("咀嚼片", "口服常释剂型"),
+    "口腔崩解片": ("口腔崩解片", "口服常释剂型"),
+    "泡腾片": ("泡腾片", "口服常释剂型"),
+    "舌下片剂": ("舌下片剂", "口服常释剂型"),
+    "注射剂": ("注射剂", "脂质体注射剂", "微球注射剂", "缓释微球注射剂"),
+    "吸入剂": ("吸入剂", "吸入用溶液剂", "吸入溶液剂", "气雾剂"),
+    "气雾剂": ("气雾剂", "吸入剂"),
+    "口服散剂": ("口服散剂", "散剂", "口服粉剂"),
+    "外用液体剂": ("外用液体剂", "溶液剂", "醑剂"),
+    "贴剂": ("贴剂", "透皮贴剂"),
+    "透皮贴剂": ("透皮贴剂", "贴剂"),
+    "贴膏剂": ("贴膏剂", "巴布膏剂", "凝胶贴膏剂"),
+    "喷雾剂": ("喷雾剂", "鼻用喷雾剂"),
+    "膏剂": ("膏剂", "软膏剂", "乳膏剂", "煎膏剂"),
+}
+ORAL_GROUPS = frozenset({"口服常释剂型", "口服液体剂", "口服混悬剂", "缓释控释剂型", "颗粒剂",
+                         "咀嚼片", "口腔崩解片", "泡腾片", "口服散剂", "丸剂", "滴丸剂",
+                         "口服溶液剂", "口服乳剂", "口服粉剂", "片剂", "散剂", "缓控释颗粒剂"})
+
+
+def agreeing_forms(printed: str) -> tuple[str, ...]:
+    """The catalog form groups that a printed form group agrees with, best first."""
+    return _AGREES.get(printed, (printed,)) if printed else ()
+
+
+def form_rank(printed: str, forms: frozenset[str]) -> int | None:
+    """How well an entry's form groups fit the printed form: 0 best, None: they disagree.
+
+    An entry without any known form, or a line without a printed form, cannot disagree.
+    """
+    if not printed or not forms:
+        return 0
+    for rank, group in enumerate(agreeing_forms(printed)):
+        if group in forms:
+            return rank
+    return None
+
+
+# Words that are only a dosage form (or the front of one): a listed "name" made of them
+# alone (an alias `注射液` or `肠溶胶囊` split off a wrapped cell) names no drug.
+_FORM_FRAGMENTS = frozenset({"肠溶", "缓释", "控释", "口服", "注射", "分散", "泡腾", "咀嚼",
+                             "口腔崩解", "软", "硬", "薄膜衣", "糖衣", "外用", "吸入", "口服乳",
+                             "干混悬", "混悬", "浓缩", "大蜜", "小蜜", "注射用", "口服乳液"})
+
+
+def is_form_only(text: str) -> bool:
+    """True when `text` is a dosage-form word and no drug name (`注射液`, `肠溶胶囊`)."""
+    t = fold_confusions(_unfolded(text))
+    if not t:
+        return True
+    stem, _ = split_form(t)
+    return (t in _FORM_WORDS_FOLDED or stem in _FORM_FRAGMENTS
+            or t in _FORM_FRAGMENTS)
+
+
+_FORM_WORDS_FOLDED = frozenset(fold_confusions(a) for a, _ in _FORM_SUFFIXES)
