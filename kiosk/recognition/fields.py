@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kiosk.recognition.layout import Token, below, median_height, right_of
+from kiosk.recognition.layout import Token, below, median_height, right_of, v_overlap
 from kiosk.recognition.text import (
     clean_text,
     digits_fixed,
@@ -28,7 +28,8 @@ from kiosk.recognition.text import (
 LABELS: dict[str, str | None] = {
     "票据代码": "invoice_code", "发票代码": "invoice_code", "电子票据代码": "invoice_code",
     "票据号码": "invoice_number", "发票号码": "invoice_number", "电子票据号码": "invoice_number",
-    "票据号": "invoice_number", "票号": "invoice_number", "NO": None,
+    "票据号": "invoice_number", "票号": "invoice_number", "NO": "invoice_number",
+    "No": "invoice_number", "N0": "invoice_number", "No.": "invoice_number",
     "校验码": "check_code", "检验码": "check_code",
     "开票日期": "issue_date", "开具日期": "issue_date", "填开日期": "issue_date",
     "交款人": "payer_name", "缴款人": "payer_name", "姓名": "payer_name", "患者姓名": "payer_name",
@@ -151,6 +152,17 @@ def _fuzzy_matches(text: str, start: int, end: int) -> list[tuple[int, int, str 
     return out
 
 
+# `No 0012345678`, the form's printed serial number: the invoice number on paper forms
+_SERIAL_MARKS = {"NO", "No", "N0", "No."}
+
+
+def _serial_mark(text: str, start: int, end: int) -> bool:
+    """A serial mark stands alone before six or more digits (not 'No' inside a word)."""
+    if start > 0 and re.match(r"[A-Za-z0-9]", text[start - 1]):
+        return False
+    return re.match(r"\s*[:：.]?\s*\d{6,}", text[end:]) is not None
+
+
 def split_line(tok: Token) -> list[Piece]:
     """Cut one OCR line into (label, value) pieces."""
     text = tok.text
@@ -158,7 +170,7 @@ def split_line(tok: Token) -> list[Piece]:
     matches: list[tuple[int, int, str | None]] = []
     for m in LABEL_RE.finditer(text):
         key = _label_key(m.group(1))
-        if key == "NO" and not re.match(r"\s*[:：.]?\s*\d", text[m.end():]):
+        if key in _SERIAL_MARKS and not _serial_mark(text, m.start(), m.end()):
             continue
         if key not in LABELS:
             continue
@@ -269,28 +281,59 @@ class Found:
     token: Token | None = None
 
 
+# which reading of a field wins: its own label, then a form's serial mark, then geometry
+_RANK = {"label": 3, "mark": 2, "right": 1, "below": 1, "row": 1}
+
+
+def _bare(value: Token | None) -> bool:
+    """No value at all, or only a currency sign or punctuation where the value should be."""
+    return value is None or not re.search(r"[0-9A-Za-z\u4e00-\u9fff]", value.text)
+
+
+def _barrier(label: Token, labels: Sequence[Token]) -> float:
+    """Where the next label on the same row begins: a value past it is that label's."""
+    xs = [b.x0 for b in labels
+          if b is not label and b.x0 >= label.x1 - label.h * 0.3 and v_overlap(label, b) >= 0.4]
+    return min(xs, default=float("inf"))
+
+
 def extract_fields(tokens: Sequence[Token]) -> dict[str, Found]:
-    """Every header field that a label points at, with the OCR score behind it."""
+    """Every header field that a label points at, with the OCR score behind it.
+
+    Values printed out of register (a dot-matrix printer on a pre-printed form) sit a few
+    millimetres above or below their label's line: a value to the right only needs to
+    share a quarter of its height with the label, but may not lie past the next label.
+    """
     hs = median_height(tokens)
     pieces_by_tok = [(t, split_line(t)) for t in tokens]
     free_values: list[Token] = []  # value tokens that no label in their own line claimed
+    labels: list[Token] = []
     for _, pieces in pieces_by_tok:
         if len(pieces) == 1 and pieces[0].field is None and pieces[0].label is None:
             free_values.append(pieces[0].value)  # type: ignore[arg-type]
+        labels += [p.label for p in pieces if p.label is not None]
     found: dict[str, Found] = {}
+    upper_labels: list[Token] = []
     for tok, pieces in pieces_by_tok:
         for p in pieces:
             if p.field is None or p.label is None:
                 continue
             kind = FIELD_KINDS[p.field]
             parse = PARSERS[kind]
-            value = parse(p.value.text) if p.value is not None else None
-            source = "label"
-            if value is None and p.value is None:
+            if p.field == "total_upper":
+                upper_labels.append(p.label)
+            value = parse(p.value.text) if not _bare(p.value) else None  # type: ignore[union-attr]
+            source = "mark" if p.label.text.lstrip().startswith("N") else "label"
+            if value is None and _bare(p.value):
                 # label alone at the end of its line: the value is to the right, else below;
                 # a total's figure may sit at the far end of the row, in the amount column
                 reach = hs * (80 if kind == "money" else 12)
-                for nxt in right_of(p.label, free_values, max_gap=reach):
+                stop = _barrier(p.label, labels)
+                near = [t for t in right_of(p.label, free_values, max_gap=reach, min_overlap=0.25)
+                        if t.x0 < stop]
+                # a value on the label's own line before one shifted up or down into it
+                near.sort(key=lambda t: (abs(t.cy - p.label.cy) > p.label.h / 2, t.x0))  # type: ignore[union-attr]
+                for nxt in near:
                     value = parse(nxt.text)
                     if value is not None:
                         source = "right"
@@ -303,6 +346,17 @@ def extract_fields(tokens: Sequence[Token]) -> dict[str, Found]:
             if value is None:
                 continue
             prev = found.get(p.field)
-            if prev is None or (prev.source != "label" and source == "label"):
+            if prev is None or _RANK[source] > _RANK[prev.source]:
                 found[p.field] = Found(value, tok.score, source, tok)
+    if "total" not in found:
+        # 金额合计（大写）… on the left, the figure far right on the same row, its （小写）
+        # label lost under a seal or in the gap
+        for lab in upper_labels:
+            for nxt in right_of(lab, free_values, max_gap=hs * 80, min_overlap=0.4):
+                amount = parse_money(digits_fixed(nxt.text).lstrip("¥￥"), need_decimals=True)
+                if amount is not None:
+                    found["total"] = Found(amount, nxt.score * 0.9, "row", nxt)
+                    break
+            if "total" in found:
+                break
     return found

@@ -14,9 +14,10 @@ import numpy as np
 from kiosk.config import OcrSettings
 from kiosk.recognition import preprocess
 from kiosk.recognition.checks import reconcile
+from kiosk.recognition.classify import classify
 from kiosk.recognition.engines import OcrEngine, TextLine, create_engine
 from kiosk.recognition.fields import FIELD_KINDS, LABEL_RE, Found, extract_fields
-from kiosk.recognition.layout import Token, median_height, tokens_from_lines
+from kiosk.recognition.layout import Token, tokens_from_lines
 from kiosk.recognition.table import extract_items
 from kiosk.recognition.text import clean_text, money_str
 
@@ -30,40 +31,14 @@ SCALAR_FIELDS = (
 MONEY_FIELDS = ("total", "total_upper", "fund_paid", "other_paid", "account_paid", "cash_paid",
                 "self_pay_class", "self_pay_full")
 
-# title words → document type, most specific first
-DOC_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("expense_list", ("费用明细", "费用清单", "明细清单", "费用汇总清单", "明细单", "日清单")),
-    ("payment_slip", ("缴费凭条", "缴费凭证", "支付凭条", "自助缴费", "凭条", "缴费单", "交易凭条")),
-    ("inpatient_invoice", ("住院收费票据", "住院收费", "住院费用票据", "住院结算")),
-    ("outpatient_invoice", ("门诊收费票据", "门诊收费", "医疗收费票据", "门诊票据", "医疗门诊",
-                            "门急诊收费")),
-)
-_NOT_RECEIPTS = ("出院小结", "出院记录", "诊断证明", "门诊病历", "病历记录", "增值税", "检验报告",
-                 "检查报告", "处方笺", "入院记录")
 _ORG_RE = re.compile(r"[\u4e00-\u9fff()（）]{2,}(?:医院|卫生院|卫生服务中心|卫生服务站|医疗中心|"
                      r"保健院|诊所|门诊部|卫生室|医学中心)")
 # kinds of institution printed after 医疗机构类型, never a hospital's name on their own
 _INSTITUTION_TYPES = {"综合医院", "中医医院", "中西医结合医院", "西医结合医院", "专科医院",
                       "妇幼保健院", "民族医医院", "社区卫生服务中心", "乡镇卫生院", "卫生院",
                       "门诊部", "诊所", "卫生室", "医疗中心", "护理院", "康复医院"}
-_SOURCE_WEIGHT = {"label": 1.0, "right": 0.97, "below": 0.9, "fallback": 0.75}
-
-
-def classify(tokens: Sequence[Token]) -> str:
-    """Document type from the title words, looking at the biggest and topmost text first."""
-    if not tokens:
-        return "unknown"
-    hs = median_height(tokens)
-    ordered = sorted(tokens, key=lambda t: (-(t.h > hs * 1.25), t.y0))
-    text = [re.sub(r"\s+", "", t.text) for t in ordered]
-    for t in text[:8]:
-        if any(w in t for w in _NOT_RECEIPTS):
-            return "unknown"
-    for t in text:
-        for kind, words in DOC_TYPES:
-            if any(w in t for w in words):
-                return kind
-    return "unknown"
+_SOURCE_WEIGHT = {"label": 1.0, "mark": 0.97, "right": 0.97, "below": 0.9, "row": 0.9,
+                  "fallback": 0.75}
 
 
 def _hospital_fallback(tokens: Sequence[Token], found: Found | None) -> Found | None:
@@ -158,7 +133,8 @@ def _runs_to_lines(runs: Sequence[tuple[str, float, float, float, float]]) -> li
 
 def build_document(tokens: Sequence[Token], name: str) -> dict[str, Any]:
     """Fields, items and checks from the page's tokens, in the contract's key order."""
-    doc_type = classify(tokens)
+    found = extract_fields(tokens)
+    doc_type = classify(tokens, found)
     doc: dict[str, Any] = {"image": name, "doc_type": doc_type}
     conf: dict[str, float] = {}
     if doc_type == "unknown":
@@ -171,7 +147,6 @@ def build_document(tokens: Sequence[Token], name: str) -> dict[str, Any]:
                           "message": "这不是医疗收费票据或费用清单 (not a medical receipt)"}]
         doc["confidence"] = {}
         return doc
-    found = extract_fields(tokens)
     hosp = _hospital_fallback(tokens, found.get("hospital"))
     if hosp is not None:
         found["hospital"] = hosp
