@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kiosk.recognition.layout import Token, below, median_height, right_of, v_overlap
+from kiosk.recognition.layout import Token, below, median_height, right_of, rows, v_overlap
 from kiosk.recognition.text import (
     clean_text,
     digits_fixed,
@@ -149,6 +149,15 @@ def _fuzzy_matches(text: str, start: int, end: int) -> list[tuple[int, int, str 
         while b < len(text) and text[b] == " ":
             b += 1
         out.append((colon - n, b, LABELS[label]))
+    if not out:
+        # a whole line that is a long label misread by one character, with no colon (the
+        # form prints 医保统筹支付 in a box; 医保统筹支寸 is it), its value after a space or
+        # on its own
+        whole = re.fullmatch(r"(\S{5,}?)(\s*[¥￥]?\s*-?\d[\d,.]*)?\s*", text[start:end])
+        if whole:
+            hit = fuzzy_label(whole.group(1))
+            if hit is not None and hit[1] == len(whole.group(1)) == len(hit[0]):
+                out.append((start, start + hit[1], LABELS[hit[0]]))
     return out
 
 
@@ -216,11 +225,23 @@ def _name(v: str) -> str | None:
     return s if 2 <= len(s) <= 6 else None
 
 
+# words of a label or of a seal's ring, never part of a hospital's name: where OCR runs them
+# into the name (收款单位(盖章专用某某医院), the name is what follows, and is flagged
+ORG_RESIDUE = re.compile(r"^.*(?:单位|単位|收款|盖章|[(（]?章[)）]|专用|收[费費]|票据|收据)")
+
+
+def strip_residue(name: str) -> tuple[str, bool]:
+    """The name without a label's or seal's words run into its front; whether any were."""
+    m = ORG_RESIDUE.match(name)
+    return (name[m.end():], True) if m else (name, False)
+
+
 def _org(v: str) -> str | None:
     s = clean_text(v)
     if s is None:
         return None
     s = re.sub(r"[（(]?章[)）]?$", "", s)
+    s = strip_residue(s)[0]
     # the tail of a misread 收款单位(章) label
     s = re.sub(r"^[^()（）\u4e00-\u9fff]{0,3}[\u4e00-\u9fff]{0,4}[(（]章[)）]?[:：]?", "", s)
     s = re.sub(r"^章[)）][:：]?", "", s)
@@ -360,3 +381,36 @@ def extract_fields(tokens: Sequence[Token]) -> dict[str, Found]:
             if "total" in found:
                 break
     return found
+
+
+_DATE_ONLY = re.compile(r"(?:19|20)\d{2}(?:年\d{1,2}月\d{1,2}日?|[-/.]\d{1,2}[-/.]\d{1,2}|\d{4})"
+                        r"(?:\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?")
+
+
+def header_date(tokens: Sequence[Token]) -> Found | None:
+    """A date printed alone in the header, the way a form's 开票日期 is filled in.
+
+    Pre-printed forms carry the label in red (or only 年 月 日 boxes) and the printer puts
+    the date beside it; OCR then reads the date without its label, often in pieces
+    (`2016` `年` `08` `月` `30` `日`). Pieces on one row are joined; the run must be a date
+    and nothing else, and must lie in the top part of the page, above the items.
+    """
+    if not tokens:
+        return None
+    free = [t for t in tokens if all(p.label is None for p in split_line(t))]
+    top, bottom = min(t.y0 for t in tokens), max(t.y1 for t in tokens)
+    limit = top + (bottom - top) * 0.35
+    best: Found | None = None
+    for row in rows([t for t in free if t.cy < limit]):
+        run: list[Token] = []
+        for t in [*row, None]:
+            if t is not None and run and t.x0 - run[-1].x1 < run[-1].h * 1.5:
+                run.append(t)
+                continue
+            if run:
+                text = re.sub(r"\s+", "", "".join(r.text for r in run))
+                value = parse_date(text) if _DATE_ONLY.fullmatch(text) else None
+                if value is not None and (best is None or run[0].y0 < best.token.y0):  # type: ignore[union-attr]
+                    best = Found(value, min(r.score for r in run), "fallback", run[0])
+            run = [t] if t is not None else []
+    return best

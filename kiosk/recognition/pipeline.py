@@ -16,7 +16,14 @@ from kiosk.recognition import preprocess
 from kiosk.recognition.checks import reconcile
 from kiosk.recognition.classify import classify
 from kiosk.recognition.engines import OcrEngine, TextLine, create_engine
-from kiosk.recognition.fields import FIELD_KINDS, LABEL_RE, Found, extract_fields
+from kiosk.recognition.fields import (
+    FIELD_KINDS,
+    Found,
+    extract_fields,
+    header_date,
+    split_line,
+    strip_residue,
+)
 from kiosk.recognition.layout import Token, tokens_from_lines
 from kiosk.recognition.table import extract_items
 from kiosk.recognition.text import clean_text, money_str
@@ -38,32 +45,40 @@ _INSTITUTION_TYPES = {"综合医院", "中医医院", "中西医结合医院", "
                       "妇幼保健院", "民族医医院", "社区卫生服务中心", "乡镇卫生院", "卫生院",
                       "门诊部", "诊所", "卫生室", "医疗中心", "护理院", "康复医院"}
 _SOURCE_WEIGHT = {"label": 1.0, "mark": 0.97, "right": 0.97, "below": 0.9, "row": 0.9,
-                  "fallback": 0.75}
+                  "fallback": 0.75, "seal": 0.5}
 
 
 def _hospital_fallback(tokens: Sequence[Token], found: Found | None) -> Found | None:
-    """An institution name anywhere on the page (a letterhead, a title line)."""
-    cands: list[tuple[float, str, Token]] = []
+    """An institution name anywhere on the page (a letterhead, a title line).
+
+    Only text that no label claims, or the hospital label's own value, is looked at, so a
+    label never becomes part of the name. A name with a label's or seal's words run into
+    its front (a garbled 收款单位(章) under the 收费专用章) keeps what follows them and is
+    marked `seal` so that it is flagged for the person, not taken as read.
+    """
+    cands: list[tuple[float, str, Token, bool]] = []
     for t in tokens:
-        txt = re.sub(r"\s+", "", t.text)
-        if LABEL_RE.search(txt) and not txt.endswith(("医院", "卫生院", "中心")):
-            continue
-        for m in _ORG_RE.finditer(txt):
-            name = m.group(0)
-            if len(name) < 4 or name in _INSTITUTION_TYPES or "类型" in txt:
+        texts = [re.sub(r"\s+", "", p.value.text) for p in split_line(t)
+                 if p.value is not None and (p.label is None or p.field == "hospital")]
+        for txt in texts:
+            if "类型" in txt:
                 continue  # 医疗机构类型：综合医院 says what kind, not which
-            cands.append((t.h * t.score, name, t))
+            for m in _ORG_RE.finditer(txt):
+                name, cut = strip_residue(m.group(0))
+                if len(name) < 4 or name in _INSTITUTION_TYPES or not _ORG_RE.fullmatch(name):
+                    continue
+                cands.append((t.h * t.score, name, t, cut))
     if not cands:
         return found
     current = str(found.value) if found else ""
     # a label value cut short by a seal is completed by a longer name that contains it
-    for _, name, t in sorted(cands, key=lambda c: -c[0]):
+    for _, name, t, cut in sorted(cands, key=lambda c: -c[0]):
         if current and current in name and len(name) > len(current):
-            return Found(name, t.score * 0.9, "fallback", t)
+            return Found(name, t.score * 0.9, "seal" if cut else "fallback", t)
     if found is not None and _ORG_RE.fullmatch(current):
         return found
-    _, name, t = max(cands, key=lambda c: c[0])
-    return Found(name, t.score, "fallback", t)
+    _, name, t, cut = max(cands, key=lambda c: c[0])
+    return Found(name, t.score, "seal" if cut else "fallback", t)
 
 
 class Recognizer:
@@ -147,6 +162,10 @@ def build_document(tokens: Sequence[Token], name: str) -> dict[str, Any]:
                           "message": "这不是医疗收费票据或费用清单 (not a medical receipt)"}]
         doc["confidence"] = {}
         return doc
+    if doc_type.endswith("_invoice") and "issue_date" not in found:
+        dated = header_date(tokens)
+        if dated is not None:
+            found["issue_date"] = dated
     hosp = _hospital_fallback(tokens, found.get("hospital"))
     if hosp is not None:
         found["hospital"] = hosp
