@@ -18,7 +18,7 @@ from support.layouts import (
     scanned,
     settlement_sheet,
 )
-from support.render import cjk_font_path
+from support.render import cjk_font_path, thermal_slip
 
 from kiosk.config import OcrSettings
 from kiosk.recognition.classify import classify
@@ -130,3 +130,12 @@ def test_non_receipt_title_wins_over_amounts_on_the_page(title: str) -> None:
 def test_a_lone_amount_is_not_enough_to_make_a_receipt() -> None:
     lines = [_line("门诊病人须知", 400, 40), _line("合计:35.00", 60, 600)]
     assert classify(lines, extract_fields(lines)) == "unknown"
+
+
+@pytest.mark.parametrize("turn", [90, 270])
+def test_faint_thermal_slip_turned_sideways_is_read(recognizer: Recognizer, turn: int) -> None:
+    img, truth = thermal_slip(11)
+    doc = recognizer.recognize_bytes(scanned(img, turn=turn, faint=0.45, bed=190), "slip.png")
+    assert doc["doc_type"] == "payment_slip"
+    for key in ("payer_name", "outpatient_no", "total"):
+        assert doc[key] == truth.fields[key], key

@@ -217,9 +217,14 @@ def split_line(tok: Token) -> list[Piece]:
     return pieces
 
 
+# words of a form's table head or totals, which a value misregistered out of its box can
+# stand beside; never a person's name
+_NOT_NAME = re.compile(r"金额|项目|名称|数量|单价|合计|规格|单位|[(（]元[)）]")
+
+
 def _name(v: str) -> str | None:
     s = clean_text(v)
-    if s is None:
+    if s is None or _NOT_NAME.search(s):
         return None
     s = re.sub(r"[^\u4e00-\u9fff·]", "", s)
     return s if 2 <= len(s) <= 6 else None

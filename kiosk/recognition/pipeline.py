@@ -81,6 +81,13 @@ def _hospital_fallback(tokens: Sequence[Token], found: Found | None) -> Found | 
     return Found(name, t.score, "seal" if cut else "fallback", t)
 
 
+def _sideways(lines: Sequence[TextLine]) -> bool:
+    """Most lines read top to bottom (boxes far taller than wide): the page lies sideways."""
+    tall = sum(1 for ln in lines if len(ln.text) >= 2 and ln.height > 0
+               and (ln.y1 - ln.y0) > 1.5 * (ln.x1 - ln.x0))
+    return len(lines) >= 6 and tall > len(lines) * 0.5
+
+
 class Recognizer:
     """Holds one loaded OCR engine and turns images into receipt JSON objects."""
 
@@ -112,6 +119,18 @@ class Recognizer:
         page = prepared.image
         t_ocr = time.perf_counter()
         lines = self.engine.read(page)
+        if _sideways(lines):
+            # the turn detector missed a sideways page (a curled slip photographed across):
+            # the text came back as columns of single characters. A quarter turn and a
+            # second read; a page that needed the other quarter turn is then upside down,
+            # which the angle classifier reports line by line and the tokens undo.
+            page = np.ascontiguousarray(np.rot90(page, k=-1))
+            turned = self.engine.read(page)
+            if len(turned) >= len(lines) * 0.3 and not _sideways(turned):
+                lines = turned
+                prepared.steps.append("rotate_90_after_ocr")
+            else:
+                page = prepared.image
         ocr_ms = (time.perf_counter() - t_ocr) * 1000
         h, w = page.shape[:2]
         tokens = tokens_from_lines(lines, w, h)
