@@ -155,9 +155,19 @@ def _fuzzy_matches(text: str, start: int, end: int) -> list[tuple[int, int, str 
         # on its own
         whole = re.fullmatch(r"(\S{5,}?)(\s*[¥￥]?\s*-?\d[\d,.]*)?\s*", text[start:end])
         if whole:
-            hit = fuzzy_label(whole.group(1))
-            if hit is not None and hit[1] == len(whole.group(1)) == len(hit[0]):
+            stem = whole.group(1)
+            hit = fuzzy_label(stem)
+            if hit is not None and hit[1] == len(stem) == len(hit[0]):
                 out.append((start, start + hit[1], LABELS[hit[0]]))
+            else:
+                # or its first five or more characters, the rest lost under a seal or the
+                # value printed over it (医保统筹基全 for 医保统筹基金支付)
+                for lb in _FUZZY_LABELS:
+                    if len(lb) >= 7 and 5 <= len(stem) < len(lb) and LABELS[lb] and sum(
+                            a != b for a, b in zip(stem, lb[:len(stem)], strict=True)) <= 1 \
+                            and stem[:2] == lb[:2]:
+                        out.append((start, start + len(stem), LABELS[lb]))
+                        break
     return out
 
 
@@ -293,6 +303,12 @@ def _money(v: str) -> Decimal | None:
     return parse_money(m.group(0))
 
 
+def _strict_money(v: str) -> Decimal | None:
+    """An amount that is the whole of `v` (currency sign and 元 allowed)."""
+    s = clean_text(v)
+    return None if s is None else parse_money(digits_fixed(s))
+
+
 PARSERS: dict[str, Callable[[str], object]] = {
     "id": _id, "idcard": _idcard, "date": parse_date, "name": _name, "org": _org,
     "text": _text, "money": _money, "upper": upper_amount_text,
@@ -359,15 +375,18 @@ def extract_fields(tokens: Sequence[Token]) -> dict[str, Found]:
                         if t.x0 < stop]
                 # a value on the label's own line before one shifted up or down into it
                 near.sort(key=lambda t: (abs(t.cy - p.label.cy) > p.label.h / 2, t.x0))  # type: ignore[union-attr]
+                # a token beside the label must be the value and nothing else: 杭区第41 is
+                # what OCR made of a seal over a name, not an amount of 41
+                strict = _strict_money if kind == "money" else parse
                 for nxt in near:
-                    value = parse(nxt.text)
+                    value = strict(nxt.text)
                     if value is not None:
                         source = "right"
                         break
                 if value is None:
                     under = below(p.label, free_values, max_gap=hs * 1.2)
                     if under is not None:
-                        value = parse(under.text)
+                        value = (_strict_money if kind == "money" else parse)(under.text)
                         source = "below"
             if value is None:
                 continue
