@@ -164,7 +164,7 @@ def print_layout_table(cells: dict[str, dict[str, dict[str, float | int]]]) -> N
         for cond in conds:
             c = cells[layout].get(cond)
             if c is None:
-                row += f"{'-':>16s}"
+                row += f"{'-':>11s}{'':5s}"
                 continue
             mark = f" ({c['refused']})" if c["refused"] else ""
             row += f"{c['acc']:>11.1%}{mark:5s}"
