@@ -100,6 +100,8 @@ def reconcile(doc: dict[str, Any], conf: dict[str, float], items: Sequence[Item]
             if items_sum != total:
                 out.add("items_sum_mismatch", "error" if not agree else "warning",
                         f"items add up to {money_str(items_sum)}, total is {money_str(total)}")
+        if pay_sum is not None and pay_sum != total and agree:
+            pay_sum = _repair_lost_point(doc, conf, total, pay_sum, out)
         if pay_sum is not None and pay_sum != total:
             out.add("payments_sum_mismatch", "error" if not agree else "warning",
                     f"fund + other + account + cash = {money_str(pay_sum)}, "
@@ -119,6 +121,29 @@ def reconcile(doc: dict[str, Any], conf: dict[str, float], items: Sequence[Item]
     if unsure:
         out.add("low_confidence", "warning", "please check: " + ", ".join(unsure))
     return out
+
+
+def _repair_lost_point(doc: dict[str, Any], conf: dict[str, float], total: Decimal,
+                       pay_sum: Decimal, out: Outcome) -> Decimal:
+    """A payment read without its decimal point (85528 for 855.28), when that alone makes
+    the payments add up to a total that another source confirms."""
+    fixes = []
+    for k in ("fund_paid", "other_paid", "account_paid", "cash_paid"):
+        v = Decimal(doc[k]) if doc.get(k) is not None else None
+        if v is None or v < 100 or v != v.to_integral_value():
+            continue
+        want = v / 100
+        if pay_sum - v + want == total:
+            fixes.append((k, v, want))
+    if len(fixes) != 1:
+        return pay_sum
+    k, v, want = fixes[0]
+    doc[k] = money_str(want)
+    conf[k] = min(conf.get(k, 1.0), 0.85)
+    out.add("payment_corrected", "warning",
+            f"{k} read as {money_str(v)} without its decimal point; {money_str(want)} makes "
+            f"the payments add up to the total")
+    return pay_sum - v + want
 
 
 def _repair_item(items: Sequence[Item], total: Decimal, items_sum: Decimal, out: Outcome) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kiosk.recognition.layout import Token, below, median_height, right_of
+from kiosk.recognition.layout import Token, below, median_height, right_of, rows, v_overlap
 from kiosk.recognition.text import (
     clean_text,
     digits_fixed,
@@ -28,7 +28,8 @@ from kiosk.recognition.text import (
 LABELS: dict[str, str | None] = {
     "票据代码": "invoice_code", "发票代码": "invoice_code", "电子票据代码": "invoice_code",
     "票据号码": "invoice_number", "发票号码": "invoice_number", "电子票据号码": "invoice_number",
-    "票据号": "invoice_number", "票号": "invoice_number", "NO": None,
+    "票据号": "invoice_number", "票号": "invoice_number", "NO": "invoice_number",
+    "No": "invoice_number", "N0": "invoice_number", "No.": "invoice_number",
     "校验码": "check_code", "检验码": "check_code",
     "开票日期": "issue_date", "开具日期": "issue_date", "填开日期": "issue_date",
     "交款人": "payer_name", "缴款人": "payer_name", "姓名": "payer_name", "患者姓名": "payer_name",
@@ -148,7 +149,37 @@ def _fuzzy_matches(text: str, start: int, end: int) -> list[tuple[int, int, str 
         while b < len(text) and text[b] == " ":
             b += 1
         out.append((colon - n, b, LABELS[label]))
+    if not out:
+        # a whole line that is a long label misread by one character, with no colon (the
+        # form prints 医保统筹支付 in a box; 医保统筹支寸 is it), its value after a space or
+        # on its own
+        whole = re.fullmatch(r"(\S{5,}?)(\s*[¥￥]?\s*-?\d[\d,.]*)?\s*", text[start:end])
+        if whole:
+            stem = whole.group(1)
+            hit = fuzzy_label(stem)
+            if hit is not None and hit[1] == len(stem) == len(hit[0]):
+                out.append((start, start + hit[1], LABELS[hit[0]]))
+            else:
+                # or its first five or more characters, the rest lost under a seal or the
+                # value printed over it (医保统筹基全 for 医保统筹基金支付)
+                for lb in _FUZZY_LABELS:
+                    if len(lb) >= 7 and 5 <= len(stem) < len(lb) and LABELS[lb] and sum(
+                            a != b for a, b in zip(stem, lb[:len(stem)], strict=True)) <= 1 \
+                            and stem[:2] == lb[:2]:
+                        out.append((start, start + len(stem), LABELS[lb]))
+                        break
     return out
+
+
+# `No 0012345678`, the form's printed serial number: the invoice number on paper forms
+_SERIAL_MARKS = {"NO", "No", "N0", "No."}
+
+
+def _serial_mark(text: str, start: int, end: int) -> bool:
+    """A serial mark stands alone before six or more digits (not 'No' inside a word)."""
+    if start > 0 and re.match(r"[A-Za-z0-9]", text[start - 1]):
+        return False
+    return re.match(r"\s*[:：.]?\s*\d{6,}", text[end:]) is not None
 
 
 def split_line(tok: Token) -> list[Piece]:
@@ -158,7 +189,7 @@ def split_line(tok: Token) -> list[Piece]:
     matches: list[tuple[int, int, str | None]] = []
     for m in LABEL_RE.finditer(text):
         key = _label_key(m.group(1))
-        if key == "NO" and not re.match(r"\s*[:：.]?\s*\d", text[m.end():]):
+        if key in _SERIAL_MARKS and not _serial_mark(text, m.start(), m.end()):
             continue
         if key not in LABELS:
             continue
@@ -196,12 +227,28 @@ def split_line(tok: Token) -> list[Piece]:
     return pieces
 
 
+# words of a form's table head or totals, which a value misregistered out of its box can
+# stand beside; never a person's name
+_NOT_NAME = re.compile(r"金额|项目|名称|数量|单价|合计|规格|单位|[(（]元[)）]")
+
+
 def _name(v: str) -> str | None:
     s = clean_text(v)
-    if s is None:
+    if s is None or _NOT_NAME.search(s):
         return None
     s = re.sub(r"[^\u4e00-\u9fff·]", "", s)
     return s if 2 <= len(s) <= 6 else None
+
+
+# words of a label or of a seal's ring, never part of a hospital's name: where OCR runs them
+# into the name (收款单位(盖章专用某某医院), the name is what follows, and is flagged
+ORG_RESIDUE = re.compile(r"^.*(?:单位|単位|收款|盖章|[(（]?章[)）]|专用|收[费費]|票据|收据)")
+
+
+def strip_residue(name: str) -> tuple[str, bool]:
+    """The name without a label's or seal's words run into its front; whether any were."""
+    m = ORG_RESIDUE.match(name)
+    return (name[m.end():], True) if m else (name, False)
 
 
 def _org(v: str) -> str | None:
@@ -209,6 +256,7 @@ def _org(v: str) -> str | None:
     if s is None:
         return None
     s = re.sub(r"[（(]?章[)）]?$", "", s)
+    s = strip_residue(s)[0]
     # the tail of a misread 收款单位(章) label
     s = re.sub(r"^[^()（）\u4e00-\u9fff]{0,3}[\u4e00-\u9fff]{0,4}[(（]章[)）]?[:：]?", "", s)
     s = re.sub(r"^章[)）][:：]?", "", s)
@@ -255,6 +303,12 @@ def _money(v: str) -> Decimal | None:
     return parse_money(m.group(0))
 
 
+def _strict_money(v: str) -> Decimal | None:
+    """An amount that is the whole of `v` (currency sign and 元 allowed)."""
+    s = clean_text(v)
+    return None if s is None else parse_money(digits_fixed(s))
+
+
 PARSERS: dict[str, Callable[[str], object]] = {
     "id": _id, "idcard": _idcard, "date": parse_date, "name": _name, "org": _org,
     "text": _text, "money": _money, "upper": upper_amount_text,
@@ -269,40 +323,118 @@ class Found:
     token: Token | None = None
 
 
+# which reading of a field wins: its own label, then a form's serial mark, then geometry
+_RANK = {"label": 3, "mark": 2, "right": 1, "below": 1, "row": 1}
+
+
+def _bare(value: Token | None) -> bool:
+    """No value at all, or only a currency sign or punctuation where the value should be."""
+    return value is None or not re.search(r"[0-9A-Za-z\u4e00-\u9fff]", value.text)
+
+
+def _barrier(label: Token, labels: Sequence[Token]) -> float:
+    """Where the next label on the same row begins: a value past it is that label's."""
+    xs = [b.x0 for b in labels
+          if b is not label and b.x0 >= label.x1 - label.h * 0.3 and v_overlap(label, b) >= 0.4]
+    return min(xs, default=float("inf"))
+
+
 def extract_fields(tokens: Sequence[Token]) -> dict[str, Found]:
-    """Every header field that a label points at, with the OCR score behind it."""
+    """Every header field that a label points at, with the OCR score behind it.
+
+    Values printed out of register (a dot-matrix printer on a pre-printed form) sit a few
+    millimetres above or below their label's line: a value to the right only needs to
+    share a quarter of its height with the label, but may not lie past the next label.
+    """
     hs = median_height(tokens)
     pieces_by_tok = [(t, split_line(t)) for t in tokens]
     free_values: list[Token] = []  # value tokens that no label in their own line claimed
+    labels: list[Token] = []
     for _, pieces in pieces_by_tok:
         if len(pieces) == 1 and pieces[0].field is None and pieces[0].label is None:
             free_values.append(pieces[0].value)  # type: ignore[arg-type]
+        labels += [p.label for p in pieces if p.label is not None]
     found: dict[str, Found] = {}
+    upper_labels: list[Token] = []
     for tok, pieces in pieces_by_tok:
         for p in pieces:
             if p.field is None or p.label is None:
                 continue
             kind = FIELD_KINDS[p.field]
             parse = PARSERS[kind]
-            value = parse(p.value.text) if p.value is not None else None
-            source = "label"
-            if value is None and p.value is None:
+            if p.field == "total_upper":
+                upper_labels.append(p.label)
+            value = parse(p.value.text) if not _bare(p.value) else None  # type: ignore[union-attr]
+            source = "mark" if p.label.text.lstrip().startswith("N") else "label"
+            if value is None and _bare(p.value):
                 # label alone at the end of its line: the value is to the right, else below;
                 # a total's figure may sit at the far end of the row, in the amount column
                 reach = hs * (80 if kind == "money" else 12)
-                for nxt in right_of(p.label, free_values, max_gap=reach):
-                    value = parse(nxt.text)
+                stop = _barrier(p.label, labels)
+                near = [t for t in right_of(p.label, free_values, max_gap=reach, min_overlap=0.25)
+                        if t.x0 < stop]
+                # a value on the label's own line before one shifted up or down into it
+                near.sort(key=lambda t: (abs(t.cy - p.label.cy) > p.label.h / 2, t.x0))  # type: ignore[union-attr]
+                # a token beside the label must be the value and nothing else: 杭区第41 is
+                # what OCR made of a seal over a name, not an amount of 41
+                strict = _strict_money if kind == "money" else parse
+                for nxt in near:
+                    value = strict(nxt.text)
                     if value is not None:
                         source = "right"
                         break
                 if value is None:
                     under = below(p.label, free_values, max_gap=hs * 1.2)
                     if under is not None:
-                        value = parse(under.text)
+                        value = (_strict_money if kind == "money" else parse)(under.text)
                         source = "below"
             if value is None:
                 continue
             prev = found.get(p.field)
-            if prev is None or (prev.source != "label" and source == "label"):
+            if prev is None or _RANK[source] > _RANK[prev.source]:
                 found[p.field] = Found(value, tok.score, source, tok)
+    if "total" not in found:
+        # 金额合计（大写）… on the left, the figure far right on the same row, its （小写）
+        # label lost under a seal or in the gap
+        for lab in upper_labels:
+            for nxt in right_of(lab, free_values, max_gap=hs * 80, min_overlap=0.4):
+                amount = parse_money(digits_fixed(nxt.text).lstrip("¥￥"), need_decimals=True)
+                if amount is not None:
+                    found["total"] = Found(amount, nxt.score * 0.9, "row", nxt)
+                    break
+            if "total" in found:
+                break
     return found
+
+
+_DATE_ONLY = re.compile(r"(?:19|20)\d{2}(?:年\d{1,2}月\d{1,2}日?|[-/.]\d{1,2}[-/.]\d{1,2}|\d{4})"
+                        r"(?:\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?")
+
+
+def header_date(tokens: Sequence[Token]) -> Found | None:
+    """A date printed alone in the header, the way a form's 开票日期 is filled in.
+
+    Pre-printed forms carry the label in red (or only 年 月 日 boxes) and the printer puts
+    the date beside it; OCR then reads the date without its label, often in pieces
+    (`2016` `年` `08` `月` `30` `日`). Pieces on one row are joined; the run must be a date
+    and nothing else, and must lie in the top part of the page, above the items.
+    """
+    if not tokens:
+        return None
+    free = [t for t in tokens if all(p.label is None for p in split_line(t))]
+    top, bottom = min(t.y0 for t in tokens), max(t.y1 for t in tokens)
+    limit = top + (bottom - top) * 0.35
+    best: Found | None = None
+    for row in rows([t for t in free if t.cy < limit]):
+        run: list[Token] = []
+        for t in [*row, None]:
+            if t is not None and run and t.x0 - run[-1].x1 < run[-1].h * 1.5:
+                run.append(t)
+                continue
+            if run:
+                text = re.sub(r"\s+", "", "".join(r.text for r in run))
+                value = parse_date(text) if _DATE_ONLY.fullmatch(text) else None
+                if value is not None and (best is None or run[0].y0 < best.token.y0):  # type: ignore[union-attr]
+                    best = Found(value, min(r.score for r in run), "fallback", run[0])
+            run = [t] if t is not None else []
+    return best

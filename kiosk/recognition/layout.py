@@ -118,14 +118,18 @@ def rows(tokens: Sequence[Token], tolerance: float = 0.5) -> list[list[Token]]:
     return out
 
 
-def right_of(anchor: Token, tokens: Sequence[Token], max_gap: float) -> list[Token]:
-    """Tokens on the same line to the right of `anchor`, nearest first."""
+def right_of(anchor: Token, tokens: Sequence[Token], max_gap: float,
+             min_overlap: float = 0.4) -> list[Token]:
+    """Tokens on the same line to the right of `anchor`, nearest first.
+
+    `min_overlap` is the share of the smaller height two tokens must have in common.
+    """
     out = []
     for t in tokens:
         # boxes of neighbouring words overlap a little; the centre must be past the label
         if t is anchor or t.cx <= anchor.x1 or t.x0 < anchor.x1 - anchor.h:
             continue
-        if v_overlap(anchor, t) < 0.4:
+        if v_overlap(anchor, t) < min_overlap:
             continue
         if t.x0 - anchor.x1 > max_gap:
             continue

@@ -14,9 +14,17 @@ import numpy as np
 from kiosk.config import OcrSettings
 from kiosk.recognition import preprocess
 from kiosk.recognition.checks import reconcile
+from kiosk.recognition.classify import classify
 from kiosk.recognition.engines import OcrEngine, TextLine, create_engine
-from kiosk.recognition.fields import FIELD_KINDS, LABEL_RE, Found, extract_fields
-from kiosk.recognition.layout import Token, median_height, tokens_from_lines
+from kiosk.recognition.fields import (
+    FIELD_KINDS,
+    Found,
+    extract_fields,
+    header_date,
+    split_line,
+    strip_residue,
+)
+from kiosk.recognition.layout import Token, tokens_from_lines
 from kiosk.recognition.table import extract_items
 from kiosk.recognition.text import clean_text, money_str
 
@@ -30,65 +38,54 @@ SCALAR_FIELDS = (
 MONEY_FIELDS = ("total", "total_upper", "fund_paid", "other_paid", "account_paid", "cash_paid",
                 "self_pay_class", "self_pay_full")
 
-# title words → document type, most specific first
-DOC_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("expense_list", ("费用明细", "费用清单", "明细清单", "费用汇总清单", "明细单", "日清单")),
-    ("payment_slip", ("缴费凭条", "缴费凭证", "支付凭条", "自助缴费", "凭条", "缴费单", "交易凭条")),
-    ("inpatient_invoice", ("住院收费票据", "住院收费", "住院费用票据", "住院结算")),
-    ("outpatient_invoice", ("门诊收费票据", "门诊收费", "医疗收费票据", "门诊票据", "医疗门诊",
-                            "门急诊收费")),
-)
-_NOT_RECEIPTS = ("出院小结", "出院记录", "诊断证明", "门诊病历", "病历记录", "增值税", "检验报告",
-                 "检查报告", "处方笺", "入院记录")
 _ORG_RE = re.compile(r"[\u4e00-\u9fff()（）]{2,}(?:医院|卫生院|卫生服务中心|卫生服务站|医疗中心|"
                      r"保健院|诊所|门诊部|卫生室|医学中心)")
 # kinds of institution printed after 医疗机构类型, never a hospital's name on their own
 _INSTITUTION_TYPES = {"综合医院", "中医医院", "中西医结合医院", "西医结合医院", "专科医院",
                       "妇幼保健院", "民族医医院", "社区卫生服务中心", "乡镇卫生院", "卫生院",
                       "门诊部", "诊所", "卫生室", "医疗中心", "护理院", "康复医院"}
-_SOURCE_WEIGHT = {"label": 1.0, "right": 0.97, "below": 0.9, "fallback": 0.75}
-
-
-def classify(tokens: Sequence[Token]) -> str:
-    """Document type from the title words, looking at the biggest and topmost text first."""
-    if not tokens:
-        return "unknown"
-    hs = median_height(tokens)
-    ordered = sorted(tokens, key=lambda t: (-(t.h > hs * 1.25), t.y0))
-    text = [re.sub(r"\s+", "", t.text) for t in ordered]
-    for t in text[:8]:
-        if any(w in t for w in _NOT_RECEIPTS):
-            return "unknown"
-    for t in text:
-        for kind, words in DOC_TYPES:
-            if any(w in t for w in words):
-                return kind
-    return "unknown"
+_SOURCE_WEIGHT = {"label": 1.0, "mark": 0.97, "right": 0.97, "below": 0.9, "row": 0.9,
+                  "fallback": 0.75, "seal": 0.5}
 
 
 def _hospital_fallback(tokens: Sequence[Token], found: Found | None) -> Found | None:
-    """An institution name anywhere on the page (a letterhead, a title line)."""
-    cands: list[tuple[float, str, Token]] = []
+    """An institution name anywhere on the page (a letterhead, a title line).
+
+    Only text that no label claims, or the hospital label's own value, is looked at, so a
+    label never becomes part of the name. A name with a label's or seal's words run into
+    its front (a garbled 收款单位(章) under the 收费专用章) keeps what follows them and is
+    marked `seal` so that it is flagged for the person, not taken as read.
+    """
+    cands: list[tuple[float, str, Token, bool]] = []
     for t in tokens:
-        txt = re.sub(r"\s+", "", t.text)
-        if LABEL_RE.search(txt) and not txt.endswith(("医院", "卫生院", "中心")):
-            continue
-        for m in _ORG_RE.finditer(txt):
-            name = m.group(0)
-            if len(name) < 4 or name in _INSTITUTION_TYPES or "类型" in txt:
+        texts = [re.sub(r"\s+", "", p.value.text) for p in split_line(t)
+                 if p.value is not None and (p.label is None or p.field == "hospital")]
+        for txt in texts:
+            if "类型" in txt:
                 continue  # 医疗机构类型：综合医院 says what kind, not which
-            cands.append((t.h * t.score, name, t))
+            for m in _ORG_RE.finditer(txt):
+                name, cut = strip_residue(m.group(0))
+                if len(name) < 4 or name in _INSTITUTION_TYPES or not _ORG_RE.fullmatch(name):
+                    continue
+                cands.append((t.h * t.score, name, t, cut))
     if not cands:
         return found
     current = str(found.value) if found else ""
     # a label value cut short by a seal is completed by a longer name that contains it
-    for _, name, t in sorted(cands, key=lambda c: -c[0]):
+    for _, name, t, cut in sorted(cands, key=lambda c: -c[0]):
         if current and current in name and len(name) > len(current):
-            return Found(name, t.score * 0.9, "fallback", t)
+            return Found(name, t.score * 0.9, "seal" if cut else "fallback", t)
     if found is not None and _ORG_RE.fullmatch(current):
         return found
-    _, name, t = max(cands, key=lambda c: c[0])
-    return Found(name, t.score, "fallback", t)
+    _, name, t, cut = max(cands, key=lambda c: c[0])
+    return Found(name, t.score, "seal" if cut else "fallback", t)
+
+
+def _sideways(lines: Sequence[TextLine]) -> bool:
+    """Most lines read top to bottom (boxes far taller than wide): the page lies sideways."""
+    tall = sum(1 for ln in lines if len(ln.text) >= 2 and ln.height > 0
+               and (ln.y1 - ln.y0) > 1.5 * (ln.x1 - ln.x0))
+    return len(lines) >= 6 and tall > len(lines) * 0.5
 
 
 class Recognizer:
@@ -122,6 +119,18 @@ class Recognizer:
         page = prepared.image
         t_ocr = time.perf_counter()
         lines = self.engine.read(page)
+        if _sideways(lines):
+            # the turn detector missed a sideways page (a curled slip photographed across):
+            # the text came back as columns of single characters. A quarter turn and a
+            # second read; a page that needed the other quarter turn is then upside down,
+            # which the angle classifier reports line by line and the tokens undo.
+            page = np.ascontiguousarray(np.rot90(page, k=-1))
+            turned = self.engine.read(page)
+            if len(turned) >= len(lines) * 0.3 and not _sideways(turned):
+                lines = turned
+                prepared.steps.append("rotate_90_after_ocr")
+            else:
+                page = prepared.image
         ocr_ms = (time.perf_counter() - t_ocr) * 1000
         h, w = page.shape[:2]
         tokens = tokens_from_lines(lines, w, h)
@@ -158,7 +167,8 @@ def _runs_to_lines(runs: Sequence[tuple[str, float, float, float, float]]) -> li
 
 def build_document(tokens: Sequence[Token], name: str) -> dict[str, Any]:
     """Fields, items and checks from the page's tokens, in the contract's key order."""
-    doc_type = classify(tokens)
+    found = extract_fields(tokens)
+    doc_type = classify(tokens, found)
     doc: dict[str, Any] = {"image": name, "doc_type": doc_type}
     conf: dict[str, float] = {}
     if doc_type == "unknown":
@@ -171,7 +181,10 @@ def build_document(tokens: Sequence[Token], name: str) -> dict[str, Any]:
                           "message": "这不是医疗收费票据或费用清单 (not a medical receipt)"}]
         doc["confidence"] = {}
         return doc
-    found = extract_fields(tokens)
+    if doc_type.endswith("_invoice") and "issue_date" not in found:
+        dated = header_date(tokens)
+        if dated is not None:
+            found["issue_date"] = dated
     hosp = _hospital_fallback(tokens, found.get("hospital"))
     if hosp is not None:
         found["hospital"] = hosp

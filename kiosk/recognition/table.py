@@ -141,6 +141,11 @@ def header_cells(tok: Token) -> list[Column]:
 
 def _is_header_row(cells: Sequence[Column]) -> bool:
     kinds = {c.kind for c in cells}
+    if len(cells) == 2 and kinds == {"name", "amount"}:
+        # a two-column table (费用项目 … 金额 on a settlement sheet or a slip): the two
+        # headers stand apart, not run together in a sentence
+        a, b = sorted(cells, key=lambda c: c.x0)
+        return a.kind == "name" and b.x0 - a.x1 > a.x1 - a.x0
     return "amount" in kinds and ("name" in kinds or len(kinds) >= 3) and len(cells) >= 3
 
 

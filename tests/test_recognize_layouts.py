@@ -1,0 +1,141 @@
+"""The receipt families of ../shared/spec/receipt-layouts.md, rendered and read end to end.
+
+Each page is drawn by tests/support/layouts.py from a seed and handed over the way real
+scans come (RGBA or greyscale PNG, grey scanner bed, low contrast, turned); the expected
+values are what was printed. The real OCR models read them.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from support.layouts import (
+    discharge_summary,
+    dotmatrix_form,
+    lab_report,
+    national_einvoice,
+    scanned,
+    settlement_sheet,
+)
+from support.render import cjk_font_path, thermal_slip
+
+from kiosk.config import OcrSettings
+from kiosk.recognition.classify import classify
+from kiosk.recognition.fields import extract_fields
+from kiosk.recognition.layout import Token
+from kiosk.recognition.pipeline import Recognizer
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(cjk_font_path() is None, reason="no CJK font to render receipts with "
+                       "(packaging/setup.sh installs fonts-wqy-microhei)"),
+]
+
+
+@pytest.fixture(scope="module")
+def recognizer() -> Recognizer:
+    rec = Recognizer(OcrSettings(threads=2))
+    rec.load()
+    return rec
+
+
+def _items(doc: dict[str, object]) -> set[tuple[str, str]]:
+    return {(it["name"], it["amount"]) for it in doc["items"]}  # type: ignore[attr-defined, index]
+
+
+@pytest.mark.parametrize(("seed", "stay", "capture"), [
+    (1, "outpatient", {}),
+    (2, "outpatient", {"mode": "RGBA", "bed": 200, "contrast": 0.7}),
+    (3, "inpatient", {"mode": "RGBA", "bed": 205}),
+    (4, "inpatient", {"mode": "L", "turn": 90, "bed": 210}),
+])
+def test_national_einvoice_with_a_seal_over_its_title_is_read_as_a_receipt(
+        recognizer: Recognizer, seed: int, stay: str, capture: dict[str, object]) -> None:
+    img, truth = national_einvoice(seed, stay)
+    doc = recognizer.recognize_bytes(scanned(img, **capture), f"{stay}{seed}.png")  # type: ignore[arg-type]
+    assert doc["doc_type"] == truth.doc_type
+    assert doc["total"] == truth.fields["total"]
+    for key in ("invoice_code", "invoice_number", "issue_date", "payer_name", "fund_paid",
+                "cash_paid"):
+        assert doc[key] == truth.fields[key], key
+    assert _items(doc) == {(it["name"], it["amount"]) for it in truth.items}
+    assert not [c for c in doc["checks"] if c["severity"] == "error"]
+
+
+def test_hospital_under_its_seal_is_right_or_flagged(recognizer: Recognizer) -> None:
+    """The 收费专用章 lies over the name: a name read whole is kept, a fragment is flagged."""
+    for seed in (5, 6):
+        img, truth = national_einvoice(seed, "outpatient")
+        doc = recognizer.recognize_bytes(scanned(img), f"seal{seed}.png")
+        if doc["hospital"] != truth.fields["hospital"]:
+            assert doc["hospital"] is None or doc["confidence"]["hospital"] < 0.8, doc["hospital"]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_dot_matrix_form_printed_out_of_register(recognizer: Recognizer, seed: int) -> None:
+    img, truth = dotmatrix_form(seed)
+    doc = recognizer.recognize_bytes(scanned(img, bed=215), f"form{seed}.png")
+    assert doc["doc_type"] == "outpatient_invoice"
+    for key in ("invoice_number", "issue_date", "payer_name", "total", "fund_paid", "cash_paid"):
+        assert doc[key] == truth.fields[key], key
+
+
+def test_settlement_sheet_is_an_inpatient_bill_with_its_payments(recognizer: Recognizer) -> None:
+    img, truth = settlement_sheet(7)
+    doc = recognizer.recognize_bytes(scanned(img, mode="L", faint=0.35), "settle.png")
+    assert doc["doc_type"] == "inpatient_invoice"
+    for key in ("payer_name", "hospital", "total", "fund_paid", "cash_paid"):
+        assert doc[key] == truth.fields[key], key
+    assert _items(doc) == {(it["name"], it["amount"]) for it in truth.items}
+    assert sum(Decimal(a) for _, a in _items(doc)) == Decimal(truth.fields["total"] or "0")
+
+
+@pytest.mark.parametrize("page", [discharge_summary, lab_report])
+def test_pages_that_are_not_receipts_are_named_unknown(recognizer: Recognizer, page) -> None:  # type: ignore[no-untyped-def]
+    img, _ = page(3)
+    doc = recognizer.recognize_bytes(scanned(img, mode="RGBA", bed=200), "other.png")
+    assert doc["doc_type"] == "unknown"
+    assert doc["total"] is None and doc["items"] == []
+    assert [c["code"] for c in doc["checks"]] == ["not_a_receipt"]
+
+
+def _line(text: str, x: float, y: float) -> Token:
+    return Token(text, x, y, x + 26 * len(text), y + 26, 0.95)
+
+
+@pytest.mark.parametrize("title", ["上海市医疗住院收费募据", "医…收费票据", "贵州省医疗门", ""])
+def test_garbled_title_is_decided_by_the_fields_on_the_page(title: str) -> None:
+    """What OCR reads of a title under the 财政部监制 seal, and the labels around it."""
+    lines = [_line(title, 300, 40)] if title else []
+    lines += [_line("票据代码:520601", 1100, 120), _line("票据号码:0012345678", 1100, 160),
+              _line("校验码:a3f9c", 1100, 200), _line("开票日期:2023-05-18", 1100, 240),
+              _line("金额合计(大写)叁拾伍元整", 60, 600), _line("(小写)35.00", 1200, 600),
+              _line("医保统筹基金支付:20.00", 60, 660), _line("个人现金支付:15.00", 600, 660)]
+    stay = "住院" in title
+    if stay:
+        lines.append(_line("住院时间:20230102-20230119", 1100, 700))
+    found = extract_fields(lines)
+    assert classify(lines, found) == ("inpatient_invoice" if stay else "outpatient_invoice")
+
+
+@pytest.mark.parametrize("title", ["出院记录", "检验报告单", "增值税电子普通发票", "处方笺"])
+def test_non_receipt_title_wins_over_amounts_on_the_page(title: str) -> None:
+    """A VAT invoice or a prescription prints amounts too; its title names it."""
+    lines = [_line(title, 400, 40), _line("发票代码:044001900111", 1100, 120),
+             _line("合计:35.00", 60, 600), _line("个人现金支付:35.00", 600, 660)]
+    assert classify(lines, extract_fields(lines)) == "unknown"
+
+
+def test_a_lone_amount_is_not_enough_to_make_a_receipt() -> None:
+    lines = [_line("门诊病人须知", 400, 40), _line("合计:35.00", 60, 600)]
+    assert classify(lines, extract_fields(lines)) == "unknown"
+
+
+@pytest.mark.parametrize("turn", [90, 270])
+def test_faint_thermal_slip_turned_sideways_is_read(recognizer: Recognizer, turn: int) -> None:
+    img, truth = thermal_slip(11)
+    doc = recognizer.recognize_bytes(scanned(img, turn=turn, faint=0.45, bed=190), "slip.png")
+    assert doc["doc_type"] == "payment_slip"
+    for key in ("payer_name", "outpatient_no", "total"):
+        assert doc[key] == truth.fields[key], key
