@@ -39,10 +39,12 @@ from kiosk.ui.styles import resources_dir, stylesheet
 from kiosk.ui.sync_feed import SyncFeed
 from kiosk.ui.tasks import OcrService, TaskManager
 from kiosk.ui.voice import Voice
+from kiosk.ui.watchdog import Watchdog
 
 log = logging.getLogger("kiosk.app")
 
 SAMPLE_RECEIPT = "samples/einvoice.jpg"
+TECHNICIAN_EXIT = "technician-exit"  # read by packaging/deb/session
 
 
 def policy_loader(home: Path) -> Callable[[], Policy]:
@@ -191,6 +193,14 @@ def run_app(args: argparse.Namespace) -> int:
     tick = QTimer()
     tick.start(500)
     tick.timeout.connect(lambda: None)
+    watchdog = Watchdog()  # READY=1 after the first paint, then WATCHDOG=1 (systemd)
+    watchdog.watch()
+    if getattr(args, "one_frame", False):
+        watchdog.first_frame.connect(lambda s: (print(f"first screen shown {s:.2f} s after "
+                                                      "start", flush=True), app.quit()))
+    # The technician's quit under ⚙ leaves a note, so the kiosk session is not restarted.
+    kiosk.window.settings.quit_requested.connect(
+        lambda: (settings.home / TECHNICIAN_EXIT).touch())
     windowed = bool(getattr(args, "windowed", False)) or not settings.ui.fullscreen
     log.info("kiosk app started: home %s, %s", settings.home,
              "windowed" if windowed else "full screen")
@@ -202,6 +212,7 @@ def run_app(args: argparse.Namespace) -> int:
     try:
         return app.exec()
     finally:
+        watchdog.stop()
         kiosk.close()
         log.info("kiosk app stopped")
         shutdown_logging()
