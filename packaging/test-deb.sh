@@ -157,7 +157,7 @@ if timeout 180 runuser -u kiosk -- env -i PATH=/usr/bin:/bin HOME=/var/lib/towns
         WLR_BACKENDS=headless WLR_RENDERER=pixman WLR_LIBINPUT_NO_DEVICES=1 \
         QT_QPA_PLATFORM=wayland \
         cage -d -- /opt/township-kiosk/township-kiosk --one-frame >"$work/cage.log" 2>&1 \
-        && shown="$(grep -o 'first screen shown [0-9.]* s' "$work/cage.log")"; then
+        && shown="$(grep -o 'first screen shown [0-9.]* s' "$work/cage.log" | head -1)"; then
     secs="$(echo "$shown" | grep -o '[0-9.]*')"
     if awk -v s="$secs" -v m="$max_start_s" 'BEGIN { exit !(s <= m) }'; then
         ok "cage (headless): $shown (≤ $max_start_s s)"
@@ -170,10 +170,13 @@ else
 fi
 
 # 7. libraries ---------------------------------------------------------------------------------
-# Optional plugins whose libraries a kiosk does not need: GTK's theme, speech-dispatcher.
-find /opt/township-kiosk -name '*.so*' -type f -print0 \
-    | xargs -0 -n 50 ldd 2>/dev/null | grep 'not found' | sort -u \
-    | grep -v -E 'libgtk-3|libgdk-3|libspeechd' >"$work/missing.log"
+# Each library is looked at with its own folder on the path (bundled libraries find their
+# siblings that way when loaded). Optional plugins whose libraries a kiosk does not need:
+# GTK's theme, speech-dispatcher.
+find /opt/township-kiosk -name '*.so*' -type f | while read -r lib; do
+    LD_LIBRARY_PATH="$(dirname "$lib")" ldd "$lib" 2>/dev/null | grep 'not found' \
+        | sed "s|^|$lib: |"
+done | grep -v -E 'libgtk-3|libgdk-3|libspeechd' | sort -u >"$work/missing.log"
 if [ -s "$work/missing.log" ]; then
     bad "libraries missing on the system:"
     sed 's/^/    /' "$work/missing.log"
