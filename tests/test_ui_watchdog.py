@@ -50,3 +50,30 @@ def _received(sock: socket.socket) -> bytes:
 def test_the_process_age_counts_from_the_process_start():
     age = process_age_s()
     assert age is not None and 0 < age < 24 * 3600
+
+
+def test_the_app_tells_systemd_it_is_ready_once_its_first_screen_is_shown(tmp_path: Path):
+    """`kiosk --one-frame` as the installation check runs it, under a real notify socket."""
+    import os
+    import subprocess
+    import sys
+
+    path = str(tmp_path / "notify")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(path)
+    sock.settimeout(5)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "NOTIFY_SOCKET": path,
+           "WATCHDOG_USEC": "30000000"}
+    try:
+        proc = subprocess.run([sys.executable, "-m", "kiosk", "--home", str(tmp_path / "home"),
+                               "--one-frame"], env=env, capture_output=True, text=True,
+                              timeout=180, check=False)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert "first screen shown" in proc.stdout
+        messages = []
+        while b"STOPPING=1" not in messages:
+            messages.append(sock.recv(4096))
+    finally:
+        sock.close()
+    assert messages[0] == b"READY=1\nSTATUS=serving residents"
+    assert b"WATCHDOG=1" in messages
