@@ -6,7 +6,8 @@
 #      (the previous build is the last one this check passed with, kept in $KIOSK_DEB_CACHE;
 #      on a machine without one, this build repackaged under a lower version stands in);
 #   3. upgrade to this build: the queued claim, the technician PIN and a setting survive;
-#   4. the installed `township-kiosk --self-test` passes (offscreen);
+#   4. the installed `township-kiosk --self-test` passes (offscreen), and the installed app
+#      reads a PDF e-invoice (its renderer runs as a child of the frozen binary);
 #   5. `systemd-analyze verify` passes on the installed units;
 #   6. the app shows its first screen under cage with the headless wlroots backend, as the
 #      kiosk user (the time it took is printed, and flagged when over 5 s);
@@ -139,6 +140,21 @@ else
     bad "township-kiosk --self-test"
 fi
 sed 's/^/    /' "$work/selftest.log"
+
+# A PDF e-invoice: its pages are rendered by the app's own binary run as a child
+# (`-m kiosk.scanner.pdfworker`, see packaging/kiosk_entry.py), its text layer read.
+PYTHONPATH="$here/tests" "$venv/bin/python" -c 'import sys
+from pathlib import Path
+from support.render import einvoice, save_pdf
+image, receipt = einvoice(16)
+save_pdf(image, receipt, Path(sys.argv[1]))' "$work/einvoice.pdf"
+chmod 0644 "$work/einvoice.pdf"
+if k recognize --json "$work/einvoice.pdf" 2>"$work/pdf.log" | grep -q '"doc_type": "outpatient_invoice"'; then
+    ok "township-kiosk recognize reads a PDF e-invoice (the PDF renderer's child process)"
+else
+    bad "township-kiosk recognize on a PDF e-invoice"
+    tail -5 "$work/pdf.log" | sed 's/^/    /'
+fi
 
 # 5. systemd-analyze verify ------------------------------------------------------------------
 units=(/lib/systemd/system/township-kiosk*.service /lib/systemd/system/township-kiosk*.timer)
