@@ -12,6 +12,7 @@ backup can still be recovered from it.
 from __future__ import annotations
 
 import argparse
+import calendar
 import logging
 import os
 import re
@@ -107,7 +108,7 @@ def list_backups(db: Path) -> list[Backup]:
     for p in folder.glob(f"{db.name}.*.bak") if folder.is_dir() else ():
         m = _NAME.match(p.name)
         if m and m["db"] == db.name:
-            made = time.mktime(time.strptime(m["stamp"], "%Y%m%dT%H%M%SZ")) - time.timezone
+            made = float(calendar.timegm(time.strptime(m["stamp"], "%Y%m%dT%H%M%SZ")))
             found.append(Backup(p, m["kind"], m["rev"], made))
     return sorted(found, key=lambda b: (b.made_at, b.path.name), reverse=True)
 
