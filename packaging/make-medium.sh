@@ -31,13 +31,14 @@ direct="$(dpkg-deb -f "$deb" Depends | tr ',|' '\n\n' | sed -E 's/\(.*\)//; s/[[
 # shellcheck disable=SC2086
 closure="$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
     --no-breaks --no-replaces --no-enhances $direct | grep -v '^ ' | grep -v '^<' | sort -u)"
-needed=()
-for pkg in $closure; do
-    prio="$(apt-cache show --no-all-versions "$pkg" 2>/dev/null | sed -n 's/^Priority: //p' | head -1)"
-    essential="$(apt-cache show --no-all-versions "$pkg" 2>/dev/null | sed -n 's/^Essential: //p' | head -1)"
-    [ "$prio" = required ] || [ "$essential" = yes ] && continue
-    needed+=("$pkg")
-done
+# one apt-cache call for all of them (one per package takes minutes)
+# shellcheck disable=SC2086
+mapfile -t needed < <(apt-cache show --no-all-versions $closure 2>/dev/null | awk '
+    /^Package: /   { pkg = $2; prio = ""; ess = "" }
+    /^Priority: /  { prio = $2 }
+    /^Essential: / { ess = $2 }
+    /^$/ { if (pkg != "" && prio != "required" && ess != "yes") print pkg; pkg = "" }
+    END { if (pkg != "" && prio != "required" && ess != "yes") print pkg }' | sort -u)
 echo "make-medium: downloading ${#needed[@]} Debian packages"
 (cd "$out/pool" && apt-get download -q "${needed[@]}" >/dev/null)
 (cd "$out" && dpkg-scanpackages --multiversion pool /dev/null 2>/dev/null | gzip -9 >Packages.gz)
