@@ -43,6 +43,7 @@ from kiosk.ui.sync_feed import SyncFeed
 from kiosk.ui.tasks import OcrService, TaskManager
 from kiosk.ui.technician import TechnicianScreen
 from kiosk.ui.voice import Voice
+from kiosk.ui.watchdog import Watchdog
 
 log = logging.getLogger("kiosk.app")
 
@@ -52,6 +53,7 @@ RETRY = 75  # the technician screen's "try again" (EX_TEMPFAIL)
 # damaged or replaced database, a key file that is missing or wrong, a full or read-only
 # disk) and the catalog.
 CANNOT_START = (StoreError, CatalogStoreError)
+TECHNICIAN_EXIT = "technician-exit"  # read by packaging/deb/session
 
 
 def policy_loader(home: Path) -> Callable[[], Policy]:
@@ -249,6 +251,14 @@ def run_app(args: argparse.Namespace) -> int:
     tick = QTimer()
     tick.start(500)
     tick.timeout.connect(lambda: None)
+    watchdog = Watchdog()  # READY=1 after the first paint, then WATCHDOG=1 (systemd)
+    watchdog.watch()
+    if getattr(args, "one_frame", False):
+        watchdog.first_frame.connect(lambda s: (print(f"first screen shown {s:.2f} s after "
+                                                      "start", flush=True), app.quit()))
+    # The technician's quit under ⚙ leaves a note, so the kiosk session is not restarted.
+    kiosk.window.settings.quit_requested.connect(
+        lambda: (settings.home / TECHNICIAN_EXIT).touch())
     log.info("kiosk app started: home %s, %s", settings.home,
              "windowed" if windowed else "full screen")
     if windowed:
@@ -260,6 +270,7 @@ def run_app(args: argparse.Namespace) -> int:
     try:
         return app.exec()
     finally:
+        watchdog.stop()
         kiosk.close()
         log.info("kiosk app stopped")
         shutdown_logging()

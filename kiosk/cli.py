@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from kiosk.assistants import add_commands as add_assistant_commands
 from kiosk.config import ConfigError, load_settings
 from kiosk.pin import add_commands as add_pin_commands
+from kiosk.store.backup import add_commands as add_backup_commands
 
 if TYPE_CHECKING:
     from kiosk.recognition.batch import Job
@@ -125,6 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
                     help="the touchscreen app in a window instead of full screen (development)")
     ap.add_argument("--demo", action="store_true",
                     help="offer the sample receipt on the capture screen (demonstrations only)")
+    ap.add_argument("--self-test", action="store_true",
+                    help="check the engine, database, disk, camera, scanner, clock and upload "
+                         "queue; exit 1 naming what failed")
+    ap.add_argument("--one-frame", action="store_true",
+                    help="start the app, show the first screen, print how long that took and "
+                         "quit (installation check)")
     sub = ap.add_subparsers(dest="command")
     rec = sub.add_parser("recognize", help="read receipt images and print what was recognised")
     rec.add_argument("images", nargs="+", help="image files (JPEG, PNG, WebP, ...)")
@@ -137,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_sync_commands(sub)
     add_assistant_commands(sub)
     add_pin_commands(sub)
+    add_backup_commands(sub)
     return ap
 
 
@@ -146,6 +154,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
     func = getattr(args, "func", cmd_app)
+    if args.self_test:
+        from kiosk.selftest import cmd_selftest
+
+        func = cmd_selftest
     try:
         code: int = func(args)
     except ConfigError as exc:

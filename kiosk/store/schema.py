@@ -170,6 +170,10 @@ def upgrade(engine: Engine, path: Path) -> str:
                 f"{path} has schema revision {revision!r}, which this version of the kiosk "
                 f"software does not know (it knows up to {HEAD_REVISION!r}); it was written "
                 "by a newer version: install that version again instead of this one") from None
+    if revision is not None:  # a database with claims: copied before it is changed
+        from kiosk.store.backup import backup_before_migration
+
+        backup_before_migration(path, revision, HEAD_REVISION)
     log.info("upgrading the claim database %s from %s to %s", path, revision, HEAD_REVISION)
     with engine.connect() as conn:
         cfg.attributes["connection"] = conn

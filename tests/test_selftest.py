@@ -1,0 +1,125 @@
+"""`kiosk --self-test`: each check on real files, and the command's exit status and record."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kiosk.config import load_settings
+from kiosk.selftest import (
+    check_camera,
+    check_clock,
+    check_database,
+    check_disk,
+    check_engine,
+    check_queue,
+    last_result,
+    record,
+    resources_dir,
+)
+from kiosk.store import ClaimStore
+from kiosk.store.claims import NewDocument
+from kiosk.store.samples import sample_recognition, sample_resident
+
+NOW = 1_800_000_000.0
+
+
+def _queued_claim(home: Path, at: float) -> None:
+    with ClaimStore(home, clock=lambda: at) as store:
+        claim = store.create_claim(sample_resident(1), [
+            NewDocument(sample_recognition(1), image=b"image " + os.urandom(256))],
+            assistant="self")
+        store.confirm(claim, actor="test")
+        store.queue(claim, actor="test")
+
+
+def test_a_healthy_database_passes_and_a_damaged_one_is_named(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path)
+    assert check_database(settings).ok  # none yet: made at first use
+    ClaimStore(tmp_path).close()
+    good = check_database(settings)
+    assert good.ok and "integrity" in good.detail
+    db = Path(settings.store.database)
+    data = bytearray(db.read_bytes())
+    data[4096:8192] = b"\xff" * 4096  # a page of garbage
+    db.write_bytes(bytes(data))
+    bad = check_database(settings)
+    assert not bad.ok and str(db) in bad.detail
+
+
+def test_a_schema_from_a_newer_version_fails_and_points_at_the_backups(tmp_path: Path) -> None:
+    ClaimStore(tmp_path).close()
+    settings = load_settings(tmp_path)
+    conn = sqlite3.connect(settings.store.database)
+    conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    conn.commit()
+    conn.close()
+    result = check_database(settings)
+    assert not result.ok and "'9999'" in result.detail and "backup" in result.detail
+
+
+def test_disk_camera_and_clock_checks(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path)
+    assert check_disk(settings, min_free=1).ok
+    assert not check_disk(settings, min_free=1 << 60).ok
+    dev = tmp_path / "dev"
+    dev.mkdir()
+    assert not check_camera(settings, dev=dev).ok  # camera.device "0": /dev/video0
+    (dev / "video0").touch()
+    assert check_camera(settings, dev=dev).ok
+    assert check_clock(settings, now=NOW).ok
+    assert not check_clock(settings, now=1_600_000_000.0).ok  # 2020: a flat clock battery
+    _queued_claim(tmp_path, NOW)
+    db = Path(settings.store.database)
+    os.utime(db, (NOW, NOW))
+    went_back = check_clock(settings, now=NOW - 86400)
+    assert not went_back.ok and "went back" in went_back.detail
+
+
+def test_a_claim_waiting_for_days_fails_the_queue_check(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path)
+    assert check_queue(settings, now=NOW).ok
+    _queued_claim(tmp_path, NOW)
+    fresh = check_queue(settings, now=NOW + 3600)
+    assert fresh.ok and "1 claims waiting" in fresh.detail
+    stale = check_queue(settings, now=NOW + 4 * 86400)
+    assert not stale.ok and "96 h" in stale.detail
+
+
+def test_the_result_is_recorded_for_the_settings_screen(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path)
+    checks = [check_disk(settings, min_free=1), check_disk(settings, min_free=1 << 60)]
+    record(tmp_path, checks, now=NOW)
+    saved = last_result(tmp_path)
+    assert saved is not None and saved["at"] == NOW and saved["ok"] is False
+    assert [c["ok"] for c in saved["checks"]] == [True, False]
+    (tmp_path / "selftest.json").write_text("{not json")
+    assert last_result(tmp_path) is None
+
+
+@pytest.mark.slow
+def test_the_engine_reads_the_bundled_sample_and_a_missing_sample_is_named(
+        tmp_path: Path) -> None:
+    settings = load_settings(tmp_path)
+    ok = check_engine(settings, resources_dir())
+    assert ok.ok, ok.detail
+    missing = check_engine(settings, tmp_path)
+    assert not missing.ok and "missing" in missing.detail
+
+
+def test_the_command_exits_1_naming_what_failed(tmp_path: Path) -> None:
+    # No camera at /dev/video7 here, so the command must fail on it and say so.
+    (tmp_path / "kiosk.toml").write_text('[camera]\ndevice = "7"\n')
+    env = {**os.environ, "KIOSK_HOME": str(tmp_path)}
+    proc = subprocess.run([sys.executable, "-m", "kiosk", "--self-test"], env=env,
+                          capture_output=True, text=True, timeout=180, check=False)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "self-test failed: camera" in proc.stdout
+    saved = json.loads((tmp_path / "selftest.json").read_text())
+    assert {c["name"]: c["ok"] for c in saved["checks"]}["camera"] is False
