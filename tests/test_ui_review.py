@@ -9,34 +9,13 @@ from datetime import date, timedelta
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication
-from support.kiosk_ui import FixedReader, button
+from support.kiosk_ui import FixedReader, button, keys, tap, to_review
 
 from kiosk.store.samples import sample_id_number, sample_recognition
 from kiosk.ui.screens.correct_search import CatalogSearch
 
 ASSISTANT = "0007 王芳"
 
-
-def tap(qtbot, widget, name: str) -> None:
-    b = button(widget, name)
-    assert b.isVisible() and b.isEnabled(), f"{name} cannot be tapped"
-    qtbot.mouseClick(b, Qt.MouseButton.LeftButton)
-
-
-def keys(qtbot, pad, sequence) -> None:
-    for k in sequence:
-        tap(qtbot, pad, f"key_{k}")
-
-
-def to_review(qtbot, kiosk, seed: int, *, signed_in: str | None) -> None:
-    w = kiosk.window
-    tap(qtbot, w.start, "fileClaim")
-    keys(qtbot, w.resident_id, sample_id_number(seed))
-    tap(qtbot, w.resident_id, "confirmId")
-    w.signed_in = signed_in  # the assistant sign-in is helper H1's; set here directly
-    with qtbot.waitSignal(w.screen_changed, timeout=10_000,
-                          check_params_cb=lambda name: name == "review"):
-        tap(qtbot, w.capture, "useSample")
 
 
 def wait_estimate(qtbot, w) -> None:

@@ -6,34 +6,13 @@ ID hint point at what is printed."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from support.kiosk_ui import FixedReader, button
+from support.kiosk_ui import FixedReader, button, keys, tap, to_review
 
 from kiosk.store.samples import sample_id_number, sample_recognition
 from kiosk.ui.desk import PAYER_NAMES_DIFFER, UNNAMED, Receipt, resident_for
 
 ASSISTANT = "0007 王芳"
 
-
-def tap(qtbot, widget, name: str) -> None:
-    b = button(widget, name)
-    assert b.isVisible() and b.isEnabled(), f"{name} cannot be tapped"
-    qtbot.mouseClick(b, Qt.MouseButton.LeftButton)
-
-
-def keys(qtbot, pad, sequence) -> None:
-    for k in sequence:
-        tap(qtbot, pad, f"key_{k}")
-
-
-def to_review(qtbot, kiosk, seed: int, *, signed_in: str | None) -> None:
-    w = kiosk.window
-    tap(qtbot, w.start, "fileClaim")
-    keys(qtbot, w.resident_id, sample_id_number(seed))
-    tap(qtbot, w.resident_id, "confirmId")
-    w.signed_in = signed_in
-    with qtbot.waitSignal(w.screen_changed, timeout=10_000,
-                          check_params_cb=lambda name: name == "review"):
-        tap(qtbot, w.capture, "useSample")
 
 
 def add_page(qtbot, w) -> None:

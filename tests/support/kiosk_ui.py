@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
 from kiosk.app import Kiosk, compose
 from kiosk.config import CameraSettings, load_settings
+from kiosk.store.samples import sample_id_number
 from support.render import einvoice
 
 
@@ -89,3 +91,28 @@ def button(parent: QWidget, name: str) -> QPushButton:
     found = parent.findChild(QPushButton, name)
     assert found is not None, f"no button {name!r}"
     return found
+
+
+def tap(qtbot: Any, widget: QWidget, name: str) -> None:
+    """A finger on the button called `name` (it must be there to be tapped)."""
+    b = button(widget, name)
+    assert b.isVisible() and b.isEnabled(), f"{name} cannot be tapped"
+    qtbot.mouseClick(b, Qt.MouseButton.LeftButton)
+
+
+def keys(qtbot: Any, pad: QWidget, sequence: str) -> None:
+    for k in sequence:
+        tap(qtbot, pad, f"key_{k}")
+
+
+def to_review(qtbot: Any, kiosk: Kiosk, seed: int, *, signed_in: str | None) -> None:
+    """From the start screen to the review of the sample receipt, for resident `seed`;
+    `signed_in` is the assistant (set directly: the sign-in has tests of its own)."""
+    w = kiosk.window
+    tap(qtbot, w.start, "fileClaim")
+    keys(qtbot, w.resident_id, sample_id_number(seed))
+    tap(qtbot, w.resident_id, "confirmId")
+    w.signed_in = signed_in
+    with qtbot.waitSignal(w.screen_changed, timeout=10_000,
+                          check_params_cb=lambda name: name == "review"):
+        tap(qtbot, w.capture, "useSample")
