@@ -88,7 +88,7 @@ while True:
             printf '%s\n' "$pin" | "$venv/bin/kiosk" "$@" pin set --stdin >/dev/null
             echo "setup: technician PIN for the settings screen (⚙): $pin"
         fi
-        "$venv/bin/kiosk" "$@"
+        "$venv/bin/kiosk" "$@" --demo  # the sample receipt on the capture screen: a demo has no camera
         ;;
     test)
         "$venv/bin/ruff" check kiosk county tests bench
