@@ -113,7 +113,9 @@ if apt_install "$deb"; then
         "$venv/bin/python" - "$1" "$2" <<'PY'
 import json, sys
 keys = ("id", "uid", "status", "total", "document_count", "created_at")
-a, b = ([{k: c.get(k) for k in keys} for c in json.loads(s)] for s in sys.argv[1:3])
+# `claims list --json` prints one JSON object a line
+a, b = ([{k: json.loads(line).get(k) for k in keys} for line in s.splitlines() if line.strip()]
+        for s in sys.argv[1:3])
 sys.exit(0 if a and a == b else 1)
 PY
     }
