@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QPushButton, QWidget
-from support.kiosk_ui import FixedReader, button
+from support.kiosk_ui import FixedReader, button, to_review
 
 from kiosk.store.samples import sample_id_number, sample_recognition
 
@@ -63,22 +63,12 @@ def test_the_pin_keypad_keeps_its_place_after_a_wrong_pin(make_kiosk, qtbot):
     assert key_places(w, gate.keypad) == before
 
 
-def to_review(qtbot, kiosk, seed: int) -> None:
-    w = kiosk.window
-    tap(qtbot, w.start, "fileClaim")
-    for ch in sample_id_number(seed):
-        tap(qtbot, w.resident_id, f"key_{ch}")
-    tap(qtbot, w.resident_id, "confirmId")
-    with qtbot.waitSignal(w.screen_changed, timeout=10_000,
-                          check_params_cb=lambda name: name == "review"):
-        tap(qtbot, w.capture, "useSample")
-
 
 def test_the_resident_can_stop_on_the_review_with_a_second_tap(make_kiosk, qtbot):
     rec = sample_recognition(61)
     kiosk = make_kiosk(recognizer=lambda: FixedReader(rec), sample_seed=61)
     w = kiosk.window
-    to_review(qtbot, kiosk, 61)
+    to_review(qtbot, kiosk, 61, signed_in=None)
     first_uid = w.session.uid
     tap(qtbot, w.review, "cancelClaim")
     assert w.current_screen() == "review"  # one tap only asks
@@ -148,7 +138,7 @@ def test_my_claims_shows_hospital_amount_state_and_what_next_in_large_type(make_
     rec = dict(sample_recognition(63), payer_name="王秀兰")
     kiosk = make_kiosk(recognizer=lambda: FixedReader(rec), sample_seed=63)
     w = kiosk.window
-    to_review(qtbot, kiosk, 63)
+    to_review(qtbot, kiosk, 63, signed_in=None)
     with qtbot.waitSignal(w.claim_filed, timeout=10_000) as filed:
         tap(qtbot, w.review, "confirmClaim")
     tap(qtbot, w.done, "finish")
@@ -169,7 +159,7 @@ def test_the_next_resident_starts_at_the_top_of_the_review(make_kiosk, qtbot):
     kiosk = make_kiosk(recognizer=lambda: FixedReader(*recs), sample_seed=64)
     w = kiosk.window
     w.resize(1080, 1200)  # short enough for the receipt to scroll
-    to_review(qtbot, kiosk, 64)
+    to_review(qtbot, kiosk, 64, signed_in=None)
     bar = w.review.scroll.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=5000)
     bar.setValue(bar.maximum())
