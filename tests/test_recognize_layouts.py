@@ -81,6 +81,19 @@ def test_dot_matrix_form_printed_out_of_register(recognizer: Recognizer, seed: i
         assert doc[key] == truth.fields[key], key
 
 
+@pytest.mark.parametrize("seed", [11, 12, 13, 14])
+def test_amounts_printed_over_their_labels_are_read_whole(recognizer: Recognizer,
+                                                          seed: int) -> None:
+    """The printer put each amount on the last character of its red or blue label: the
+    digits under the label are read again without the form's ink, none lost."""
+    img, truth = dotmatrix_form(seed, overprint=True)
+    doc = recognizer.recognize_bytes(scanned(img, bed=210), f"over{seed}.png")
+    assert doc["doc_type"] == "outpatient_invoice"
+    for key in ("total", "fund_paid", "cash_paid"):
+        assert doc[key] == truth.fields[key], key
+    assert not [c for c in doc["checks"] if c["code"] == "payments_sum_mismatch"]
+
+
 def test_settlement_sheet_is_an_inpatient_bill_with_its_payments(recognizer: Recognizer) -> None:
     img, truth = settlement_sheet(7)
     doc = recognizer.recognize_bytes(scanned(img, mode="L", faint=0.35), "settle.png")

@@ -163,6 +163,11 @@ def _fuzzy_matches(text: str, start: int, end: int) -> list[tuple[int, int, str 
                 # or its first five or more characters, the rest lost under a seal or the
                 # value printed over it (医保统筹基全 for 医保统筹基金支付)
                 for lb in _FUZZY_LABELS:
+                    if len(lb) == 6 and stem == lb[:5] and LABELS[lb]:
+                        # a six-character label missing only its last (个人现金支 for
+                        # 个人现金支付, an amount printed over its 付)
+                        out.append((start, start + 5, LABELS[lb]))
+                        break
                     if len(lb) >= 7 and 5 <= len(stem) < len(lb) and LABELS[lb] and sum(
                             a != b for a, b in zip(stem, lb[:len(stem)], strict=True)) <= 1 \
                             and stem[:2] == lb[:2]:

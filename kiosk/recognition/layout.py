@@ -52,15 +52,20 @@ def char_width(c: str) -> float:
     return 0.55 if ord(c) < 0x2E80 else 1.0
 
 
+def upside_down(lines: Sequence[TextLine]) -> bool:
+    """Most lines came back flipped by the angle classifier: the page is upside down."""
+    flipped = sum(1 for ln in lines if ln.flipped)
+    return len(lines) >= 4 and flipped > len(lines) * 0.6
+
+
 def tokens_from_lines(lines: Iterable[TextLine], width: float, height: float) -> list[Token]:
     """Axis-aligned tokens; a page the angle classifier found upside down is turned around."""
     lines = list(lines)
-    flipped = sum(1 for ln in lines if ln.flipped)
-    upside_down = len(lines) >= 4 and flipped > len(lines) * 0.6
+    turned = upside_down(lines)
     out = []
     for ln in lines:
         x0, y0, x1, y1 = ln.x0, ln.y0, ln.x1, ln.y1
-        if upside_down:
+        if turned:
             x0, x1, y0, y1 = width - x1, width - x0, height - y1, height - y0
         text = fold(ln.text).strip()
         if len(text) >= 2 and (y1 - y0) > 1.5 * (x1 - x0):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,8 @@ from kiosk.recognition.fields import (
     split_line,
     strip_residue,
 )
-from kiosk.recognition.layout import Token, tokens_from_lines
+from kiosk.recognition.layout import Token, tokens_from_lines, upside_down
+from kiosk.recognition.overprint import PAYMENTS, reread_payments
 from kiosk.recognition.table import extract_items
 from kiosk.recognition.text import clean_text, money_str
 
@@ -45,7 +46,9 @@ _INSTITUTION_TYPES = {"综合医院", "中医医院", "中西医结合医院", "
                       "妇幼保健院", "民族医医院", "社区卫生服务中心", "乡镇卫生院", "卫生院",
                       "门诊部", "诊所", "卫生室", "医疗中心", "护理院", "康复医院"}
 _SOURCE_WEIGHT = {"label": 1.0, "mark": 0.97, "right": 0.97, "below": 0.9, "row": 0.9,
-                  "fallback": 0.75, "seal": 0.5}
+                  "fallback": 0.75, "seal": 0.5, "reread": 1.0}
+
+Reread = Callable[[Sequence[Token], dict[str, Found]], dict[str, Found]]
 
 
 def _hospital_fallback(tokens: Sequence[Token], found: Found | None) -> Found | None:
@@ -136,7 +139,13 @@ class Recognizer:
         tokens = tokens_from_lines(lines, w, h)
         if not tokens:
             raise preprocess.ImageRejected("no_document", "no text found on the page")
-        doc = build_document(tokens, name)
+        # tokens of an upside-down page are on the page turned round: crops come from that
+        seen = np.rot90(page, 2) if upside_down(lines) else page
+
+        def reread(toks: Sequence[Token], found: dict[str, Found]) -> dict[str, Found]:
+            return reread_payments(seen, toks, found, self.engine)
+
+        doc = build_document(tokens, name, reread=reread)
         doc["ocr_ms"] = round(ocr_ms, 1)
         doc["total_ms"] = round((time.perf_counter() - t0) * 1000, 1)
         log.debug("%s: %s, %d lines, steps %s", name, doc["doc_type"], len(lines), prepared.steps)
@@ -165,10 +174,26 @@ def _runs_to_lines(runs: Sequence[tuple[str, float, float, float, float]]) -> li
             for t, x0, y0, x1, y1 in runs if t.strip()]
 
 
-def build_document(tokens: Sequence[Token], name: str) -> dict[str, Any]:
-    """Fields, items and checks from the page's tokens, in the contract's key order."""
+def _payments_doubtful(found: dict[str, Found]) -> bool:
+    """The payments read do not add up to the total (or there is no total to add up to)."""
+    total = found.get("total")
+    paid = [found[k].value for k in PAYMENTS if k in found]
+    if total is None or not paid:
+        return True
+    return sum(paid) != total.value  # type: ignore[arg-type]
+
+
+def build_document(tokens: Sequence[Token], name: str, *, reread: Reread | None = None
+                   ) -> dict[str, Any]:
+    """Fields, items and checks from the page's tokens, in the contract's key order.
+
+    `reread` reads payment amounts again from the pixels (see `overprint`) when those read
+    do not add up; without pixels (a PDF's text layer) there is nothing to read again.
+    """
     found = extract_fields(tokens)
     doc_type = classify(tokens, found)
+    if reread is not None and doc_type.endswith("_invoice") and _payments_doubtful(found):
+        found.update(reread(tokens, found))
     doc: dict[str, Any] = {"image": name, "doc_type": doc_type}
     conf: dict[str, float] = {}
     if doc_type == "unknown":

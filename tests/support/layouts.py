@@ -206,8 +206,10 @@ def _dotted(img: Image.Image, box: tuple[int, int, int, int], seed: int) -> None
     img.paste(Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)))
 
 
-def dotmatrix_form(seed: int) -> tuple[Image.Image, Receipt]:
-    """A pre-printed 门诊收费票据 form in red, filled by a dot-matrix printer out of register."""
+def dotmatrix_form(seed: int, *, overprint: bool = False) -> tuple[Image.Image, Receipt]:
+    """A pre-printed 门诊收费票据 form in red or blue, filled by a dot-matrix printer out of
+    register. `overprint` shifts the printer's pass far enough left that the amounts start
+    on the last character of their labels (医保统筹支付 with 118.53 printed over its 付)."""
     rng = random.Random(seed)
     w, h = 1650, 760
     img = Image.new("RGB", (w, h), (252, 250, 246))
@@ -251,6 +253,8 @@ def dotmatrix_form(seed: int) -> tuple[Image.Image, Receipt]:
         d.text((w - 80, 180 + i * 40), ch, font=f, fill=form_ink)
     # the printer's pass: every value shifted by the same few millimetres, plus jitter
     dx, dy = rng.randint(-25, 25), rng.randint(-18, 18)
+    if overprint:
+        dx, dy = rng.randint(-52, -44), rng.randint(-6, 6)
     printed: list[tuple[tuple[int, int], str]] = [
         ((200, 60), fields["invoice_code"] or ""),
         ((w - 420, 100), f"{y_}年{m_}月{d_}日"),
