@@ -119,6 +119,10 @@ class RapidEngine:
         self._rec: Any = None
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
+        # one detection at a time: its feature maps (~150 MB for a page) are the engine's
+        # largest buffers, and two pages detected at once on a stack's workers doubled the
+        # peak. Recognition, most of the work, still runs on all workers together.
+        self._det_lock = threading.Lock()
 
     def load(self) -> None:
         with self._lock:
@@ -154,7 +158,8 @@ class RapidEngine:
             self.load()
         from rapidocr.utils.process_img import get_rotate_crop_image
 
-        det = self._det(image)
+        with self._det_lock:
+            det = self._det(image)
         if det.boxes is None or len(det.boxes) == 0:
             return []
         boxes = np.asarray(det.boxes, dtype=np.float32)
