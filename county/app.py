@@ -19,7 +19,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from county import __version__, auth, catalog, claims, errors, feed, images, intake, web
 from county.config import CountyConfig
 from county.db import Database
-from county.keys import CountyKey
 
 log = logging.getLogger("county.app")
 
@@ -75,10 +74,9 @@ class _BodyLimit:
 
 def create_app(config: CountyConfig, db: Database | None = None) -> FastAPI:
     """Build the server for `config`; creates the data directory and the schema if needed."""
-    config.data_dir.mkdir(parents=True, exist_ok=True)
-    db = db or Database(config.db_url)
-    db.create_schema()
-    key = CountyKey.load_or_create(config.data_dir)
+    db = db or Database.open(config)
+    db.upgrade()
+    key = db.key
     with db.write() as s:
         filled = intake.backfill(s, key)
     if filled:

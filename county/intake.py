@@ -16,7 +16,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from county.db import Claim, ClaimFacts, ClaimImage, ClaimInvoice, ServerFinding
+from county.db import (
+    Claim,
+    ClaimFacts,
+    ClaimImage,
+    ClaimInvoice,
+    ClaimNameGram,
+    ServerFinding,
+)
 from county.errors import ApiError
 from county.keys import CountyKey
 
@@ -131,6 +138,8 @@ def record_arrival(s: Session, claim: Claim, key: CountyKey) -> None:
                      id_hash=key.id_hash(body["resident"]["id_number"]),
                      estimate_fen=to_fen(estimate), low_confidence=low_confidence(body),
                      severity=_severity(body, [f.severity for f in findings])))
+    s.add_all(ClaimNameGram(claim_id=claim.id, gram=g)
+              for g in sorted(key.name_grams(claim.resident_name)))
 
 
 def backfill(s: Session, key: CountyKey) -> int:

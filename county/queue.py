@@ -11,12 +11,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session
 
 from county.db import (
     Claim,
     ClaimFacts,
     ClaimImage,
     ClaimInvoice,
+    ClaimNameGram,
     Database,
     Decision,
     Device,
@@ -24,7 +26,7 @@ from county.db import (
     StatusEvent,
 )
 from county.intake import LOW_CONFIDENCE, SEVERITY
-from county.keys import CountyKey
+from county.keys import CountyKey, normalise_name
 from county.review import STATUSES
 
 PAGE_SIZE = 50
@@ -126,8 +128,34 @@ class QueuePage:
     counts: dict[str, int]
 
 
-def _filtered(f: QueueFilter, key: CountyKey) -> Select[Any]:
-    """The ids of the claims `f` selects, from the narrow facts table alone."""
+#: A name search longer than two characters is narrowed by its character pairs and then
+#: checked against the opened names; beyond this many candidates the pairs alone decide.
+VERIFY_AT_MOST = 5000
+
+
+def _by_name(s: Session, q: str, key: CountyKey) -> Select[Any] | list[int]:
+    """The claims whose resident's name contains `q`, found through the blind index.
+
+    Every character and pair of a name is indexed, so a one- or two-character search is one
+    exact look-up. A longer one needs all its pairs; a name holding them all but not in a row
+    ("张三" and "三丰" in "张三和三丰") is dropped after opening the candidates' names."""
+    grams = key.query_grams(q)
+    G = ClaimNameGram
+    having = (select(G.claim_id).where(G.gram.in_(grams)).group_by(G.claim_id)
+              .having(func.count() == len(grams)))
+    wanted = normalise_name(q)
+    if len(wanted) <= 2:
+        return having
+    candidates = s.execute(select(ClaimFacts.claim_id, ClaimFacts.resident_name)
+                           .where(ClaimFacts.claim_id.in_(having))
+                           .limit(VERIFY_AT_MOST + 1)).all()
+    if len(candidates) > VERIFY_AT_MOST:
+        return having
+    return [cid for cid, name in candidates if wanted in normalise_name(name)]
+
+
+def _filtered(f: QueueFilter, key: CountyKey, s: Session) -> Select[Any]:
+    """The ids of the claims `f` selects, from the narrow facts table (and the name index)."""
     F = ClaimFacts
     q = select(F.claim_id)
     conds = []
@@ -152,8 +180,9 @@ def _filtered(f: QueueFilter, key: CountyKey) -> Select[Any]:
             conds.append(F.id_hash == key.id_hash(f.q))
         else:
             by_invoice = select(ClaimInvoice.claim_id).where(ClaimInvoice.invoice_number == f.q)
-            alternatives = [F.resident_name.contains(f.q, autoescape=True),
-                            F.claim_id.in_(by_invoice)]
+            alternatives = [F.claim_id.in_(by_invoice)]
+            if normalise_name(f.q):
+                alternatives.append(F.claim_id.in_(_by_name(s, f.q, key)))
             if f.q.isdigit() and len(f.q) < 12:
                 alternatives.append(F.claim_id == int(f.q))
             conds.append(or_(*alternatives))
@@ -165,7 +194,7 @@ def queue_page(db: Database, f: QueueFilter, key: CountyKey,
     """One page of the queue, oldest first, with the counts per status of all claims."""
     F = ClaimFacts
     with db.read() as s:
-        ids = _filtered(f, key)
+        ids = _filtered(f, key, s)
         total = s.scalar(select(func.count()).select_from(ids.subquery())) or 0
         pages = max(1, -(-total // page_size))
         page = min(f.page, pages)

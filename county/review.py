@@ -109,12 +109,22 @@ def show_claim(db: Database, ref: str) -> dict[str, Any]:
                 "content_sha256": claim.content_sha256, "claim": json.loads(claim.body)}
 
 
+def find_claim_id(db: Database, ref: str) -> int:
+    """The server id of claim `ref` (server id or UUID); UnknownClaim if there is none."""
+    with db.read() as s:
+        claim = _find(s, ref)
+        if claim is None:
+            raise UnknownClaim(ref)
+        return claim.id
+
+
 def review_claim(db: Database, ref: str, target: str, reason: str | None = None,
                  reviewer: str = "shell") -> str:
     """Move claim `ref` (server id or UUID) to `target`; returns the status it came from.
 
-    This is the server shell's way (`county claims review`), for whoever holds the database;
-    reviewers work in the console, where the four-eyes rule holds (county.decisions)."""
+    The bare state machine, for tests that need a claim in a given state. No command or route
+    calls it: county users decide through county.decisions (the console, and `county claims
+    review --user`), where roles and the four-eyes rule hold."""
     reason = reason.strip() if reason else None
     with db.write() as s:
         claim = _find(s, ref)
