@@ -447,7 +447,27 @@ class Database:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
             conn.commit()
+        if before is None or before < "0002":
+            self._rewrite_files()
         return before or "base"
+
+    def _rewrite_files(self) -> None:
+        """After personal fields were sealed in place, rewrite the tables so no page keeps
+        the plain text the rows had (SQLite: VACUUM and an emptied WAL; PostgreSQL: VACUUM
+        FULL of the tables that held it)."""
+        tables = ("claims", "claim_facts", "decisions", "audit_log")
+        if self.dialect == "sqlite":
+            raw = self.engine.raw_connection()  # outside any BEGIN, which VACUUM refuses
+            try:
+                raw.execute("VACUUM")
+                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                raw.close()
+            return
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            if self.dialect == "postgresql":
+                for table in tables:
+                    conn.exec_driver_sql(f"VACUUM FULL {table}")
 
     def create_schema(self) -> None:
         """The schema at its newest revision (kept for callers of the create_all days)."""
@@ -496,6 +516,9 @@ def _make_engine(url: str) -> Engine:
             cur.execute("PRAGMA synchronous=FULL")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.execute("PRAGMA foreign_keys=ON")
+            # Deleted and overwritten content is zeroed, not left in free pages: a purge
+            # or a sealing really removes the plain text from the file.
+            cur.execute("PRAGMA secure_delete=ON")
             cur.close()
 
         @event.listens_for(engine, "begin")
