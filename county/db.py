@@ -101,7 +101,7 @@ def _key(dialect: Dialect) -> CountyKey:
     if key is None:
         raise RuntimeError("personal fields need the county key: open the database with "
                            "Database(url, key)")
-    return key  # type: ignore[no-any-return]
+    return key
 
 
 class Base(DeclarativeBase):

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from county.db import (
     Claim,
@@ -180,7 +181,7 @@ def _filtered(f: QueueFilter, key: CountyKey, s: Session) -> Select[Any]:
             conds.append(F.id_hash == key.id_hash(f.q))
         else:
             by_invoice = select(ClaimInvoice.claim_id).where(ClaimInvoice.invoice_number == f.q)
-            alternatives = [F.claim_id.in_(by_invoice)]
+            alternatives: list[ColumnElement[bool]] = [F.claim_id.in_(by_invoice)]
             if normalise_name(f.q):
                 alternatives.append(F.claim_id.in_(_by_name(s, f.q, key)))
             if f.q.isdigit() and len(f.q) < 12:

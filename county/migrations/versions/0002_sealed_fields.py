@@ -54,7 +54,8 @@ _RESTORE = {
 
 
 def _key() -> CountyKey:
-    key = op.get_context().config.attributes.get("key")
+    config = op.get_context().config
+    key = config.attributes.get("key") if config is not None else None
     if not isinstance(key, CountyKey):
         raise RuntimeError("sealing the personal fields needs the county key")
     return key
@@ -102,11 +103,11 @@ def upgrade() -> None:
 
     grams = sa.table("claim_name_grams", sa.column("gram"), sa.column("claim_id"))
     for rows in _chunks("claims", "id", ("resident_name",)):
-        values = [{"gram": g, "claim_id": claim_id} for claim_id, name in rows
-                  if not _sealed_already(key, name, "claims.resident_name")
-                  for g in sorted(key.name_grams(name))]
-        if values:
-            bind.execute(sa.insert(grams), values)
+        index = [{"gram": g, "claim_id": claim_id} for claim_id, name in rows
+                 if not _sealed_already(key, name, "claims.resident_name")
+                 for g in sorted(key.name_grams(name))]
+        if index:
+            bind.execute(sa.insert(grams), index)
 
     for statement in _LIFT.get(dialect, []):
         op.execute(statement)
@@ -114,9 +115,9 @@ def upgrade() -> None:
         update = sa.text(f"UPDATE {table} SET "
                          + ", ".join(f"{c} = :{c}" for c in columns) + f" WHERE {pk} = :pk")
         for rows in _chunks(table, pk, columns):
-            changes = []
+            changes: list[dict[str, Any]] = []
             for row in rows:
-                values = {}
+                values: dict[str, Any] = {}
                 for c, v in zip(columns, row[1:], strict=True):
                     purpose = f"{table}.{c}"
                     values[c] = v if v is None or _sealed_already(key, v, purpose) \
