@@ -16,7 +16,18 @@ from sqlalchemy import text
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from county import __version__, auth, catalog, claims, errors, feed, images, intake, web
+from county import (
+    __version__,
+    auth,
+    catalog,
+    claims,
+    errors,
+    feed,
+    heartbeat,
+    images,
+    intake,
+    web,
+)
 from county.config import CountyConfig
 from county.db import Database
 
@@ -110,6 +121,7 @@ def create_app(config: CountyConfig, db: Database | None = None) -> FastAPI:
                                            config.device_quota_bytes))
     app.include_router(claims.build_router(db, store, authenticator, key))
     app.include_router(feed.build_router(db, authenticator, config.feed_page_size))
+    app.include_router(heartbeat.build_router(db, authenticator))
     app.include_router(catalog.build_router(db, config.catalog_dir, authenticator))
     app.include_router(web.build_router(db, store, key, config))
 

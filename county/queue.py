@@ -3,6 +3,7 @@ plain queries, no web code, so the console, the bench and the tests share them."
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from county.db import (
     Database,
     Decision,
     Device,
+    KioskHeartbeat,
     ServerFinding,
     StatusEvent,
 )
@@ -240,7 +242,7 @@ class DocumentView:
     fields: list[FieldView]
     items: list[dict[str, Any]]
     checks: list[dict[str, Any]]
-    kiosk_corrections: list[dict[str, Any]]
+    kiosk_corrections: list[KioskCorrectionView]
 
 
 @dataclass
@@ -266,6 +268,33 @@ class ClaimView:
 
 def _str(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class KioskCorrectionView:
+    field: str
+    label: str
+    original: str | None
+    corrected: str | None
+    by: str | None
+    at: datetime | None
+
+
+def _kiosk_corrections(sent: Any) -> list[KioskCorrectionView]:
+    """The assistant's corrections as the kiosk sent them (none from older kiosks)."""
+    out = []
+    for c in sent if isinstance(sent, list) else []:
+        if not isinstance(c, dict):
+            continue
+        field_name = str(c.get("field") or "")
+        at = None
+        if isinstance(c.get("at"), str):
+            with contextlib.suppress(ValueError):
+                at = datetime.fromisoformat(c["at"])
+        out.append(KioskCorrectionView(field_name, FIELD_LABELS.get(field_name, field_name),
+                                       _str(c.get("original")), _str(c.get("corrected")),
+                                       _str(c.get("by")), at))
+    return out
 
 
 def claim_view(db: Database, claim_id: int) -> ClaimView | None:
@@ -312,7 +341,7 @@ def claim_view(db: Database, claim_id: int) -> ClaimView | None:
             items.append(line)
         docs.append(DocumentView(n, doc["image_sha256"], doc.get("doc_type", "unknown"),
                                  fields, items, list(doc.get("checks") or []),
-                                 list(doc.get("corrections") or [])))
+                                 _kiosk_corrections(doc.get("corrections"))))
     view = ClaimView(claim.id, claim.uuid, claim.status, claim.reason, device_name,
                      claim.accepted_at, body.get("resident", {}), body.get("assistant"), docs,
                      list(body.get("audit", [])), server_findings, body.get("refund_estimate"),
@@ -397,6 +426,14 @@ class KioskRow:
     last_seen_at: datetime | None
     open_claims: int
     total_claims: int
+    #: From the kiosk's latest heartbeat (None: it never sent one).
+    heartbeat_at: datetime | None = None
+    version: str | None = None
+    queue_length: int | None = None
+    oldest_queued_seconds: int | None = None
+    selftest_at: datetime | None = None
+    selftest_ok: bool | None = None
+    failures: tuple[tuple[str, str], ...] = ()
 
 
 def kiosks(db: Database) -> list[KioskRow]:
@@ -408,7 +445,17 @@ def kiosks(db: Database) -> list[KioskRow]:
         opened = dict(s.execute(select(Claim.device_id, func.count())
                                 .where(Claim.status.in_(open_states))
                                 .group_by(Claim.device_id)).all())
+        beats = {b.device_id: b for b in s.scalars(select(KioskHeartbeat))}
         rows = s.scalars(select(Device).order_by(Device.name)).all()
-        return [KioskRow(d.id, d.name, d.enrolled_at, d.revoked_at is not None,
-                         d.last_seen_at, opened.get(d.id, 0), totals.get(d.id, 0))
-                for d in rows]
+        out = []
+        for d in rows:
+            b = beats.get(d.id)
+            failed = json.loads(b.selftest_failures) if b and b.selftest_failures else []
+            out.append(KioskRow(
+                d.id, d.name, d.enrolled_at, d.revoked_at is not None, d.last_seen_at,
+                opened.get(d.id, 0), totals.get(d.id, 0),
+                b.received_at if b else None, b.software_version if b else None,
+                b.queue_length if b else None, b.oldest_queued_seconds if b else None,
+                b.selftest_at if b else None, b.selftest_ok if b else None,
+                tuple((str(f.get("name")), str(f.get("detail", ""))) for f in failed)))
+        return out

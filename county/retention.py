@@ -47,6 +47,10 @@ def purge_paid(db: Database, store: ImageStore, older_than: timedelta,
                 for key in ("payer_name", "payer_id_number"):
                     if key in doc:
                         doc[key] = None
+                for fix in doc.get("corrections") or []:
+                    if isinstance(fix, dict) and fix.get("field") in ("payer_name",
+                                                                      "payer_id_number"):
+                        fix["original"] = fix["corrected"] = None
             claim.body = json.dumps(body, ensure_ascii=False, sort_keys=True,
                                     separators=(",", ":"))
             claim.resident_name = PURGED
