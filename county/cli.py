@@ -125,10 +125,14 @@ def cmd_devices_revoke(args: argparse.Namespace) -> int:
 
 
 def cmd_claims_list(args: argparse.Namespace) -> int:
+    from county import auditlog
     from county.review import list_claims
 
     with _open(args) as db:
         rows = list_claims(db, args.status)
+        # names leave the database here: the audit log says so, as for the console
+        auditlog.log(db, "shell", "view_queue", None, f"county claims list "
+                     f"status={args.status or 'all'}", "shell")
     if args.json:
         print(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
         return 0
@@ -146,11 +150,14 @@ def cmd_claims_list(args: argparse.Namespace) -> int:
 
 
 def cmd_claims_show(args: argparse.Namespace) -> int:
+    from county import auditlog
     from county.review import UnknownClaim, show_claim
 
     try:
         with _open(args) as db:
             shown = show_claim(db, args.claim)
+            auditlog.log(db, "shell", "view_claim", int(shown["id"]), "county claims show",
+                         "shell")
     except UnknownClaim:
         raise CliError(f"no claim {args.claim!r}; see `county claims list`") from None
     print(json.dumps(shown, ensure_ascii=False, indent=2))
