@@ -1,11 +1,13 @@
-"""The reviewers' side: where a claim may go next, and the commands that move it.
+"""Where a claim may go next, and the shell's read-only views of claims.
 
     accepted ──> first_review (初审) ──> second_review (复审) ──> approved ──> paid
         └───────────────┴──────────────────────┴──> returned (with a reason)
 
 `returned` and `paid` are final: a returned claim is corrected and sent again by the kiosk as
 a new claim. Each move is a conditional UPDATE on the status it was read with, so two
-reviewers acting on the same claim at once cannot both succeed.
+reviewers acting on the same claim at once cannot both succeed. Who may make which move is
+county.decisions' business (roles, four eyes); both the console and `county claims review`
+go through it.
 """
 
 from __future__ import annotations
