@@ -8,6 +8,7 @@ its own. When no server can be had the PostgreSQL cases are skipped, saying why.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import secrets
@@ -37,6 +38,7 @@ from county.testing import (
     serve_in_thread,
     sha256_hex,
 )
+from county.users import add_user
 
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "packaging" / "test-postgres.sh"
@@ -135,8 +137,20 @@ def _parallel(n: int, fn: Any) -> list[Any]:
     return results
 
 
+REVIEWERS = {"li.first": "first_reviewer", "wang.second": "second_reviewer",
+             "zhao.sup": "supervisor"}
+
+
+def review(srv: RunningServer, monkeypatch: pytest.MonkeyPatch, claim: str, user: str,
+           decision: str, *extra: str) -> int:
+    """`county claims review` as a named user, her password on standard input."""
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{user} password\n"))
+    return county(cli(srv, "claims", "review", claim, "--user", user, "--decision", decision,
+                      *extra))
+
+
 def test_core_flow(server: RunningServer, capsys: pytest.CaptureFixture[str],
-                   tmp_path: Path) -> None:
+                   monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert server.config.db_url.startswith(("sqlite", "postgresql"))
 
     # Enrolment: a code works once.
@@ -202,11 +216,19 @@ def test_core_flow(server: RunningServer, capsys: pytest.CaptureFixture[str],
         assert [e["cursor"] for e in events] == list(range(1, 11))
         assert {e["claim_uuid"] for e in events} == {uuid, racing, *many}
 
-        # Reviews: allowed moves only; two reviewers racing on one claim, one wins.
-        for to in ("first_review", "second_review", "approved", "paid"):
-            assert county(cli(server, "claims", "review", uuid, "--to", to)) == 0
-        assert county(cli(server, "claims", "review", uuid, "--to", "returned",
-                          "--reason", "x")) == 1
+        # Reviews by named users under the console's rules; two racing on one claim, one wins.
+        db = server.database()
+        try:
+            for name, role in REVIEWERS.items():
+                add_user(db, name, role, f"{name} password")
+        finally:
+            db.dispose()
+        for user, decision, *extra in (("li.first", "pass"),
+                                       ("wang.second", "approve", "--amount", "86.40"),
+                                       ("zhao.sup", "paid", "--payment-ref", "PAY-1")):
+            assert review(server, monkeypatch, uuid, user, decision, *extra) == 0
+        assert review(server, monkeypatch, uuid, "wang.second", "return",
+                      "--reason-code", "unreadable") == 1
         capsys.readouterr()
         db = server.database()
         try:
@@ -215,8 +237,8 @@ def test_core_flow(server: RunningServer, capsys: pytest.CaptureFixture[str],
             db.dispose()
         assert sum(o == "accepted" for o in outcomes) == 1
         assert sum(isinstance(o, ReviewError) for o in outcomes) == 3, outcomes
-        assert county(cli(server, "claims", "review", racing, "--to", "returned",
-                          "--reason", "发票模糊")) == 0
+        assert review(server, monkeypatch, racing, "li.first", "return",
+                      "--reason-code", "other", "--note", "发票模糊") == 0
         capsys.readouterr()
 
         page = c.get("/api/v1/status", params={"cursor": 10}).json()
