@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from county.cli import main as county
 from county.config import CountyConfig
 from county.decisions import FourEyes, first_review, second_review
+from county.review import ReviewError
 from county.testing import RunningServer, new_claim_uuid, sample_claim, serve_in_thread, sha256_hex
 from county.users import MAX_FAILURES, UserError, add_user, authenticate, get_user
 
@@ -189,6 +190,12 @@ def test_four_eyes_hold_in_the_domain_and_over_http(server: RunningServer) -> No
         # a supervisor may do either review, never both of one claim
         with pytest.raises(FourEyes):
             second_review(db, claim_id, sue, "approve", "10.00")
+        # an amount that is not plain yuan with two decimals is refused and changes nothing
+        bo_account = get_user(db, "bo")
+        assert bo_account is not None
+        for bad in ("NaN", "Infinity", "1e3", "1.239", "-1.00", "1000000.01", "", "１０.00"):
+            with pytest.raises(ReviewError, match=r"123\.45|between 0 and"):
+                second_review(db, claim_id, bo_account, "approve", bad)
     finally:
         db.dispose()
     browser = Browser(server, "sue")
