@@ -40,9 +40,9 @@ from county.keys import CountyKey
 
 log = logging.getLogger("county.claims")
 
-MONEY_PATTERN = r"^-?\d+\.\d{2}$"
+MONEY_PATTERN = r"^-?[0-9]+\.[0-9]{2}$"
 Money = Annotated[str, Field(pattern=MONEY_PATTERN, examples=["123.45"])]
-IsoDate = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", examples=["2024-05-17"])]
+IsoDate = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", examples=["2024-05-17"])]
 
 
 class Resident(BaseModel):
@@ -51,7 +51,7 @@ class Resident(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     name: str = Field(min_length=1, max_length=100)
-    id_number: str = Field(pattern=r"^\d{17}[\dX]$", description="居民身份证号, final X "
+    id_number: str = Field(pattern=r"^[0-9]{17}[0-9X]$", description="居民身份证号, final X "
                            "upper-case")
     insurance_no: str | None = Field(default=None, max_length=64, description="医保编号")
     phone: str | None = Field(default=None, max_length=32)

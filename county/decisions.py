@@ -158,7 +158,7 @@ def correct(db: Database, claim_id: int, user: Account, target: str, value: str,
         _may_act(user, claim, facts)
         holder, original = _item(json.loads(claim.body), target)
         field = target.rsplit(".", 1)[1]
-        if field in ("amount", "total", "unit_price") and not re.fullmatch(r"-?\d+\.\d{2}",
+        if field in ("amount", "total", "unit_price") and not re.fullmatch(r"-?[0-9]+\.[0-9]{2}",
                                                                           value.strip()):
             raise ReviewError("an amount is written like 123.45")
         s.add(Decision(claim_id=claim_id, reviewer=user.name, kind="correction", target=target,

@@ -161,6 +161,11 @@ def test_arrival_refuses_bad_ids_and_amounts_and_flags_duplicates(
     bad_id["resident"]["id_number"] = "530121195001011233"
     r = deliver(server, token_a, bad_id, [image])
     assert r.status_code == 422 and r.json()["error"] == "invalid_id_number"
+    # full-width digits whose check character is X would pass a Unicode \d and the check
+    wide = sample_claim([image])
+    wide["resident"]["id_number"] = "".join(chr(ord(c) + 0xFEE0) for c in "11010519491231002") + "X"
+    r = deliver(server, token_a, wide, [image])
+    assert r.status_code == 422 and "id_number" in r.text
     huge = sample_claim([image], amount="99999999999.99")
     r = deliver(server, token_a, huge, [image])
     assert r.status_code == 422 and r.json()["error"] == "amount_out_of_bounds"
