@@ -25,6 +25,8 @@ from support.imagegen import encode, render_receipt
 from county.config import CountyConfig
 from county.testing import RunningServer, new_claim_uuid, serve_in_thread, sha256_hex
 from county.users import add_user, expire_sessions_of
+from kiosk.audit import Insured, Policy, audit_claim
+from kiosk.catalog import Catalog
 from kiosk.cli import main as kiosk
 from kiosk.selftest import Check, record
 from kiosk.store import ClaimStore, NewDocument, Status
@@ -71,6 +73,14 @@ def deliver_from_kiosk(server: RunningServer, home: Path) -> tuple[int, int]:
                   Check("camera", False, "no camera found at /dev/video*")])
     with ClaimStore(home) as store:
         cid = store.create_claim(sample_resident(41), docs, assistant="李协理")
+        # the kiosk's own audit and refund estimate, as the review screen files them
+        catalog = Catalog.open(home)
+        try:
+            audit = audit_claim([d.recognition for d in docs], Insured(sample_resident(41)),
+                                catalog, Policy.example_county()).as_json()
+        finally:
+            catalog.close()
+        store.set_audit(cid, list(audit["findings"]), audit["refund_estimate"], actor="李协理")
         first = store.get_claim(cid).documents[0]
         store.correct_field(cid, first.id, "hospital", "城关镇中心卫生院", actor="李协理")
         store.confirm(cid, actor="t")
@@ -95,6 +105,10 @@ def test_two_reviewers_decide_a_kiosk_claim_in_the_browser(
     # the receipt image is there, served to this signed-in reviewer, beside low-confidence fields
     assert a.evaluate("document.querySelector('.viewer img').naturalWidth") > 0
     assert a.locator("tr.low").count() >= 1
+    # the kiosk's findings with their explanations and its estimate step by step
+    assert "与参保人" in a.inner_text("body")
+    estimate = a.locator("section.estimate")
+    assert "报销估算" in estimate.inner_text() and estimate.locator("li").count() >= 3
     a.click("#doc0 [data-act=rotate]")
     assert "rotate(90deg)" in (a.get_attribute("#doc0 .viewer img", "style") or "")
 
