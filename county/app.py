@@ -16,10 +16,20 @@ from sqlalchemy import text
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from county import __version__, auth, catalog, claims, errors, feed, images, intake, web
+from county import (
+    __version__,
+    auth,
+    catalog,
+    claims,
+    errors,
+    feed,
+    heartbeat,
+    images,
+    intake,
+    web,
+)
 from county.config import CountyConfig
 from county.db import Database
-from county.keys import CountyKey
 
 log = logging.getLogger("county.app")
 
@@ -75,10 +85,9 @@ class _BodyLimit:
 
 def create_app(config: CountyConfig, db: Database | None = None) -> FastAPI:
     """Build the server for `config`; creates the data directory and the schema if needed."""
-    config.data_dir.mkdir(parents=True, exist_ok=True)
-    db = db or Database(config.db_url)
-    db.create_schema()
-    key = CountyKey.load_or_create(config.data_dir)
+    db = db or Database.open(config)
+    db.upgrade()
+    key = db.key
     with db.write() as s:
         filled = intake.backfill(s, key)
     if filled:
@@ -112,6 +121,7 @@ def create_app(config: CountyConfig, db: Database | None = None) -> FastAPI:
                                            config.device_quota_bytes))
     app.include_router(claims.build_router(db, store, authenticator, key))
     app.include_router(feed.build_router(db, authenticator, config.feed_page_size))
+    app.include_router(heartbeat.build_router(db, authenticator))
     app.include_router(catalog.build_router(db, config.catalog_dir, authenticator))
     app.include_router(web.build_router(db, store, key, config))
 

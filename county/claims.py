@@ -19,7 +19,14 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -33,9 +40,9 @@ from county.keys import CountyKey
 
 log = logging.getLogger("county.claims")
 
-MONEY_PATTERN = r"^-?\d+\.\d{2}$"
+MONEY_PATTERN = r"^-?[0-9]+\.[0-9]{2}$"
 Money = Annotated[str, Field(pattern=MONEY_PATTERN, examples=["123.45"])]
-IsoDate = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", examples=["2024-05-17"])]
+IsoDate = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", examples=["2024-05-17"])]
 
 
 class Resident(BaseModel):
@@ -44,7 +51,7 @@ class Resident(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     name: str = Field(min_length=1, max_length=100)
-    id_number: str = Field(pattern=r"^\d{17}[\dX]$", description="居民身份证号, final X "
+    id_number: str = Field(pattern=r"^[0-9]{17}[0-9X]$", description="居民身份证号, final X "
                            "upper-case")
     insurance_no: str | None = Field(default=None, max_length=64, description="医保编号")
     phone: str | None = Field(default=None, max_length=32)
@@ -63,6 +70,22 @@ class Item(BaseModel):
     quantity: str | None = None
     unit_price: Money | None = None
     insurance_class: Literal["甲", "乙", "丙"] | None = None
+
+
+class KioskCorrection(BaseModel):
+    """A field the village assistant corrected on the kiosk before the claim was queued."""
+
+    model_config = ConfigDict(extra="allow")
+
+    field: str = Field(min_length=1, max_length=64, description="the receipt field, e.g. "
+                       "`total` or `payer_name`")
+    original: Any = Field(default=None, description="what the machine had read")
+    corrected: Any = Field(default=None, description="what the assistant made of it")
+    by: str | None = Field(default=None, max_length=100, description="who corrected it")
+    at: datetime | None = Field(default=None, description="when")
+
+
+_CORRECTIONS = TypeAdapter(list[KioskCorrection])
 
 
 class Document(BaseModel):
@@ -84,6 +107,22 @@ class Document(BaseModel):
     total: Money | None = None
     items: list[Item] = Field(default_factory=list)
     checks: list[dict[str, Any]] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _corrections(self) -> "Document":
+        """`corrections` (kiosks since heartbeat/corrections support) is checked but kept
+        as sent, outside the declared fields, so claims without it hash as they always did."""
+        sent = (self.model_extra or {}).get("corrections")
+        if sent is not None:
+            if isinstance(sent, list) and len(sent) > 500:
+                raise ValueError("at most 500 corrections per document")
+            try:
+                _CORRECTIONS.validate_python(sent)
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                where = ".".join(str(x) for x in first["loc"])
+                raise ValueError(f"corrections {where}: {first['msg']}") from None
+        return self
 
 
 class Finding(BaseModel):
@@ -160,11 +199,25 @@ def _ack(c: Claim) -> ClaimAck:
                     accepted_at=c.accepted_at)
 
 
-def _compare(existing: Claim, device_id: str, digest: str) -> ClaimAck:
-    """The answer for a UUID already on the server: the same ack, or a 409."""
+def _without_corrections(body: str) -> str:
+    """The claim as a kiosk from before corrections were sent would have sent it."""
+    data = json.loads(body)
+    for doc in data.get("documents", []):
+        doc.pop("corrections", None)
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _compare(existing: Claim, device_id: str, digest: str, body: str) -> ClaimAck:
+    """The answer for a UUID already on the server: the same ack, or a 409.
+
+    A kiosk updated between sending a claim and hearing the answer re-sends it with its
+    corrections added; that is still the same claim."""
     if existing.device_id != device_id:
         raise ApiError(409, "uuid_taken", "another device already sent a claim with this "
                        "UUID; generate a new one")
+    if existing.content_sha256 != digest and '"corrections":' in body and hashlib.sha256(
+            _without_corrections(body).encode("utf-8")).hexdigest() == existing.content_sha256:
+        return _ack(existing)
     if existing.content_sha256 != digest:
         raise ApiError(409, "claim_conflict", "a different claim was already accepted under "
                        "this UUID; a changed claim needs a new UUID",
@@ -206,7 +259,7 @@ def build_router(db: Database, store: ImageStore, auth: Authenticator,
             existing = s.scalars(select(Claim).where(Claim.uuid == uuid)).first()
             if existing is not None:
                 response.status_code = 200
-                return _compare(existing, device.id, digest)
+                return _compare(existing, device.id, digest, body)
 
         intake.validate(json.loads(body))
         wanted = {d.image_sha256 for d in claim.documents}
@@ -236,7 +289,7 @@ def build_router(db: Database, store: ImageStore, auth: Authenticator,
                 if existing is None:
                     raise
                 response.status_code = 200
-                return _compare(existing, device.id, digest)
+                return _compare(existing, device.id, digest, body)
         log.info("claim %s accepted from %s (%d documents)", uuid, device.id,
                  len(claim.documents))
         return ack

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
@@ -37,11 +38,9 @@ def _config(args: argparse.Namespace) -> CountyConfig:
 @contextmanager
 def _open(args: argparse.Namespace) -> Iterator[Database]:
     """The database for one command; its connections are closed when the command ends."""
-    config = _config(args)
-    config.data_dir.mkdir(parents=True, exist_ok=True)
-    db = Database(config.db_url)
+    db = Database.open(_config(args))
     try:
-        db.create_schema()
+        db.upgrade()
         yield db
     finally:
         db.dispose()
@@ -126,10 +125,14 @@ def cmd_devices_revoke(args: argparse.Namespace) -> int:
 
 
 def cmd_claims_list(args: argparse.Namespace) -> int:
+    from county import auditlog
     from county.review import list_claims
 
     with _open(args) as db:
         rows = list_claims(db, args.status)
+        # names leave the database here: the audit log says so, as for the console
+        auditlog.log(db, "shell", "view_queue", None, f"county claims list "
+                     f"status={args.status or 'all'}", "shell")
     if args.json:
         print(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
         return 0
@@ -147,11 +150,14 @@ def cmd_claims_list(args: argparse.Namespace) -> int:
 
 
 def cmd_claims_show(args: argparse.Namespace) -> int:
+    from county import auditlog
     from county.review import UnknownClaim, show_claim
 
     try:
         with _open(args) as db:
             shown = show_claim(db, args.claim)
+            auditlog.log(db, "shell", "view_claim", int(shown["id"]), "county claims show",
+                         "shell")
     except UnknownClaim:
         raise CliError(f"no claim {args.claim!r}; see `county claims list`") from None
     print(json.dumps(shown, ensure_ascii=False, indent=2))
@@ -159,17 +165,63 @@ def cmd_claims_show(args: argparse.Namespace) -> int:
 
 
 def cmd_claims_review(args: argparse.Namespace) -> int:
-    from county.review import ReviewError, UnknownClaim, review_claim
+    """A decision on the server's shell, by a named county user who signs in with her
+    password (on stdin), under the console's rules: roles, four eyes, the audit log."""
+    from county import auditlog, decisions
+    from county.review import ReviewError, UnknownClaim, find_claim_id
+    from county.users import UserError, authenticate
 
+    args.name = args.user
+    password = _read_password(args)
     try:
         with _open(args) as db:
-            before = review_claim(db, args.claim, args.to, args.reason)
+            account = authenticate(db, args.user, password)
+            claim_id = find_claim_id(db, args.claim)
+            try:
+                if args.decision == "pass":
+                    after = decisions.first_review(db, claim_id, account, "pass")
+                elif args.decision == "approve":
+                    if not args.amount:
+                        raise ReviewError("approving needs --amount, the approved refund")
+                    after = decisions.second_review(db, claim_id, account, "approve",
+                                                    amount=args.amount)
+                elif args.decision == "return":
+                    after = _return(db, claim_id, account, args)
+                else:
+                    decisions.mark_paid(db, claim_id, account, args.payment_ref or "")
+                    after = "paid"
+            except decisions.FourEyes as exc:
+                auditlog.log(db, account.name, "four_eyes_refused", claim_id, str(exc),
+                             "shell")
+                raise
+            auditlog.log(db, account.name, f"decide_{args.decision}", claim_id, None, "shell")
+    except UserError as exc:
+        raise CliError(str(exc)) from None
     except UnknownClaim:
         raise CliError(f"no claim {args.claim!r}; see `county claims list`") from None
     except ReviewError as exc:
         raise CliError(str(exc)) from None
-    print(f"claim {args.claim}: {before} -> {args.to}")
+    print(f"claim {claim_id}: {args.decision} by {account.name}, now {after}")
     return 0
+
+
+def _return(db: Database, claim_id: int, account: Any, args: argparse.Namespace) -> str:
+    from county import decisions
+    from county.review import ReviewError
+
+    if not args.reason_code:
+        raise ReviewError("returning needs --reason-code (" + ", ".join(
+            decisions.RETURN_REASONS) + ")")
+    with db.read() as s:
+        from county.db import Claim
+
+        claim = s.get(Claim, claim_id)
+        status = claim.status if claim else ""
+    if status == "second_review":
+        return decisions.second_review(db, claim_id, account, "return", code=args.reason_code,
+                                       note=args.note)
+    return decisions.first_review(db, claim_id, account, "return", code=args.reason_code,
+                                  note=args.note)
 
 
 def _read_password(args: argparse.Namespace) -> str:
@@ -295,6 +347,8 @@ def cmd_cert_fingerprint(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from county.decisions import RETURN_REASONS
+
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", help="database URL, e.g. postgresql+psycopg://user@host/county "
                                      "(default: $COUNTY_DB, else SQLite in the data directory)")
@@ -343,12 +397,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = csub.add_parser("show", parents=[common], help="print one claim as JSON")
     p.add_argument("claim", metavar="ID", help="server id (from `claims list`) or UUID")
     p.set_defaults(func=cmd_claims_show)
-    p = csub.add_parser("review", parents=[common], help="move a claim to its next status")
+    p = csub.add_parser("review", parents=[common],
+                        help="decide on a claim as a named county user (password on stdin), "
+                             "under the console's rules: 初审 and 复审 by two people")
     p.add_argument("claim", metavar="ID", help="server id (from `claims list`) or UUID")
-    p.add_argument("--to", required=True,
-                   choices=["first_review", "second_review", "approved", "returned", "paid"])
-    p.add_argument("--reason", help="why the claim is returned (required with --to returned; "
-                                    "the resident is shown it)")
+    p.add_argument("--user", required=True, help="the county user deciding (`county user "
+                   "list`); her password is read from standard input")
+    p.add_argument("--decision", required=True, choices=["pass", "approve", "return", "paid"],
+                   help="pass: 初审 passes it on to 复审; approve: 复审 approves it; return: "
+                        "初审 or 复审 returns it; paid: a supervisor records the payment")
+    p.add_argument("--amount", help="the approved refund, like 123.45 (with approve)")
+    p.add_argument("--reason-code", choices=list(RETURN_REASONS),
+                   help="why it is returned (with return; the resident is shown it)")
+    p.add_argument("--note", help="more words for the resident (needed with --reason-code "
+                                  "other)")
+    p.add_argument("--payment-ref", help="the payment's reference (with paid)")
     p.set_defaults(func=cmd_claims_review)
 
     from county.users import ROLES

@@ -1,10 +1,11 @@
 """Tables and the engine: devices, enrolment codes, images, claims, status events, catalog
 versions and policies.
 
-The schema is created with `create_all` when the server or a command starts (no Alembic yet
-on the county side; the one column added since, `status_events.reviewer`, is added by
-`create_schema` to databases made before it). Every timestamp is stored as
-UTC and handed back timezone-aware, whatever the database.
+The schema is made and upgraded by Alembic (`county/migrations/`) when the server or a command
+starts (`Database.upgrade`); a database from before Alembic is brought up from its tables as
+they are. Every timestamp is stored as UTC and handed back timezone-aware, whatever the
+database. Residents' personal fields are `Sealed`: AES-GCM under the county key, opened only
+in this process (see county/keys.py).
 
 SQLite runs in WAL mode with a busy timeout; write transactions start with `BEGIN IMMEDIATE`
 so two writers queue on the lock instead of one of them failing half-way through. PostgreSQL
@@ -20,7 +21,8 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     BigInteger,
@@ -33,12 +35,16 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
-    inspect,
 )
 from sqlalchemy.engine import Connection, Dialect, Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
+
+from county.keys import CountyKey
+
+if TYPE_CHECKING:
+    from county.config import CountyConfig
 
 log = logging.getLogger("county.db")
 
@@ -67,6 +73,35 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class Sealed(TypeDecorator[str]):
+    """Text sealed with the county key (AES-GCM, bound to `purpose`, the column's name).
+
+    The key comes from the engine's dialect, where `Database` puts it: every read and write
+    through that engine seals and opens, and an engine without the key refuses both rather
+    than store a personal field in clear."""
+
+    impl = Text
+    cache_ok = True
+
+    def __init__(self, purpose: str) -> None:
+        super().__init__()
+        self.purpose = purpose
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else _key(dialect).seal(value, self.purpose)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else _key(dialect).open(value, self.purpose)
+
+
+def _key(dialect: Dialect) -> CountyKey:
+    key = getattr(dialect, "county_key", None)
+    if key is None:
+        raise RuntimeError("personal fields need the county key: open the database with "
+                           "Database(url, key)")
+    return key
 
 
 class Base(DeclarativeBase):
@@ -122,8 +157,9 @@ class Claim(Base):
     uuid: Mapped[str] = mapped_column(String(36), unique=True)
     device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"))
     content_sha256: Mapped[str] = mapped_column(String(64))
-    body: Mapped[str] = mapped_column(Text)
-    resident_name: Mapped[str] = mapped_column(String(200))
+    #: The claim's canonical JSON, sealed (names, ID numbers, phones, what was treated).
+    body: Mapped[str] = mapped_column(Sealed("claims.body"))
+    resident_name: Mapped[str] = mapped_column(Sealed("claims.resident_name"))
     refund_estimate: Mapped[str | None] = mapped_column(String(32), nullable=True)
     status: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -173,7 +209,7 @@ class ClaimFacts(Base):
     status: Mapped[str] = mapped_column(String(20))
     device_id: Mapped[str] = mapped_column(String(32))
     accepted_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    resident_name: Mapped[str] = mapped_column(String(200))
+    resident_name: Mapped[str] = mapped_column(Sealed("claim_facts.resident_name"))
     #: Keyed HMAC of the resident's ID number: equal numbers match, the number is not here.
     id_hash: Mapped[str] = mapped_column(String(64), index=True)
     #: The kiosk's refund estimate in fen, for amount filters.
@@ -190,6 +226,20 @@ class ClaimFacts(Base):
     __table_args__ = (Index("ix_claim_facts_queue", "status", "accepted_at", "claim_id"),
                       Index("ix_claim_facts_order", "accepted_at", "claim_id"),
                       Index("ix_claim_facts_device", "device_id", "accepted_at"))
+
+
+class ClaimNameGram(Base):
+    """The blind index of residents' names: one row per keyed hash of a character or a pair
+    of adjacent characters of the claim's name (`CountyKey.name_grams`). A search for part of
+    a name looks up the hashes of its pairs; what matches is checked against the opened name.
+    Someone holding the database without the key sees which claims share a gram, not what
+    the gram is."""
+
+    __tablename__ = "claim_name_grams"
+
+    gram: Mapped[str] = mapped_column(String(16), primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), primary_key=True,
+                                          index=True)
 
 
 class ClaimInvoice(Base):
@@ -230,10 +280,12 @@ class Decision(Base):
     outcome: Mapped[str | None] = mapped_column(String(20), nullable=True)
     #: For lines and corrections: "d0.i2" (document 0, item 2) or "d0.total".
     target: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    original: Mapped[str | None] = mapped_column(Text, nullable=True)
-    value: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: Sealed: a corrected field may be a name or an ID number, a returned line what was
+    #: treated, and the reviewer's note may quote either.
+    original: Mapped[str | None] = mapped_column(Sealed("decisions.original"), nullable=True)
+    value: Mapped[str | None] = mapped_column(Sealed("decisions.value"), nullable=True)
     reason_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    note: Mapped[str | None] = mapped_column(Sealed("decisions.note"), nullable=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -275,25 +327,9 @@ class AuditEntry(Base):
     user_name: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(40))
     claim_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
-    detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: Sealed: it may hold what a reviewer searched for (part of a name).
+    detail: Mapped[str | None] = mapped_column(Sealed("audit_log.detail"), nullable=True)
     address: Mapped[str | None] = mapped_column(String(64), nullable=True)
-
-
-_APPEND_ONLY = {
-    "sqlite": [
-        "CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log "
-        "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
-        "CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log "
-        "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
-    ],
-    "postgresql": [
-        "CREATE OR REPLACE FUNCTION audit_log_refuse() RETURNS trigger LANGUAGE plpgsql AS "
-        "$$ BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$",
-        "DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log",
-        "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
-        "FOR EACH ROW EXECUTE FUNCTION audit_log_refuse()",
-    ],
-}
 
 
 class CatalogVersion(Base):
@@ -320,12 +356,43 @@ class Policy(Base):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class Database:
-    """The engine plus two ways in: `read()` for queries and `write()` for state changes."""
+class KioskHeartbeat(Base):
+    """The latest heartbeat of a kiosk (`POST /api/v1/heartbeat`): one row per kiosk,
+    replaced by each new one."""
 
-    def __init__(self, url: str) -> None:
+    __tablename__ = "kiosk_heartbeats"
+
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    software_version: Mapped[str] = mapped_column(String(64))
+    queue_length: Mapped[int] = mapped_column(Integer)
+    oldest_queued_seconds: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    selftest_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    selftest_ok: Mapped[bool | None] = mapped_column(nullable=True)
+    #: JSON list of {"name", "detail"} of the checks that failed.
+    selftest_failures: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+#: The newest migration; a database at it is not handed to Alembic at all.
+HEAD_REVISION = "0003"
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was upgraded by a newer county version than this one."""
+
+
+class Database:
+    """The engine plus two ways in: `read()` for queries and `write()` for state changes.
+
+    `key` seals and opens the personal fields (`Sealed` columns) of everything read and
+    written through this engine."""
+
+    def __init__(self, url: str, key: CountyKey) -> None:
         self.url = url
+        self.key = key
         self.engine = _make_engine(url)
+        self.engine.dialect.county_key = key  # type: ignore[attr-defined]
         self._writer = self.engine.execution_options(county_write=True)
         self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(self._writer, expire_on_commit=False)
@@ -334,20 +401,77 @@ class Database:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    @classmethod
+    def open(cls, config: CountyConfig) -> Database:
+        """The database of `config`, with the key file of its data directory."""
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+        return cls(config.db_url, CountyKey.load_or_create(config.data_dir))
+
+    def revision(self) -> str | None:
+        from alembic.runtime.migration import MigrationContext
+
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def upgrade(self) -> str:
+        """Bring the schema to HEAD_REVISION with Alembic (a database made before Alembic is
+        taken up from its tables as they are); returns the revision it started from.
+
+        Two processes starting at once upgrade one after the other: SQLite's write lock
+        (BEGIN IMMEDIATE) or a PostgreSQL advisory lock holds the second until the first
+        has committed, and Alembic then finds nothing left to do."""
+        before = self.revision()
+        if before == HEAD_REVISION:
+            return before
+        from alembic import command
+        from alembic.config import Config
+        from alembic.script import ScriptDirectory
+        from alembic.util.exc import CommandError
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        if before is not None:
+            try:
+                ScriptDirectory.from_config(cfg).get_revision(before)
+            except CommandError:
+                raise SchemaTooNew(f"the county database is at schema revision {before!r}, "
+                                   "which this version does not know (it knows up to "
+                                   f"{HEAD_REVISION!r}): it was upgraded by a newer "
+                                   "version; run that one") from None
+        cfg.attributes["key"] = self.key
+        log.info("upgrading the county database from %s to %s", before or "before Alembic",
+                 HEAD_REVISION)
+        with self._writer.connect() as conn:
+            if self.dialect == "postgresql":
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7241130013)")
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+            conn.commit()
+        if before is None or before < "0002":
+            self._rewrite_files()
+        return before or "base"
+
+    def _rewrite_files(self) -> None:
+        """After personal fields were sealed in place, rewrite the tables so no page keeps
+        the plain text the rows had (SQLite: VACUUM and an emptied WAL; PostgreSQL: VACUUM
+        FULL of the tables that held it)."""
+        tables = ("claims", "claim_facts", "decisions", "audit_log")
+        if self.dialect == "sqlite":
+            raw = self.engine.raw_connection()  # outside any BEGIN, which VACUUM refuses
+            try:
+                raw.execute("VACUUM")
+                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                raw.close()
+            return
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            if self.dialect == "postgresql":
+                for table in tables:
+                    conn.exec_driver_sql(f"VACUUM FULL {table}")
+
     def create_schema(self) -> None:
-        """Create missing tables, add the columns later versions added to existing ones, and
-        make the audit log append-only."""
-        Base.metadata.create_all(self.engine)
-        with self.engine.begin() as conn:
-            columns = {c["name"] for c in inspect(conn).get_columns("status_events")}
-            if "reviewer" not in columns:
-                conn.exec_driver_sql("ALTER TABLE status_events ADD COLUMN reviewer "
-                                     "VARCHAR(64)")
-            # The per-kiosk image quota sums by device.
-            conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_images_device_id "
-                                 "ON images (device_id)")
-            for statement in _APPEND_ONLY.get(self.dialect, []):
-                conn.exec_driver_sql(statement)
+        """The schema at its newest revision (kept for callers of the create_all days)."""
+        self.upgrade()
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -392,6 +516,9 @@ def _make_engine(url: str) -> Engine:
             cur.execute("PRAGMA synchronous=FULL")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.execute("PRAGMA foreign_keys=ON")
+            # Deleted and overwritten content is zeroed, not left in free pages: a purge
+            # or a sealing really removes the plain text from the file.
+            cur.execute("PRAGMA secure_delete=ON")
             cur.close()
 
         @event.listens_for(engine, "begin")

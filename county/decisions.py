@@ -17,7 +17,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select, update
@@ -41,6 +41,8 @@ RETURN_REASONS: dict[str, str] = {
     "other": "其他原因",
 }
 REVIEWING = ("accepted", "first_review", "second_review")
+#: An approved amount as a reviewer types it: yuan, at most two decimals (0 up to 1000000.00).
+AMOUNT = re.compile(r"[0-9]{1,7}(?:\.[0-9]{1,2})?")
 _TARGET = re.compile(r"^d(\d+)\.(?:i(\d+)\.)?([a-z_]+)$")
 
 
@@ -156,7 +158,7 @@ def correct(db: Database, claim_id: int, user: Account, target: str, value: str,
         _may_act(user, claim, facts)
         holder, original = _item(json.loads(claim.body), target)
         field = target.rsplit(".", 1)[1]
-        if field in ("amount", "total", "unit_price") and not re.fullmatch(r"-?\d+\.\d{2}",
+        if field in ("amount", "total", "unit_price") and not re.fullmatch(r"-?[0-9]+\.[0-9]{2}",
                                                                           value.strip()):
             raise ReviewError("an amount is written like 123.45")
         s.add(Decision(claim_id=claim_id, reviewer=user.name, kind="correction", target=target,
@@ -205,11 +207,12 @@ def second_review(db: Database, claim_id: int, user: Account, outcome: str,
             raise ReviewError("this claim is not waiting for 复审")
         now = utcnow()
         if outcome == "approve":
-            try:
-                fen = int(Decimal((amount or "").strip()) * 100)
-            except InvalidOperation:
-                raise ReviewError("the approved amount is written like 123.45") from None
-            if fen < 0 or fen > 100_000_000:
+            # digits with at most two decimals: no NaN, Infinity, 1e3, or fen cut off unseen
+            text = (amount or "").strip()
+            if not AMOUNT.fullmatch(text):
+                raise ReviewError("the approved amount is written like 123.45")
+            fen = int(Decimal(text) * 100)
+            if fen > 100_000_000:
                 raise ReviewError("the approved amount must be between 0 and 1000000.00")
             lines = _line_summary(_lines_returned(s, claim_id))
             words = f"核定报销 {fen / 100:.2f} 元" + (f"；{lines}" if lines else "")

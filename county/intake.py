@@ -16,7 +16,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from county.db import Claim, ClaimFacts, ClaimImage, ClaimInvoice, ServerFinding
+from county.db import (
+    Claim,
+    ClaimFacts,
+    ClaimImage,
+    ClaimInvoice,
+    ClaimNameGram,
+    ServerFinding,
+)
 from county.errors import ApiError
 from county.keys import CountyKey
 
@@ -29,11 +36,11 @@ MAX_AMOUNT = Decimal("1000000.00")
 SEVERITY = {"info": 1, "warning": 2, "error": 3}
 MONEY_FIELDS = ("total", "fund_paid", "other_paid", "account_paid", "cash_paid",
                 "self_pay_class", "self_pay_full")
-_MONEY = re.compile(r"^-?\d+\.\d{2}$")
+_MONEY = re.compile(r"^-?[0-9]+\.[0-9]{2}$")
 
 
 def valid_id_number(s: str) -> bool:
-    if not re.fullmatch(r"\d{17}[\dX]", s):
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", s):
         return False
     total = sum(int(c) * w for c, w in zip(s[:17], _ID_WEIGHTS, strict=True))
     return _ID_CHECK[total % 11] == s[17]
@@ -131,6 +138,8 @@ def record_arrival(s: Session, claim: Claim, key: CountyKey) -> None:
                      id_hash=key.id_hash(body["resident"]["id_number"]),
                      estimate_fen=to_fen(estimate), low_confidence=low_confidence(body),
                      severity=_severity(body, [f.severity for f in findings])))
+    s.add_all(ClaimNameGram(claim_id=claim.id, gram=g)
+              for g in sorted(key.name_grams(claim.resident_name)))
 
 
 def backfill(s: Session, key: CountyKey) -> int:

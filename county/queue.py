@@ -3,6 +3,7 @@ plain queries, no web code, so the console, the bench and the tests share them."
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -11,20 +12,24 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from county.db import (
     Claim,
     ClaimFacts,
     ClaimImage,
     ClaimInvoice,
+    ClaimNameGram,
     Database,
     Decision,
     Device,
+    KioskHeartbeat,
     ServerFinding,
     StatusEvent,
 )
 from county.intake import LOW_CONFIDENCE, SEVERITY
-from county.keys import CountyKey
+from county.keys import CountyKey, normalise_name
 from county.review import STATUSES
 
 PAGE_SIZE = 50
@@ -126,8 +131,34 @@ class QueuePage:
     counts: dict[str, int]
 
 
-def _filtered(f: QueueFilter, key: CountyKey) -> Select[Any]:
-    """The ids of the claims `f` selects, from the narrow facts table alone."""
+#: A name search longer than two characters is narrowed by its character pairs and then
+#: checked against the opened names; beyond this many candidates the pairs alone decide.
+VERIFY_AT_MOST = 5000
+
+
+def _by_name(s: Session, q: str, key: CountyKey) -> Select[Any] | list[int]:
+    """The claims whose resident's name contains `q`, found through the blind index.
+
+    Every character and pair of a name is indexed, so a one- or two-character search is one
+    exact look-up. A longer one needs all its pairs; a name holding them all but not in a row
+    ("张三" and "三丰" in "张三和三丰") is dropped after opening the candidates' names."""
+    grams = key.query_grams(q)
+    G = ClaimNameGram
+    having = (select(G.claim_id).where(G.gram.in_(grams)).group_by(G.claim_id)
+              .having(func.count() == len(grams)))
+    wanted = normalise_name(q)
+    if len(wanted) <= 2:
+        return having
+    candidates = s.execute(select(ClaimFacts.claim_id, ClaimFacts.resident_name)
+                           .where(ClaimFacts.claim_id.in_(having))
+                           .limit(VERIFY_AT_MOST + 1)).all()
+    if len(candidates) > VERIFY_AT_MOST:
+        return having
+    return [cid for cid, name in candidates if wanted in normalise_name(name)]
+
+
+def _filtered(f: QueueFilter, key: CountyKey, s: Session) -> Select[Any]:
+    """The ids of the claims `f` selects, from the narrow facts table (and the name index)."""
     F = ClaimFacts
     q = select(F.claim_id)
     conds = []
@@ -152,8 +183,9 @@ def _filtered(f: QueueFilter, key: CountyKey) -> Select[Any]:
             conds.append(F.id_hash == key.id_hash(f.q))
         else:
             by_invoice = select(ClaimInvoice.claim_id).where(ClaimInvoice.invoice_number == f.q)
-            alternatives = [F.resident_name.contains(f.q, autoescape=True),
-                            F.claim_id.in_(by_invoice)]
+            alternatives: list[ColumnElement[bool]] = [F.claim_id.in_(by_invoice)]
+            if normalise_name(f.q):
+                alternatives.append(F.claim_id.in_(_by_name(s, f.q, key)))
             if f.q.isdigit() and len(f.q) < 12:
                 alternatives.append(F.claim_id == int(f.q))
             conds.append(or_(*alternatives))
@@ -165,7 +197,7 @@ def queue_page(db: Database, f: QueueFilter, key: CountyKey,
     """One page of the queue, oldest first, with the counts per status of all claims."""
     F = ClaimFacts
     with db.read() as s:
-        ids = _filtered(f, key)
+        ids = _filtered(f, key, s)
         total = s.scalar(select(func.count()).select_from(ids.subquery())) or 0
         pages = max(1, -(-total // page_size))
         page = min(f.page, pages)
@@ -210,7 +242,7 @@ class DocumentView:
     fields: list[FieldView]
     items: list[dict[str, Any]]
     checks: list[dict[str, Any]]
-    kiosk_corrections: list[dict[str, Any]]
+    kiosk_corrections: list[KioskCorrectionView]
 
 
 @dataclass
@@ -236,6 +268,33 @@ class ClaimView:
 
 def _str(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class KioskCorrectionView:
+    field: str
+    label: str
+    original: str | None
+    corrected: str | None
+    by: str | None
+    at: datetime | None
+
+
+def _kiosk_corrections(sent: Any) -> list[KioskCorrectionView]:
+    """The assistant's corrections as the kiosk sent them (none from older kiosks)."""
+    out = []
+    for c in sent if isinstance(sent, list) else []:
+        if not isinstance(c, dict):
+            continue
+        field_name = str(c.get("field") or "")
+        at = None
+        if isinstance(c.get("at"), str):
+            with contextlib.suppress(ValueError):
+                at = datetime.fromisoformat(c["at"])
+        out.append(KioskCorrectionView(field_name, FIELD_LABELS.get(field_name, field_name),
+                                       _str(c.get("original")), _str(c.get("corrected")),
+                                       _str(c.get("by")), at))
+    return out
 
 
 def claim_view(db: Database, claim_id: int) -> ClaimView | None:
@@ -282,7 +341,7 @@ def claim_view(db: Database, claim_id: int) -> ClaimView | None:
             items.append(line)
         docs.append(DocumentView(n, doc["image_sha256"], doc.get("doc_type", "unknown"),
                                  fields, items, list(doc.get("checks") or []),
-                                 list(doc.get("corrections") or [])))
+                                 _kiosk_corrections(doc.get("corrections"))))
     view = ClaimView(claim.id, claim.uuid, claim.status, claim.reason, device_name,
                      claim.accepted_at, body.get("resident", {}), body.get("assistant"), docs,
                      list(body.get("audit", [])), server_findings, body.get("refund_estimate"),
@@ -367,6 +426,14 @@ class KioskRow:
     last_seen_at: datetime | None
     open_claims: int
     total_claims: int
+    #: From the kiosk's latest heartbeat (None: it never sent one).
+    heartbeat_at: datetime | None = None
+    version: str | None = None
+    queue_length: int | None = None
+    oldest_queued_seconds: int | None = None
+    selftest_at: datetime | None = None
+    selftest_ok: bool | None = None
+    failures: tuple[tuple[str, str], ...] = ()
 
 
 def kiosks(db: Database) -> list[KioskRow]:
@@ -378,7 +445,17 @@ def kiosks(db: Database) -> list[KioskRow]:
         opened = dict(s.execute(select(Claim.device_id, func.count())
                                 .where(Claim.status.in_(open_states))
                                 .group_by(Claim.device_id)).all())
+        beats = {b.device_id: b for b in s.scalars(select(KioskHeartbeat))}
         rows = s.scalars(select(Device).order_by(Device.name)).all()
-        return [KioskRow(d.id, d.name, d.enrolled_at, d.revoked_at is not None,
-                         d.last_seen_at, opened.get(d.id, 0), totals.get(d.id, 0))
-                for d in rows]
+        out = []
+        for d in rows:
+            b = beats.get(d.id)
+            failed = json.loads(b.selftest_failures) if b and b.selftest_failures else []
+            out.append(KioskRow(
+                d.id, d.name, d.enrolled_at, d.revoked_at is not None, d.last_seen_at,
+                opened.get(d.id, 0), totals.get(d.id, 0),
+                b.received_at if b else None, b.software_version if b else None,
+                b.queue_length if b else None, b.oldest_queued_seconds if b else None,
+                b.selftest_at if b else None, b.selftest_ok if b else None,
+                tuple((str(f.get("name")), str(f.get("detail", ""))) for f in failed)))
+        return out

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, exists, select, update
 
-from county.db import Claim, ClaimFacts, ClaimImage, Database, Image, utcnow
+from county.db import Claim, ClaimFacts, ClaimImage, ClaimNameGram, Database, Image, utcnow
 from county.images import ImageStore
 
 log = logging.getLogger("county.retention")
@@ -36,9 +36,10 @@ def purge_paid(db: Database, store: ImageStore, older_than: timedelta,
     """Clear personal data of claims paid more than `older_than` ago, and their images."""
     cutoff = (now or utcnow()) - older_than
     with db.write() as s:
-        claims = s.scalars(select(Claim).where(Claim.status == "paid",
-                                               Claim.updated_at < cutoff,
-                                               Claim.resident_name != PURGED)).all()
+        # a purged claim's ID hash is cleared (its sealed name cannot be compared in SQL)
+        claims = s.scalars(select(Claim).join(ClaimFacts, ClaimFacts.claim_id == Claim.id)
+                           .where(Claim.status == "paid", Claim.updated_at < cutoff,
+                                  ClaimFacts.id_hash != "")).all()
         for claim in claims:
             body = json.loads(claim.body)
             body["resident"] = {"name": PURGED, "id_number": None, "phone": None}
@@ -46,11 +47,16 @@ def purge_paid(db: Database, store: ImageStore, older_than: timedelta,
                 for key in ("payer_name", "payer_id_number"):
                     if key in doc:
                         doc[key] = None
+                for fix in doc.get("corrections") or []:
+                    if isinstance(fix, dict) and fix.get("field") in ("payer_name",
+                                                                      "payer_id_number"):
+                        fix["original"] = fix["corrected"] = None
             claim.body = json.dumps(body, ensure_ascii=False, sort_keys=True,
                                     separators=(",", ":"))
             claim.resident_name = PURGED
             s.execute(update(ClaimFacts).where(ClaimFacts.claim_id == claim.id)
                       .values(resident_name=PURGED, id_hash=""))
+            s.execute(delete(ClaimNameGram).where(ClaimNameGram.claim_id == claim.id))
         ids = [c.id for c in claims]
         shas = set(s.scalars(select(ClaimImage.sha256).where(ClaimImage.claim_id.in_(ids))))
         s.execute(delete(ClaimImage).where(ClaimImage.claim_id.in_(ids)))

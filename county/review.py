@@ -1,11 +1,13 @@
-"""The reviewers' side: where a claim may go next, and the commands that move it.
+"""Where a claim may go next, and the shell's read-only views of claims.
 
     accepted ──> first_review (初审) ──> second_review (复审) ──> approved ──> paid
         └───────────────┴──────────────────────┴──> returned (with a reason)
 
 `returned` and `paid` are final: a returned claim is corrected and sent again by the kiosk as
 a new claim. Each move is a conditional UPDATE on the status it was read with, so two
-reviewers acting on the same claim at once cannot both succeed.
+reviewers acting on the same claim at once cannot both succeed. Who may make which move is
+county.decisions' business (roles, four eyes); both the console and `county claims review`
+go through it.
 """
 
 from __future__ import annotations
@@ -109,12 +111,22 @@ def show_claim(db: Database, ref: str) -> dict[str, Any]:
                 "content_sha256": claim.content_sha256, "claim": json.loads(claim.body)}
 
 
+def find_claim_id(db: Database, ref: str) -> int:
+    """The server id of claim `ref` (server id or UUID); UnknownClaim if there is none."""
+    with db.read() as s:
+        claim = _find(s, ref)
+        if claim is None:
+            raise UnknownClaim(ref)
+        return claim.id
+
+
 def review_claim(db: Database, ref: str, target: str, reason: str | None = None,
                  reviewer: str = "shell") -> str:
     """Move claim `ref` (server id or UUID) to `target`; returns the status it came from.
 
-    This is the server shell's way (`county claims review`), for whoever holds the database;
-    reviewers work in the console, where the four-eyes rule holds (county.decisions)."""
+    The bare state machine, for tests that need a claim in a given state. No command or route
+    calls it: county users decide through county.decisions (the console, and `county claims
+    review --user`), where roles and the four-eyes rule hold."""
     reason = reason.strip() if reason else None
     with db.write() as s:
         claim = _find(s, ref)

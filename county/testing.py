@@ -41,8 +41,8 @@ class RunningServer:
 
     def database(self) -> Database:
         """A second handle on the server's database, as the `county` commands would open."""
-        db = Database(self.config.db_url)
-        db.create_schema()
+        db = Database.open(self.config)
+        db.upgrade()
         return db
 
     def enrol(self, name: str = "test kiosk") -> tuple[str, str]:

@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from county.cli import main as county
 from county.config import CountyConfig
 from county.decisions import FourEyes, first_review, second_review
+from county.review import ReviewError
 from county.testing import RunningServer, new_claim_uuid, sample_claim, serve_in_thread, sha256_hex
 from county.users import MAX_FAILURES, UserError, add_user, authenticate, get_user
 
@@ -160,6 +161,11 @@ def test_arrival_refuses_bad_ids_and_amounts_and_flags_duplicates(
     bad_id["resident"]["id_number"] = "530121195001011233"
     r = deliver(server, token_a, bad_id, [image])
     assert r.status_code == 422 and r.json()["error"] == "invalid_id_number"
+    # full-width digits whose check character is X would pass a Unicode \d and the check
+    wide = sample_claim([image])
+    wide["resident"]["id_number"] = "".join(chr(ord(c) + 0xFEE0) for c in "11010519491231002") + "X"
+    r = deliver(server, token_a, wide, [image])
+    assert r.status_code == 422 and "id_number" in r.text
     huge = sample_claim([image], amount="99999999999.99")
     r = deliver(server, token_a, huge, [image])
     assert r.status_code == 422 and r.json()["error"] == "amount_out_of_bounds"
@@ -189,6 +195,12 @@ def test_four_eyes_hold_in_the_domain_and_over_http(server: RunningServer) -> No
         # a supervisor may do either review, never both of one claim
         with pytest.raises(FourEyes):
             second_review(db, claim_id, sue, "approve", "10.00")
+        # an amount that is not plain yuan with two decimals is refused and changes nothing
+        bo_account = get_user(db, "bo")
+        assert bo_account is not None
+        for bad in ("NaN", "Infinity", "1e3", "1.239", "-1.00", "1000000.01", "", "１０.00"):
+            with pytest.raises(ReviewError, match=r"123\.45|between 0 and"):
+                second_review(db, claim_id, bo_account, "approve", bad)
     finally:
         db.dispose()
     browser = Browser(server, "sue")
@@ -408,3 +420,53 @@ def test_a_kiosk_over_its_image_quota_is_told_to_wait(tmp_path: Any) -> None:
         with srv.client(other) as c:  # the quota is per kiosk
             assert c.put(f"/api/v1/images/{sha256_hex(second)}", content=second).status_code \
                 == 201
+
+
+def test_queue_filters_by_kiosk_day_severity_and_confidence_pages_oldest_first(
+        tmp_path: Any) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from county.queue import FilterError, QueueFilter, queue_page
+
+    with serve_in_thread(CountyConfig.build(tmp_path / "county")) as srv:
+        kiosk_p, token_p = srv.enrol("城关镇")
+        _kiosk_q, token_q = srv.enrol("河口乡")
+        ids = []
+        for n, token in enumerate((token_p, token_p, token_p, token_q)):
+            image = f"receipt {n}".encode() + bytes(range(64))
+            claim = sample_claim([image], resident=f"居民{n}")
+            claim["documents"][0]["invoice_number"] = f"6660000{n}"
+            if n == 1:  # a warning, and a field the machine was unsure of
+                claim["audit"] = [{"code": "over_limit", "severity": "warning",
+                                   "message": "超过限额", "document": 0}]
+                claim["documents"][0]["confidence"] = {"total": 0.41}
+            r = deliver(srv, token, claim, [image])
+            assert r.status_code == 201, r.text
+            ids.append(r.json()["server_id"])
+
+        db = srv.database()
+        try:
+            def shown(params: dict[str, str], page_size: int = 50) -> list[int]:
+                return [row.id for row in queue_page(
+                    db, QueueFilter.parse(params), db.key, page_size).rows]
+
+            assert shown({}) == ids  # oldest first
+            first = queue_page(db, QueueFilter.parse({"device": kiosk_p}), db.key, 2)
+            assert [r.id for r in first.rows] == ids[:2]
+            assert (first.total, first.page, first.pages) == (3, 1, 2)
+            assert first.counts["accepted"] == 4  # counts per state are of all claims
+            assert shown({"device": kiosk_p, "page": "2"}, 2) == ids[2:3]
+            assert shown({"device": kiosk_p, "page": "9"}, 2) == ids[2:3]  # past the end: last
+            assert shown({"severity": "warning"}) == [ids[1]]
+            assert shown({"severity": "error"}) == []
+            assert shown({"low": "1"}) == [ids[1]]
+            today = datetime.now(UTC).date()
+            assert shown({"since": str(today), "until": str(today)}) == ids
+            assert shown({"since": str(today + timedelta(days=1))}) == []
+            assert shown({"until": str(today - timedelta(days=1))}) == []
+            for bad in ({"since": "2024-13-01"}, {"page": "0"}, {"page": "x"},
+                        {"severity": "fatal"}, {"status": "acceptd"}):
+                with pytest.raises(FilterError):
+                    QueueFilter.parse(bad)
+        finally:
+            db.dispose()

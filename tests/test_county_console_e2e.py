@@ -25,7 +25,10 @@ from support.imagegen import encode, render_receipt
 from county.config import CountyConfig
 from county.testing import RunningServer, new_claim_uuid, serve_in_thread, sha256_hex
 from county.users import add_user, expire_sessions_of
+from kiosk.audit import Insured, Policy, audit_claim
+from kiosk.catalog import Catalog
 from kiosk.cli import main as kiosk
+from kiosk.selftest import Check, record
 from kiosk.store import ClaimStore, NewDocument, Status
 from kiosk.store.samples import sample_recognition, sample_resident
 
@@ -65,8 +68,21 @@ def deliver_from_kiosk(server: RunningServer, home: Path) -> tuple[int, int]:
     recognition[0]["confidence"] = {"total": 0.55, "invoice_number": 0.97}
     docs = [NewDocument(r, encode(render_receipt(seed=i).image)) for i, r in
             enumerate(recognition)]
+    # the kiosk's last self-test found no camera: its heartbeat tells the county
+    record(home, [Check("engine", True, "rapidocr ready"),
+                  Check("camera", False, "no camera found at /dev/video*")])
     with ClaimStore(home) as store:
         cid = store.create_claim(sample_resident(41), docs, assistant="李协理")
+        # the kiosk's own audit and refund estimate, as the review screen files them
+        catalog = Catalog.open(home)
+        try:
+            audit = audit_claim([d.recognition for d in docs], Insured(sample_resident(41)),
+                                catalog, Policy.example_county()).as_json()
+        finally:
+            catalog.close()
+        store.set_audit(cid, list(audit["findings"]), audit["refund_estimate"], actor="李协理")
+        first = store.get_claim(cid).documents[0]
+        store.correct_field(cid, first.id, "hospital", "城关镇中心卫生院", actor="李协理")
         store.confirm(cid, actor="t")
         store.queue(cid, actor="t")
     assert kiosk(["--home", str(home), "sync", "--once"]) == 0
@@ -89,6 +105,10 @@ def test_two_reviewers_decide_a_kiosk_claim_in_the_browser(
     # the receipt image is there, served to this signed-in reviewer, beside low-confidence fields
     assert a.evaluate("document.querySelector('.viewer img').naturalWidth") > 0
     assert a.locator("tr.low").count() >= 1
+    # the kiosk's findings with their explanations and its estimate step by step
+    assert "与参保人" in a.inner_text("body")
+    estimate = a.locator("section.estimate")
+    assert "报销估算" in estimate.inner_text() and estimate.locator("li").count() >= 3
     a.click("#doc0 [data-act=rotate]")
     assert "rotate(90deg)" in (a.get_attribute("#doc0 .viewer img", "style") or "")
 
@@ -121,6 +141,9 @@ def test_two_reviewers_decide_a_kiosk_claim_in_the_browser(
     assert b.inner_text("h1 .status") == "已核准"
     history = b.inner_text("section.history")
     assert "reviewer_a" in history and "reviewer_b" in history
+    # the assistant's correction on the kiosk, with who made it
+    fixes = b.inner_text("#doc0 table.kiosk-corrections")
+    assert "城关镇中心卫生院" in fixes and "李协理" in fixes
     assert kiosk(["--home", str(home), "sync", "--once"]) == 0
     with ClaimStore(home) as store:
         claim = store.get_claim(kiosk_id)
@@ -140,6 +163,10 @@ def test_two_reviewers_decide_a_kiosk_claim_in_the_browser(
     s.goto(f"{server.base_url}/review/summary")
     assert "城关镇便民服务中心" in s.inner_text("table.summary")
     s.screenshot(path=str(shots / "summary.png"), full_page=True)
+    s.goto(f"{server.base_url}/review/kiosks")
+    health = s.inner_text("table.kiosks td.health")
+    assert "自检失败" in health and "camera" in health and "engine" not in health
+    s.screenshot(path=str(shots / "kiosks.png"), full_page=True)
     assert all((shots / f"{n}.png").stat().st_size > 10_000
                for n in ("claim", "queue", "summary"))
 

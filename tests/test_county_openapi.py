@@ -25,6 +25,7 @@ EXPECTED = {
     ("get", "/api/v1/catalog"),
     ("get", "/api/v1/catalog/versions/{version}/file"),
     ("get", "/api/v1/policy"),
+    ("post", "/api/v1/heartbeat"),
 }
 
 

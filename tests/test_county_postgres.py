@@ -8,6 +8,7 @@ its own. When no server can be had the PostgreSQL cases are skipped, saying why.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import secrets
@@ -21,11 +22,13 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from county.auth import create_enrol_code
 from county.cli import main as county
 from county.config import CountyConfig
+from county.db import utcnow
 from county.review import ReviewError, review_claim
 from county.testing import (
     RunningServer,
@@ -35,6 +38,7 @@ from county.testing import (
     serve_in_thread,
     sha256_hex,
 )
+from county.users import add_user
 
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "packaging" / "test-postgres.sh"
@@ -133,8 +137,20 @@ def _parallel(n: int, fn: Any) -> list[Any]:
     return results
 
 
+REVIEWERS = {"li.first": "first_reviewer", "wang.second": "second_reviewer",
+             "zhao.sup": "supervisor"}
+
+
+def review(srv: RunningServer, monkeypatch: pytest.MonkeyPatch, claim: str, user: str,
+           decision: str, *extra: str) -> int:
+    """`county claims review` as a named user, her password on standard input."""
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{user} password\n"))
+    return county(cli(srv, "claims", "review", claim, "--user", user, "--decision", decision,
+                      *extra))
+
+
 def test_core_flow(server: RunningServer, capsys: pytest.CaptureFixture[str],
-                   tmp_path: Path) -> None:
+                   monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert server.config.db_url.startswith(("sqlite", "postgresql"))
 
     # Enrolment: a code works once.
@@ -200,11 +216,19 @@ def test_core_flow(server: RunningServer, capsys: pytest.CaptureFixture[str],
         assert [e["cursor"] for e in events] == list(range(1, 11))
         assert {e["claim_uuid"] for e in events} == {uuid, racing, *many}
 
-        # Reviews: allowed moves only; two reviewers racing on one claim, one wins.
-        for to in ("first_review", "second_review", "approved", "paid"):
-            assert county(cli(server, "claims", "review", uuid, "--to", to)) == 0
-        assert county(cli(server, "claims", "review", uuid, "--to", "returned",
-                          "--reason", "x")) == 1
+        # Reviews by named users under the console's rules; two racing on one claim, one wins.
+        db = server.database()
+        try:
+            for name, role in REVIEWERS.items():
+                add_user(db, name, role, f"{name} password")
+        finally:
+            db.dispose()
+        for user, decision, *extra in (("li.first", "pass"),
+                                       ("wang.second", "approve", "--amount", "86.40"),
+                                       ("zhao.sup", "paid", "--payment-ref", "PAY-1")):
+            assert review(server, monkeypatch, uuid, user, decision, *extra) == 0
+        assert review(server, monkeypatch, uuid, "wang.second", "return",
+                      "--reason-code", "unreadable") == 1
         capsys.readouterr()
         db = server.database()
         try:
@@ -213,8 +237,8 @@ def test_core_flow(server: RunningServer, capsys: pytest.CaptureFixture[str],
             db.dispose()
         assert sum(o == "accepted" for o in outcomes) == 1
         assert sum(isinstance(o, ReviewError) for o in outcomes) == 3, outcomes
-        assert county(cli(server, "claims", "review", racing, "--to", "returned",
-                          "--reason", "发票模糊")) == 0
+        assert review(server, monkeypatch, racing, "li.first", "return",
+                      "--reason-code", "other", "--note", "发票模糊") == 0
         capsys.readouterr()
 
         page = c.get("/api/v1/status", params={"cursor": 10}).json()
@@ -260,3 +284,176 @@ def test_enrol_code_expiry_on_each_backend(server: RunningServer) -> None:
     with server.client() as c:
         r = c.post("/api/v1/enrol", json={"code": code, "device_name": "late"})
     assert r.status_code == 403 and r.json()["error"] == "enrol_code_expired"
+
+
+# -- schema migrations ------------------------------------------------------------------------
+
+OLD_NAME = "欧阳秀英"
+OLD_ID = "530121195001011232"
+OLD_PHONE = "13912345678"
+
+
+def _schema(engine: Any) -> dict[str, tuple[set[str], set[str]]]:
+    from sqlalchemy import inspect
+
+    insp = inspect(engine)
+    return {t: ({c["name"] for c in insp.get_columns(t)},
+                {i["name"] for i in insp.get_indexes(t) if i["name"]})
+            for t in insp.get_table_names() if t != "alembic_version"}
+
+
+def _models_schema() -> dict[str, tuple[set[str], set[str]]]:
+    from county.db import Base
+
+    return {t.name: ({c.name for c in t.columns}, {i.name for i in t.indexes if i.name})
+            for t in Base.metadata.sorted_tables}
+
+
+def test_a_new_database_gets_the_models_schema(config: CountyConfig) -> None:
+    from county.db import HEAD_REVISION, Database
+
+    db = Database.open(config)
+    try:
+        assert db.upgrade() == "base" and db.revision() == HEAD_REVISION
+        got, want = _schema(db.engine), _models_schema()
+        assert set(got) == set(want)
+        for table, (columns, indexes) in want.items():
+            assert got[table][0] == columns, table
+            assert indexes <= got[table][1], table
+        assert db.upgrade() == HEAD_REVISION  # at head: nothing to do
+    finally:
+        db.dispose()
+
+
+def test_upgrade_from_main_82e56cb_seals_the_plain_rows(config: CountyConfig) -> None:
+    """A county database as main's create_all made it, with plain personal data in every
+    field that is now sealed, upgraded by Alembic: everything reads back the same, nothing
+    personal is left in clear, the searches still find it, the audit log stays append-only."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.orm import Session
+    from support import county_main_82e56cb as old
+
+    from county.db import HEAD_REVISION, AuditEntry, Claim, ClaimFacts, Database, Decision
+    from county.keys import CountyKey
+    from county.queue import QueueFilter, queue_page
+
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    key = CountyKey.load_or_create(config.data_dir)  # main made it on first start too
+    engine = old.create_schema(config.db_url)
+    claim = sample_claim([b"old receipt"], resident=OLD_NAME)
+    claim["resident"].update(id_number=OLD_ID, phone=OLD_PHONE)
+    body = json.dumps(claim, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    now = utcnow()
+    with Session(engine) as s, s.begin():
+        s.add(old.Device(id="dev-old", name="旧终端", token_hash="0" * 64, enrolled_at=now,
+                         last_event_seq=1))
+        s.flush()
+        s.add(old.Claim(id=1, uuid=new_claim_uuid(), device_id="dev-old",
+                        content_sha256=sha256_hex(body.encode()), body=body,
+                        resident_name=OLD_NAME, refund_estimate="86.40", status="accepted",
+                        accepted_at=now, updated_at=now))
+        s.flush()
+        s.add(old.ClaimFacts(claim_id=1, status="accepted", device_id="dev-old",
+                             accepted_at=now, resident_name=OLD_NAME,
+                             id_hash=key.id_hash(OLD_ID), estimate_fen=8640, severity=1,
+                             low_confidence=False))
+        s.add(old.Decision(claim_id=1, reviewer="li.first", kind="correction",
+                           target="d0.payer_name", original="欧阳秀", value=OLD_NAME,
+                           note=f"身份证上是{OLD_NAME}", at=now))
+        s.add(old.AuditEntry(at=now, user_name="li.first", action="view_queue",
+                             detail=f"search={OLD_NAME}"))
+    engine.dispose()
+
+    db = Database.open(config)
+    try:
+        assert db.upgrade() == "base" and db.revision() == HEAD_REVISION
+        got, want = _schema(db.engine), _models_schema()
+        assert set(got) == set(want)
+        for table, (columns, _indexes) in want.items():
+            assert got[table][0] == columns, table
+
+        sealed = {
+            "claims.body": "SELECT body FROM claims",
+            "claims.resident_name": "SELECT resident_name FROM claims",
+            "claim_facts.resident_name": "SELECT resident_name FROM claim_facts",
+            "decisions.original": "SELECT original FROM decisions",
+            "decisions.value": "SELECT value FROM decisions",
+            "decisions.note": "SELECT note FROM decisions",
+            "audit_log.detail": "SELECT detail FROM audit_log",
+        }
+        with db.engine.connect() as conn:
+            raw = {what: conn.execute(text(sql)).scalar_one() for what, sql in sealed.items()}
+        for what, value in raw.items():
+            assert value.startswith("s1:"), what
+            for secret in (OLD_NAME, "欧阳", OLD_ID, OLD_PHONE):
+                assert secret not in value, what
+
+        with db.read() as s:
+            c = s.get(Claim, 1)
+            assert c is not None and c.body == body and c.resident_name == OLD_NAME
+            f = s.get(ClaimFacts, 1)
+            assert f is not None and f.resident_name == OLD_NAME
+            d = s.scalars(select(Decision)).one()
+            assert (d.original, d.value, d.note) == ("欧阳秀", OLD_NAME, f"身份证上是{OLD_NAME}")
+            assert s.scalars(select(AuditEntry.detail)).one() == f"search={OLD_NAME}"
+
+        def found(q: str) -> int:
+            return queue_page(db, QueueFilter(q=q), db.key).total
+
+        assert found(OLD_ID) == 1 and found("秀英") == 1 and found(OLD_NAME) == 1
+        assert found("欧") == 1 and found("欧秀") == 0 and found("秀欧阳") == 0
+
+        with pytest.raises(DBAPIError, match="append-only"), db.engine.begin() as conn:
+            conn.execute(text("UPDATE audit_log SET user_name = 'someone else'"))
+
+        if db.dialect == "sqlite":  # not in a free page or the WAL either
+            path = Path(make_url(config.db_url).database or "")
+            for f in (path, path.with_name(path.name + "-wal")):
+                if f.exists():
+                    assert OLD_NAME.encode() not in f.read_bytes(), f
+                    assert OLD_ID.encode() not in f.read_bytes(), f
+
+        # Upgraded once: a second start changes nothing.
+        assert db.upgrade() == HEAD_REVISION
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT body FROM claims")).scalar_one() == \
+                raw["claims.body"]
+    finally:
+        db.dispose()
+
+    # A server starts on it and shows the claim to a reviewer.
+    with serve_in_thread(config) as srv, httpx.Client(base_url=srv.base_url) as anon:
+        assert anon.get("/api/v1/health").json()["status"] == "ok"
+
+
+def test_a_database_of_a_newer_version_or_another_key_is_refused(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    from county.db import Claim, Database, SchemaTooNew
+    from county.keys import CountyKey, SealedValueError
+
+    config = CountyConfig.build(tmp_path / "county")
+    with serve_in_thread(config) as srv:
+        _, token = srv.enrol()
+        with srv.client(token) as c:
+            data = sample_image("newer")
+            assert c.put(f"/api/v1/images/{sha256_hex(data)}", content=data).status_code == 201
+            assert c.put(f"/api/v1/claims/{new_claim_uuid()}",
+                         json=sample_claim([data])).status_code == 201
+
+    stranger = Database(config.db_url, CountyKey(bytes(32)))
+    try:
+        with pytest.raises(SealedValueError, match="does not open"), stranger.read() as s:
+            s.scalars(select(Claim.resident_name)).all()
+    finally:
+        stranger.dispose()
+
+    db = Database.open(config)
+    try:
+        with db.engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+        with pytest.raises(SchemaTooNew, match="9999"):
+            db.upgrade()
+    finally:
+        db.dispose()

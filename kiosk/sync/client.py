@@ -323,6 +323,12 @@ class CountyClient:
             return 404, r
         raise classify(r)
 
+    def heartbeat(self, body: dict[str, Any]) -> None:
+        """POST /api/v1/heartbeat (kiosk.sync.heartbeat)."""
+        r = self._send("POST", f"{API}/heartbeat", json=body)
+        if r.status_code != 200:
+            raise classify(r)
+
     def health(self) -> bool:
         try:
             return self._send("GET", f"{API}/health").status_code == 200

@@ -27,6 +27,16 @@ def county_uuid(uid: str) -> str:
         raise NotSendable(f"the claim's uid {uid!r} is not a UUID") from None
 
 
+def _correction(c: dict[str, Any]) -> dict[str, Any]:
+    """One of the assistant's corrections as the county takes it (what was read, what she
+    made of it, who and when)."""
+    at = c.get("at")
+    return {"field": c.get("field"), "original": c.get("old"), "corrected": c.get("new"),
+            "by": c.get("by"),
+            "at": datetime.fromtimestamp(at, UTC).isoformat() if isinstance(at, int | float)
+            else None}
+
+
 def claim_payload(record: ClaimRecord) -> tuple[bytes, list[str]]:
     """The upload body (canonical JSON, UTF-8) and the images it references, in order."""
     if record.resident is None:
@@ -39,6 +49,9 @@ def claim_payload(record: ClaimRecord) -> tuple[bytes, list[str]]:
             raise NotSendable(f"document {d.position + 1} of claim {record.id} has no image")
         doc = dict(d.recognition)
         doc["image_sha256"] = d.image_sha256
+        if d.corrections:
+            # only when there are any: a claim without corrections is sent as it always was
+            doc["corrections"] = [_correction(c) for c in d.corrections]
         documents.append(doc)
         shas.append(d.image_sha256)
     s = record.summary

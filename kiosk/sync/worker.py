@@ -61,6 +61,7 @@ from kiosk.sync.client import (
     SyncError,
     Transient,
 )
+from kiosk.sync.heartbeat import HeartbeatSchedule, heartbeat_body
 from kiosk.sync.payload import NotSendable, claim_payload, county_uuid
 from kiosk.sync.state import SyncState
 
@@ -171,6 +172,7 @@ class SyncWorker:
         self._thread: threading.Thread | None = None
         self._max_attempts: int | None = None
         self._retry_after: float | None = None
+        self.heartbeats = HeartbeatSchedule()
 
     # --- control ----------------------------------------------------------------------
 
@@ -329,6 +331,7 @@ class SyncWorker:
                             TypeError, ValueError) as exc:
                         warnings.append(f"{what} not updated: {exc}")
                         log.warning("%s not updated: %s", what, exc)
+            self._heartbeat()
         except Stopping:
             return False
         except (Transient, GaveUp) as exc:
@@ -354,6 +357,17 @@ class SyncWorker:
         self._update(online=True, blocked=False, last_success=time.time(),
                      warnings=tuple(warnings))
         return True
+
+    def _heartbeat(self) -> None:
+        """Version, queue and self-test to the county, at most every few minutes; a failure
+        is logged and waits for the next one (an older county answers 404)."""
+        if not self.heartbeats.due():
+            return
+        self.heartbeats.tried()
+        try:
+            self.client.heartbeat(heartbeat_body(self.store, self.home))
+        except (SyncError, StoreError, OSError) as exc:
+            log.info("heartbeat not sent: %s", exc)
 
     def _note_county_time(self) -> None:
         client = self._client
