@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.assistants import Assistant, TodayClaim
+from kiosk.auth.assistants import Assistant, TodayClaim
+from kiosk.auth.pin import PinResult
 from kiosk.catalog.model import CatalogEntry
-from kiosk.pin import PinResult
 from kiosk.store import ClaimSummary, Status
 from kiosk.store.samples import sample_recognition
 from kiosk.ui.desk import Receipt

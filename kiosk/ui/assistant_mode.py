@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
-from kiosk.assistants import AssistantBook, AssistantError, todays_claims
+from kiosk.auth.assistants import AssistantBook, AssistantError, todays_claims
 from kiosk.store import StoreError
 from kiosk.sync.worker import SyncSnapshot
 from kiosk.ui.screens.assistant import AssistantHomeScreen, AssistantSignInScreen

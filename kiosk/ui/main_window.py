@@ -19,8 +19,8 @@ from PySide6.QtCore import QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QPaintEvent, QResizeEvent, QScreen
 from PySide6.QtWidgets import QFrame, QMainWindow, QStackedWidget, QVBoxLayout
 
-from kiosk.assistants import AssistantBook
-from kiosk.pin import PinStore
+from kiosk.auth.assistants import AssistantBook
+from kiosk.auth.pin import PinStore
 from kiosk.scanner import CaptureError
 from kiosk.scanner.files import read_file
 from kiosk.store import DiskFull, DuplicateInvoice, StoreError
@@ -44,7 +44,7 @@ from kiosk.ui.sync_feed import SyncFeed
 from kiosk.ui.tasks import OcrService, PageRead, TaskManager
 from kiosk.ui.voice import Voice
 from kiosk.ui.widgets import big_button, label
-from kiosk.voice_prompts import SCREEN_PROMPTS, rejection_key, scan_key
+from kiosk.voice.prompts import SCREEN_PROMPTS, rejection_key, scan_key
 
 log = logging.getLogger("kiosk.ui")
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import ConfigFile, Settings
-from kiosk.logexport import DEFAULT_ROOTS
-from kiosk.pin import PinStore
+from kiosk.auth.pin import PinStore
+from kiosk.core.config import ConfigFile, Settings
+from kiosk.core.logexport import DEFAULT_ROOTS
 from kiosk.ui.tasks import TaskManager
 
 log = logging.getLogger("kiosk.ui.settings")
