@@ -23,6 +23,7 @@ from kiosk.audit import Policy
 from kiosk.catalog.store import CatalogStoreError
 from kiosk.config import CameraSettings, ConfigFile, Settings, load_settings
 from kiosk.pin import PIN_FILE, PinStore
+from kiosk.scanner.media import parse_roots
 from kiosk.store import ClaimStore, StoreError
 from kiosk.ui.camera import CameraFeed
 from kiosk.ui.desk import ClaimDesk
@@ -114,6 +115,7 @@ class Kiosk:
         if self.window.done.printer is not None:
             self.window.done.printer.wait()  # a slip being written finishes first
         self.window.resident_id.qr.shutdown()
+        self.window.usb_import.close_feed()
         self.sync.stop()  # finishes the request in flight (bounded), before the store closes
         self.ocr.shutdown()
         self.window.close()
@@ -185,6 +187,7 @@ def compose(app: QApplication, settings: Settings, *,
     window.done.set_printer(SlipPrinter(settings.printer, settings.home, parent=window,
                                         keep_days=settings.store.retention_days))
     window.resident_id.set_card_reader(settings.cardreader)
+    window.usb_import.set_roots(parse_roots(settings.scanner.media_roots))
     window.settings.bind(SettingsContext(tasks=tasks, config=ConfigFile.for_settings(settings),
                                          settings=settings, pins=pins, desk=desk,
                                          window=window))
