@@ -116,6 +116,7 @@ class Kiosk:
             self.window.done.printer.wait()  # a slip being written finishes first
         self.window.resident_id.qr.shutdown()
         self.window.usb_import.close_feed()
+        self.window.review.pictures.close()
         self.sync.stop()  # finishes the request in flight (bounded), before the store closes
         self.ocr.shutdown()
         self.window.close()

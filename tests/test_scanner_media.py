@@ -121,3 +121,19 @@ def test_the_roots_are_configurable_and_checked() -> None:
     assert parse_roots("/srv/usb") == (Path("/srv/usb"),)
     with pytest.raises(ConfigError):
         ScannerSettings(media_roots="media").validate()
+
+
+def test_a_receipts_picture_is_its_photo_or_its_pdf_page_made_small(tmp_path: Path) -> None:
+    from kiosk.scanner.pictures import picture
+
+    img, truth = einvoice(5)
+    photo = save(img, tmp_path / "r.jpg").read_bytes()
+    assert max(picture(photo, None, 500).shape[:2]) == 500
+    with pytest.raises(CaptureError):
+        picture(b"not a picture", None, 500)
+    pytest.importorskip("reportlab", reason="reportlab (dev extra) writes the test PDF")
+    pdf = save_pdf(img, truth, tmp_path / "e.pdf").read_bytes()
+    page = picture(pdf, 1, 500)
+    assert max(page.shape[:2]) == 500 and page.mean() > 100  # a white page with print
+    with pytest.raises(CaptureError):
+        picture(pdf, 3, 500)  # no third page

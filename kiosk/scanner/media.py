@@ -19,11 +19,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-import cv2
 import numpy as np
 
 from kiosk.scanner.files import decode_picture, read_file, render_pdf, sniff
 from kiosk.scanner.messages import CaptureError
+from kiosk.scanner.pictures import shrink
 
 log = logging.getLogger("kiosk.scanner")
 
@@ -190,15 +190,6 @@ def preview(entry: Entry, side: int) -> tuple[list[np.ndarray], int]:
     if kind == "pdf":
         del data
         pages = render_pdf(path, dpi=PREVIEW_PDF_DPI)
-        images = [_shrink(img, side) for img, _t, _i in pages[:PREVIEW_PDF_PAGES]]
+        images = [shrink(img, side) for img, _t, _i in pages[:PREVIEW_PDF_PAGES]]
         return images, len(pages)
-    return [_shrink(decode_picture(data, kind), side)], 1
-
-
-def _shrink(image: np.ndarray, side: int) -> np.ndarray:
-    h, w = image.shape[:2]
-    scale = side / max(h, w)
-    if scale >= 1:
-        return image
-    size = (max(1, round(w * scale)), max(1, round(h * scale)))
-    return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+    return [shrink(decode_picture(data, kind), side)], 1
