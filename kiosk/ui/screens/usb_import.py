@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -33,6 +33,12 @@ from kiosk.ui.widgets import MessageLine, big_button, label, scroll_area
 
 POLL_MS = 2000
 THUMB = 280  # the longest side of a picture, in pixels
+
+
+def short(name: str, keep: int = 9) -> str:
+    """A long file name (a phone's "微信图片_20260315123456.jpg") as its start and its end, so
+    that a caption takes at most two lines."""
+    return name if len(name) <= 2 * keep + 1 else f"{name[:keep]}…{name[-keep:]}"
 
 
 class Tile(QPushButton):
@@ -55,7 +61,8 @@ class Tile(QPushButton):
         for w in (self.picture, self.caption):
             w.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
             lay.addWidget(w)
-        self.setMinimumSize(QSize(THUMB + 24, THUMB + 120))
+        lay.setSpacing(8)
+        # its size is the style sheet's (screens.qss: a QSS min-height outranks setMinimumSize)
         self.setAccessibleName(entry.name)
 
     def show_picture(self, image: QImage) -> None:
@@ -287,13 +294,13 @@ class UsbImportScreen(Screen):
     def _caption(self, tile: Tile) -> None:
         entry = tile.entry
         if entry.kind == "folder":
-            text = entry.name
+            text = short(entry.name)
         elif tile.problem is not None:
-            text = self.tr("{name}\n读不出来").format(name=entry.name)
+            text = self.tr("{name}\n读不出来").format(name=short(entry.name))
         elif entry.kind == "pdf" and tile.pages:
-            text = self.tr("{name}\nPDF，共{n}页").format(name=entry.name, n=tile.pages)
+            text = self.tr("{name}\nPDF，共{n}页").format(name=short(entry.name), n=tile.pages)
         else:
-            text = entry.name
+            text = short(entry.name)
         tile.caption.setText(text)
 
     def _show_state(self) -> None:
