@@ -157,10 +157,8 @@ def compose(app: QApplication, settings: Settings, *,
     timeout_ms, grace_ms = idle_ms or (ui.idle_timeout_s * 1000, ui.idle_warning_s * 1000)
     idle = IdleWatcher(timeout_ms, grace_ms)
     app.installEventFilter(idle)
-    info = {"主目录 / home": str(settings.home),
-            "数据库 / database": settings.store.database,
-            "OCR": settings.ocr.engine,
-            "空闲超时 / idle": f"{ui.idle_timeout_s} s + {ui.idle_warning_s} s"}
+    info = {"home": str(settings.home), "database": settings.store.database,
+            "ocr": settings.ocr.engine, "idle_s": (ui.idle_timeout_s, ui.idle_warning_s)}
     feed = CameraFeed(camera) if camera is not None else None
     sync_feed = SyncFeed(store, settings.home)
     assistants = AssistantBook(settings.home, attempts=ui.pin_attempts,

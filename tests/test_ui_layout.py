@@ -179,8 +179,9 @@ def states(kiosk) -> Iterator[State]:
         def section(key: str = key) -> None:
             w.settings.pages.setCurrentWidget(w.settings.panel)
             w.settings.panel.open_section(key)
-            w.settings.panel.say(w.settings.panel.tr("已保存 {name} = {value}，已经生效。")
-                                 .format(name="ui.idle_timeout_s", value=120))
+            w.settings.panel.say(w.settings.panel.tr("已保存“{name}”：{value}，已经生效。")
+                                 .format(name=w.settings.panel.caption("ui", "idle_timeout_s"),
+                                         value=120))
         yield f"settings_{key}", section
 
     def sign_in() -> None:

@@ -122,7 +122,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, *, tasks: TaskManager, ocr: OcrService, desk: ClaimDesk,
                  pins: PinStore, idle: IdleWatcher, translations: Translations | None,
-                 sample: SampleProvider | None, info: dict[str, str],
+                 sample: SampleProvider | None, info: dict[str, Any],
                  camera: CameraFeed | None = None, voice: Voice | None = None,
                  assistants: AssistantBook | None = None,
                  sync: SyncFeed | None = None) -> None:
@@ -562,8 +562,7 @@ class MainWindow(QMainWindow):
     def _counts(self, fut: Future[Any]) -> None:
         counts = fut.result()
         info = dict(self._info)
-        info[self.tr("报销单")] = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "0"
-        info[self.tr("读图引擎")] = self.tr("已就绪") if self.ocr.ready else self.tr("正在加载")
+        info.update(claims=counts, ocr_ready=self.ocr.ready)  # the overview words them
         self.settings.show_settings(info)
 
     def _set_language(self, language: str) -> None:
