@@ -29,7 +29,7 @@ from kiosk.scanner.media import Entry, Listing, Medium
 from kiosk.ui.i18n import domain_text
 from kiosk.ui.media_feed import MediaFeed
 from kiosk.ui.screens.base import Screen
-from kiosk.ui.widgets import MessageLine, big_button, label, scroll_area
+from kiosk.ui.widgets import MessageLine, big_button, label, restyle, scroll_area
 
 POLL_MS = 2000
 THUMB = 280  # the longest side of a picture, in pixels
@@ -232,6 +232,7 @@ class UsbImportScreen(Screen):
             tile.problem = result
             tile.picture.setText("✖")
             tile.setProperty("unsure", True)
+            restyle(tile)
         else:
             tile.show_picture(result)
             tile.pages = pages
