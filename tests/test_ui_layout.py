@@ -128,7 +128,8 @@ def states(kiosk) -> Iterator[State]:
         go("review")
         photo = [Receipt(receipt_jpeg(21), sample_recognition(21))]
         w.review.show_receipts(photo, 0, AUDIT, can_edit=False)
-        w.review.picture.show_image(QImage(1200, 1700, QImage.Format.Format_RGB32), "")
+        w.review.picture.show_image(QImage(600, 850, QImage.Format.Format_RGB32), "")
+        w.review._large = QImage(1200, 1700, QImage.Format.Format_RGB32)
     yield "review_picture", review_picture
 
     def review_picture_large() -> None:

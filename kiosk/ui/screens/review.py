@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.ui.desk import ClaimAmounts, Receipt
 from kiosk.ui.i18n import domain_text
-from kiosk.ui.pictures import PictureLoader
+from kiosk.ui.pictures import Picture, PictureLoader
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.screens.correct import CorrectionPanel
 from kiosk.ui.screens.correct_search import CatalogSearch
@@ -257,6 +257,7 @@ class ReviewScreen(Screen):
         # the receipt's picture, to compare with the paper: above the fields on a portrait
         # screen, beside them on a landscape one; a tap shows it large
         self.pictures = PictureLoader(self)
+        self._large: QImage | None = None  # the picture shown, at the enlarged view's size
         self.pictures.ready.connect(self._picture_ready)
         self.picture = ReceiptPicture()
         self.picture.tapped.connect(self._enlarge)
@@ -567,25 +568,26 @@ class ReviewScreen(Screen):
             self.picture.hide()
             return
         self.picture.show()
-        image = self.pictures.get(receipt.image, receipt.page)
-        if image is None:
+        made = self.pictures.get(receipt.image, receipt.page)
+        self._large = made.large if made is not None else None
+        if made is None:
             self.picture.show_image(None, self.tr("正在显示收据的照片……"))
             self.pictures.request(receipt.image, receipt.page)
         else:
-            self.picture.show_image(image, "")
+            self.picture.show_image(made.small, "")
 
-    def _picture_ready(self, data: bytes, page: int | None, image: QImage | None) -> None:
+    def _picture_ready(self, data: bytes, page: int | None, made: Picture | None) -> None:
         if not self._receipts:
             return
         receipt = self._receipts[self._index]
         if receipt.image is data and receipt.page == page:
-            self.picture.show_image(image, "" if image is not None
-                                    else self.tr("这张照片显示不出来"))
+            self._large = made.large if made is not None else None
+            self.picture.show_image(made.small if made is not None else None,
+                                    "" if made is not None else self.tr("这张照片显示不出来"))
 
     def _enlarge(self) -> None:
-        image = self.picture.image
-        if image is not None:
-            self.zoom_picture.show_image(image, "")
+        if self._large is not None:
+            self.zoom_picture.show_image(self._large, "")
             self.inner.setCurrentWidget(self.zoom)
 
     # --- corrections ------------------------------------------------------------------------
@@ -639,6 +641,7 @@ class ReviewScreen(Screen):
         self.blocked_note.hide()
         self.scroll.verticalScrollBar().setValue(0)  # the next resident starts at the top
         self.pictures.forget()
+        self._large = None
         self.picture.show_image(None, "")
         self.zoom_picture.show_image(None, "")
         self.hospitals = []
