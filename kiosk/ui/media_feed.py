@@ -31,6 +31,7 @@ from kiosk.scanner.media import (
     preview,
 )
 from kiosk.ui.camera import to_qimage
+from kiosk.ui.pictures import lower_priority
 
 log = logging.getLogger("kiosk.ui.media")
 
@@ -54,7 +55,8 @@ class MediaFeed(QObject):
 
     def _submit(self, work: Callable[[], Callable[[], None]]) -> None:
         if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kiosk-usb")
+            self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kiosk-usb",
+                                            initializer=lower_priority)
         generation = self._generation
 
         def run() -> None:
