@@ -13,6 +13,7 @@ from support.render import einvoice, save, save_pdf
 from kiosk.config import ConfigError, ScannerSettings
 from kiosk.scanner import CaptureError
 from kiosk.scanner.media import (
+    MediaError,
     Medium,
     find_media,
     list_folder,
@@ -70,10 +71,10 @@ def test_links_and_dots_cannot_leave_the_stick(media: Path, tmp_path: Path) -> N
     assert "escape" not in names and "other.jpg" not in names and "photos" in names
     for rel in ("escape", "escape/other.jpg", "other.jpg", "../../secret/other.jpg",
                 "DCIM/../../..", str(tmp_path / "secret")):
-        with pytest.raises(CaptureError) as err:
+        with pytest.raises(MediaError) as err:
             resolve(stick, rel)
         assert err.value.code == "outside_medium"
-    with pytest.raises(CaptureError):
+    with pytest.raises(MediaError):
         list_folder(stick, "escape")
     assert resolve(stick, "photos/IMG_0001.JPG") == (media / "STICK" / "DCIM" /
                                                      "IMG_0001.JPG").resolve()
@@ -85,7 +86,7 @@ def test_an_empty_stick_lists_nothing_and_a_pulled_one_says_so(tmp_path: Path) -
     assert list_folder(stick).entries == []
     (tmp_path / "media" / "EMPTY" / ".Trash-1000").rmdir()
     (tmp_path / "media" / "EMPTY").rmdir()
-    with pytest.raises(CaptureError) as err:
+    with pytest.raises(MediaError) as err:
         list_folder(stick)
     assert err.value.code == "medium_gone"
 

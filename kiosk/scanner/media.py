@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 
 import numpy as np
 
+from kiosk.plain import PlainError
 from kiosk.scanner.files import decode_picture, read_file, render_pdf, sniff
 from kiosk.scanner.messages import CaptureError
 from kiosk.scanner.pictures import shrink
@@ -41,6 +42,22 @@ thousands; nobody scrolls through them on a kiosk)."""
 PREVIEW_PDF_DPI = 36
 PREVIEW_PDF_PAGES = 6
 """Pages of a PDF shown as pictures (its page count is said in words)."""
+
+
+MEDIA_MESSAGES: dict[str, tuple[str, str]] = {
+    "outside_medium": ("只能打开U盘里的文件", "Only files on the USB stick can be opened."),
+    "medium_gone": ("U盘被拔出来了，请重新插好", "The USB stick was removed. Please plug it in again."),
+    "folder_unreadable": ("这个文件夹打不开，请换一个U盘或请协理员帮忙",
+                          "This folder cannot be opened. Try another stick or ask the assistant."),
+}
+
+
+class MediaError(PlainError):
+    """What the import screen says about the stick itself (shown, not spoken: the screen is
+    read by the person at it); a file's own problems are `CaptureError`s."""
+
+    MESSAGES = MEDIA_MESSAGES
+    KIND = "USB stick error"
 
 
 @dataclass(frozen=True)
@@ -113,17 +130,17 @@ def _subdirs(path: Path) -> list[Path]:
 
 
 def resolve(medium: Medium, rel: PurePosixPath | str) -> Path:
-    """The real path of `rel` on `medium`; `CaptureError("outside_medium")` if it is not on
+    """The real path of `rel` on `medium`; `MediaError("outside_medium")` if it is not on
     it (absolute, `..`, or a link out), `medium_gone` if the stick was pulled out."""
     rel = PurePosixPath(rel)
     if rel.is_absolute() or ".." in rel.parts:
-        raise CaptureError("outside_medium", str(rel))
+        raise MediaError("outside_medium", str(rel))
     base = os.path.realpath(medium.root)
     if not os.path.isdir(base):
-        raise CaptureError("medium_gone", str(medium.root))
+        raise MediaError("medium_gone", str(medium.root))
     real = os.path.realpath(os.path.join(base, *rel.parts))
     if os.path.commonpath([base, real]) != base:
-        raise CaptureError("outside_medium", f"{rel} -> {real}")
+        raise MediaError("outside_medium", f"{rel} -> {real}")
     return Path(real)
 
 
@@ -146,9 +163,9 @@ def list_folder(medium: Medium, rel: PurePosixPath | str = "") -> Listing:
         with os.scandir(folder) as it:
             raw = list(it)
     except FileNotFoundError as exc:
-        raise CaptureError("medium_gone", str(exc)) from exc
+        raise MediaError("medium_gone", str(exc)) from exc
     except OSError as exc:
-        raise CaptureError("folder_unreadable", str(exc)) from exc
+        raise MediaError("folder_unreadable", str(exc)) from exc
     entries: list[Entry] = []
     for d in raw:
         if d.name.startswith("."):
@@ -158,7 +175,7 @@ def list_folder(medium: Medium, rel: PurePosixPath | str = "") -> Listing:
             if d.is_symlink():
                 resolve(medium, child)  # a link may stay on the medium, never leave it
             st = d.stat()  # follows a link that stays
-        except (CaptureError, OSError):
+        except (MediaError, OSError):
             continue
         if stat.S_ISDIR(st.st_mode):
             kind: str | None = "folder"

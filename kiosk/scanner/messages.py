@@ -46,11 +46,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "The PDF has too many pages. Please send only the receipt pages."),
     "encrypted": ("PDF有密码，请传没有密码的文件",
                   "The PDF is password-protected. Please send one without a password."),
-    # USB sticks (the import screen)
-    "outside_medium": ("只能打开U盘里的文件", "Only files on the USB stick can be opened."),
-    "medium_gone": ("U盘被拔出来了，请重新插好", "The USB stick was removed. Please plug it in again."),
-    "folder_unreadable": ("这个文件夹打不开，请换一个U盘或请协理员帮忙",
-                          "This folder cannot be opened. Try another stick or ask the assistant."),
     "no_receipt_in_document": ("这个文件里没有找到医院的收据或发票，请换一个文件",
                                "No hospital receipt or invoice was found in this file. "
                                "Please use another file."),

@@ -20,11 +20,13 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
+from kiosk.plain import PlainError
 from kiosk.scanner import CaptureError
 from kiosk.scanner.media import (
     DEFAULT_MEDIA_ROOTS,
     Entry,
     Listing,
+    MediaError,
     Medium,
     find_media,
     list_folder,
@@ -40,8 +42,8 @@ GAP = 8
 
 class MediaFeed(QObject):
     media = Signal(object)  # list[Medium]
-    listed = Signal(object, object, object)  # Medium, rel path, Listing | CaptureError
-    previewed = Signal(object, object, int)  # Entry, QImage | CaptureError, page count
+    listed = Signal(object, object, object)  # Medium, rel path, Listing | PlainError
+    previewed = Signal(object, object, int)  # Entry, QImage | PlainError, page count
     _answer = Signal(int, object)  # generation, a zero-argument callable run on the UI thread
 
     def __init__(self, roots: Sequence[Path] = DEFAULT_MEDIA_ROOTS, *,
@@ -89,22 +91,22 @@ class MediaFeed(QObject):
 
     def list(self, medium: Medium, rel: PurePosixPath) -> None:
         def work() -> Callable[[], None]:
-            result: Listing | CaptureError
+            result: Listing | PlainError
             try:
                 result = list_folder(medium, rel)
-            except CaptureError as exc:
+            except (CaptureError, MediaError) as exc:
                 result = exc
             return lambda: self.listed.emit(medium, rel, result)
         self._submit(work)
 
     def preview(self, entry: Entry, side: int) -> None:
         def work() -> Callable[[], None]:
-            result: QImage | CaptureError
+            result: QImage | PlainError
             pages = 0
             try:
                 images, pages = preview(entry, side)
                 result = to_qimage(side_by_side(images, side))  # QImage is fine off the UI thread
-            except CaptureError as exc:
+            except (CaptureError, MediaError) as exc:
                 result = exc
             return lambda: self.previewed.emit(entry, result, pages)
         self._submit(work)

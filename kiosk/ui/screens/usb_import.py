@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.scanner import CaptureError
-from kiosk.scanner.media import Entry, Listing, Medium
+from kiosk.plain import PlainError
+from kiosk.scanner.media import Entry, Listing, MediaError, Medium
 from kiosk.ui.i18n import domain_text
 from kiosk.ui.media_feed import MediaFeed
 from kiosk.ui.screens.base import Screen
@@ -49,7 +49,7 @@ class Tile(QPushButton):
         self.entry = entry
         self.setObjectName(f"usb_{entry.rel}")
         self.setProperty("kind", "tile")
-        self.problem: CaptureError | None = None
+        self.problem: PlainError | None = None
         self.pages = 0
         lay = QVBoxLayout(self)
         lay.setContentsMargins(12, 12, 12, 12)
@@ -123,7 +123,7 @@ class UsbImportScreen(Screen):
         self._stick_btns: list[QPushButton] = []
         self._state = "looking"
         self._more = 0
-        self._problem: CaptureError | None = None
+        self._problem: PlainError | None = None
         self.retranslate()
         self._show_state()
 
@@ -198,10 +198,10 @@ class UsbImportScreen(Screen):
         self.feed.list(medium, rel)
         self.feed.scan()  # the cancel dropped a scan that may have been under way
 
-    def _listed(self, medium: Medium, rel: PurePosixPath, result: Listing | CaptureError) -> None:
+    def _listed(self, medium: Medium, rel: PurePosixPath, result: Listing | PlainError) -> None:
         if medium != self._medium or rel != self._rel:
             return
-        if isinstance(result, CaptureError):
+        if isinstance(result, PlainError):
             self._state = result.code
             self._problem = result
             self._show_state()
@@ -224,11 +224,11 @@ class UsbImportScreen(Screen):
                                                       else "empty_folder")
         self._show_state()
 
-    def _previewed(self, entry: Entry, result: QImage | CaptureError, pages: int) -> None:
+    def _previewed(self, entry: Entry, result: QImage | PlainError, pages: int) -> None:
         tile = self._tiles.get(entry.rel)
         if tile is None or tile.entry != entry:
             return
-        if isinstance(result, CaptureError):
+        if isinstance(result, PlainError):
             tile.problem = result
             tile.picture.setText("✖")
             tile.setProperty("unsure", True)
@@ -252,7 +252,7 @@ class UsbImportScreen(Screen):
             return
         try:
             path = entry.path
-        except CaptureError as exc:
+        except MediaError as exc:
             self.message.setText(domain_text(exc.message, exc.message_en))
             self.message.show()
             return
