@@ -23,6 +23,7 @@ from kiosk.auth.assistants import AssistantBook
 from kiosk.auth.pin import PIN_FILE, PinStore
 from kiosk.catalog.store import CatalogStoreError
 from kiosk.core.config import CameraSettings, ConfigFile, Settings, load_settings
+from kiosk.scanner.media import parse_roots
 from kiosk.store import ClaimStore, StoreError
 from kiosk.ui.camera import CameraFeed
 from kiosk.ui.desk import ClaimDesk
@@ -114,6 +115,8 @@ class Kiosk:
         if self.window.done.printer is not None:
             self.window.done.printer.wait()  # a slip being written finishes first
         self.window.resident_id.qr.shutdown()
+        self.window.usb_import.close_feed()
+        self.window.review.pictures.close()
         self.sync.stop()  # finishes the request in flight (bounded), before the store closes
         self.ocr.shutdown()
         self.window.close()
@@ -154,10 +157,8 @@ def compose(app: QApplication, settings: Settings, *,
     timeout_ms, grace_ms = idle_ms or (ui.idle_timeout_s * 1000, ui.idle_warning_s * 1000)
     idle = IdleWatcher(timeout_ms, grace_ms)
     app.installEventFilter(idle)
-    info = {"主目录 / home": str(settings.home),
-            "数据库 / database": settings.store.database,
-            "OCR": settings.ocr.engine,
-            "空闲超时 / idle": f"{ui.idle_timeout_s} s + {ui.idle_warning_s} s"}
+    info = {"home": str(settings.home), "database": settings.store.database,
+            "ocr": settings.ocr.engine, "idle_s": (ui.idle_timeout_s, ui.idle_warning_s)}
     feed = CameraFeed(camera) if camera is not None else None
     sync_feed = SyncFeed(store, settings.home)
     assistants = AssistantBook(settings.home, attempts=ui.pin_attempts,
@@ -185,6 +186,7 @@ def compose(app: QApplication, settings: Settings, *,
     window.done.set_printer(SlipPrinter(settings.printer, settings.home, parent=window,
                                         keep_days=settings.store.retention_days))
     window.resident_id.set_card_reader(settings.cardreader)
+    window.usb_import.set_roots(parse_roots(settings.scanner.media_roots))
     window.settings.bind(SettingsContext(tasks=tasks, config=ConfigFile.for_settings(settings),
                                          settings=settings, pins=pins, desk=desk,
                                          window=window))

@@ -28,7 +28,7 @@ from county.users import add_user, expire_sessions_of
 from kiosk.audit import Insured, Policy, audit_claim
 from kiosk.catalog import Catalog
 from kiosk.cli import main as kiosk
-from kiosk.selftest import Check, record
+from kiosk.core.health import Check, record
 from kiosk.store import ClaimStore, NewDocument, Status
 from kiosk.store.samples import sample_recognition, sample_resident
 

@@ -17,7 +17,7 @@ from county.testing import RunningServer, new_claim_uuid, sample_claim, sample_i
 from county.users import add_user
 from kiosk import __version__
 from kiosk.cli import main as kiosk
-from kiosk.selftest import Check, record
+from kiosk.core.health import Check, record
 from kiosk.store import ClaimStore, NewDocument
 from kiosk.store.samples import sample_recognition, sample_resident
 from kiosk.sync.heartbeat import HeartbeatSchedule, heartbeat_body, selftest_report

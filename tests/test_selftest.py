@@ -18,11 +18,10 @@ from kiosk.cli.selftest import (
     check_disk,
     check_engine,
     check_queue,
-    last_result,
-    record,
     resources_dir,
 )
 from kiosk.core.config import load_settings
+from kiosk.core.health import last_result, record
 from kiosk.store import ClaimStore
 from kiosk.store.claims import NewDocument
 from kiosk.store.samples import sample_recognition, sample_resident

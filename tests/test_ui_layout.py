@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from pathlib import PurePosixPath
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
@@ -21,10 +23,12 @@ from PySide6.QtWidgets import (
     QScroller,
     QWidget,
 )
+from support.kiosk_ui import receipt_jpeg
 
 from kiosk.auth.assistants import Assistant, TodayClaim
 from kiosk.auth.pin import PinResult
 from kiosk.catalog.model import CatalogEntry
+from kiosk.scanner.media import Medium, list_folder
 from kiosk.store import ClaimSummary, Status
 from kiosk.store.samples import sample_recognition
 from kiosk.ui.desk import Receipt
@@ -120,6 +124,37 @@ def states(kiosk) -> Iterator[State]:
         w.review.editor._show_results(w.review.editor._query, [entry(i) for i in range(6)])
     yield "edit_pinyin", edit_pinyin
 
+    def review_picture() -> None:
+        go("review")
+        photo = [Receipt(receipt_jpeg(21), sample_recognition(21))]
+        w.review.show_receipts(photo, 0, AUDIT, can_edit=False)
+        w.review.picture.show_image(QImage(600, 850, QImage.Format.Format_RGB32), "")
+        w.review._large = QImage(1200, 1700, QImage.Format.Format_RGB32)
+    yield "review_picture", review_picture
+
+    def review_picture_large() -> None:
+        w.review._enlarge()
+    yield "review_picture_large", review_picture_large
+
+    def usb_none() -> None:
+        w.review.show_review()
+        go("usb_import")
+        w.usb_import._state = "no_stick"
+        w.usb_import._show_state()
+    yield "usb_import_no_stick", usb_none
+
+    def usb_stick() -> None:
+        stick = w.settings.ctx.home / "layout-media" / "STICK"
+        (stick / "DCIM").mkdir(parents=True, exist_ok=True)
+        for i in range(7):
+            (stick / f"IMG_{i:04d}.jpg").write_bytes(receipt_jpeg(30 + i))
+        (stick / "broken.jpg").write_bytes(b"\xff\xd8\xff cut off")
+        ui, medium = w.usb_import, Medium(stick)
+        ui._medium, ui._rel = medium, PurePosixPath("DCIM").parent
+        ui._listed(medium, ui._rel, list_folder(medium))
+        go("usb_import")
+    yield "usb_import", usb_stick
+
     def done() -> None:
         go("done")
         w.done.show_claim(42)
@@ -145,8 +180,9 @@ def states(kiosk) -> Iterator[State]:
         def section(key: str = key) -> None:
             w.settings.pages.setCurrentWidget(w.settings.panel)
             w.settings.panel.open_section(key)
-            w.settings.panel.say(w.settings.panel.tr("已保存 {name} = {value}，已经生效。")
-                                 .format(name="ui.idle_timeout_s", value=120))
+            w.settings.panel.say(w.settings.panel.tr("已保存“{name}”：{value}，已经生效。")
+                                 .format(name=w.settings.panel.caption("ui", "idle_timeout_s"),
+                                         value=120))
         yield f"settings_{key}", section
 
     def sign_in() -> None:

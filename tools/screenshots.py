@@ -134,7 +134,11 @@ def render_all(app: QApplication, out: Path, width: int, height: int, *,
             w.capture.sample_requested.emit()
             shot("05-capture-reading")
             wait(w.screen_changed, until=lambda name: name == "review")
+            loop_until(app, lambda: w.review.picture.image is not None)
             shot("06-review")
+            w.review._enlarge()
+            shot("35-review-picture")
+            w.review.show_review()
             slips: list[SlipResult] = []
             w.done.slip_done.connect(slips.append)
             w.review.confirmed.emit()
@@ -267,6 +271,28 @@ def render_all(app: QApplication, out: Path, width: int, height: int, *,
             editor._item_class()
             shot("33-correct-class")
             review.show_review()
+            # --- the USB import: no stick, then a stick with photos, a PDF and a folder ----
+            w.go_home()
+            media = Path(home) / "media"
+            media.mkdir()
+            w.usb_import.set_roots((media,), mounts_only=False)
+            w.start.file_claim.emit()
+            for ch in number:
+                w.resident_id.type_char(ch)
+            w.resident_id.submit()
+            w.capture.import_wanted.emit()
+            loop_until(app, lambda: w.usb_import._state == "no_stick")
+            shot("36-usb-no-stick")
+            stick = media / "KINGSTON"
+            (stick / "DCIM").mkdir(parents=True)
+            for seed in (11, 12, 13, 14):
+                (stick / f"IMG_20260{seed}.jpg").write_bytes(einvoice_jpeg(seed))
+            (stick / "broken.jpg").write_bytes(b"\xff\xd8\xff cut off")
+            w.usb_import.feed.scan()
+            loop_until(app, lambda: w.usb_import._state == "shown" and all(
+                t.has_picture() or t.problem is not None or t.entry.kind == "folder"
+                for t in w.usb_import._tiles.values()))
+            shot("37-usb-stick")
         finally:
             kiosk.close()
 

@@ -12,31 +12,20 @@ second instance reading the bundled sample receipt.
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 from kiosk.core.config import Settings, load_settings
-from kiosk.core.durable import replace_file
+from kiosk.core.health import Check, record
 
-RESULT_FILE = "selftest.json"
 SAMPLE = Path("samples") / "einvoice.jpg"
 MIN_FREE_BYTES = 1 << 30  # below this a day of claims with photos may not fit
 QUEUE_MAX_AGE_S = 3 * 86400  # a claim waiting longer means the county has not been reached
 EARLIEST_CLOCK = 1735689600.0  # 2025-01-01 UTC: a clock before this lost its battery
 CLOCK_SLACK_S = 600.0
-
-
-@dataclass(frozen=True)
-class Check:
-    name: str
-    ok: bool
-    detail: str
 
 
 def resources_dir() -> Path:
@@ -186,26 +175,6 @@ def run_checks(settings: Settings, *, resources: Path | None = None) -> list[Che
         lambda: check_queue(settings),
     ]
     return [c() for c in checks]
-
-
-def record(home: Path, checks: list[Check], now: float | None = None) -> dict[str, Any]:
-    """Write `<home>/selftest.json` (what ⚙ shows) and return it."""
-    result = {"at": time.time() if now is None else now,
-              "ok": all(c.ok for c in checks),
-              "checks": [asdict(c) for c in checks]}
-    home.mkdir(parents=True, exist_ok=True)
-    replace_file(home / RESULT_FILE,
-                 json.dumps(result, ensure_ascii=False, indent=1).encode("utf-8"))
-    return result
-
-
-def last_result(home: Path) -> dict[str, Any] | None:
-    """The last recorded self-test, or None when there is none (or it cannot be read)."""
-    try:
-        data = json.loads((home / RESULT_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) and "checks" in data else None
 
 
 def cmd_selftest(args: argparse.Namespace) -> int:

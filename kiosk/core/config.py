@@ -141,14 +141,21 @@ class CameraSettings:
 
 @dataclass(frozen=True)
 class ScannerSettings:
-    """The flatbed: a SANE device name (empty: the first one `scanimage -L` lists)."""
+    """The flatbed: a SANE device name (empty: the first one `scanimage -L` lists); and
+    `media_roots`, the folders USB sticks are mounted below (colon-separated, as PATH), the
+    only places the file import shows."""
 
     device: str = ""
     dpi: int = 300
     mode: str = "Color"
     timeout_s: int = 120
+    media_roots: str = "/media:/run/media"
 
     def validate(self) -> None:
+        roots = [p for p in self.media_roots.split(":") if p.strip()]
+        if not roots or not all(p.startswith("/") for p in roots):
+            raise ConfigError(f"scanner.media_roots: {self.media_roots!r} is not a list of "
+                              "absolute folders separated by ':'")
         if not 75 <= self.dpi <= 1200:
             raise ConfigError(f"scanner.dpi: {self.dpi} is outside 75..1200")
         if self.mode not in ("Color", "Gray"):

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk import __version__
-from kiosk.selftest import last_result
+from kiosk.core.health import last_result
 from kiosk.store import ClaimStore
 
 log = logging.getLogger("kiosk.sync")

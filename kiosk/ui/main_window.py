@@ -39,6 +39,7 @@ from kiosk.ui.screens.settings import SettingsScreen
 from kiosk.ui.screens.start import StartScreen
 from kiosk.ui.screens.status import StatusScreen
 from kiosk.ui.screens.trouble import TroubleScreen
+from kiosk.ui.screens.usb_import import UsbImportScreen
 from kiosk.ui.slip import SlipData, claim_for_slip
 from kiosk.ui.sync_feed import SyncFeed
 from kiosk.ui.tasks import OcrService, PageRead, TaskManager
@@ -121,7 +122,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, *, tasks: TaskManager, ocr: OcrService, desk: ClaimDesk,
                  pins: PinStore, idle: IdleWatcher, translations: Translations | None,
-                 sample: SampleProvider | None, info: dict[str, str],
+                 sample: SampleProvider | None, info: dict[str, Any],
                  camera: CameraFeed | None = None, voice: Voice | None = None,
                  assistants: AssistantBook | None = None,
                  sync: SyncFeed | None = None) -> None:
@@ -146,10 +147,11 @@ class MainWindow(QMainWindow):
         self.status = StatusScreen()
         self.settings = SettingsScreen()
         self.trouble = TroubleScreen()
+        self.usb_import = UsbImportScreen()
         self.screens: dict[str, Screen] = {
             "start": self.start, "resident_id": self.resident_id, "capture": self.capture,
             "review": self.review, "done": self.done, "status": self.status,
-            "settings": self.settings, "trouble": self.trouble}
+            "settings": self.settings, "trouble": self.trouble, "usb_import": self.usb_import}
         # assistant mode (kiosk/ui/assistant_mode.py) adds its screens and wires itself
         self.sync = sync
         self.assistant_mode = AssistantMode(self, assistants, sync)
@@ -177,6 +179,9 @@ class MainWindow(QMainWindow):
         self.done.said.connect(self.voice.say)
         self.capture.back.connect(self._capture_back)
         self.capture.file_chosen.connect(self._file_chosen)
+        self.capture.import_wanted.connect(self._usb_import)
+        self.usb_import.back.connect(lambda: self.show_screen("capture"))
+        self.usb_import.chosen.connect(self._usb_file_chosen)
         self.capture.sample_requested.connect(self._sample_requested)
         self.capture.capture_now.connect(self._shoot)
         if self.camera is not None:
@@ -343,6 +348,15 @@ class MainWindow(QMainWindow):
     def _file_chosen(self, path: str) -> None:
         self.capture.set_busy(True)
         self.tasks.run_in_background(lambda: (read_file(path), Path(path).name), self._image_read)
+
+    def _usb_import(self) -> None:
+        self.show_screen("usb_import")
+        self.usb_import.open()
+
+    def _usb_file_chosen(self, path: str) -> None:
+        """A file on the stick was tapped: read it as the capture screen's import."""
+        self.show_screen("capture")
+        self._file_chosen(path)
 
     def _sample_requested(self) -> None:
         if self._sample is None:
@@ -548,8 +562,7 @@ class MainWindow(QMainWindow):
     def _counts(self, fut: Future[Any]) -> None:
         counts = fut.result()
         info = dict(self._info)
-        info[self.tr("报销单")] = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "0"
-        info[self.tr("读图引擎")] = self.tr("已就绪") if self.ocr.ready else self.tr("正在加载")
+        info.update(claims=counts, ocr_ready=self.ocr.ready)  # the overview words them
         self.settings.show_settings(info)
 
     def _set_language(self, language: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QImage, QKeyEvent, QMouseEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
@@ -22,6 +22,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+TOUCH_MIN = 60
+QWIDGETSIZE_MAX = (1 << 24) - 1
 
 
 def big_button(text: str, *, kind: str = "", name: str = "",
@@ -153,6 +156,65 @@ class PadSplit(QHBoxLayout):
         self._push.setVisible(landscape)
         self.setStretch(1, 1 if landscape else 0)
         self.invalidate()
+
+
+class ReceiptPicture(QLabel):
+    """A receipt's picture fitted into its place (aspect kept), or a line of text while there
+    is none; a tap emits `tapped`. On a portrait screen it is a band across the screen, on a
+    landscape one a column beside the fields."""
+
+    tapped = Signal()
+    BAND = 420  # portrait: the band's height
+    COLUMN = 560  # landscape: the column's width
+
+    def __init__(self, *, name: str = "receiptPicture", band: bool = True) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)
+        self.setProperty("role", "hint")
+        self.setMinimumSize(QSize(TOUCH_MIN, TOUCH_MIN))
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.image: QImage | None = None
+        if band:  # else it takes whatever room it is given (the enlarged picture)
+            self.arrange(False)
+
+    def arrange(self, landscape: bool) -> None:
+        # the fixed side Fixed (a box layout gives an Ignored side nothing, whatever its
+        # minimum), the other Ignored (the picture never asks for room of its own)
+        ignored, fixed = QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed
+        self.setSizePolicy(fixed if landscape else ignored, ignored if landscape else fixed)
+        if landscape:
+            self.setFixedWidth(self.COLUMN)
+            self.setMinimumHeight(TOUCH_MIN)
+            self.setMaximumHeight(QWIDGETSIZE_MAX)
+        else:
+            self.setFixedHeight(self.BAND)
+            self.setMinimumWidth(TOUCH_MIN)
+            self.setMaximumWidth(QWIDGETSIZE_MAX)
+
+    def show_image(self, image: QImage | None, text: str) -> None:
+        self.image = image
+        if image is None:
+            self.clear()
+            self.setText(text)
+        else:
+            self._fit()
+
+    def _fit(self) -> None:
+        if self.image is not None and self.width() > 0 and self.height() > 0:
+            self.setPixmap(QPixmap.fromImage(self.image).scaled(
+                self.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.image is not None:
+            self.tapped.emit()
+        super().mouseReleaseEvent(event)
 
 
 def restyle(widget: QWidget) -> None:

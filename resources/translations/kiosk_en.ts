@@ -367,14 +367,14 @@
         <translation>Place the receipt</translation>
     </message>
     <message>
+        <location filename="../../kiosk/ui/screens/capture.py" line="79" />
+        <source>从U盘导入</source>
+        <translation>Import from a USB stick</translation>
+    </message>
+    <message>
         <location filename="../../kiosk/ui/screens/capture.py" line="99" />
         <source>把医院的收据或发票正面朝上放好。</source>
         <translation>Lay the hospital receipt or invoice face up.</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="79" />
-        <source>从U盘或文件导入</source>
-        <translation>Import from a USB stick or file</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/screens/capture.py" line="80" />
@@ -406,16 +406,6 @@
         <source>正在读取收据，请稍等……</source>
         <translation>Reading the receipt, please wait…</translation>
     </message>
-    <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="129" />
-        <source>选择收据图片</source>
-        <translation>Choose a receipt picture</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="130" />
-        <source>图片或PDF</source>
-        <translation>Pictures or PDF</translation>
-    </message>
 </context>
 <context>
     <name>CorrectionPanel</name>
@@ -443,7 +433,7 @@
         <location filename="../../kiosk/ui/screens/correct.py" line="220" />
         <location filename="../../kiosk/ui/screens/correct.py" line="305" />
         <location filename="../../kiosk/ui/screens/correct.py" line="327" />
-        <location filename="../../kiosk/ui/screens/correct.py" line="379" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="380" />
         <source>{c}类</source>
         <translation>Class {c}</translation>
     </message>
@@ -460,7 +450,7 @@
     <message>
         <location filename="../../kiosk/ui/screens/correct.py" line="259" />
         <location filename="../../kiosk/ui/screens/correct.py" line="319" />
-        <location filename="../../kiosk/ui/screens/correct.py" line="349" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="350" />
         <source>{amount} 元</source>
         <translation>{amount} yuan</translation>
     </message>
@@ -505,8 +495,8 @@
         <translation>Which class is this item?</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="338" />
-        <source>年-月-日</source>
+        <location filename="../../kiosk/ui/screens/correct.py" line="339" />
+        <source>____年__月__日</source>
         <translation>year-month-day</translation>
     </message>
 </context>
@@ -577,67 +567,67 @@
 <context>
     <name>GeneralSection</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/general.py" line="80" />
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="122" />
         <source>屏幕与声音</source>
         <translation>Screen and sound</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/general.py" line="84" />
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="126" />
         <source>开</source>
         <translation>On</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/general.py" line="84" />
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="126" />
         <source>关</source>
         <translation>Off</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/general.py" line="85" />
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="127" />
         <source>语言</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/general.py" line="86" />
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="128" />
         <source>无人操作多少秒后提醒（10–3600秒，立即生效）</source>
         <translation>Seconds without a touch before the warning (10–3600, applies at once)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/general.py" line="87" />
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="129" />
         <source>提醒后再过多少秒清空并回到首页（5–300秒）</source>
         <translation>Seconds after the warning before the kiosk clears and goes back to the start (5–300)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/general.py" line="88" />
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="130" />
         <source>语音提示</source>
         <translation>Voice prompts</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/general.py" line="89" />
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="131" />
         <source>音量（0–100）</source>
         <translation>Volume (0–100)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/general.py" line="91" />
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="133" />
         <source>县里受理后，照片和个人信息在本机保留多少天（1–3650天）</source>
         <translation>Days photos and personal details stay on the kiosk after the county accepts a claim (1–3650)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/general.py" line="92" />
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="134" />
         <source>打印回执</source>
         <translation>Print a slip</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/general.py" line="93" />
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="135" />
         <source>回执纸宽（毫米）</source>
         <translation>Slip paper width (mm)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/general.py" line="94" />
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="136" />
         <source>打印机名称（空着：系统默认；pdf：存成PDF文件）</source>
         <translation>Printer name (empty: the system default; pdf: save as PDF files)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/general.py" line="95" />
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="137" />
         <source>身份证读卡器命令（空着：没有读卡器，重启后生效）</source>
         <translation>ID-card reader command (empty: no reader; applies after restart)</translation>
     </message>
@@ -645,17 +635,17 @@
 <context>
     <name>IdleWarning</name>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="93" />
+        <location filename="../../kiosk/ui/main_window.py" line="94" />
         <source>您还在吗？</source>
         <translation>Are you still there?</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="104" />
+        <location filename="../../kiosk/ui/main_window.py" line="105" />
         <source>{s}秒后回到首页，您刚才输入的信息会被清除。</source>
         <translation>In {s} seconds the kiosk goes back to the start and forgets what you entered.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="94" />
+        <location filename="../../kiosk/ui/main_window.py" line="95" />
         <source>我还在，继续</source>
         <translation>I'm here, continue</translation>
     </message>
@@ -663,12 +653,12 @@
 <context>
     <name>Keypad</name>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="186" />
+        <location filename="../../kiosk/ui/widgets.py" line="248" />
         <source>删除一位</source>
         <translation>Delete one character</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="189" />
+        <location filename="../../kiosk/ui/widgets.py" line="251" />
         <source>清空</source>
         <translation>Clear</translation>
     </message>
@@ -676,54 +666,34 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="162" />
+        <location filename="../../kiosk/ui/main_window.py" line="164" />
         <source>医保报销自助机</source>
         <translation>Medical insurance reimbursement kiosk</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="336" />
+        <location filename="../../kiosk/ui/main_window.py" line="341" />
         <source>现在查不到，请叫工作人员帮忙。</source>
         <translation>Cannot look this up now; please ask the staff.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="462" />
+        <location filename="../../kiosk/ui/main_window.py" line="476" />
         <source>读收据的程序出了问题，请叫技术员。</source>
         <translation>The receipt reader has a problem; please call the technician.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="514" />
+        <location filename="../../kiosk/ui/main_window.py" line="528" />
         <source>这张收据已经报过了（在报销单 {n} 里），不能重复报销。</source>
         <translation>This receipt was already claimed (claim {n}); it cannot be claimed twice.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="518" />
+        <location filename="../../kiosk/ui/main_window.py" line="532" />
         <source>机器的存储空间满了，请叫技术员。</source>
         <translation>The kiosk's storage is full; please call the technician.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="522" />
+        <location filename="../../kiosk/ui/main_window.py" line="536" />
         <source>没能保存，请叫工作人员帮忙。</source>
         <translation>Could not save; please ask the staff.</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/main_window.py" line="551" />
-        <source>报销单</source>
-        <translation>Claims</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/main_window.py" line="552" />
-        <source>读图引擎</source>
-        <translation>OCR engine</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/main_window.py" line="552" />
-        <source>已就绪</source>
-        <translation>ready</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/main_window.py" line="552" />
-        <source>正在加载</source>
-        <translation>loading</translation>
     </message>
 </context>
 <context>
@@ -779,17 +749,17 @@ You can unplug it now.</translation>
 <context>
     <name>NumberRow</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/fields.py" line="101" />
+        <location filename="../../kiosk/ui/screens/settings/fields.py" line="104" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/fields.py" line="102" />
+        <location filename="../../kiosk/ui/screens/settings/fields.py" line="105" />
         <source>减少</source>
         <translation>Less</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/fields.py" line="103" />
+        <location filename="../../kiosk/ui/screens/settings/fields.py" line="106" />
         <source>增加</source>
         <translation>More</translation>
     </message>
@@ -797,28 +767,28 @@ You can unplug it now.</translation>
 <context>
     <name>OcrSection</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/general.py" line="134" />
-        <location filename="../../kiosk/ui/screens/settings/general.py" line="139" />
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="176" />
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="181" />
         <source>识别引擎</source>
         <translation>OCR engine</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/general.py" line="138" />
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="180" />
         <source>这里的改动重启后生效。</source>
         <translation>Changes here apply after a restart.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/general.py" line="141" />
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="183" />
         <source>每个引擎的线程数（0 = 自动，最多16）</source>
         <translation>Threads per engine (0 = automatic, at most 16)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/general.py" line="142" />
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="184" />
         <source>检测时图片的最长边（320–4096像素）</source>
         <translation>Longest image side for text detection (320–4096 px)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/general.py" line="143" />
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="185" />
         <source>同时识别几张（1–16）</source>
         <translation>Receipts read at the same time (1–16)</translation>
     </message>
@@ -826,14 +796,119 @@ You can unplug it now.</translation>
 <context>
     <name>OverviewSection</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/general.py" line="37" />
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="42" />
         <source>概况</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/general.py" line="41" />
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="46" />
         <source>配置文件</source>
         <translation>Configuration file</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="54" />
+        <source>草稿</source>
+        <translation>draft</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="54" />
+        <source>已确认</source>
+        <translation>confirmed</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="55" />
+        <source>等待上传</source>
+        <translation>waiting to upload</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="55" />
+        <source>正在上传</source>
+        <translation>uploading</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="56" />
+        <source>县里已受理</source>
+        <translation>accepted by the county</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="56" />
+        <source>县里审核中</source>
+        <translation>in review at the county</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="57" />
+        <source>已批准</source>
+        <translation>approved</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="57" />
+        <source>被退回</source>
+        <translation>returned</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="58" />
+        <source>已支付</source>
+        <translation>paid</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="58" />
+        <source>已取消</source>
+        <translation>cancelled</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="66" />
+        <source>数据目录</source>
+        <translation>Data folder</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="68" />
+        <source>报销单数据库</source>
+        <translation>Claim database</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="71" />
+        <source>，已就绪</source>
+        <translation>, ready</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="72" />
+        <source>，正在加载</source>
+        <translation>, loading</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="73" />
+        <source>读图引擎</source>
+        <translation>OCR engine</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="76" />
+        <source>无人操作时</source>
+        <translation>When nobody touches the screen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="77" />
+        <source>{a}秒后提醒，再过{b}秒清空并回到首页</source>
+        <translation>a reminder after {a} s, cleared and back to the start {b} s later</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="80" />
+        <source>，</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="81" />
+        <source>{state}{n}份</source>
+        <translation>{state}: {n}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="82" />
+        <source>还没有</source>
+        <translation>none yet</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/general.py" line="83" />
+        <source>本机的报销单</source>
+        <translation>Claims on this kiosk</translation>
     </message>
 </context>
 <context>
@@ -1105,294 +1180,314 @@ You can unplug it now.</translation>
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="290" />
+        <location filename="../../kiosk/ui/screens/review.py" line="300" />
         <source>请核对收据上的内容</source>
         <translation>Please check what was read</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="291" />
+        <location filename="../../kiosk/ui/screens/review.py" line="301" />
         <source>医院</source>
         <translation>Hospital</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="291" />
+        <location filename="../../kiosk/ui/screens/review.py" line="301" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="292" />
+        <location filename="../../kiosk/ui/screens/review.py" line="302" />
         <source>总金额</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="292" />
+        <location filename="../../kiosk/ui/screens/review.py" line="302" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="293" />
+        <location filename="../../kiosk/ui/screens/review.py" line="303" />
         <source>票据类型</source>
         <translation>Kind of paper</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="293" />
+        <location filename="../../kiosk/ui/screens/review.py" line="303" />
         <source>票据号码</source>
         <translation>Invoice number</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="294" />
+        <location filename="../../kiosk/ui/screens/review.py" line="304" />
         <source>票据代码</source>
         <translation>Invoice code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="294" />
+        <location filename="../../kiosk/ui/screens/review.py" line="304" />
         <source>医保统筹支付</source>
         <translation>Paid by the insurance fund</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="295" />
+        <location filename="../../kiosk/ui/screens/review.py" line="305" />
         <source>个人账户支付</source>
         <translation>Paid from the personal account</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="295" />
+        <location filename="../../kiosk/ui/screens/review.py" line="305" />
         <source>个人现金支付</source>
         <translation>Paid in cash</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="296" />
+        <location filename="../../kiosk/ui/screens/review.py" line="306" />
         <source>其他支付</source>
         <translation>Other payments</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="299" />
+        <location filename="../../kiosk/ui/screens/review.py" line="309" />
         <source>修改</source>
         <translation>Change</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="300" />
+        <location filename="../../kiosk/ui/screens/review.py" line="310" />
         <source>收费项目</source>
         <translation>Items charged</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="301" />
+        <location filename="../../kiosk/ui/screens/review.py" line="311" />
         <source>◀ 上一张</source>
         <translation>◀ Previous</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="302" />
+        <location filename="../../kiosk/ui/screens/review.py" line="312" />
         <source>下一张 ▶</source>
         <translation>Next ▶</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="303" />
+        <location filename="../../kiosk/ui/screens/review.py" line="313" />
         <source>重新拍这张</source>
         <translation>Take this one again</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="307" />
+        <location filename="../../kiosk/ui/screens/review.py" line="317" />
         <source>重新拍这一张</source>
         <translation>Take this one again</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="308" />
+        <location filename="../../kiosk/ui/screens/review.py" line="318" />
         <source>请协理员来帮忙</source>
         <translation>Ask the assistant for help</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="309" />
+        <location filename="../../kiosk/ui/screens/review.py" line="319" />
         <source>不要这一张，跳过</source>
         <translation>Leave this one out</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="360" />
+        <location filename="../../kiosk/ui/screens/review.py" line="320" />
+        <source>← 返回核对</source>
+        <translation>← Back to checking</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="321" />
+        <source>收据的照片，点一下放大</source>
+        <translation>The receipt's picture; tap to enlarge</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="372" />
         <source>第{i}张，共{n}张</source>
         <translation>Receipt {i} of {n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="365" />
+        <location filename="../../kiosk/ui/screens/review.py" line="377" />
         <source>文件第{p}页</source>
         <translation>Page {p} of the file</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="375" />
-        <location filename="../../kiosk/ui/screens/review.py" line="406" />
+        <location filename="../../kiosk/ui/screens/review.py" line="387" />
+        <location filename="../../kiosk/ui/screens/review.py" line="419" />
         <source>认不出</source>
         <translation>Not recognised</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="392" />
+        <location filename="../../kiosk/ui/screens/review.py" line="404" />
         <source>黄色的地方没有看清楚，请点“修改”核对。</source>
         <translation>The yellow parts were not read clearly: press 'Change' to check them.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="394" />
+        <location filename="../../kiosk/ui/screens/review.py" line="406" />
         <source>黄色的地方机器没有看清楚，协理员或县医保局会帮您核对，您可以先提交。</source>
         <translation>The machine could not read the yellow parts clearly. The assistant or the county insurance office will check them; you can submit now.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="402" />
+        <location filename="../../kiosk/ui/screens/review.py" line="415" />
         <source>门诊收费票据</source>
         <translation>Outpatient invoice</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="403" />
+        <location filename="../../kiosk/ui/screens/review.py" line="416" />
         <source>住院收费票据</source>
         <translation>Inpatient invoice</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="404" />
+        <location filename="../../kiosk/ui/screens/review.py" line="417" />
         <source>费用清单</source>
         <translation>Expense list</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="405" />
+        <location filename="../../kiosk/ui/screens/review.py" line="418" />
         <source>缴费凭条（不能单独报销）</source>
         <translation>Payment slip (cannot be claimed on its own)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="410" />
+        <location filename="../../kiosk/ui/screens/review.py" line="423" />
         <source>这一张机器认不出是看病的收据</source>
         <translation>The kiosk does not recognise this as a medical receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="412" />
+        <location filename="../../kiosk/ui/screens/review.py" line="425" />
         <source>机器没有在这张照片上找到医院的发票或费用清单。如果它是收据，请把它放平、放全再拍一次；不是收据的，请跳过它。</source>
         <translation>The kiosk found no hospital invoice or expense list in this picture. If it is a receipt, lay it flat and whole and take it again; if it is not, leave it out.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="415" />
+        <location filename="../../kiosk/ui/screens/review.py" line="428" />
         <source>这张收据机器没能读出来</source>
         <translation>The kiosk could not read this receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="417" />
+        <location filename="../../kiosk/ui/screens/review.py" line="430" />
         <source>机器认出这是收据，但是没能读出上面的字。这不是您的错：请重新拍一次，或者请协理员照着纸上的字帮您填上。</source>
         <translation>The kiosk sees a receipt but could not read its writing. It is not your fault: take it again, or the assistant types it in from the paper.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="429" />
+        <location filename="../../kiosk/ui/screens/review.py" line="442" />
         <source>请向旁边的协理员招手，或者到服务台找协理员。协理员来之前，这些收据会一直留在这里。</source>
         <translation>Wave to the assistant nearby or ask at the desk. Your receipts stay here until the assistant comes.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="442" />
+        <location filename="../../kiosk/ui/screens/review.py" line="455" />
         <source>确定不报了？再点一次</source>
         <translation>Stop this claim? Tap again</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="443" />
+        <location filename="../../kiosk/ui/screens/review.py" line="456" />
         <source>不报了，回首页</source>
         <translation>Stop, back to the start</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="464" />
+        <location filename="../../kiosk/ui/screens/review.py" line="477" />
         <source>{c}类</source>
         <translation>Class {c}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="484" />
+        <location filename="../../kiosk/ui/screens/review.py" line="497" />
         <source>第{n}张还没有处理好（重新拍、请协理员填上，或者跳过），处理好才能提交。</source>
         <translation>Receipt {n} still needs attention (take it again, have the assistant fill it in, or leave it out) before the claim can be submitted.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="489" />
+        <location filename="../../kiosk/ui/screens/review.py" line="502" />
         <source>正在重新计算……</source>
         <translation>Working it out again…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="491" />
+        <location filename="../../kiosk/ui/screens/review.py" line="504" />
         <source>现在算不出能报多少，县医保局审核后会告诉您。</source>
         <translation>The refund cannot be worked out now; the county insurance office will tell you after its review.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="519" />
+        <location filename="../../kiosk/ui/screens/review.py" line="532" />
         <source>看病一共花了{total}元，医院已经用医保付了{settled}元。按估算，这次没有可以再报的钱，县医保局审核后会告诉您结果。</source>
         <translation>The visit cost {total} yuan; the hospital already charged {settled} yuan to the insurance. By the estimate nothing more can be refunded this time; the county office will tell you after its review.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="522" />
+        <location filename="../../kiosk/ui/screens/review.py" line="535" />
         <source>看病一共花了{total}元。按估算，这次没有可以报的钱，原因请看计算过程；县医保局审核后会告诉您结果。</source>
         <translation>The visit cost {total} yuan. By the estimate nothing can be refunded this time (see the calculation for why); the county office will tell you after its review.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="526" />
+        <location filename="../../kiosk/ui/screens/review.py" line="539" />
         <source>看病一共花了{total}元，医院已经用医保付了{settled}元，这次还能报大约{refund}元，自己负担{own}元。</source>
         <translation>The treatment cost {total} yuan in all. Insurance already paid {settled} yuan at the hospital; about {refund} yuan more can be refunded now, and you pay {own} yuan yourself.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="530" />
+        <location filename="../../kiosk/ui/screens/review.py" line="543" />
         <source>看病一共花了{total}元，医保能报大约{refund}元，自己负担{own}元。</source>
         <translation>The treatment cost {total} yuan in all. Insurance can refund about {refund} yuan; you pay {own} yuan yourself.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="535" />
+        <location filename="../../kiosk/ui/screens/review.py" line="548" />
         <source>收起计算过程</source>
         <translation>Hide the calculation</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="535" />
+        <location filename="../../kiosk/ui/screens/review.py" line="548" />
         <source>看计算过程</source>
         <translation>Show the calculation</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="559" />
+        <location filename="../../kiosk/ui/screens/review.py" line="572" />
+        <source>正在显示收据的照片……</source>
+        <translation>Showing the receipt's picture…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="583" />
+        <source>这张照片显示不出来</source>
+        <translation>This picture cannot be shown</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="600" />
         <source>输入开票日期（年月日8位数字）</source>
         <translation>Enter the invoice date (8 digits: year, month, day)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="561" />
+        <location filename="../../kiosk/ui/screens/review.py" line="602" />
         <source>输入收据上的总金额</source>
         <translation>Enter the total printed on the receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="563" />
+        <location filename="../../kiosk/ui/screens/review.py" line="604" />
         <source>输入收据上的“{name}”（没有印就输入0）</source>
         <translation>Enter “{name}” from the receipt (0 when not printed)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="566" />
+        <location filename="../../kiosk/ui/screens/review.py" line="607" />
         <source>输入收据上的“{name}”</source>
         <translation>Enter “{name}” from the receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="570" />
+        <location filename="../../kiosk/ui/screens/review.py" line="611" />
         <source>这是哪一种单据？</source>
         <translation>What kind of paper is this?</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="575" />
+        <location filename="../../kiosk/ui/screens/review.py" line="616" />
         <source>输入医院名称</source>
         <translation>Enter the hospital's name</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="578" />
+        <location filename="../../kiosk/ui/screens/review.py" line="619" />
         <source>输入交款人姓名</source>
         <translation>Enter the payer's name</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="304" />
+        <location filename="../../kiosk/ui/screens/review.py" line="314" />
         <source>再加一张收据</source>
         <translation>Add another receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="305" />
+        <location filename="../../kiosk/ui/screens/review.py" line="315" />
         <source>没错，提交</source>
         <translation>Correct, submit</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="369" />
+        <location filename="../../kiosk/ui/screens/review.py" line="381" />
         <source>没有读到</source>
         <translation>not read</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="377" />
-        <location filename="../../kiosk/ui/screens/review.py" line="462" />
+        <location filename="../../kiosk/ui/screens/review.py" line="389" />
+        <location filename="../../kiosk/ui/screens/review.py" line="475" />
         <source>{amount} 元</source>
         <translation>¥{amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="494" />
+        <location filename="../../kiosk/ui/screens/review.py" line="507" />
         <source>（按示例政策估算，以县医保局审核为准）</source>
         <translation>(estimated with the example policy; the county's review decides)</translation>
     </message>
@@ -1448,84 +1543,84 @@ You can unplug it now.</translation>
 <context>
     <name>ServerSection</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="82" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="98" />
         <source>县服务器</source>
         <translation>County server</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="86" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="118" />
         <source>县服务器地址</source>
         <translation>County server address</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="87" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="119" />
         <source>一次性登记码（县里的管理员给）</source>
         <translation>One-time enrolment code (from the county administrator)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="88" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="120" />
         <source>服务器证书指纹（SHA-256，https 时必填）</source>
         <translation>Server certificate fingerprint (SHA-256, required for https)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="89" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="121" />
         <source>登记本机</source>
         <translation>Enrol this kiosk</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="110" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="142" />
         <source>本机还没有登记到县服务器。</source>
         <translation>This kiosk is not enrolled with a county server.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="113" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="145" />
         <source>已登记：{server}
 本机编号：{device}</source>
         <translation>Enrolled with: {server}
 Device ID: {device}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="123" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="155" />
         <source>正在连接县服务器……</source>
         <translation>Connecting to the county server…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="135" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="167" />
         <source>填写的内容不对：{why}</source>
         <translation>Something typed is not right: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="138" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="170" />
         <source>登记码不对，请核对后再输入。</source>
         <translation>The enrolment code is wrong. Check it and type it again.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="139" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="171" />
         <source>这个登记码已经用过了，请向县里要一个新的。</source>
         <translation>This enrolment code was already used. Ask the county for a new one.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="140" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="172" />
         <source>这个登记码已经过期了，请向县里要一个新的。</source>
         <translation>This enrolment code has expired. Ask the county for a new one.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="141" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="173" />
         <source>县服务器拒绝了登记：{why}</source>
         <translation>The county server refused the enrolment: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="146" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="178" />
         <source>服务器的证书和填写的指纹对不上，没有登记。请核对指纹，或检查是不是连错了服务器。</source>
         <translation>The server's certificate does not match the fingerprint typed, so nothing was enrolled. Check the fingerprint, or whether this is the right server.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="151" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="183" />
         <source>连不上县服务器，请检查地址和网络。</source>
         <translation>Cannot reach the county server. Check the address and the network.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="156" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="188" />
         <source>登记成功，开始同步。</source>
         <translation>Enrolled. Syncing starts now.</translation>
     </message>
@@ -1533,96 +1628,96 @@ Device ID: {device}</translation>
 <context>
     <name>SettingsPanel</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="87" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="137" />
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="88" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="138" />
         <source>回到首页</source>
         <translation>Back to the start</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="153" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="208" />
         <source>没有保存：{why}</source>
         <translation>Not saved: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="159" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="214" />
         <source>配置文件写不进去：{why}</source>
         <translation>The configuration file cannot be written: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="169" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="224" />
         <source>开</source>
         <translation>On</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="169" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="224" />
         <source>关</source>
         <translation>Off</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="170" />
-        <source>已保存 {name} = {value}，已经生效。</source>
-        <translation>Saved {name} = {value}; in force now.</translation>
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="225" />
+        <source>已保存“{name}”：{value}，已经生效。</source>
+        <translation>Saved “{name}”: {value}, in force now.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="171" />
-        <source>已保存 {name} = {value}，重启后生效。</source>
-        <translation>Saved {name} = {value}; applies after a restart.</translation>
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="226" />
+        <source>已保存“{name}”：{value}，重启后生效。</source>
+        <translation>Saved “{name}”: {value}, in force after a restart.</translation>
     </message>
 </context>
 <context>
     <name>SettingsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="180" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="181" />
         <source>密码错误次数太多，请{m}分钟后再试。</source>
         <translation>Too many wrong PINs. Try again in {m} minutes.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="181" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="182" />
         <source>密码不对，还可以试{n}次。</source>
         <translation>Wrong PIN. {n} tries left.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="230" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="231" />
         <source>现在的密码不对，还可以试{n}次。</source>
         <translation>The current PIN is wrong. {n} tries left.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="236" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="237" />
         <source>技术员密码已经改好了。</source>
         <translation>The technician PIN has been changed.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="241" />
         <location filename="../../kiosk/ui/screens/settings/__init__.py" line="242" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="243" />
         <source>密码要{a}到{b}位数字。</source>
         <translation>The PIN must be {a} to {b} digits.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="243" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="244" />
         <source>不能全是同一个数字，请换一个。</source>
         <translation>Not one digit repeated; please choose another.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="244" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="245" />
         <source>不能用123456这样连着的数字，请换一个。</source>
         <translation>Not a run like 123456; please choose another.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="245" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="246" />
         <source>不能用121212这样重复的数字，请换一个。</source>
         <translation>Not a repeated pair like 121212; please choose another.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="246" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="247" />
         <source>两次输入的不一样，请重新输入。</source>
         <translation>The two entries differ. Please start again.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="247" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="248" />
         <source>这台机器已经有技术员密码了，请输入密码。</source>
         <translation>This kiosk already has a technician PIN. Please enter it.</translation>
     </message>
@@ -1786,9 +1881,33 @@ Device ID: {device}</translation>
     </message>
 </context>
 <context>
+    <name>TechnicianScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/technician.py" line="52" />
+        <location filename="../../kiosk/ui/technician.py" line="53" />
+        <source>请联系技术员</source>
+        <translation>Please call the technician</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/technician.py" line="54" />
+        <source>这台机器现在不能办理报销。这不是您的错。请叫工作人员或技术员来处理。</source>
+        <translation>This kiosk cannot take claims right now. It is not your fault. Please ask the staff or the technician to see to it.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/technician.py" line="55" />
+        <source>原因也记在日志里：{folder}</source>
+        <translation>The reason is also in the log: {folder}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/technician.py" line="57" />
+        <source>修好了，再试一次</source>
+        <translation>Fixed: try again</translation>
+    </message>
+</context>
+<context>
     <name>TextPad</name>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="234" />
+        <location filename="../../kiosk/ui/widgets.py" line="296" />
         <source>清空</source>
         <translation>Clear</translation>
     </message>
@@ -1796,7 +1915,7 @@ Device ID: {device}</translation>
 <context>
     <name>TextRow</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/fields.py" line="181" />
+        <location filename="../../kiosk/ui/screens/settings/fields.py" line="184" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -1827,6 +1946,98 @@ Device ID: {device}</translation>
         <location filename="../../kiosk/ui/screens/trouble.py" line="44" />
         <source>给技术员看的编号：{ref}</source>
         <translation>Reference for the technician: {ref}</translation>
+    </message>
+</context>
+<context>
+    <name>UsbImportScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="139" />
+        <source>从U盘导入收据</source>
+        <translation>Import a receipt from a USB stick</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="140" />
+        <source>点一下收据的照片或PDF文件，就会读这一张。</source>
+        <translation>Tap the photo or PDF of a receipt to read it.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="141" />
+        <source>◀ 上一层</source>
+        <translation>◀ Up one folder</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="142" />
+        <source>← 返回</source>
+        <translation>← Back</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="218" />
+        <source>文件夹</source>
+        <translation>Folder</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="220" />
+        <source>正在显示……</source>
+        <translation>Showing…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="248" />
+        <source>“{name}”读不出来：{why}</source>
+        <translation>“{name}” cannot be read: {why}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="289" />
+        <source>U盘 {name}</source>
+        <translation>USB stick {name}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="299" />
+        <source>{name}
+读不出来</source>
+        <translation>{name}
+cannot be read</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="301" />
+        <source>{name}
+PDF，共{n}页</source>
+        <translation>{name}
+PDF, {n} pages</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="309" />
+        <source>正在找U盘……</source>
+        <translation>Looking for a USB stick…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="310" />
+        <source>没有找到U盘。请把U盘插到机器的USB口上，稍等几秒钟，这里会自动显示。</source>
+        <translation>No USB stick found. Plug the stick into the kiosk's USB port and wait a few seconds: it shows here by itself.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="312" />
+        <source>正在打开U盘……</source>
+        <translation>Opening the USB stick…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="313" />
+        <source>这个U盘里没有照片或PDF文件。请换一个U盘，或者请协理员帮忙。</source>
+        <translation>There are no photos or PDF files on this stick. Try another stick, or ask the assistant.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="314" />
+        <source>这个文件夹里没有照片或PDF文件，请点“上一层”。</source>
+        <translation>There are no photos or PDF files in this folder; tap “Up one folder”.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="319" />
+        <source>还有{n}个文件没有列出来，请协理员帮忙找。</source>
+        <translation>{n} more files are not listed; ask the assistant to find yours.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="331" />
+        <source>U盘：{where}</source>
+        <translation>USB stick: {where}</translation>
     </message>
 </context>
 <context>
@@ -1890,29 +2101,6 @@ Device ID: {device}</translation>
         <location filename="../../kiosk/ui/slip.py" line="147" />
         <source>钱会打到社保卡上。查进度：在自助机上扫下面的二维码。</source>
         <translation>The money goes to your social security card. To check progress, scan the QR code below at the kiosk.</translation>
-    </message>
-</context>
-<context>
-    <name>TechnicianScreen</name>
-    <message>
-        <location filename="../../kiosk/ui/technician.py" line="44" />
-        <source>请联系技术员</source>
-        <translation>Please call the technician</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/technician.py" line="46" />
-        <source>这台机器现在不能办理报销。这不是您的错。请叫工作人员或技术员来处理。</source>
-        <translation>This kiosk cannot take claims right now. It is not your fault. Please ask the staff or the technician to see to it.</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/technician.py" line="47" />
-        <source>原因也记在日志里：{folder}</source>
-        <translation>The reason is also in the log: {folder}</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/technician.py" line="49" />
-        <source>修好了，再试一次</source>
-        <translation>Fixed: try again</translation>
     </message>
 </context>
 </TS>

@@ -1,5 +1,6 @@
 """Capture the receipts: the live camera preview (automatic capture once the page lies
-still, or the "拍照" button), a file picker, and the demo's sample receipt.
+still, or the "拍照" button), the import from a USB stick (its own screen,
+`usb_import.py`), and the demo's sample receipt.
 
 The screen only shows and says what the person chose; the window starts and stops the camera
 (`kiosk.ui.camera.CameraFeed`) and hands frames to `show_frame`.
@@ -9,16 +10,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.widgets import big_button, label
 
-IMAGE_FILTER = "*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.heic *.pdf"
-
 
 class CaptureScreen(Screen):
     file_chosen = Signal(str)
+    import_wanted = Signal()  # "从U盘或文件导入": the window opens the USB import screen
     sample_requested = Signal()
     capture_now = Signal()
     back = Signal()
@@ -51,7 +51,7 @@ class CaptureScreen(Screen):
         self.sample_btn = big_button("", name="useSample")
         self.sample_btn.setVisible(sample_available)
         self.back_btn = big_button("", kind="back", name="back")
-        self.file_btn.clicked.connect(self._pick_file)
+        self.file_btn.clicked.connect(self.import_wanted)
         self.sample_btn.clicked.connect(self.sample_requested)
         self.back_btn.clicked.connect(self.back)
         lay.addWidget(self.title)
@@ -76,7 +76,7 @@ class CaptureScreen(Screen):
     def retranslate(self) -> None:
         self.title.setText(self.tr("放好收据"))
         self._show_hint()
-        self.file_btn.setText(self.tr("从U盘或文件导入"))
+        self.file_btn.setText(self.tr("从U盘导入"))
         self.sample_btn.setText(self.tr("使用示例收据（演示）"))
         self.back_btn.setText(self.tr("← 返回"))
         self.shoot_btn.setText(self.tr("拍照"))
@@ -124,12 +124,6 @@ class CaptureScreen(Screen):
         self.set_busy(False)
         self.problem.setText(text)
         self.problem.show()
-
-    def _pick_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择收据图片"), "",
-                                              self.tr("图片或PDF") + f" ({IMAGE_FILTER})")
-        if path:
-            self.file_chosen.emit(path)
 
     def reset(self) -> None:
         self.set_count(0)

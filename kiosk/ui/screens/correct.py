@@ -335,7 +335,8 @@ class CorrectionPanel(Screen):
 
     def _set_date(self, digits: str) -> None:
         self._date = date_digits(digits)
-        self.date_display.setText(show_date_digits(self._date) or self.tr("年-月-日"))
+        # empty: the eight places and what they are, in words (not "YYYY-MM-DD")
+        self.date_display.setText(show_date_digits(self._date) or self.tr("____年__月__日"))
         self.problem.hide()
 
     def _money_key(self, key: str) -> None:

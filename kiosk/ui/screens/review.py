@@ -7,7 +7,9 @@ a note that the assistant or the county will check them, and can still confirm.
 
 Several receipts: "第2张，共3张" with buttons to go through them; "重新拍这张" retakes the one
 shown, whichever it is. The estimate is one plain sentence; the calculation steps wait behind
-"看计算过程".
+"看计算过程". The receipt's picture stands above the fields (portrait) or beside them
+(landscape), to compare with the paper; a tap shows it large. Fields and estimate share one
+scroll area.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QImage, QMouseEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -31,10 +33,11 @@ from PySide6.QtWidgets import (
 
 from kiosk.ui.desk import ClaimAmounts, Receipt
 from kiosk.ui.i18n import domain_text
+from kiosk.ui.pictures import Picture, PictureLoader
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.screens.correct import CorrectionPanel
 from kiosk.ui.screens.correct_search import CatalogSearch
-from kiosk.ui.widgets import big_button, label, restyle, scroll_area
+from kiosk.ui.widgets import ReceiptPicture, big_button, label, restyle, scroll_area
 
 UNSURE_BELOW = 0.85
 FIELDS = ("hospital", "issue_date", "total", "payer_name")
@@ -166,8 +169,18 @@ class ReviewScreen(Screen):
         self.editor = CorrectionPanel(search)
         self.editor.done.connect(self._edited)
         self.editor.cancelled.connect(self.show_review)
+        self.zoom = QWidget()
+        zoom_lay = QVBoxLayout(self.zoom)
+        zoom_lay.setContentsMargins(0, 0, 0, 0)
+        self.zoom_picture = ReceiptPicture(name="receiptPictureLarge", band=False)
+        self.zoom_picture.tapped.connect(self.show_review)
+        self.zoom_back = big_button("", kind="back", name="closePicture")
+        self.zoom_back.clicked.connect(self.show_review)
+        zoom_lay.addWidget(self.zoom_picture, 1)
+        zoom_lay.addWidget(self.zoom_back)
         self.inner.addWidget(self.view)
         self.inner.addWidget(self.editor)
+        self.inner.addWidget(self.zoom)
 
         lay = QVBoxLayout(self.view)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -225,14 +238,9 @@ class ReviewScreen(Screen):
         body_lay.addWidget(self.items_box)
         self.unsure_note = label(role="hint", name="unsureNote")
         body_lay.addWidget(self.unsure_note)
-        body_lay.addStretch(1)
-        self.scroll = scroll_area(body)
-        # the estimate: one sentence, the audit's warnings, the steps behind a button; below
-        # the receipt on a portrait screen, beside it on a landscape one
-        money = QWidget()
-        money_lay = QVBoxLayout(money)
-        money_lay.setContentsMargins(0, 0, 0, 0)
-        money_lay.setSpacing(12)
+        # the estimate right under the fields it is made from, in the same scroll area: no
+        # empty space between them, no sentence squeezed into a box of its own, and one
+        # scroll bar at most, the calculation steps included
         self.refund = label(name="refundSentence")
         self.example_note = label(role="hint", name="examplePolicy")
         self.warnings = label(role="large", name="auditWarnings")
@@ -241,19 +249,22 @@ class ReviewScreen(Screen):
         self.steps_btn.toggled.connect(self._toggle_steps)
         self.steps = label(name="calcSteps")
         self.steps.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.steps_scroll = scroll_area(self.steps)
-        self.steps_scroll.hide()
-        for w in (self.refund, self.example_note, self.warnings, self.steps_btn):
-            money_lay.addWidget(w)
-        money_lay.addWidget(self.steps_scroll, 100)
-        money_lay.addStretch(1)  # keeps the sentence at the top while the steps are closed
+        self.steps.hide()
+        for w in (self.refund, self.example_note, self.warnings, self.steps_btn, self.steps):
+            body_lay.addWidget(w)
+        body_lay.addStretch(1)
+        self.scroll = scroll_area(body)
+        # the receipt's picture, to compare with the paper: above the fields on a portrait
+        # screen, beside them on a landscape one; a tap shows it large
+        self.pictures = PictureLoader(self)
+        self._large: QImage | None = None  # the picture shown, at the enlarged view's size
+        self.pictures.ready.connect(self._picture_ready)
+        self.picture = ReceiptPicture()
+        self.picture.tapped.connect(self._enlarge)
         self._split = QBoxLayout(QBoxLayout.Direction.TopToBottom)
         self._split.setSpacing(16)
+        self._split.addWidget(self.picture, 0)
         self._split.addWidget(self.scroll, 1)
-        # in a scroll area of its own: a long sentence and warnings beside the receipt on a
-        # landscape screen are never cut, they scroll
-        self.money_scroll = scroll_area(money)
-        self._split.addWidget(self.money_scroll, 0)
         lay.addLayout(self._split, 1)
 
         self.blocked_note = label(role="large", name="blockedNote")
@@ -307,6 +318,8 @@ class ReviewScreen(Screen):
         self.problem_retake.setText(self.tr("重新拍这一张"))
         self.problem_help.setText(self.tr("请协理员来帮忙"))
         self.problem_skip.setText(self.tr("不要这一张，跳过"))
+        self.zoom_back.setText(self.tr("← 返回核对"))
+        self.picture.setAccessibleName(self.tr("收据的照片，点一下放大"))
         self._toggle_steps(self.steps_btn.isChecked())
         if self._receipts:
             self._refresh()
@@ -397,6 +410,7 @@ class ReviewScreen(Screen):
         self.unsure_note.setVisible(anything and not problem)
         self._show_problem(problem)
         self._show_estimate()
+        self._show_picture(receipt)
 
     def _kinds(self) -> dict[str, str]:
         return {"outpatient_invoice": self.tr("门诊收费票据"),
@@ -531,21 +545,50 @@ class ReviewScreen(Screen):
             total=f"{total:.2f}", refund=f"{refund:.2f}", own=f"{own:.2f}")
 
     def _toggle_steps(self, shown: bool) -> None:
-        self.steps_scroll.setVisible(shown)
+        self.steps.setVisible(shown)
         self.steps_btn.setText(self.tr("收起计算过程") if shown else self.tr("看计算过程"))
-        self._arrange()
+        if shown:  # the steps come into view below their button, once laid out
+            QTimer.singleShot(0, self.scroll, self._scroll_to_steps)
 
-    def _arrange(self) -> None:
-        """Receipt and estimate side by side on a landscape screen, one above the other on a
-        portrait one (where the open calculation shares the height with the receipt)."""
-        landscape = self.landscape
-        self._split.setDirection(QBoxLayout.Direction.LeftToRight if landscape
-                                 else QBoxLayout.Direction.TopToBottom)
-        self._split.setStretch(1, 1 if landscape or self.steps_btn.isChecked() else 0)
+    def _scroll_to_steps(self) -> None:
+        bar = self.scroll.verticalScrollBar()
+        bar.setValue(min(bar.maximum(), self.steps_btn.y()))
 
     def arrange(self, landscape: bool) -> None:
-        self._arrange()
+        """The picture beside the fields on a landscape screen, above them on a portrait one."""
+        self._split.setDirection(QBoxLayout.Direction.LeftToRight if landscape
+                                 else QBoxLayout.Direction.TopToBottom)
+        self.picture.arrange(landscape)
         self.editor.set_landscape(landscape)
+
+    # --- the receipt's picture --------------------------------------------------------------
+
+    def _show_picture(self, receipt: Receipt) -> None:
+        if not receipt.image:
+            self.picture.hide()
+            return
+        self.picture.show()
+        made = self.pictures.get(receipt.image, receipt.page)
+        self._large = made.large if made is not None else None
+        if made is None:
+            self.picture.show_image(None, self.tr("正在显示收据的照片……"))
+            self.pictures.request(receipt.image, receipt.page)
+        else:
+            self.picture.show_image(made.small, "")
+
+    def _picture_ready(self, data: bytes, page: int | None, made: Picture | None) -> None:
+        if not self._receipts:
+            return
+        receipt = self._receipts[self._index]
+        if receipt.image is data and receipt.page == page:
+            self._large = made.large if made is not None else None
+            self.picture.show_image(made.small if made is not None else None,
+                                    "" if made is not None else self.tr("这张照片显示不出来"))
+
+    def _enlarge(self) -> None:
+        if self._large is not None:
+            self.zoom_picture.show_image(self._large, "")
+            self.inner.setCurrentWidget(self.zoom)
 
     # --- corrections ------------------------------------------------------------------------
 
@@ -596,8 +639,11 @@ class ReviewScreen(Screen):
         self._show_cancel()
         self.problem.hide()
         self.blocked_note.hide()
-        for area in (self.scroll, self.money_scroll, self.steps_scroll):
-            area.verticalScrollBar().setValue(0)  # the next resident starts at the top
+        self.scroll.verticalScrollBar().setValue(0)  # the next resident starts at the top
+        self.pictures.forget()
+        self._large = None
+        self.picture.show_image(None, "")
+        self.zoom_picture.show_image(None, "")
         self.hospitals = []
         self.editor.reset()
         self.show_review()

@@ -131,6 +131,7 @@ class SettingsScreen(Screen):
 
     def arrange(self, landscape: bool) -> None:
         self.gate.arrange(landscape)
+        self.panel.arrange(landscape)
 
     def retranslate(self) -> None:
         self.gate.retranslate()
@@ -250,5 +251,5 @@ class SettingsScreen(Screen):
 
     # --- what the window fills in -------------------------------------------------------
 
-    def show_settings(self, info: Mapping[str, str]) -> None:
+    def show_settings(self, info: Mapping[str, Any]) -> None:
         self.overview.show_info(info)

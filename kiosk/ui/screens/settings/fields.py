@@ -61,6 +61,9 @@ class Section(QWidget):
     def closed(self) -> None:
         """The technician left this page (or the panel)."""
 
+    def arrange(self, landscape: bool) -> None:
+        """Lay out for a wide screen or a tall one (sections that differ override this)."""
+
 
 class NumberRow(QWidget):
     """An integer setting: −/+ step the value, 保存 writes it (refusals name the key)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QFormLayout
 
@@ -17,7 +17,11 @@ if TYPE_CHECKING:
 
 
 class OverviewSection(Section):
-    """Where things are and what the kiosk holds (filled when the PIN opens the panel)."""
+    """Where things are and what the kiosk holds (filled when the PIN opens the panel).
+
+    `show_info` is handed codes and values (`home`, `database`, `ocr`, `idle_s` as
+    (timeout, warning), `claims` as {status: count}, `ocr_ready`); the words are this
+    section's, through tr(), so nothing English shows in the Chinese panel."""
 
     key = "overview"
 
@@ -25,13 +29,14 @@ class OverviewSection(Section):
         super().__init__(panel)
         self.form = QFormLayout()
         self.form.setVerticalSpacing(16)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # long paths
         self.box.addLayout(self.form)
         self.config_caption = label(role="hint")
         self.config_path = label(name="configPath")
         self.box.addWidget(self.config_caption)
         self.box.addWidget(self.config_path)
         self.box.addStretch(1)
-        self._info: dict[str, str] = {}
+        self._info: dict[str, Any] = {}
 
     def title(self) -> str:
         return self.tr("概况")
@@ -39,16 +44,53 @@ class OverviewSection(Section):
     def retranslate(self) -> None:
         super().retranslate()
         self.config_caption.setText(self.tr("配置文件"))
+        if self._info:
+            self.show_info(self._info)
 
     def refresh(self, settings: Settings) -> None:
         self.config_path.setText(str(settings.config_path))
 
-    def show_info(self, info: Mapping[str, str]) -> None:
+    def status_name(self, status: str) -> str:
+        names = {"draft": self.tr("草稿"), "confirmed": self.tr("已确认"),
+                 "queued": self.tr("等待上传"), "uploading": self.tr("正在上传"),
+                 "accepted": self.tr("县里已受理"), "in_review": self.tr("县里审核中"),
+                 "approved": self.tr("已批准"), "returned": self.tr("被退回"),
+                 "paid": self.tr("已支付"), "cancelled": self.tr("已取消")}
+        return names.get(status, status)
+
+    def rows(self, info: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """(caption, value) for each piece of information, in words of the language."""
+        out: list[tuple[str, str]] = []
+        for key, value in info.items():
+            if key == "home":
+                out.append((self.tr("数据目录"), str(value)))
+            elif key == "database":
+                out.append((self.tr("报销单数据库"), str(value)))
+            elif key == "ocr":
+                ready = info.get("ocr_ready")
+                state = "" if ready is None else (self.tr("，已就绪") if ready
+                                                  else self.tr("，正在加载"))
+                out.append((self.tr("读图引擎"), f"{value}{state}"))
+            elif key == "idle_s":
+                timeout, warning = value
+                out.append((self.tr("无人操作时"), self.tr(
+                    "{a}秒后提醒，再过{b}秒清空并回到首页").format(a=timeout, b=warning)))
+            elif key == "claims":
+                counts = dict(value)
+                text = self.tr("，").join(
+                    self.tr("{state}{n}份").format(state=self.status_name(k), n=n)
+                    for k, n in sorted(counts.items())) or self.tr("还没有")
+                out.append((self.tr("本机的报销单"), text))
+            elif key != "ocr_ready":
+                out.append((str(key), str(value)))
+        return out
+
+    def show_info(self, info: Mapping[str, Any]) -> None:
         self._info = dict(info)
         while self.form.rowCount():
             self.form.removeRow(0)
-        for key, value in info.items():
-            self.form.addRow(label(key, role="hint"), label(value))
+        for caption, value in self.rows(info):
+            self.form.addRow(label(caption, role="hint"), label(value))
 
 
 class GeneralSection(Section):

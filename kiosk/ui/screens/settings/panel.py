@@ -13,8 +13,10 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QButtonGroup,
-    QHBoxLayout,
+    QGridLayout,
+    QLabel,
     QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
@@ -24,9 +26,12 @@ from PySide6.QtWidgets import (
 from kiosk.core.config import ConfigError, Settings
 from kiosk.ui.screens.settings.context import SettingsContext, apply_live
 from kiosk.ui.screens.settings.fields import Section
-from kiosk.ui.widgets import big_button, label, scroll_area
+from kiosk.ui.widgets import QWIDGETSIZE_MAX, big_button, label, scroll_area
 
 log = logging.getLogger("kiosk.ui.settings")
+
+NAV_COLUMNS = 4  # portrait: at most four section buttons in a row above the section
+NAV_ROW_WIDTH = 960  # what a 1080 px portrait screen leaves the buttons (margins, spacing)
 
 
 class SettingsPanel(QWidget):
@@ -42,9 +47,13 @@ class SettingsPanel(QWidget):
         outer.setSpacing(16)
         self.title = label(role="title", name="panelTitle")
         outer.addWidget(self.title)
-        body = QHBoxLayout()
+        # the section buttons: a column beside the section on a landscape screen, a block of
+        # rows above it on a portrait one (beside, they left 640 of 1080 px to the sections:
+        # clipped rows and keys under 60 px)
+        self.body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        body = self.body
         body.setSpacing(24)
-        self.nav = QVBoxLayout()
+        self.nav = QGridLayout()
         self.nav.setSpacing(12)
         self.nav_group = QButtonGroup(self)
         self.nav_group.setExclusive(True)
@@ -67,21 +76,67 @@ class SettingsPanel(QWidget):
         self.sections: dict[str, Section] = {}
         self._nav_buttons: dict[str, Any] = {}
         self._current = ""
+        self._landscape = False  # as Screen.landscape: arrange() is called on a change
+        self.body.setDirection(QBoxLayout.Direction.TopToBottom)
 
     def add_section(self, section: Section) -> None:
         self.sections[section.key] = section
         button = big_button("", name=f"section_{section.key}")
         button.setCheckable(True)
         button.setProperty("kind", "nav")
-        button.setMinimumWidth(240)
+        button.setMinimumWidth(200)
         button.clicked.connect(lambda _=False, k=section.key: self.open_section(k))
         self.nav_group.addButton(button)
-        self.nav.addWidget(button)
         self._nav_buttons[section.key] = button
-        self.pages.addWidget(scroll_area(section))
+        area = scroll_area(section)
+        # the rows wrap and shrink to the width: a sideways scroll bar means a bug
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.pages.addWidget(area)
+        self._place_nav()
 
     def finish_sections(self) -> None:
-        self.nav.addStretch(1)
+        self._place_nav()
+
+    def arrange(self, landscape: bool) -> None:
+        self._landscape = landscape
+        self.body.setDirection(QBoxLayout.Direction.LeftToRight if landscape
+                               else QBoxLayout.Direction.TopToBottom)
+        self._place_nav()
+        for section in self.sections.values():
+            section.arrange(landscape)
+
+    def _place_nav(self) -> None:
+        buttons = list(self._nav_buttons.values())
+        widest = max([b.sizeHint().width() for b in buttons] + [b.minimumWidth()
+                                                                 for b in buttons] + [1])
+        spacing = self.nav.horizontalSpacing()
+        columns = 1 if self._landscape else max(
+            1, min(NAV_COLUMNS, (NAV_ROW_WIDTH + spacing) // (widest + spacing)))
+        for b in buttons:
+            self.nav.removeWidget(b)
+        for row in range(self.nav.rowCount()):
+            self.nav.setRowStretch(row, 0)
+        for i, b in enumerate(buttons):
+            self.nav.addWidget(b, i // columns, i % columns)
+        rows = -(-len(buttons) // columns)
+        if self._landscape:
+            self.nav.setRowStretch(rows, 1)  # the buttons at the top of their column
+        self._size_nav()
+
+    def _size_nav(self) -> None:
+        box = self.nav_scroll.widget()
+        box.adjustSize()
+        bar = self.nav_scroll.verticalScrollBar().sizeHint().width()
+        if self._landscape:  # as wide as the longest name, plus the bar when it scrolls
+            self.nav_scroll.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+            self.nav_scroll.setMinimumHeight(0)
+            self.nav_scroll.setMaximumHeight(QWIDGETSIZE_MAX)
+            self.nav_scroll.setFixedWidth(box.sizeHint().width() + bar)
+        else:  # every button in view: as high as its rows
+            self.nav_scroll.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+            self.nav_scroll.setMinimumWidth(0)
+            self.nav_scroll.setMaximumWidth(QWIDGETSIZE_MAX)
+            self.nav_scroll.setFixedHeight(box.sizeHint().height())
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("设置"))
@@ -89,11 +144,7 @@ class SettingsPanel(QWidget):
         for key, section in self.sections.items():
             section.retranslate()
             self._nav_buttons[key].setText(section.title())
-        # as wide as the longest name, plus the scroll bar when the list has to scroll
-        box = self.nav_scroll.widget()
-        box.adjustSize()
-        bar = self.nav_scroll.verticalScrollBar().sizeHint().width()
-        self.nav_scroll.setFixedWidth(box.sizeHint().width() + bar)
+        self._place_nav()  # as many in a row as the names' widths allow
 
     def bind(self, ctx: SettingsContext) -> None:
         self.ctx = ctx
@@ -135,6 +186,15 @@ class SettingsPanel(QWidget):
         style.polish(self.message)
         self.message.setText(text)
 
+    def caption(self, section: str, key: str) -> str:
+        """What the row of `section.key` is called on screen (without its hint in
+        brackets), else the key: the message speaks the panel's language."""
+        lab = self.findChild(QLabel, f"caption_{section}_{key}")
+        text = lab.text() if lab is not None else ""
+        for bracket in ("（", "("):
+            text = text.split(bracket, 1)[0]
+        return text.strip() or f"{section}.{key}"
+
     def save(self, section: str, key: str, value: Any) -> None:
         """Write `section.key = value` to the config file, then apply it."""
         ctx = self.ctx
@@ -167,8 +227,8 @@ class SettingsPanel(QWidget):
         if name == "ui.language":
             self.language_chosen.emit(str(value))
         shown = self.tr("开") if value is True else self.tr("关") if value is False else value
-        text = (self.tr("已保存 {name} = {value}，已经生效。") if live else
-                self.tr("已保存 {name} = {value}，重启后生效。"))
+        text = (self.tr("已保存“{name}”：{value}，已经生效。") if live else
+                self.tr("已保存“{name}”：{value}，重启后生效。"))
         self.refresh()
-        self.say(text.format(name=name, value=shown))
+        self.say(text.format(name=self.caption(section, key), value=shown))
         self.saved.emit(name, value)

@@ -13,7 +13,8 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from kiosk.core.config import Settings
 from kiosk.ui.screens.settings.context import run_off_thread
@@ -72,14 +73,45 @@ class ServerSection(Section):
         self.result = label(name="enrolResult")
         self.keys = TextPad()  # the kiosk has no keyboard: type the address and code here
         self.keys.attach(self.url, self.code, self.fingerprint)
+        # portrait: fields, keyboard, button one under the other; landscape: the keyboard
+        # beside the fields, so that all of it is in view without scrolling
+        self.fields_box, self.actions_box = QWidget(), QWidget()
+        fields = QVBoxLayout(self.fields_box)
+        actions = QVBoxLayout(self.actions_box)
+        for lay in (fields, actions):
+            lay.setContentsMargins(0, 0, 0, 0)
+            lay.setSpacing(16)
         for w in (self.status, self.url_caption, self.url, self.code_caption, self.code,
-                  self.fp_caption, self.fingerprint, self.keys, self.enrol_btn, self.result):
-            self.box.addWidget(w)
+                  self.fp_caption, self.fingerprint):
+            fields.addWidget(w)
+        actions.addWidget(self.enrol_btn)
+        actions.addWidget(self.result)
+        actions.addStretch(1)
+        self.grid = QGridLayout()
+        self.grid.setSpacing(24)
+        self.box.addLayout(self.grid)
         self.box.addStretch(1)
+        self.arrange(False)
         self._current: tuple[str, str] | None = None
 
     def title(self) -> str:
         return self.tr("县服务器")
+
+    def arrange(self, landscape: bool) -> None:
+        for w in (self.fields_box, self.keys, self.actions_box):
+            self.grid.removeWidget(w)
+        if landscape:
+            self.grid.addWidget(self.fields_box, 0, 0)
+            self.grid.addWidget(self.actions_box, 1, 0)
+            self.grid.addWidget(self.keys, 0, 1, 2, 1, Qt.AlignmentFlag.AlignTop)
+            self.grid.setColumnStretch(0, 2)
+            self.grid.setColumnStretch(1, 3)
+        else:
+            self.grid.addWidget(self.fields_box, 0, 0)
+            self.grid.addWidget(self.keys, 1, 0)
+            self.grid.addWidget(self.actions_box, 2, 0)
+            self.grid.setColumnStretch(0, 1)
+            self.grid.setColumnStretch(1, 0)
 
     def retranslate(self) -> None:
         super().retranslate()
