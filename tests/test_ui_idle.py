@@ -24,12 +24,12 @@ def test_idle_warns_then_clears_back_to_start(make_kiosk, qtbot):
         pass
     assert w.idle_warning.isVisible()
     assert w.current_screen() == "resident_id"  # warned, not yet cleared
-    with qtbot.waitSignal(w.went_home, timeout=3000):
+    with qtbot.waitSignal(kiosk.claims.went_home, timeout=3000):
         pass
     assert w.current_screen() == "start"
     assert not w.idle_warning.isVisible()
     assert w.resident_id.number == ""
-    assert w.session.id_number == ""
+    assert kiosk.flow.session.id_number == ""
     assert not kiosk.idle.armed  # the start screen shows nothing personal
 
 

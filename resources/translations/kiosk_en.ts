@@ -153,17 +153,17 @@
 <context>
     <name>AssistantMode</name>
     <message>
-        <location filename="../../kiosk/ui/assistant_mode.py" line="176" />
+        <location filename="../../kiosk/ui/assistant_mode.py" line="189" />
         <source>没能添加：工号要是数字，姓名不能空，密码至少6位数字。</source>
         <translation>Not added: the work number must be digits, the name not empty, the PIN at least 6 digits.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/assistant_mode.py" line="180" />
+        <location filename="../../kiosk/ui/assistant_mode.py" line="194" />
         <source>已添加：{code} {name}</source>
         <translation>Added: {code} {name}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/assistant_mode.py" line="194" />
+        <location filename="../../kiosk/ui/assistant_mode.py" line="207" />
         <source>已删除工号 {code}。</source>
         <translation>Work number {code} removed.</translation>
     </message>
@@ -324,22 +324,22 @@
 <context>
     <name>CameraSection</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="93" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="94" />
         <source>摄像头</source>
         <translation>Camera</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="97" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="98" />
         <source>查找摄像头</source>
         <translation>Find cameras</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="98" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="99" />
         <source>停止测试</source>
         <translation>Stop the test</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="98" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="99" />
         <source>测试画面</source>
         <translation>Test the picture</translation>
     </message>
@@ -402,110 +402,143 @@
         <translation>Tap the button below to import photos or PDFs of the receipts from a USB stick; without one, ask the assistant.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="115" />
+        <location filename="../../kiosk/ui/screens/capture.py" line="119" />
         <source>正在读取收据，请稍等……</source>
         <translation>Reading the receipt, please wait…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="129" />
+        <location filename="../../kiosk/ui/screens/capture.py" line="133" />
         <source>选择收据图片</source>
         <translation>Choose a receipt picture</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="130" />
+        <location filename="../../kiosk/ui/screens/capture.py" line="134" />
         <source>图片或PDF</source>
         <translation>Pictures or PDF</translation>
     </message>
 </context>
 <context>
+    <name>ClaimScreens</name>
+    <message>
+        <location filename="../../kiosk/ui/claim_screens.py" line="204" />
+        <source>现在查不到，请叫工作人员帮忙。</source>
+        <translation>Cannot look this up now; please ask the staff.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/claim_screens.py" line="256" />
+        <source>没能读取这张图片，请叫工作人员帮忙。</source>
+        <translation>This picture could not be read; please ask the staff.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/claim_screens.py" line="273" />
+        <source>读收据的程序出了问题，请叫技术员。</source>
+        <translation>The receipt reader has a problem; please call the technician.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/claim_screens.py" line="368" />
+        <source>这张收据已经报过了（在报销单 {n} 里），不能重复报销。</source>
+        <translation>This receipt was already claimed (claim {n}); it cannot be claimed twice.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/claim_screens.py" line="371" />
+        <source>机器的存储空间满了，请叫技术员。</source>
+        <translation>The kiosk's storage is full; please call the technician.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/claim_screens.py" line="374" />
+        <source>没能保存，请叫工作人员帮忙。</source>
+        <translation>Could not save; please ask the staff.</translation>
+    </message>
+</context>
+<context>
     <name>CorrectionPanel</name>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="215" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="217" />
         <source>← 不改了</source>
         <translation>← Leave it</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="216" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="218" />
         <source>改好了</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="217" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="219" />
         <source>或者点下面的医院：</source>
         <translation>Or choose a hospital below:</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="218" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="220" />
         <source>没有找到，请换几个字母试试</source>
         <translation>Nothing found. Try other letters.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="220" />
-        <location filename="../../kiosk/ui/screens/correct.py" line="305" />
-        <location filename="../../kiosk/ui/screens/correct.py" line="327" />
-        <location filename="../../kiosk/ui/screens/correct.py" line="379" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="222" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="307" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="329" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="381" />
         <source>{c}类</source>
         <translation>Class {c}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="223" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="225" />
         <source>清空</source>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="231" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="233" />
         <source>原来读到：{v}</source>
         <translation>Read as: {v}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="259" />
-        <location filename="../../kiosk/ui/screens/correct.py" line="319" />
-        <location filename="../../kiosk/ui/screens/correct.py" line="349" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="261" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="321" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="351" />
         <source>{amount} 元</source>
         <translation>{amount} yuan</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="299" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="301" />
         <source>改第{n}项</source>
         <translation>Change item {n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="301" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="303" />
         <source>名称：{v}</source>
         <translation>Name: {v}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="302" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="304" />
         <source>金额：{v} 元</source>
         <translation>Amount: {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="304" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="306" />
         <source>类别：{v}</source>
         <translation>Class: {v}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="305" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="307" />
         <source>没有印</source>
         <translation>not printed</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="311" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="313" />
         <source>输入药品或项目名称的拼音首字母</source>
         <translation>Type the pinyin initials of the drug or item</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="318" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="320" />
         <source>输入这一项的金额</source>
         <translation>Enter this item's amount</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="326" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="328" />
         <source>这一项是哪一类？</source>
         <translation>Which class is this item?</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="338" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="340" />
         <source>年-月-日</source>
         <translation>year-month-day</translation>
     </message>
@@ -518,58 +551,58 @@
         <translation>QR code to check the claim</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="74" />
+        <location filename="../../kiosk/ui/screens/done.py" line="76" />
         <source>已经提交了</source>
         <translation>Your claim is in</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="75" />
+        <location filename="../../kiosk/ui/screens/done.py" line="77" />
         <source>您的报销单号是：</source>
         <translation>Your claim number is:</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="77" />
+        <location filename="../../kiosk/ui/screens/done.py" line="79" />
         <source>接下来：机器联网后会把材料送到县医保局。审核大约需要两到四周，钱会打到您的社保卡上。想知道进度，可以回到首页点“查询进度”，输入身份证号码就能看到。</source>
         <translation>Next: when the kiosk is online it sends your papers to the county insurance office. The review takes two to four weeks; the money goes to your social security card. To see how it is going, tap “My claims” on the first screen and enter your ID number.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="80" />
+        <location filename="../../kiosk/ui/screens/done.py" line="82" />
         <source>再打印一张</source>
         <translation>Print another slip</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="81" />
+        <location filename="../../kiosk/ui/screens/done.py" line="83" />
         <source>完成，回到首页</source>
         <translation>Done, back to the start</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="100" />
-        <location filename="../../kiosk/ui/screens/done.py" line="133" />
+        <location filename="../../kiosk/ui/screens/done.py" line="102" />
+        <location filename="../../kiosk/ui/screens/done.py" line="135" />
         <source>这台机器不打印小票。</source>
         <translation>This kiosk prints no slips. </translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="112" />
+        <location filename="../../kiosk/ui/screens/done.py" line="114" />
         <source>正在打印小票……</source>
         <translation>Printing the slip…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="129" />
+        <location filename="../../kiosk/ui/screens/done.py" line="131" />
         <source>小票没有打印出来。</source>
         <translation>The slip did not print. </translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="131" />
+        <location filename="../../kiosk/ui/screens/done.py" line="133" />
         <source>没有找到打印机，小票没有打印。</source>
         <translation>No printer was found; no slip was printed. </translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="142" />
+        <location filename="../../kiosk/ui/screens/done.py" line="144" />
         <source>请用手机拍下旁边的二维码，以后在自助机上扫它就能查进度；也可以记下上面的报销单号。没有手机、没有笔也没关系：协理员用您的身份证号码就能查到这份报销单。</source>
         <translation>Take a photo of the QR code with a phone: scanned at the kiosk later it shows how the claim is going. You can also write down the claim number above. No phone or pen? The assistant can find this claim with your ID number.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="136" />
+        <location filename="../../kiosk/ui/screens/done.py" line="138" />
         <source>请拿好打印出来的小票。</source>
         <translation>Please take the printed slip.</translation>
     </message>
@@ -645,17 +678,17 @@
 <context>
     <name>IdleWarning</name>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="93" />
+        <location filename="../../kiosk/ui/idle.py" line="106" />
         <source>您还在吗？</source>
         <translation>Are you still there?</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="104" />
+        <location filename="../../kiosk/ui/idle.py" line="117" />
         <source>{s}秒后回到首页，您刚才输入的信息会被清除。</source>
         <translation>In {s} seconds the kiosk goes back to the start and forgets what you entered.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="94" />
+        <location filename="../../kiosk/ui/idle.py" line="107" />
         <source>我还在，继续</source>
         <translation>I'm here, continue</translation>
     </message>
@@ -676,54 +709,9 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="162" />
+        <location filename="../../kiosk/ui/main_window.py" line="79" />
         <source>医保报销自助机</source>
         <translation>Medical insurance reimbursement kiosk</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/main_window.py" line="336" />
-        <source>现在查不到，请叫工作人员帮忙。</source>
-        <translation>Cannot look this up now; please ask the staff.</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/main_window.py" line="462" />
-        <source>读收据的程序出了问题，请叫技术员。</source>
-        <translation>The receipt reader has a problem; please call the technician.</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/main_window.py" line="514" />
-        <source>这张收据已经报过了（在报销单 {n} 里），不能重复报销。</source>
-        <translation>This receipt was already claimed (claim {n}); it cannot be claimed twice.</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/main_window.py" line="518" />
-        <source>机器的存储空间满了，请叫技术员。</source>
-        <translation>The kiosk's storage is full; please call the technician.</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/main_window.py" line="522" />
-        <source>没能保存，请叫工作人员帮忙。</source>
-        <translation>Could not save; please ask the staff.</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/main_window.py" line="551" />
-        <source>报销单</source>
-        <translation>Claims</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/main_window.py" line="552" />
-        <source>读图引擎</source>
-        <translation>OCR engine</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/main_window.py" line="552" />
-        <source>已就绪</source>
-        <translation>ready</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/main_window.py" line="552" />
-        <source>正在加载</source>
-        <translation>loading</translation>
     </message>
 </context>
 <context>
@@ -779,17 +767,17 @@ You can unplug it now.</translation>
 <context>
     <name>NumberRow</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/fields.py" line="101" />
+        <location filename="../../kiosk/ui/screens/settings/fields.py" line="107" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/fields.py" line="102" />
+        <location filename="../../kiosk/ui/screens/settings/fields.py" line="108" />
         <source>减少</source>
         <translation>Less</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/fields.py" line="103" />
+        <location filename="../../kiosk/ui/screens/settings/fields.py" line="109" />
         <source>增加</source>
         <translation>More</translation>
     </message>
@@ -922,6 +910,14 @@ You can unplug it now.</translation>
     </message>
 </context>
 <context>
+    <name>QueryOp</name>
+    <message>
+        <location filename="../../kiosk/ui/operations.py" line="77" />
+        <source>没能完成，请叫工作人员帮忙。</source>
+        <translation>That did not work; please ask the staff.</translation>
+    </message>
+</context>
+<context>
     <name>QueueSection</name>
     <message>
         <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="76" />
@@ -964,67 +960,67 @@ You can unplug it now.</translation>
         <translation>Last success: {t}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="129" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="130" />
         <source>等待上传 {n} 份，其中被县里退回待处理 {h} 份。</source>
         <translation>{n} claims waiting to upload; {h} of them held back by the county.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="130" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="131" />
         <source>没有等待上传的报销单。</source>
         <translation>No claims waiting to upload.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="139" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="140" />
         <source>报销单 {n}，{d} 张收据，合计 {t}</source>
         <translation>Claim {n}, {d} receipts, total {t}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="143" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="144" />
         <source>县里没有接收：{why}</source>
         <translation>Not accepted by the county: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="146" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="147" />
         <source>重试</source>
         <translation>Retry</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="164" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="165" />
         <source>已重新排队，马上再发一次。</source>
         <translation>Queued again; it is sent once more right away.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="167" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="168" />
         <source>这份报销单已经不在退回名单里了。</source>
         <translation>This claim is no longer held back.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="173" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="174" />
         <source>本机还没有登记到县服务器。</source>
         <translation>This kiosk is not enrolled with a county server.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="176" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="177" />
         <source>正在同步……</source>
         <translation>Syncing…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="183" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="184" />
         <source>同步功能没有启动。</source>
         <translation>Syncing is not running.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="186" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="187" />
         <source>正在测试……</source>
         <translation>Testing…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="196" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="198" />
         <source>网络正常：{d}</source>
         <translation>The network works: {d}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="196" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="198" />
         <source>网络不通：{d}</source>
         <translation>No connection: {d}</translation>
     </message>
@@ -1032,72 +1028,72 @@ You can unplug it now.</translation>
 <context>
     <name>ResidentIdScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="193" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="205" />
         <source>请输入身份证号码</source>
         <translation>Enter your ID-card number</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="194" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="206" />
         <source>一共18位，在身份证有照片的那一面最下面一行</source>
         <translation>18 characters, the bottom line on the side of the ID card with the photo</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="195" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="207" />
         <source>← 返回</source>
         <translation>← Back</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="196" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="208" />
         <source>确定</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="197" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="209" />
         <source>输入号码</source>
         <translation>Type the number</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="197" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="209" />
         <source>扫码</source>
         <translation>Scan a code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="198" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="210" />
         <source>扫医保电子凭证的二维码</source>
         <translation>Scan the QR code of the insurance e-voucher</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="199" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="211" />
         <source>刷身份证</source>
         <translation>Use the ID card reader</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="224" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="236" />
         <source>号码还不够18位，已输入{n}位。</source>
         <translation>The number needs 18 characters; {n} entered so far.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="227" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="239" />
         <source>这个号码不对，请和身份证对照，再看一遍。</source>
         <translation>This number is not right. Please compare it with the card again.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="251" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="263" />
         <source>请把医保码对准摄像头</source>
         <translation>Hold the insurance code up to the camera</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="277" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="289" />
         <source>摄像头用不了，请输入身份证号码。</source>
         <translation>The camera is not working. Please type the ID number.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="304" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="316" />
         <source>正在读卡……</source>
         <translation>Reading the card…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="332" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="344" />
         <source>已输入{n}位</source>
         <translation>{n} characters entered</translation>
     </message>
@@ -1105,294 +1101,294 @@ You can unplug it now.</translation>
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="290" />
+        <location filename="../../kiosk/ui/screens/review.py" line="293" />
         <source>请核对收据上的内容</source>
         <translation>Please check what was read</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="291" />
+        <location filename="../../kiosk/ui/screens/review.py" line="294" />
         <source>医院</source>
         <translation>Hospital</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="291" />
+        <location filename="../../kiosk/ui/screens/review.py" line="294" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="292" />
+        <location filename="../../kiosk/ui/screens/review.py" line="295" />
         <source>总金额</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="292" />
+        <location filename="../../kiosk/ui/screens/review.py" line="295" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="293" />
+        <location filename="../../kiosk/ui/screens/review.py" line="296" />
         <source>票据类型</source>
         <translation>Kind of paper</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="293" />
+        <location filename="../../kiosk/ui/screens/review.py" line="296" />
         <source>票据号码</source>
         <translation>Invoice number</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="294" />
+        <location filename="../../kiosk/ui/screens/review.py" line="297" />
         <source>票据代码</source>
         <translation>Invoice code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="294" />
+        <location filename="../../kiosk/ui/screens/review.py" line="297" />
         <source>医保统筹支付</source>
         <translation>Paid by the insurance fund</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="295" />
+        <location filename="../../kiosk/ui/screens/review.py" line="298" />
         <source>个人账户支付</source>
         <translation>Paid from the personal account</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="295" />
+        <location filename="../../kiosk/ui/screens/review.py" line="298" />
         <source>个人现金支付</source>
         <translation>Paid in cash</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="296" />
+        <location filename="../../kiosk/ui/screens/review.py" line="299" />
         <source>其他支付</source>
         <translation>Other payments</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="299" />
+        <location filename="../../kiosk/ui/screens/review.py" line="302" />
         <source>修改</source>
         <translation>Change</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="300" />
+        <location filename="../../kiosk/ui/screens/review.py" line="303" />
         <source>收费项目</source>
         <translation>Items charged</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="301" />
+        <location filename="../../kiosk/ui/screens/review.py" line="304" />
         <source>◀ 上一张</source>
         <translation>◀ Previous</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="302" />
+        <location filename="../../kiosk/ui/screens/review.py" line="305" />
         <source>下一张 ▶</source>
         <translation>Next ▶</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="303" />
+        <location filename="../../kiosk/ui/screens/review.py" line="306" />
         <source>重新拍这张</source>
         <translation>Take this one again</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="307" />
+        <location filename="../../kiosk/ui/screens/review.py" line="310" />
         <source>重新拍这一张</source>
         <translation>Take this one again</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="308" />
+        <location filename="../../kiosk/ui/screens/review.py" line="311" />
         <source>请协理员来帮忙</source>
         <translation>Ask the assistant for help</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="309" />
+        <location filename="../../kiosk/ui/screens/review.py" line="312" />
         <source>不要这一张，跳过</source>
         <translation>Leave this one out</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="360" />
+        <location filename="../../kiosk/ui/screens/review.py" line="367" />
         <source>第{i}张，共{n}张</source>
         <translation>Receipt {i} of {n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="365" />
+        <location filename="../../kiosk/ui/screens/review.py" line="372" />
         <source>文件第{p}页</source>
         <translation>Page {p} of the file</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="375" />
-        <location filename="../../kiosk/ui/screens/review.py" line="406" />
+        <location filename="../../kiosk/ui/screens/review.py" line="382" />
+        <location filename="../../kiosk/ui/screens/review.py" line="413" />
         <source>认不出</source>
         <translation>Not recognised</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="392" />
+        <location filename="../../kiosk/ui/screens/review.py" line="399" />
         <source>黄色的地方没有看清楚，请点“修改”核对。</source>
         <translation>The yellow parts were not read clearly: press 'Change' to check them.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="394" />
+        <location filename="../../kiosk/ui/screens/review.py" line="401" />
         <source>黄色的地方机器没有看清楚，协理员或县医保局会帮您核对，您可以先提交。</source>
         <translation>The machine could not read the yellow parts clearly. The assistant or the county insurance office will check them; you can submit now.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="402" />
+        <location filename="../../kiosk/ui/screens/review.py" line="409" />
         <source>门诊收费票据</source>
         <translation>Outpatient invoice</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="403" />
+        <location filename="../../kiosk/ui/screens/review.py" line="410" />
         <source>住院收费票据</source>
         <translation>Inpatient invoice</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="404" />
+        <location filename="../../kiosk/ui/screens/review.py" line="411" />
         <source>费用清单</source>
         <translation>Expense list</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="405" />
+        <location filename="../../kiosk/ui/screens/review.py" line="412" />
         <source>缴费凭条（不能单独报销）</source>
         <translation>Payment slip (cannot be claimed on its own)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="410" />
+        <location filename="../../kiosk/ui/screens/review.py" line="417" />
         <source>这一张机器认不出是看病的收据</source>
         <translation>The kiosk does not recognise this as a medical receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="412" />
+        <location filename="../../kiosk/ui/screens/review.py" line="419" />
         <source>机器没有在这张照片上找到医院的发票或费用清单。如果它是收据，请把它放平、放全再拍一次；不是收据的，请跳过它。</source>
         <translation>The kiosk found no hospital invoice or expense list in this picture. If it is a receipt, lay it flat and whole and take it again; if it is not, leave it out.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="415" />
+        <location filename="../../kiosk/ui/screens/review.py" line="422" />
         <source>这张收据机器没能读出来</source>
         <translation>The kiosk could not read this receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="417" />
+        <location filename="../../kiosk/ui/screens/review.py" line="424" />
         <source>机器认出这是收据，但是没能读出上面的字。这不是您的错：请重新拍一次，或者请协理员照着纸上的字帮您填上。</source>
         <translation>The kiosk sees a receipt but could not read its writing. It is not your fault: take it again, or the assistant types it in from the paper.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="429" />
+        <location filename="../../kiosk/ui/screens/review.py" line="436" />
         <source>请向旁边的协理员招手，或者到服务台找协理员。协理员来之前，这些收据会一直留在这里。</source>
         <translation>Wave to the assistant nearby or ask at the desk. Your receipts stay here until the assistant comes.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="442" />
+        <location filename="../../kiosk/ui/screens/review.py" line="449" />
         <source>确定不报了？再点一次</source>
         <translation>Stop this claim? Tap again</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="443" />
+        <location filename="../../kiosk/ui/screens/review.py" line="450" />
         <source>不报了，回首页</source>
         <translation>Stop, back to the start</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="464" />
+        <location filename="../../kiosk/ui/screens/review.py" line="471" />
         <source>{c}类</source>
         <translation>Class {c}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="484" />
+        <location filename="../../kiosk/ui/screens/review.py" line="491" />
         <source>第{n}张还没有处理好（重新拍、请协理员填上，或者跳过），处理好才能提交。</source>
         <translation>Receipt {n} still needs attention (take it again, have the assistant fill it in, or leave it out) before the claim can be submitted.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="489" />
+        <location filename="../../kiosk/ui/screens/review.py" line="496" />
         <source>正在重新计算……</source>
         <translation>Working it out again…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="491" />
+        <location filename="../../kiosk/ui/screens/review.py" line="498" />
         <source>现在算不出能报多少，县医保局审核后会告诉您。</source>
         <translation>The refund cannot be worked out now; the county insurance office will tell you after its review.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="519" />
+        <location filename="../../kiosk/ui/screens/review.py" line="526" />
         <source>看病一共花了{total}元，医院已经用医保付了{settled}元。按估算，这次没有可以再报的钱，县医保局审核后会告诉您结果。</source>
         <translation>The visit cost {total} yuan; the hospital already charged {settled} yuan to the insurance. By the estimate nothing more can be refunded this time; the county office will tell you after its review.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="522" />
+        <location filename="../../kiosk/ui/screens/review.py" line="529" />
         <source>看病一共花了{total}元。按估算，这次没有可以报的钱，原因请看计算过程；县医保局审核后会告诉您结果。</source>
         <translation>The visit cost {total} yuan. By the estimate nothing can be refunded this time (see the calculation for why); the county office will tell you after its review.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="526" />
+        <location filename="../../kiosk/ui/screens/review.py" line="533" />
         <source>看病一共花了{total}元，医院已经用医保付了{settled}元，这次还能报大约{refund}元，自己负担{own}元。</source>
         <translation>The treatment cost {total} yuan in all. Insurance already paid {settled} yuan at the hospital; about {refund} yuan more can be refunded now, and you pay {own} yuan yourself.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="530" />
+        <location filename="../../kiosk/ui/screens/review.py" line="537" />
         <source>看病一共花了{total}元，医保能报大约{refund}元，自己负担{own}元。</source>
         <translation>The treatment cost {total} yuan in all. Insurance can refund about {refund} yuan; you pay {own} yuan yourself.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="535" />
+        <location filename="../../kiosk/ui/screens/review.py" line="542" />
         <source>收起计算过程</source>
         <translation>Hide the calculation</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="535" />
+        <location filename="../../kiosk/ui/screens/review.py" line="542" />
         <source>看计算过程</source>
         <translation>Show the calculation</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="559" />
+        <location filename="../../kiosk/ui/screens/review.py" line="566" />
         <source>输入开票日期（年月日8位数字）</source>
         <translation>Enter the invoice date (8 digits: year, month, day)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="561" />
+        <location filename="../../kiosk/ui/screens/review.py" line="568" />
         <source>输入收据上的总金额</source>
         <translation>Enter the total printed on the receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="563" />
+        <location filename="../../kiosk/ui/screens/review.py" line="570" />
         <source>输入收据上的“{name}”（没有印就输入0）</source>
         <translation>Enter “{name}” from the receipt (0 when not printed)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="566" />
+        <location filename="../../kiosk/ui/screens/review.py" line="573" />
         <source>输入收据上的“{name}”</source>
         <translation>Enter “{name}” from the receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="570" />
+        <location filename="../../kiosk/ui/screens/review.py" line="577" />
         <source>这是哪一种单据？</source>
         <translation>What kind of paper is this?</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="575" />
+        <location filename="../../kiosk/ui/screens/review.py" line="582" />
         <source>输入医院名称</source>
         <translation>Enter the hospital's name</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="578" />
+        <location filename="../../kiosk/ui/screens/review.py" line="585" />
         <source>输入交款人姓名</source>
         <translation>Enter the payer's name</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="304" />
+        <location filename="../../kiosk/ui/screens/review.py" line="307" />
         <source>再加一张收据</source>
         <translation>Add another receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="305" />
+        <location filename="../../kiosk/ui/screens/review.py" line="308" />
         <source>没错，提交</source>
         <translation>Correct, submit</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="369" />
+        <location filename="../../kiosk/ui/screens/review.py" line="376" />
         <source>没有读到</source>
         <translation>not read</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="377" />
-        <location filename="../../kiosk/ui/screens/review.py" line="462" />
+        <location filename="../../kiosk/ui/screens/review.py" line="384" />
+        <location filename="../../kiosk/ui/screens/review.py" line="469" />
         <source>{amount} 元</source>
         <translation>¥{amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="494" />
+        <location filename="../../kiosk/ui/screens/review.py" line="501" />
         <source>（按示例政策估算，以县医保局审核为准）</source>
         <translation>(estimated with the example policy; the county's review decides)</translation>
     </message>
@@ -1543,32 +1539,32 @@ Device ID: {device}</translation>
         <translation>Back to the start</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="153" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="154" />
         <source>没有保存：{why}</source>
         <translation>Not saved: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="159" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="160" />
         <source>配置文件写不进去：{why}</source>
         <translation>The configuration file cannot be written: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="169" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="170" />
         <source>开</source>
         <translation>On</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="169" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="170" />
         <source>关</source>
         <translation>Off</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="170" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="171" />
         <source>已保存 {name} = {value}，已经生效。</source>
         <translation>Saved {name} = {value}; in force now.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="171" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="172" />
         <source>已保存 {name} = {value}，重启后生效。</source>
         <translation>Saved {name} = {value}; applies after a restart.</translation>
     </message>
@@ -1576,53 +1572,73 @@ Device ID: {device}</translation>
 <context>
     <name>SettingsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="180" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="190" />
+        <source>报销单</source>
+        <translation>Claims</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="191" />
+        <source>读图引擎</source>
+        <translation>OCR engine</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="191" />
+        <source>已就绪</source>
+        <translation>ready</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="191" />
+        <source>正在加载</source>
+        <translation>loading</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="214" />
         <source>密码错误次数太多，请{m}分钟后再试。</source>
         <translation>Too many wrong PINs. Try again in {m} minutes.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="181" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="215" />
         <source>密码不对，还可以试{n}次。</source>
         <translation>Wrong PIN. {n} tries left.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="230" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="264" />
         <source>现在的密码不对，还可以试{n}次。</source>
         <translation>The current PIN is wrong. {n} tries left.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="236" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="270" />
         <source>技术员密码已经改好了。</source>
         <translation>The technician PIN has been changed.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="241" />
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="242" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="275" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="276" />
         <source>密码要{a}到{b}位数字。</source>
         <translation>The PIN must be {a} to {b} digits.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="243" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="277" />
         <source>不能全是同一个数字，请换一个。</source>
         <translation>Not one digit repeated; please choose another.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="244" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="278" />
         <source>不能用123456这样连着的数字，请换一个。</source>
         <translation>Not a run like 123456; please choose another.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="245" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="279" />
         <source>不能用121212这样重复的数字，请换一个。</source>
         <translation>Not a repeated pair like 121212; please choose another.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="246" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="280" />
         <source>两次输入的不一样，请重新输入。</source>
         <translation>The two entries differ. Please start again.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="247" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="281" />
         <source>这台机器已经有技术员密码了，请输入密码。</source>
         <translation>This kiosk already has a technician PIN. Please enter it.</translation>
     </message>
@@ -1786,6 +1802,30 @@ Device ID: {device}</translation>
     </message>
 </context>
 <context>
+    <name>TechnicianScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/technician.py" line="52" />
+        <location filename="../../kiosk/ui/technician.py" line="53" />
+        <source>请联系技术员</source>
+        <translation>Please call the technician</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/technician.py" line="54" />
+        <source>这台机器现在不能办理报销。这不是您的错。请叫工作人员或技术员来处理。</source>
+        <translation>This kiosk cannot take claims right now. It is not your fault. Please ask the staff or the technician to see to it.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/technician.py" line="55" />
+        <source>原因也记在日志里：{folder}</source>
+        <translation>The reason is also in the log: {folder}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/technician.py" line="57" />
+        <source>修好了，再试一次</source>
+        <translation>Fixed: try again</translation>
+    </message>
+</context>
+<context>
     <name>TextPad</name>
     <message>
         <location filename="../../kiosk/ui/widgets.py" line="234" />
@@ -1796,7 +1836,7 @@ Device ID: {device}</translation>
 <context>
     <name>TextRow</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/fields.py" line="181" />
+        <location filename="../../kiosk/ui/screens/settings/fields.py" line="187" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -1832,87 +1872,64 @@ Device ID: {device}</translation>
 <context>
     <name>_Lines</name>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="134" />
+        <location filename="../../kiosk/ui/slip.py" line="123" />
         <source>预计报销 {amount} 元（估算）</source>
         <translation>Estimated refund: {amount} yuan (estimate)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="135" />
+        <location filename="../../kiosk/ui/slip.py" line="124" />
         <source>报销金额：等县医保局审核</source>
         <translation>Refund: decided by the county insurance office</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="137" />
+        <location filename="../../kiosk/ui/slip.py" line="126" />
         <source>医保报销回执</source>
         <translation>Insurance claim receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="138" />
+        <location filename="../../kiosk/ui/slip.py" line="127" />
         <source>报销单号</source>
         <translation>Claim number</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="139" />
+        <location filename="../../kiosk/ui/slip.py" line="128" />
         <source>提交时间：{when}</source>
         <translation>Filed: {when}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="140" />
+        <location filename="../../kiosk/ui/slip.py" line="129" />
         <source>姓名：{name}</source>
         <translation>Name: {name}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="141" />
+        <location filename="../../kiosk/ui/slip.py" line="130" />
         <source>身份证：{id}</source>
         <translation>ID card: {id}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="142" />
+        <location filename="../../kiosk/ui/slip.py" line="131" />
         <source>收据：{n} 张</source>
         <translation>Receipts: {n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="143" />
+        <location filename="../../kiosk/ui/slip.py" line="132" />
         <source>金额合计：{amount} 元</source>
         <translation>Total: {amount} yuan</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="145" />
+        <location filename="../../kiosk/ui/slip.py" line="134" />
         <source>估算金额以县医保局审核为准。</source>
         <translation>The estimate is final only once the county insurance office has reviewed the claim.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="146" />
+        <location filename="../../kiosk/ui/slip.py" line="135" />
         <source>机器联网后会把材料送到县医保局，审核约两到四周。</source>
         <translation>When online, the kiosk sends the papers to the county insurance office; the review takes two to four weeks.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="147" />
+        <location filename="../../kiosk/ui/slip.py" line="136" />
         <source>钱会打到社保卡上。查进度：在自助机上扫下面的二维码。</source>
         <translation>The money goes to your social security card. To check progress, scan the QR code below at the kiosk.</translation>
-    </message>
-</context>
-<context>
-    <name>TechnicianScreen</name>
-    <message>
-        <location filename="../../kiosk/ui/technician.py" line="44" />
-        <source>请联系技术员</source>
-        <translation>Please call the technician</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/technician.py" line="46" />
-        <source>这台机器现在不能办理报销。这不是您的错。请叫工作人员或技术员来处理。</source>
-        <translation>This kiosk cannot take claims right now. It is not your fault. Please ask the staff or the technician to see to it.</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/technician.py" line="47" />
-        <source>原因也记在日志里：{folder}</source>
-        <translation>The reason is also in the log: {folder}</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/technician.py" line="49" />
-        <source>修好了，再试一次</source>
-        <translation>Fixed: try again</translation>
     </message>
 </context>
 </TS>

@@ -112,7 +112,8 @@ def to_review(qtbot: Any, kiosk: Kiosk, seed: int, *, signed_in: str | None) -> 
     tap(qtbot, w.start, "fileClaim")
     keys(qtbot, w.resident_id, sample_id_number(seed))
     tap(qtbot, w.resident_id, "confirmId")
-    w.signed_in = signed_in
+    if signed_in:
+        kiosk.flow.sign_in(signed_in)
     with qtbot.waitSignal(w.screen_changed, timeout=10_000,
                           check_params_cb=lambda name: name == "review"):
         tap(qtbot, w.capture, "useSample")

@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from kiosk.catalog.model import CatalogEntry
+from kiosk.ui.errors import is_known
 
 log = logging.getLogger("kiosk.ui")
 
@@ -54,11 +55,13 @@ class CatalogSearch(QObject):
     def _answered(self, seq: int, query: str, fut: Future[Any]) -> None:
         if seq != self._seq:
             return  # stale: a newer query is on its way
-        try:
-            entries = fut.result()
-        except Exception:
-            log.exception("the catalog search for %r failed", query)
-            self.failed.emit(query)
+        exc = fut.exception()
+        if exc is not None:
+            if not is_known(exc):
+                raise exc  # a bug: the excepthook's "please call the technician"
+            log.error("the catalog search for %r failed: %s", query, exc)
+            self.failed.emit(query)  # the catalog file: the panel says search is down
             return
+        entries = fut.result()
         if entries is not None:
             self.results.emit(query, list(entries))

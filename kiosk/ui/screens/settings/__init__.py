@@ -2,9 +2,9 @@
 
 The screen is a PIN gate (`gate.py`) in front of a panel of sections (`panel.py`): overview,
 county server and enrolment, camera, scanner, OCR engine, screen and sound, upload queue,
-upkeep. The PIN is checked by `kiosk.pin.PinStore` on the database thread (the window passes
-the answer back through `pin_result`); a fresh kiosk sets its first PIN here only while it
-holds no claims and is not enrolled, otherwise on the console (`kiosk pin set`).
+upkeep. The PIN is checked by `kiosk.pin.PinStore` on the database thread (the answer comes
+back through `pin_result`); a fresh kiosk sets its first PIN here only while it holds no
+claims and is not enrolled, otherwise on the console (`kiosk pin set`).
 
 `bind(SettingsContext)` (from the composition root) hands the panel the config file, the
 task manager and the running parts; unbound, the gate works and the panel only shows.
@@ -22,7 +22,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout
 
-from kiosk.pin import MAX_LENGTH, MIN_LENGTH, PinError, PinResult
+from kiosk.claims.desk import ClaimDesk
+from kiosk.pin import MAX_LENGTH, MIN_LENGTH, PinError, PinResult, PinStore
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.screens.settings.context import SettingsContext
 from kiosk.ui.screens.settings.gate import CHANGE, CHECK, CONSOLE, FIRST, PinGate
@@ -38,7 +39,7 @@ __all__ = ["SettingsContext", "SettingsScreen"]
 log = logging.getLogger("kiosk.ui.settings")
 
 
-def gate_mode(pins: Any, desk: Any, home: Path) -> str:
+def gate_mode(pins: PinStore, desk: ClaimDesk, home: Path) -> str:
     """CHECK with a PIN; FIRST on a fresh kiosk (no claims, not enrolled); else CONSOLE."""
     if pins.is_set:
         return CHECK
@@ -71,6 +72,8 @@ class SettingsScreen(Screen):
 
         self.gate = PinGate()
         self.gate.submitted.connect(self.pin_entered)
+        self.pin_entered.connect(self._check_pin)
+        self.language_chosen.connect(self._set_language)
         self.gate.steps_done.connect(self._steps_done)
         self.gate.back.connect(self._gate_back)
         self.pages.addWidget(self.gate)
@@ -161,6 +164,37 @@ class SettingsScreen(Screen):
         self.gate_ready.emit(mode)
 
     # --- the gate -----------------------------------------------------------------------
+
+    def _check_pin(self, pin: str) -> None:
+        ctx = self.ctx
+        if ctx is None:
+            return
+        pins = ctx.pins
+        ctx.tasks.run_in_background(lambda: pins.check(pin), self._pin_checked)
+
+    def _pin_checked(self, fut: Future[PinResult]) -> None:
+        result = fut.result()
+        if result.ok and self.ctx is not None:
+            log.info("technician signed in%s", " (new PIN set)" if result.newly_set else "")
+            desk = self.ctx.desk
+            self.ctx.tasks.run_in_background(desk.counts, self._counts)
+        elif result.locked_for_s:
+            log.warning("technician PIN locked for %d s", result.locked_for_s)
+        self.pin_result(result)
+
+    def _counts(self, fut: Future[dict[str, int]]) -> None:
+        ctx = self.ctx
+        assert ctx is not None
+        counts = fut.result()
+        info = dict(ctx.info)
+        info[self.tr("报销单")] = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "0"
+        info[self.tr("读图引擎")] = self.tr("已就绪") if ctx.ocr_ready() else self.tr("正在加载")
+        self.show_settings(info)
+
+    def _set_language(self, language: str) -> None:
+        translations = self.ctx.translations if self.ctx is not None else None
+        if translations is not None:
+            translations.install(language)
 
     def pin_result(self, result: PinResult) -> None:
         if result.ok:

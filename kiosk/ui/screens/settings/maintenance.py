@@ -66,7 +66,7 @@ class MaintenanceSection(Section):
         self.quit_btn.setText(self.tr("退出程序（技术员维护）"))
 
     def export(self) -> None:
-        ctx = self.panel.ctx
+        ctx = self.ctx
         if ctx is None:
             return
         home, config = ctx.home, ctx.settings.config_path

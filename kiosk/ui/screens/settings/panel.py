@@ -91,6 +91,7 @@ class SettingsPanel(QWidget):
             self._nav_buttons[key].setText(section.title())
         # as wide as the longest name, plus the scroll bar when the list has to scroll
         box = self.nav_scroll.widget()
+        assert box is not None  # set when the panel was built
         box.adjustSize()
         bar = self.nav_scroll.verticalScrollBar().sizeHint().width()
         self.nav_scroll.setFixedWidth(box.sizeHint().width() + bar)
@@ -163,7 +164,7 @@ class SettingsPanel(QWidget):
         self.settings = settings
         assert self.ctx is not None
         self.ctx.settings = settings
-        live = apply_live(self.ctx.window, section, key, value)
+        live = apply_live(self.ctx, section, key, value)
         if name == "ui.language":
             self.language_chosen.emit(str(value))
         shown = self.tr("开") if value is True else self.tr("关") if value is False else value

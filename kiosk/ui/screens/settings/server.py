@@ -93,7 +93,7 @@ class ServerSection(Section):
         pass
 
     def opened(self) -> None:
-        ctx = self.panel.ctx
+        ctx = self.ctx
         if ctx is None:
             return
         home = ctx.home
@@ -114,7 +114,7 @@ class ServerSection(Section):
                                 .format(server=server, device=device))
 
     def _enrol(self) -> None:
-        ctx = self.panel.ctx
+        ctx = self.ctx
         if ctx is None:
             return
         home, url, code = ctx.home, self.url.text(), self.code.text()
@@ -154,7 +154,7 @@ class ServerSection(Section):
         self.code.clear()
         self._show_status()
         self.result.setText(self.tr("登记成功，开始同步。"))
-        sync = self.panel.ctx.sync if self.panel.ctx is not None else None
+        sync = self.ctx.sync if self.ctx is not None else None
         if sync is not None:
             sync.restart()
         self.enrolled.emit(device)
