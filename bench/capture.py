@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 
-from kiosk.config import CameraSettings  # noqa: E402
+from kiosk.core.config import CameraSettings  # noqa: E402
 from kiosk.scanner.camera import CameraWorker, Preview  # noqa: E402
 from kiosk.scanner.qr import read_qr  # noqa: E402
 from kiosk.scanner.quality import assess  # noqa: E402

@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kiosk.config import OcrSettings  # noqa: E402
+from kiosk.core.config import OcrSettings  # noqa: E402
 from kiosk.recognition.batch import StackRecognizer  # noqa: E402
 from kiosk.recognition.pipeline import Recognizer  # noqa: E402
 

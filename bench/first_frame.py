@@ -32,7 +32,7 @@ painted = time.time() - (time.perf_counter() - splash.painted_at)
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 from kiosk.app import compose
-from kiosk.config import load_settings
+from kiosk.core.config import load_settings
 app = QApplication.instance()
 kiosk = compose(app, load_settings(sys.argv[1]), excepthook=False, sync=False)
 w = kiosk.window

@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kiosk.config import OcrSettings  # noqa: E402
+from kiosk.core.config import OcrSettings  # noqa: E402
 from kiosk.recognition.pipeline import Recognizer  # noqa: E402
 from kiosk.recognition.preprocess import ImageRejected  # noqa: E402
 
@@ -68,7 +68,7 @@ def cold_start() -> dict[str, float]:
     return _fresh("""
         import json, time
         t0 = time.perf_counter()
-        from kiosk.config import OcrSettings
+        from kiosk.core.config import OcrSettings
         from kiosk.recognition.pipeline import Recognizer
         r = Recognizer(OcrSettings())
         r.load()
@@ -80,7 +80,7 @@ def stack_run(paths: list[Path]) -> dict[str, float]:
     """Throughput and peak memory of a 20-receipt stack, in its own interpreter."""
     return _fresh(f"""
         import json, resource, time
-        from kiosk.config import OcrSettings
+        from kiosk.core.config import OcrSettings
         from kiosk.recognition.batch import StackRecognizer
         paths = {[str(p) for p in paths]!r}
         stack = StackRecognizer(OcrSettings(), workers=2)

@@ -28,8 +28,8 @@ import httpx
 from kiosk.store import ClaimStore, NewDocument
 from kiosk.store.samples import sample_recognition, sample_resident
 from kiosk.sync.client import CountyClient
-from kiosk.sync.commands import enrol_device
 from kiosk.sync.demo import enrol_code, start_county
+from kiosk.sync.runner import enrol_device
 from kiosk.sync.worker import SyncSnapshot, SyncWorker
 
 

@@ -36,9 +36,9 @@ import httpx
 
 from kiosk.store import ClaimStore, NewDocument, Status
 from kiosk.store.samples import sample_recognition, sample_resident
-from kiosk.sync.commands import enrol_device
 from kiosk.sync.demo import enrol_code
 from kiosk.sync.payload import claim_payload, county_uuid
+from kiosk.sync.runner import enrol_device
 
 REPO = Path(__file__).resolve().parent.parent
 

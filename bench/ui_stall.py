@@ -36,7 +36,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from support.render import einvoice  # noqa: E402
 
 from kiosk.app import compose  # noqa: E402
-from kiosk.config import load_settings  # noqa: E402
+from kiosk.core.config import load_settings  # noqa: E402
 from kiosk.store.samples import sample_id_number  # noqa: E402
 
 

@@ -18,13 +18,13 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from kiosk.assistants import AssistantBook
 from kiosk.audit import Policy
+from kiosk.auth.assistants import AssistantBook
+from kiosk.auth.pin import PIN_FILE, PinStore
 from kiosk.catalog.store import CatalogStoreError
 from kiosk.claims.desk import ClaimDesk
 from kiosk.claims.flow import ClaimFlow
-from kiosk.config import CameraSettings, ConfigFile, Settings, load_settings
-from kiosk.pin import PIN_FILE, PinStore
+from kiosk.core.config import CameraSettings, ConfigFile, Settings, load_settings
 from kiosk.store import ClaimStore, StoreError
 from kiosk.ui.assistant_mode import AssistantMode
 from kiosk.ui.camera import CameraFeed

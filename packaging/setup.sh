@@ -79,7 +79,7 @@ case "$mode" in
         # without one gets a random PIN here, printed once (change it under ⚙ → upkeep).
         if ! "$venv/bin/kiosk" "$@" pin status >/dev/null 2>&1; then
             pin="$("$venv/bin/python" -c 'import secrets
-from kiosk.pin import weakness
+from kiosk.auth.pin import weakness
 while True:
     p = "".join(secrets.choice("0123456789") for _ in range(6))
     if weakness(p) is None:

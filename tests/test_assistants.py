@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.assistants import AssistantBook, AssistantError
+from kiosk.auth.assistants import AssistantBook, AssistantError
 from kiosk.cli import main as kiosk
 
 
@@ -80,7 +80,7 @@ def test_the_cli_adds_lists_and_removes(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_todays_list_is_this_assistants_claims_of_today_masked(tmp_path: Path) -> None:
-    from kiosk.assistants import todays_claims
+    from kiosk.auth.assistants import todays_claims
     from kiosk.residents import mask_name
     from kiosk.store import ClaimStore, NewDocument
     from kiosk.store.samples import sample_recognition, sample_resident

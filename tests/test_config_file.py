@@ -10,7 +10,7 @@ from pathlib import Path
 import platformdirs
 import pytest
 
-from kiosk.config import APP_NAME, ConfigError, ConfigFile, load_settings, resolve_config_path
+from kiosk.core.config import APP_NAME, ConfigError, ConfigFile, load_settings, resolve_config_path
 
 
 @pytest.fixture

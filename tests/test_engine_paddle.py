@@ -15,7 +15,7 @@ import onnxruntime as ort
 import pytest
 import yaml
 
-from kiosk.config import OcrSettings
+from kiosk.core.config import OcrSettings
 from kiosk.recognition.engines import EngineError, OcrEngine, create_engine
 from kiosk.recognition.engines.paddle_models import BUILD_COMMAND, KINDS, build, missing_parts
 from kiosk.recognition.engines.rapid import RapidEngine, model_paths
@@ -144,7 +144,7 @@ _OFFLINE_READ = textwrap.dedent(
 
     import cv2
 
-    from kiosk.config import OcrSettings
+    from kiosk.core.config import OcrSettings
     from kiosk.recognition.engines.paddle import PaddleEngine
 
     models, image, home = sys.argv[1:4]

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from kiosk.evoucher import read_payload, slip_payload
 from kiosk.residents import id_check_digit
+from kiosk.residents.evoucher import read_payload, slip_payload
 from kiosk.store.samples import sample_id_number
 
 GOOD = sample_id_number(7)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.auth.pin import PinError, PinStore, weakness
 from kiosk.cli import main as kiosk
-from kiosk.pin import PinError, PinStore, weakness
 
 
 @pytest.mark.parametrize("pin", ["111111", "123456", "987654", "890123", "121212", "12345",

@@ -19,7 +19,7 @@ import pytest
 from PIL import Image
 from support.render import cjk_font_path, einvoice, expense_list, save, save_pdf, thermal_slip
 
-from kiosk.config import OcrSettings
+from kiosk.core.config import OcrSettings
 from kiosk.recognition.pipeline import Recognizer
 from kiosk.recognition.preprocess import ImageRejected
 
@@ -140,7 +140,7 @@ def test_recognition_opens_no_network_connection(tmp_path: Path) -> None:
                          "socket.bind", "urllib.Request"):
                 raise RuntimeError("network use during recognition: " + event)
         sys.addaudithook(guard)
-        from kiosk.config import OcrSettings
+        from kiosk.core.config import OcrSettings
         from kiosk.recognition.pipeline import Recognizer
         rec = Recognizer(OcrSettings(threads=1))
         rec.load()

@@ -20,7 +20,7 @@ from support.layouts import (
 )
 from support.render import cjk_font_path, thermal_slip
 
-from kiosk.config import OcrSettings
+from kiosk.core.config import OcrSettings
 from kiosk.recognition.classify import classify
 from kiosk.recognition.fields import extract_fields
 from kiosk.recognition.layout import Token

@@ -10,7 +10,7 @@ import pytest
 from support.imagegen import blur, darken
 from support.scenes import add_glare, einvoice_page, noisy, on_plate
 
-from kiosk.config import CameraSettings
+from kiosk.core.config import CameraSettings
 from kiosk.scanner import MESSAGES, Capture, CaptureError, CaptureSource
 from kiosk.scanner.camera import CameraSource, CameraWorker, Preview
 from kiosk.scanner.quality import Quality, assess, find_outline

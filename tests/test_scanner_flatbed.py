@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import ScannerSettings
+from kiosk.core.config import ScannerSettings
 from kiosk.scanner import CaptureError, CaptureSource
 from kiosk.scanner.flatbed import (
     FlatbedSource,

@@ -10,7 +10,7 @@ import pytest
 from support.render import einvoice
 from support.scenes import einvoice_page, on_plate
 
-from kiosk.config import CameraSettings
+from kiosk.core.config import CameraSettings
 from kiosk.scanner.camera import CameraSource
 from kiosk.scanner.qr import cross_check_qr, decode_qr, parse_qr, read_qr
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import ConfigError, Settings, load_settings
+from kiosk.core.config import ConfigError, Settings, load_settings
 
 
 def _load(tmp_path: Path, text: str) -> Settings:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.sdnotify import Notifier, watchdog_interval
+from kiosk.core.sdnotify import Notifier, watchdog_interval
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import load_settings
-from kiosk.selftest import (
+from kiosk.cli.selftest import (
     check_camera,
     check_clock,
     check_database,
@@ -23,6 +22,7 @@ from kiosk.selftest import (
     record,
     resources_dir,
 )
+from kiosk.core.config import load_settings
 from kiosk.store import ClaimStore
 from kiosk.store.claims import NewDocument
 from kiosk.store.samples import sample_recognition, sample_resident

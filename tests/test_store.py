@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import ConfigError, StoreSettings, load_settings
+from kiosk.core.config import ConfigError, StoreSettings, load_settings
 from kiosk.residents import Resident
 from kiosk.store import (
     ClaimStore,

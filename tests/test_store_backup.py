@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.durable import FileLock
+from kiosk.core.durable import FileLock
 from kiosk.store import ClaimStore, SchemaTooNew
 from kiosk.store.backup import (
     RestoreRefused,

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main as kiosk_cli
-from kiosk.config import StoreSettings
+from kiosk.core.config import StoreSettings
 from kiosk.store import ClaimStore, NewDocument, Status
 from kiosk.store.identity import StoreLost, StoreMismatch
 from kiosk.store.images import QUARANTINE_S

@@ -13,7 +13,7 @@ from support.kiosk_ui import FixedReader, button
 
 from county.review import review_claim
 from county.testing import RunningServer
-from kiosk.assistants import AssistantBook
+from kiosk.auth.assistants import AssistantBook
 from kiosk.store import Status
 from kiosk.store.samples import sample_id_number, sample_recognition
 from kiosk.sync.payload import county_uuid

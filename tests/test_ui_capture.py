@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from support.kiosk_ui import FixedReader, button
 from support.scenes import einvoice_page, noisy, on_plate
 
-from kiosk.config import CameraSettings
+from kiosk.core.config import CameraSettings
 from kiosk.store.samples import sample_id_number, sample_recognition
 
 SIZE = (1280, 720)

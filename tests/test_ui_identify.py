@@ -16,8 +16,8 @@ from PySide6.QtTest import QTest
 from support.kiosk_ui import button
 
 from kiosk.claims.desk import Receipt
-from kiosk.config import CameraSettings, CardReaderSettings
-from kiosk.evoucher import slip_payload
+from kiosk.core.config import CameraSettings, CardReaderSettings
+from kiosk.residents.evoucher import slip_payload
 from kiosk.store.samples import sample_id_number, sample_recognition
 from kiosk.ui.camera import to_qimage
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from support.render import cjk_font_path, einvoice, save_pdf
 
-from kiosk.config import OcrSettings
+from kiosk.core.config import OcrSettings
 from kiosk.recognition.pipeline import Recognizer
 from kiosk.scanner.messages import CaptureError
 from kiosk.ui.tasks import read_document

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.assistants import Assistant, TodayClaim
+from kiosk.auth.assistants import Assistant, TodayClaim
+from kiosk.auth.pin import PinResult
 from kiosk.catalog.model import CatalogEntry
 from kiosk.claims.desk import Receipt
-from kiosk.pin import PinResult
 from kiosk.store import ClaimSummary, Status
 from kiosk.store.samples import sample_recognition
 

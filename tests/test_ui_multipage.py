@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from support.kiosk_ui import FixedReader, button
 from support.render import cjk_font_path, einvoice
 
-from kiosk.config import OcrSettings
+from kiosk.core.config import OcrSettings
 from kiosk.recognition.pipeline import Recognizer
 from kiosk.store.samples import sample_id_number, sample_recognition
 

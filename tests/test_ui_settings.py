@@ -16,9 +16,9 @@ from support.kiosk_ui import button
 
 from county.config import CountyConfig
 from county.testing import serve_in_thread
+from kiosk.auth.pin import PinStore
 from kiosk.cli import main as kiosk_cli
-from kiosk.config import load_settings
-from kiosk.pin import PinStore
+from kiosk.core.config import load_settings
 from kiosk.scanner.flatbed import scanimage_path
 from kiosk.store import ClaimStore, NewDocument
 from kiosk.store.samples import sample_recognition, sample_resident

@@ -13,9 +13,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from support.kiosk_ui import FixedReader, button
 
-from kiosk.config import PrinterSettings
-from kiosk.evoucher import read_payload
+from kiosk.core.config import PrinterSettings
 from kiosk.residents import mask_id, mask_name
+from kiosk.residents.evoucher import read_payload
 from kiosk.scanner.qr import decode_qr
 from kiosk.store.samples import sample_id_number, sample_recognition
 from kiosk.ui.slip import SlipData, print_slip, qr_image, slip_name, sweep_slips

@@ -16,7 +16,7 @@ from support.kiosk_ui import button
 
 from kiosk.recognition.preprocess import decode_image, prepare
 from kiosk.ui.voice import Voice
-from kiosk.voice_prompts import LANGUAGES, PROMPTS, SCREEN_PROMPTS, rejection_key, scan_key
+from kiosk.voice.prompts import LANGUAGES, PROMPTS, SCREEN_PROMPTS, rejection_key, scan_key
 
 RECORDINGS = Path(__file__).resolve().parents[1] / "resources" / "voice"
 
@@ -158,7 +158,7 @@ def test_an_unusable_file_and_a_dark_picture_are_said(make_kiosk, qtbot, tmp_pat
 def test_the_cameras_hint_is_said_on_the_capture_screen_only(make_kiosk, qtbot, tmp_path):
     for i in range(30):  # an empty table under the camera: "put the receipt in the frame"
         cv2.imwrite(str(tmp_path / f"f{i:03d}.png"), np.full((720, 1280, 3), 60, np.uint8))
-    from kiosk.config import CameraSettings
+    from kiosk.core.config import CameraSettings
     from kiosk.store.samples import sample_id_number
 
     kiosk = make_kiosk(camera=CameraSettings(device=str(tmp_path / "f%03d.png")))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QLabel
 
-from kiosk.sdnotify import Notifier
+from kiosk.core.sdnotify import Notifier
 from kiosk.ui.watchdog import Watchdog, process_age_s
 
 

@@ -1,4 +1,4 @@
-"""Render every voice prompt (kiosk/voice_prompts.py) to resources/voice/<lang>/<key>.wav.
+"""Render every voice prompt (kiosk/voice/prompts.py) to resources/voice/<lang>/<key>.wav.
 
 Run at development time on a machine with espeak-ng, and commit the result: the kiosk plays
 these recordings when no speech engine offers a voice for the language (espeak-ng is never
@@ -24,7 +24,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kiosk.voice_prompts import LANGUAGES, PROMPTS, prompt_text  # noqa: E402
+from kiosk.voice.prompts import LANGUAGES, PROMPTS, prompt_text  # noqa: E402
 
 OUT = ROOT / "resources" / "voice"
 RATE = 16_000

@@ -19,9 +19,9 @@ from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
 from PySide6.QtWidgets import QApplication
 
 from kiosk.app import Kiosk, compose, sample_provider
+from kiosk.auth.pin import PinStore
 from kiosk.claims.desk import Receipt
-from kiosk.config import CardReaderSettings, load_settings
-from kiosk.pin import PinStore
+from kiosk.core.config import CardReaderSettings, load_settings
 from kiosk.store import Status
 from kiosk.store.samples import sample_id_number, sample_recognition
 from kiosk.ui.slip import SlipResult

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from kiosk.config import OcrSettings
+from kiosk.core.config import OcrSettings
 from kiosk.recognition.pipeline import Recognizer
 from kiosk.recognition.preprocess import ImageRejected
 

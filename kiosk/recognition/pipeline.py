@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from kiosk.config import OcrSettings
+from kiosk.core.config import OcrSettings
 from kiosk.recognition import preprocess
 from kiosk.recognition.checks import reconcile
 from kiosk.recognition.classify import classify

@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from kiosk.plain import PlainError
+from kiosk.core.plain import PlainError
 
 log = logging.getLogger("kiosk.recognition")
 

@@ -19,7 +19,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from kiosk.config import CameraSettings
+from kiosk.core.config import CameraSettings
 from kiosk.scanner.messages import CaptureError
 from kiosk.scanner.qr import read_qr
 from kiosk.scanner.quality import (

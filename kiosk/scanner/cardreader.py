@@ -19,7 +19,7 @@ import signal
 import subprocess
 from typing import ClassVar
 
-from kiosk.plain import PlainError
+from kiosk.core.plain import PlainError
 from kiosk.residents import valid_id_number
 
 log = logging.getLogger("kiosk.scanner.cardreader")

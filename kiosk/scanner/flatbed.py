@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from kiosk.config import ScannerSettings
+from kiosk.core.config import ScannerSettings
 from kiosk.scanner.messages import CaptureError
 from kiosk.scanner.qr import read_qr
 from kiosk.scanner.quality import assess

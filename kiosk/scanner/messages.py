@@ -6,7 +6,7 @@ English line is for assistants and logs. Codes are stable: the UI and the logs k
 
 from __future__ import annotations
 
-from kiosk.plain import PlainError
+from kiosk.core.plain import PlainError
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # quality gate (camera and flatbed stills)

@@ -28,8 +28,8 @@ from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
-from kiosk.config import StoreSettings
-from kiosk.durable import FileLock
+from kiosk.core.config import StoreSettings
+from kiosk.core.durable import FileLock
 from kiosk.residents import InvalidResident, Resident
 from kiosk.store import identity, schema
 from kiosk.store.crypto import Sealer, load_key

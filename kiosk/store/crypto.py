@@ -20,7 +20,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from kiosk.durable import fsync_dir
+from kiosk.core.durable import fsync_dir
 from kiosk.store.errors import KeyFileError, ReadOnly
 from kiosk.store.fsutil import os_error
 

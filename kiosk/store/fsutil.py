@@ -1,4 +1,4 @@
-"""The mapping of OS errors onto the store's own errors (durable writes: `kiosk.durable`)."""
+"""The mapping of OS errors onto the store's own errors (durable writes: `kiosk.core.durable`)."""
 
 from __future__ import annotations
 

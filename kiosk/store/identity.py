@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.durable import write_durably
+from kiosk.core.durable import write_durably
 from kiosk.store.errors import StoreError
 from kiosk.store.fsutil import os_error
 

@@ -18,7 +18,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kiosk.durable import fsync_dir, write_durably
+from kiosk.core.durable import fsync_dir, write_durably
 from kiosk.store.crypto import Sealer
 from kiosk.store.errors import KeyFileError, StoreError
 from kiosk.store.fsutil import os_error

@@ -6,6 +6,7 @@ client.py       the county API calls, with every answer sorted into transient / 
 payload.py      the claim JSON sent for a stored claim (byte-for-byte reproducible)
 state.py        <home>/sync-state.json: status cursor, claims held back, catalog/policy versions
 worker.py       SyncWorker: the long-lived loop the app and `kiosk sync` run
-commands.py     `kiosk enrol`, `kiosk sync [--once]`, `kiosk demo`
+runner.py       enrolment and the worker run in the foreground (`kiosk enrol|sync|demo`:
+                kiosk/cli/sync.py; the settings screen)
 demo.py         a county server on loopback (a subprocess) for demonstrations
 """

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from kiosk.durable import replace_file
+from kiosk.core.durable import replace_file
 
 CREDENTIAL_FILE = Path("keys") / "device.json"
 
@@ -66,7 +66,7 @@ def check_server_url(url: str, pin: str | None) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise CredentialError(f"{url!r} is not an http(s) URL")
     if parts.scheme == "http":
-        if not _is_loopback(parts.hostname):
+        if not is_loopback(parts.hostname):
             raise CredentialError(
                 f"refusing plain http to {parts.hostname}: the token and residents' data would "
                 "cross the network unencrypted; use https:// with --pin-sha256")
@@ -75,7 +75,7 @@ def check_server_url(url: str, pin: str | None) -> str:
     return url.rstrip("/")
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
     if host.lower() in ("localhost", "localhost."):
         return True
     try:

@@ -24,9 +24,10 @@ from pathlib import Path
 
 import httpx
 
-from kiosk.config import Settings
+from kiosk.core.config import Settings
 from kiosk.sync.client import CountyClient, SyncError
-from kiosk.sync.credentials import CredentialError, DeviceCredential, _is_loopback
+from kiosk.sync.credentials import CredentialError, DeviceCredential, is_loopback
+from kiosk.sync.runner import enrol_device, http_timeout, run_worker
 from kiosk.sync.worker import SyncWorker
 
 log = logging.getLogger("kiosk.sync")
@@ -76,15 +77,13 @@ def enrol_code(data: Path) -> str:
 
 def ensure_enrolled(home: Path, url: str, data: Path) -> DeviceCredential:
     """Reuse the demo credential if the demo server knows it, else enrol with a new code."""
-    from kiosk.sync.commands import enrol_device
-
     try:
         cred = DeviceCredential.load(home)
     except CredentialError:
         cred = None
     if cred is not None:
         host = httpx.URL(cred.server).host
-        if not _is_loopback(host):
+        if not is_loopback(host):
             raise DemoError(f"this kiosk home is enrolled with {cred.server}; run the demo "
                             "with its own --home so the real credential stays")
         moved = DeviceCredential(url, cred.device_id, cred.device_name, cred.token,
@@ -139,7 +138,6 @@ def keep_serving(proc: subprocess.Popen[bytes]) -> int:
 def run_demo(settings: Settings, *, port: int, samples: int, once: bool, sync: bool = True,
              ready_file: str | None = None) -> int:
     from kiosk.store import ClaimStore
-    from kiosk.sync.commands import _run, _timeout
 
     data = settings.home / "demo-county"
     proc, url = start_county(data, port)
@@ -158,9 +156,9 @@ def run_demo(settings: Settings, *, port: int, samples: int, once: bool, sync: b
             return keep_serving(proc)
         with ClaimStore(settings.home, settings.store) as store:
             worker = SyncWorker(store, settings.home,
-                                lambda: CountyClient(cred, timeout=_timeout(10.0)),
+                                lambda: CountyClient(cred, timeout=http_timeout(10.0)),
                                 interval_s=5.0)
-            return _run(worker, once=once, attempts=5)
+            return run_worker(worker, once=once, attempts=5)
     finally:
         proc.terminate()
         try:

@@ -17,7 +17,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from kiosk.durable import replace_file
+from kiosk.core.durable import replace_file
 
 STATE_FILE = "sync-state.json"
 

@@ -49,7 +49,7 @@ from typing import Any, TypeVar
 
 import tenacity
 
-from kiosk.durable import FileLock, replace_file
+from kiosk.core.durable import FileLock, replace_file
 from kiosk.store import ClaimStore, InvalidTransition, Status, StoreError
 from kiosk.store.crypto import SealedValueDamaged
 from kiosk.store.images import ImageMissing

@@ -15,7 +15,7 @@ Map (the composition root `kiosk/app.py` builds all of these and passes each wha
   its own QThread; every page of a PDF read); `operations.py` `QueryOp`, the one way screens
   run work off the UI thread (known failures to `failure`, bugs to the excepthook).
 - `sync_feed.py` the app's sync worker, its state as Qt signals.
-- `camera.py` the scanner's camera worker as Qt signals. (The technician PIN: `kiosk.pin`.)
+- `camera.py` the scanner's camera worker as Qt signals. (The technician PIN: `kiosk.auth.pin`.)
 - `voice.py` spoken prompts (a speech engine, else the recordings in resources/voice);
   `slip.py` the printed slip with its status QR code.
 - `idle.py` the privacy timeout (an app-wide event filter); `styles.py` QSS from tokens;

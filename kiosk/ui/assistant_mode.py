@@ -17,7 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 
-from kiosk.assistants import (
+from kiosk.auth.assistants import (
     Assistant,
     AssistantBook,
     AssistantCheck,

@@ -14,7 +14,7 @@ import cv2
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
-from kiosk.config import CameraSettings
+from kiosk.core.config import CameraSettings
 from kiosk.scanner import Capture, CaptureError
 from kiosk.scanner.camera import CameraWorker, Preview
 from kiosk.scanner.messages import MESSAGES

@@ -38,7 +38,7 @@ from kiosk.ui.screens.trouble import TroubleScreen
 from kiosk.ui.slip import SlipData
 from kiosk.ui.tasks import OcrService, PageRead, TaskManager
 from kiosk.ui.voice import Voice
-from kiosk.voice_prompts import SCREEN_PROMPTS, rejection_key, scan_key
+from kiosk.voice.prompts import SCREEN_PROMPTS, rejection_key, scan_key
 
 log = logging.getLogger("kiosk.ui")
 

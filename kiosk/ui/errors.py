@@ -109,12 +109,12 @@ def known_errors() -> tuple[type[BaseException], ...]:
     a device not answering, a full or missing disk. Everything else is a bug."""
     import httpx
 
-    from kiosk.assistants import AssistantError
+    from kiosk.auth.assistants import AssistantError
+    from kiosk.auth.pin import PinError
     from kiosk.catalog.store import CatalogStoreError
-    from kiosk.config import ConfigError
-    from kiosk.logexport import ExportError
-    from kiosk.pin import PinError
-    from kiosk.plain import PlainError
+    from kiosk.core.config import ConfigError
+    from kiosk.core.logexport import ExportError
+    from kiosk.core.plain import PlainError
     from kiosk.store.errors import StoreError
     from kiosk.sync.client import SyncError
     from kiosk.sync.credentials import CredentialError

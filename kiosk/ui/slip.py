@@ -3,7 +3,7 @@
 Painted with QPainter on a QPrinter: a thermal roll (58 or 80 mm wide, as long as the slip
 needs) through the system's printer, or a PDF under `<home>/slips` on machines without one
 (and as the fallback when the printer is missing). The QR code carries only the claim's uid
-(`KIOSK-CLAIM:<uid>`, kiosk.evoucher): scanned at the kiosk it opens that claim's status, and
+(`KIOSK-CLAIM:<uid>`, kiosk.residents.evoucher): scanned at the kiosk it opens that claim's status, and
 it says nothing about the resident to anyone else who reads it.
 
 Printing runs on its own thread (a spooler can take seconds); `SlipPrinter.done` brings the
@@ -36,9 +36,9 @@ from PySide6.QtGui import (
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
 from kiosk.claims.desk import UNNAMED, ClaimAmounts, Receipt, resident_for
-from kiosk.config import PrinterSettings
-from kiosk.evoucher import slip_payload
+from kiosk.core.config import PrinterSettings
 from kiosk.residents import mask_id, mask_name
+from kiosk.residents.evoucher import slip_payload
 from kiosk.ui.tasks import TaskManager
 
 log = logging.getLogger("kiosk.ui.slip")

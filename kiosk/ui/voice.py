@@ -1,7 +1,7 @@
 """Voice prompts: a speech engine where one has a voice for the language, else the recordings.
 
 Residents who do not read well hear what each screen wants and what to do about a bad
-picture. `Voice.say(key)` speaks the prompt `key` of kiosk.voice_prompts: through Qt
+picture. `Voice.say(key)` speaks the prompt `key` of kiosk.voice.prompts: through Qt
 TextToSpeech when the engine offers a voice for the language in force, otherwise by playing
 `resources/voice/<language>/<key>.wav` (rendered at development time by
 tools/make_voice_prompts.py). A new prompt interrupts the one playing (a screen change cuts the
@@ -21,7 +21,7 @@ from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
 from PySide6.QtTextToSpeech import QTextToSpeech
 
 from kiosk.ui.styles import resources_dir
-from kiosk.voice_prompts import PROMPTS, prompt_text
+from kiosk.voice.prompts import PROMPTS, prompt_text
 
 log = logging.getLogger("kiosk.ui.voice")
 

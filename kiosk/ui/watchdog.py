@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 
-from kiosk.sdnotify import Notifier
+from kiosk.core.sdnotify import Notifier
 
 log = logging.getLogger("kiosk.app")
 

@@ -16,7 +16,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.app import compose
-from kiosk.config import load_settings
+from kiosk.core.config import load_settings
 
 
 class _NoOcr:

@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
 from kiosk.app import Kiosk, compose
-from kiosk.config import CameraSettings, load_settings
+from kiosk.core.config import CameraSettings, load_settings
 from kiosk.store.samples import sample_id_number
 from support.render import einvoice
 

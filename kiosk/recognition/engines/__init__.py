@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     import numpy as np
 
-    from kiosk.config import OcrSettings
+    from kiosk.core.config import OcrSettings
 
 
 class EngineError(RuntimeError):

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from kiosk.config import OcrSettings, resolve_home
+from kiosk.core.config import OcrSettings, resolve_home
 from kiosk.recognition.engines import EngineError, TextLine
 from kiosk.recognition.engines.paddle_models import (
     BUILD_COMMAND,

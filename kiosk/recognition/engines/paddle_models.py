@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from kiosk.config import OcrSettings, load_settings
+from kiosk.core.config import OcrSettings, load_settings
 from kiosk.recognition.engines import EngineError
 from kiosk.recognition.engines.rapid import installed_model_dir, model_paths
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from kiosk.config import OcrSettings
+from kiosk.core.config import OcrSettings
 from kiosk.recognition.engines import EngineError, TextLine
 
 log = logging.getLogger("kiosk.recognition")

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout
 
-from kiosk.assistants import AssistantCheck, TodayClaim
+from kiosk.auth.assistants import AssistantCheck, TodayClaim
 from kiosk.store import Status
 from kiosk.sync.worker import SyncSnapshot
 from kiosk.ui.screens.base import Screen

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.assistants import Assistant
-from kiosk.pin import MIN_LENGTH
+from kiosk.auth.assistants import Assistant
+from kiosk.auth.pin import MIN_LENGTH
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.widgets import KeyEntry, PadSplit, big_button, label, touch_scroll
 

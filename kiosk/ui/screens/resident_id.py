@@ -2,7 +2,7 @@
 shown to the camera, or the card on a reader — whichever the resident has to hand.
 
 The QR code is decoded off the UI thread (one preview frame at a time; frames arriving while
-one is decoded are dropped) and read by kiosk.evoucher: an ID number is checked like a typed
+one is decoded are dropped) and read by kiosk.residents.evoucher: an ID number is checked like a typed
 one, a slip's own code opens that claim's status, an online-only token is answered plainly.
 The card reader's command runs on the task manager's device pool (kiosk.scanner.cardreader). Readers that
 type the number like a keyboard work through keyPressEvent, as the keypad does.
@@ -18,9 +18,9 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QImage, QKeyEvent, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout
 
-from kiosk.config import CardReaderSettings
-from kiosk.evoucher import read_payload
+from kiosk.core.config import CardReaderSettings
 from kiosk.residents import valid_id_number
+from kiosk.residents.evoucher import read_payload
 from kiosk.scanner.cardreader import CardReadError, read_card
 from kiosk.scanner.qr import decode_qr
 from kiosk.ui.camera import CameraFeed

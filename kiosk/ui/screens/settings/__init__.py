@@ -2,7 +2,7 @@
 
 The screen is a PIN gate (`gate.py`) in front of a panel of sections (`panel.py`): overview,
 county server and enrolment, camera, scanner, OCR engine, screen and sound, upload queue,
-upkeep. The PIN is checked by `kiosk.pin.PinStore` on the database thread (the answer comes
+upkeep. The PIN is checked by `kiosk.auth.pin.PinStore` on the database thread (the answer comes
 back through `pin_result`); a fresh kiosk sets its first PIN here only while it holds no
 claims and is not enrolled, otherwise on the console (`kiosk pin set`).
 
@@ -22,8 +22,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout
 
+from kiosk.auth.pin import MAX_LENGTH, MIN_LENGTH, PinError, PinResult, PinStore
 from kiosk.claims.desk import ClaimDesk
-from kiosk.pin import MAX_LENGTH, MIN_LENGTH, PinError, PinResult, PinStore
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.screens.settings.context import SettingsContext
 from kiosk.ui.screens.settings.gate import CHANGE, CHECK, CONSOLE, FIRST, PinGate

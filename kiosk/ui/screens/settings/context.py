@@ -14,10 +14,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from kiosk.auth.pin import PinStore
 from kiosk.claims.desk import ClaimDesk
-from kiosk.config import ConfigFile, Settings
-from kiosk.logexport import DEFAULT_ROOTS
-from kiosk.pin import PinStore
+from kiosk.core.config import ConfigFile, Settings
+from kiosk.core.logexport import DEFAULT_ROOTS
 from kiosk.store import ClaimStore
 from kiosk.ui.camera import CameraFeed
 from kiosk.ui.i18n import Translations

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.config import Settings
+from kiosk.core.config import Settings
 from kiosk.ui.widgets import big_button, label
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from kiosk.pin import MAX_LENGTH, MIN_LENGTH
+from kiosk.auth.pin import MAX_LENGTH, MIN_LENGTH
 from kiosk.ui.widgets import KeyEntry, PadSplit
 
 CHECK, FIRST, CONSOLE, CHANGE = "check", "first", "console", "change"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFormLayout
 
-from kiosk.config import Settings
+from kiosk.core.config import Settings
 from kiosk.ui.screens.settings.fields import ChoiceRow, NumberRow, Section, TextRow
 from kiosk.ui.widgets import label
 

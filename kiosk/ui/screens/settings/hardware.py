@@ -16,8 +16,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QButtonGroup, QGridLayout, QPushButton, QWidget
 
-from kiosk.config import ScannerSettings, Settings
-from kiosk.devices import CameraChoice, list_cameras
+from kiosk.core.config import ScannerSettings, Settings
+from kiosk.core.devices import CameraChoice, list_cameras
 from kiosk.ui.camera import CameraFeed, message_for, to_qimage
 from kiosk.ui.operations import QueryOp
 from kiosk.ui.screens.settings.context import run_off_thread

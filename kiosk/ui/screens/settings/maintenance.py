@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 
-from kiosk.logexport import ExportError, export_logs, find_removable
+from kiosk.core.logexport import ExportError, export_logs, find_removable
 from kiosk.ui.screens.settings.context import run_off_thread
 from kiosk.ui.screens.settings.fields import Section
 from kiosk.ui.widgets import big_button, label

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.config import ConfigError, Settings
+from kiosk.core.config import ConfigError, Settings
 from kiosk.ui.screens.settings.context import SettingsContext, apply_live
 from kiosk.ui.screens.settings.fields import Section
 from kiosk.ui.widgets import big_button, label, scroll_area

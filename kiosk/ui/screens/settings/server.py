@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 
-from kiosk.config import Settings
+from kiosk.core.config import Settings
 from kiosk.ui.screens.settings.context import run_off_thread
 from kiosk.ui.screens.settings.fields import Section, text_input
 from kiosk.ui.widgets import TextPad, big_button, label
@@ -40,8 +40,8 @@ def enrolled_with(home: Path) -> tuple[str, str] | None:
 def enrol(home: Path, url: str, code: str, fingerprint: str) -> tuple[str, str]:
     """Check what was typed and enrol (replacing an earlier credential): the typing of a
     fresh one-time code is the technician's deliberate act."""
-    from kiosk.sync.commands import enrol_device
     from kiosk.sync.credentials import CredentialError, check_server_url, normalise_pin
+    from kiosk.sync.runner import enrol_device
 
     pin = normalise_pin(fingerprint) if fingerprint.strip() else None
     server = check_server_url(url.strip(), pin)

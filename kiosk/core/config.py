@@ -21,7 +21,7 @@ from typing import Any
 
 import platformdirs
 
-from kiosk.durable import replace_file
+from kiosk.core.durable import replace_file
 
 CONFIG_NAME = "kiosk.toml"
 APP_NAME = "township-kiosk"

@@ -21,8 +21,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import Settings, load_settings
-from kiosk.durable import replace_file
+from kiosk.core.config import Settings, load_settings
+from kiosk.core.durable import replace_file
 
 RESULT_FILE = "selftest.json"
 SAMPLE = Path("samples") / "einvoice.jpg"
@@ -42,7 +42,7 @@ class Check:
 def resources_dir() -> Path:
     """The kiosk's resources/ beside the package (a checkout, or the PyInstaller folder);
     the same place `kiosk.ui.styles.resources_dir` names, without importing the UI."""
-    return Path(__file__).resolve().parents[1] / "resources"
+    return Path(__file__).resolve().parents[2] / "resources"
 
 
 def check_engine(settings: Settings, resources: Path) -> Check:

@@ -1,7 +1,8 @@
 """The resident a claim is for, and the GB 11643 check on her ID-card number.
 
 Plain domain code: recognition uses the check digit to judge what OCR read, the claim store
-to refuse a mistyped number before anything is written.
+to refuse a mistyped number before anything is written. evoucher.py (beside this file): what
+a QR code shown at the resident screen means.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import load_settings
+from kiosk.core.config import load_settings
 from kiosk.residents import InvalidResident, Resident
 
 REFUSED, OCR_FAILED, STORE_FAILED = 1, 3, 4

@@ -15,20 +15,15 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import socket
 import sys
-from datetime import UTC, datetime
-from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING, Any
 
-from kiosk.config import Settings, load_settings
+from kiosk.core.config import Settings, load_settings
+from kiosk.sync.runner import enrol_device, http_timeout, run_worker
 
 if TYPE_CHECKING:  # httpx and the worker load only when a sync command runs
-    import httpx
 
-    from kiosk.sync.credentials import DeviceCredential
     from kiosk.sync.worker import SyncSnapshot, SyncWorker
 
 log = logging.getLogger("kiosk.sync")
@@ -128,29 +123,6 @@ def cmd_enrol(args: argparse.Namespace) -> int:
     return OK
 
 
-def enrol_device(home: Path, server: str, code: str, name: str, pin: str | None,
-                 ) -> DeviceCredential:
-    """POST /enrol and keep the credential in <home>/keys/device.json."""
-    from kiosk.sync.client import enrol
-    from kiosk.sync.credentials import DeviceCredential
-
-    body = enrol(server, code, name, pin=pin)
-    cred = DeviceCredential(server=server, device_id=str(body["device_id"]),
-                            device_name=str(body.get("device_name", name)),
-                            token=str(body["token"]),
-                            enrolled_at=str(body.get("enrolled_at")
-                                            or datetime.now(UTC).isoformat()),
-                            pin_sha256=pin)
-    cred.save(home)
-    return cred
-
-
-def _timeout(seconds: float) -> httpx.Timeout:
-    import httpx
-
-    return httpx.Timeout(connect=min(5.0, seconds), read=seconds, write=seconds, pool=5.0)
-
-
 def _report(snap: SyncSnapshot) -> None:
     log.info("sync: online=%s queue=%d held=%d delivered=%d last_error=%s", snap.online,
              snap.queue_length, snap.held, snap.delivered, snap.last_error)
@@ -170,11 +142,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
     try:
         with ClaimStore(settings.home, settings.store) as store:
             worker = SyncWorker(store, settings.home,
-                                lambda: CountyClient(cred, timeout=_timeout(args.timeout)),
+                                lambda: CountyClient(cred, timeout=http_timeout(args.timeout)),
                                 interval_s=args.interval, on_change=_report)
             if args.held or args.release or args.release_all:
                 return _held(worker, args.release, release_all=args.release_all)
-            return _run(worker, once=args.once, attempts=args.attempts)
+            return run_worker(worker, once=args.once, attempts=args.attempts)
     except StoreError as exc:
         return _fail(str(exc), STORE_FAILED)
 
@@ -194,24 +166,6 @@ def _held(worker: SyncWorker, release: list[str], *, release_all: bool = False) 
                   else "a problem on this kiosk")
             print(f"{uid}  claim {why.get('claim_id')}  {by}: {why.get('status') or ''} "
                   f"{why.get('error')}: {why.get('detail')}")
-    return OK
-
-
-def _run(worker: SyncWorker, *, once: bool, attempts: int) -> int:
-    if once:
-        code, message = worker.run_once(max_attempts=attempts)
-        print(f"kiosk sync: {message}", file=sys.stderr if code else sys.stdout)
-        return code
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        worker.stop()
-
-    previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT)}
-    try:
-        worker.run()  # on this thread: the signal handler runs between waits
-    finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)
     return OK
 
 

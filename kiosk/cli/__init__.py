@@ -1,4 +1,14 @@
-"""The `kiosk` command: bare, it starts the touchscreen app; subcommands work without a screen."""
+"""The `kiosk` command: bare, it starts the touchscreen app; subcommands work without a screen.
+
+Every command lives in this package; the code it drives lives in its layer:
+claims.py      `kiosk claims create|list|show|export`   (kiosk.store, kiosk.recognition, kiosk.audit)
+sync.py        `kiosk enrol`, `kiosk sync`, `kiosk demo` (kiosk.sync)
+pin.py         `kiosk pin set|status`                    (kiosk.auth.pin)
+assistants.py  `kiosk assistant add|list|remove`         (kiosk.auth.assistants)
+backup.py      `kiosk backup list|status|restore`        (kiosk.store.backup)
+selftest.py    `kiosk --self-test`: is this kiosk fit to serve residents?
+this file      `kiosk recognize`, the bare app start (cmd_app) and the parser
+"""
 
 from __future__ import annotations
 
@@ -11,15 +21,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from kiosk.assistants import add_commands as add_assistant_commands
-from kiosk.config import ConfigError, load_settings
-from kiosk.pin import add_commands as add_pin_commands
-from kiosk.store.backup import add_commands as add_backup_commands
+from kiosk.cli.assistants import add_commands as add_assistant_commands
+from kiosk.cli.backup import add_commands as add_backup_commands
+from kiosk.cli.pin import add_commands as add_pin_commands
+from kiosk.core.config import ConfigError, load_settings
 
 if TYPE_CHECKING:
     from kiosk.recognition.batch import Job
-from kiosk.store.commands import add_commands as add_claim_commands
-from kiosk.sync.commands import add_commands as add_sync_commands
+from kiosk.cli.claims import add_commands as add_claim_commands
+from kiosk.cli.sync import add_commands as add_sync_commands
 
 
 def _summary(doc: dict[str, Any]) -> str:
@@ -118,7 +128,7 @@ def cmd_app(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="kiosk", description=__doc__)
+    ap = argparse.ArgumentParser(prog="kiosk", description=(__doc__ or "").split("\n\n")[0])
     ap.add_argument("--home", help="the kiosk's state directory (default: $KIOSK_HOME, else "
                                    "the platform's data directory)")
     ap.add_argument("-v", "--verbose", action="store_true", help="log debug messages to stderr")
@@ -155,7 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
     func = getattr(args, "func", cmd_app)
     if args.self_test:
-        from kiosk.selftest import cmd_selftest
+        from kiosk.cli.selftest import cmd_selftest
 
         func = cmd_selftest
     try:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from kiosk.durable import fsync_dir
+from kiosk.core.durable import fsync_dir
 
 log = logging.getLogger("kiosk.logexport")
 

@@ -11,8 +11,8 @@ prompt at once and the recordings test fails until its recording is rendered.
 
 from __future__ import annotations
 
-from kiosk.evoucher import MESSAGES as QR_MESSAGES
 from kiosk.recognition.preprocess import ImageRejected
+from kiosk.residents.evoucher import MESSAGES as QR_MESSAGES
 from kiosk.scanner.cardreader import CardReadError
 from kiosk.scanner.messages import MESSAGES
 
