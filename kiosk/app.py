@@ -187,7 +187,7 @@ def compose(app: QApplication, settings: Settings, *,
         start=StartScreen(), resident_id=ResidentIdScreen(tasks, settings.cardreader),
         capture=CaptureScreen(sample_available=sample is not None,
                               camera_available=feed is not None),
-        review=ReviewScreen(CatalogSearch(tasks.run_in_background, desk.search_catalog)),
+        review=ReviewScreen(CatalogSearch(tasks, desk.search_catalog)),
         done=DoneScreen(printer), status=StatusScreen(), settings=SettingsScreen(),
         trouble=TroubleScreen())
     nav = Navigator()

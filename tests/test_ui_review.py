@@ -209,7 +209,7 @@ def test_the_calculation_waits_behind_its_button(make_kiosk, qtbot):
 
 def test_only_the_latest_letters_answer_reaches_the_screen(make_kiosk, qtbot):
     kiosk = make_kiosk()
-    search = CatalogSearch(kiosk.tasks.run_in_background, kiosk.desk.search_catalog)
+    search = CatalogSearch(kiosk.tasks, kiosk.desk.search_catalog)
     answers: list[str] = []
     search.results.connect(lambda query, _entries: answers.append(query))
     with qtbot.waitSignal(search.results, timeout=5000,

@@ -324,37 +324,37 @@
 <context>
     <name>CameraSection</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="94" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="92" />
         <source>摄像头</source>
         <translation>Camera</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="98" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="96" />
         <source>查找摄像头</source>
         <translation>Find cameras</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="99" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="97" />
         <source>停止测试</source>
         <translation>Stop the test</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="99" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="97" />
         <source>测试画面</source>
         <translation>Test the picture</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="130" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="128" />
         <source>没有找到摄像头。</source>
         <translation>No camera found.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="155" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="153" />
         <source>正在打开摄像头……</source>
         <translation>Opening the camera…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="173" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="171" />
         <source>摄像头正常：{w}×{h}</source>
         <translation>The camera works: {w}×{h}</translation>
     </message>
@@ -717,47 +717,47 @@
 <context>
     <name>MaintenanceSection</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="59" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="58" />
         <source>维护</source>
         <translation>Upkeep</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="63" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="62" />
         <source>把日志导出到U盘</source>
         <translation>Export the logs to a USB stick</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="64" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="63" />
         <source>更改技术员密码</source>
         <translation>Change the technician PIN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="65" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="64" />
         <source>管理协理员</source>
         <translation>Manage assistants</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="66" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="65" />
         <source>退出程序（技术员维护）</source>
         <translation>Quit the app (technician maintenance)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="75" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="74" />
         <source>正在导出……</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="84" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="81" />
         <source>没有找到U盘。请插上U盘，等几秒再试。</source>
         <translation>No USB stick found. Plug one in, wait a few seconds and try again.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="88" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="84" />
         <source>没能写到U盘（可能满了或是只读的）：{why}</source>
         <translation>Could not write to the USB stick (full or read-only?): {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="91" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="90" />
         <source>已导出到U盘：{name}
 现在可以拔下U盘。</source>
         <translation>Exported to the USB stick: {name}
@@ -920,107 +920,107 @@ You can unplug it now.</translation>
 <context>
     <name>QueueSection</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="76" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="75" />
         <source>上传队列</source>
         <translation>Upload queue</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="80" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="79" />
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="81" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="80" />
         <source>测试网络</source>
         <translation>Test the network</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="102" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="101" />
         <source>本机还没有登记到县服务器，报销单先存在本机。</source>
         <translation>This kiosk is not enrolled with a county server; claims are kept here for now.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="105" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="104" />
         <source>正在连接县服务器……</source>
         <translation>Connecting to the county server…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="107" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="106" />
         <source>已连上县服务器。</source>
         <translation>Connected to the county server.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="109" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="108" />
         <source>现在连不上县服务器，报销单先存在本机，网络好了会自动上传。</source>
         <translation>The county server cannot be reached now; claims are kept here and go out by themselves when the network is back.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="111" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="110" />
         <source>上次成功：{t}</source>
         <translation>Last success: {t}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="130" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="129" />
         <source>等待上传 {n} 份，其中被县里退回待处理 {h} 份。</source>
         <translation>{n} claims waiting to upload; {h} of them held back by the county.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="131" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="130" />
         <source>没有等待上传的报销单。</source>
         <translation>No claims waiting to upload.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="140" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="139" />
         <source>报销单 {n}，{d} 张收据，合计 {t}</source>
         <translation>Claim {n}, {d} receipts, total {t}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="144" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="143" />
         <source>县里没有接收：{why}</source>
         <translation>Not accepted by the county: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="147" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="146" />
         <source>重试</source>
         <translation>Retry</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="165" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="164" />
         <source>已重新排队，马上再发一次。</source>
         <translation>Queued again; it is sent once more right away.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="168" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="167" />
         <source>这份报销单已经不在退回名单里了。</source>
         <translation>This claim is no longer held back.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="174" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="173" />
         <source>本机还没有登记到县服务器。</source>
         <translation>This kiosk is not enrolled with a county server.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="177" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="176" />
         <source>正在同步……</source>
         <translation>Syncing…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="184" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="183" />
         <source>同步功能没有启动。</source>
         <translation>Syncing is not running.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="187" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="186" />
         <source>正在测试……</source>
         <translation>Testing…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="198" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="197" />
         <source>网络正常：{d}</source>
         <translation>The network works: {d}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="198" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="197" />
         <source>网络不通：{d}</source>
         <translation>No connection: {d}</translation>
     </message>
@@ -1028,72 +1028,72 @@ You can unplug it now.</translation>
 <context>
     <name>ResidentIdScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="205" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="201" />
         <source>请输入身份证号码</source>
         <translation>Enter your ID-card number</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="206" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="202" />
         <source>一共18位，在身份证有照片的那一面最下面一行</source>
         <translation>18 characters, the bottom line on the side of the ID card with the photo</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="207" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="203" />
         <source>← 返回</source>
         <translation>← Back</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="208" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="204" />
         <source>确定</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="209" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="205" />
         <source>输入号码</source>
         <translation>Type the number</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="209" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="205" />
         <source>扫码</source>
         <translation>Scan a code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="210" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="206" />
         <source>扫医保电子凭证的二维码</source>
         <translation>Scan the QR code of the insurance e-voucher</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="211" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="207" />
         <source>刷身份证</source>
         <translation>Use the ID card reader</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="236" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="232" />
         <source>号码还不够18位，已输入{n}位。</source>
         <translation>The number needs 18 characters; {n} entered so far.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="239" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="235" />
         <source>这个号码不对，请和身份证对照，再看一遍。</source>
         <translation>This number is not right. Please compare it with the card again.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="263" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="259" />
         <source>请把医保码对准摄像头</source>
         <translation>Hold the insurance code up to the camera</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="289" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="285" />
         <source>摄像头用不了，请输入身份证号码。</source>
         <translation>The camera is not working. Please type the ID number.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="316" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="312" />
         <source>正在读卡……</source>
         <translation>Reading the card…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="344" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="340" />
         <source>已输入{n}位</source>
         <translation>{n} characters entered</translation>
     </message>
@@ -1396,32 +1396,32 @@ You can unplug it now.</translation>
 <context>
     <name>ScannerSection</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="232" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="230" />
         <source>扫描仪</source>
         <translation>Scanner</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="236" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="234" />
         <source>查找扫描仪</source>
         <translation>Find scanners</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="237" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="235" />
         <source>扫描一张测试页</source>
         <translation>Scan a test page</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="248" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="246" />
         <source>正在查找扫描仪……</source>
         <translation>Looking for scanners…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="261" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="260" />
         <source>没有找到扫描仪，请检查电源和连线。</source>
         <translation>No scanner found. Check its power and cable.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="272" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="271" />
         <source>正在扫描……</source>
         <translation>Scanning…</translation>
     </message>
@@ -1444,84 +1444,84 @@ You can unplug it now.</translation>
 <context>
     <name>ServerSection</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="82" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="81" />
         <source>县服务器</source>
         <translation>County server</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="86" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="85" />
         <source>县服务器地址</source>
         <translation>County server address</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="87" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="86" />
         <source>一次性登记码（县里的管理员给）</source>
         <translation>One-time enrolment code (from the county administrator)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="88" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="87" />
         <source>服务器证书指纹（SHA-256，https 时必填）</source>
         <translation>Server certificate fingerprint (SHA-256, required for https)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="89" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="88" />
         <source>登记本机</source>
         <translation>Enrol this kiosk</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="110" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="109" />
         <source>本机还没有登记到县服务器。</source>
         <translation>This kiosk is not enrolled with a county server.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="113" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="112" />
         <source>已登记：{server}
 本机编号：{device}</source>
         <translation>Enrolled with: {server}
 Device ID: {device}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="123" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="122" />
         <source>正在连接县服务器……</source>
         <translation>Connecting to the county server…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="135" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="132" />
         <source>填写的内容不对：{why}</source>
         <translation>Something typed is not right: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="138" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="134" />
         <source>登记码不对，请核对后再输入。</source>
         <translation>The enrolment code is wrong. Check it and type it again.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="139" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="135" />
         <source>这个登记码已经用过了，请向县里要一个新的。</source>
         <translation>This enrolment code was already used. Ask the county for a new one.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="140" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="136" />
         <source>这个登记码已经过期了，请向县里要一个新的。</source>
         <translation>This enrolment code has expired. Ask the county for a new one.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="141" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="137" />
         <source>县服务器拒绝了登记：{why}</source>
         <translation>The county server refused the enrolment: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="146" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="141" />
         <source>服务器的证书和填写的指纹对不上，没有登记。请核对指纹，或检查是不是连错了服务器。</source>
         <translation>The server's certificate does not match the fingerprint typed, so nothing was enrolled. Check the fingerprint, or whether this is the right server.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="151" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="145" />
         <source>连不上县服务器，请检查地址和网络。</source>
         <translation>Cannot reach the county server. Check the address and the network.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="156" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="154" />
         <source>登记成功，开始同步。</source>
         <translation>Enrolled. Syncing starts now.</translation>
     </message>
@@ -1539,32 +1539,32 @@ Device ID: {device}</translation>
         <translation>Back to the start</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="154" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="152" />
         <source>没有保存：{why}</source>
         <translation>Not saved: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="160" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="157" />
         <source>配置文件写不进去：{why}</source>
         <translation>The configuration file cannot be written: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="170" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="171" />
         <source>开</source>
         <translation>On</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="170" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="171" />
         <source>关</source>
         <translation>Off</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="171" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="172" />
         <source>已保存 {name} = {value}，已经生效。</source>
         <translation>Saved {name} = {value}; in force now.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="172" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="173" />
         <source>已保存 {name} = {value}，重启后生效。</source>
         <translation>Saved {name} = {value}; applies after a restart.</translation>
     </message>
@@ -1572,73 +1572,73 @@ Device ID: {device}</translation>
 <context>
     <name>SettingsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="190" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="187" />
         <source>报销单</source>
         <translation>Claims</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="191" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="188" />
         <source>读图引擎</source>
         <translation>OCR engine</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="191" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="188" />
         <source>已就绪</source>
         <translation>ready</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="191" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="188" />
         <source>正在加载</source>
         <translation>loading</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="214" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="211" />
         <source>密码错误次数太多，请{m}分钟后再试。</source>
         <translation>Too many wrong PINs. Try again in {m} minutes.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="215" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="212" />
         <source>密码不对，还可以试{n}次。</source>
         <translation>Wrong PIN. {n} tries left.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="264" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="257" />
         <source>现在的密码不对，还可以试{n}次。</source>
         <translation>The current PIN is wrong. {n} tries left.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="270" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="263" />
         <source>技术员密码已经改好了。</source>
         <translation>The technician PIN has been changed.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="275" />
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="276" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="268" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="269" />
         <source>密码要{a}到{b}位数字。</source>
         <translation>The PIN must be {a} to {b} digits.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="277" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="270" />
         <source>不能全是同一个数字，请换一个。</source>
         <translation>Not one digit repeated; please choose another.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="278" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="271" />
         <source>不能用123456这样连着的数字，请换一个。</source>
         <translation>Not a run like 123456; please choose another.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="279" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="272" />
         <source>不能用121212这样重复的数字，请换一个。</source>
         <translation>Not a repeated pair like 121212; please choose another.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="280" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="273" />
         <source>两次输入的不一样，请重新输入。</source>
         <translation>The two entries differ. Please start again.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="281" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="274" />
         <source>这台机器已经有技术员密码了，请输入密码。</source>
         <translation>This kiosk already has a technician PIN. Please enter it.</translation>
     </message>

@@ -11,7 +11,6 @@ type the number like a keyboard work through keyPressEvent, as the keypad does.
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Future
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal
@@ -25,6 +24,7 @@ from kiosk.scanner.cardreader import CardReadError, read_card
 from kiosk.scanner.qr import decode_qr
 from kiosk.ui.camera import CameraFeed
 from kiosk.ui.i18n import domain_text
+from kiosk.ui.operations import QueryOp
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.tasks import TaskManager
 from kiosk.ui.widgets import KeyEntry, PadSplit, big_button, keypad_key
@@ -67,11 +67,8 @@ class QrDecoder(QObject):
             return False
         self._busy = True
         frame = qimage_to_array(image)
-        self._tasks.run_in_background(lambda: _decode(frame), self._done, io=True)
+        QueryOp(self._tasks, lambda: _decode(frame), io=True).success(self.decoded.emit).run()
         return True
-
-    def _done(self, fut: Future[str]) -> None:
-        self.decoded.emit(fut.result())  # _decode raises nothing
 
     def _on_decoded(self, text: str) -> None:
         self._busy = False
@@ -118,17 +115,16 @@ class CardReader(QObject):
                 log.info("card reader: %s", exc)
                 return "", exc.code
 
-        self._tasks.run_in_background(run, self._done, io=True)
+        QueryOp(self._tasks, run, io=True).success(self._done).failure(self._failed).run()
         return True
 
-    def _done(self, fut: Future[tuple[str, str]]) -> None:
+    def _failed(self, exc: Exception) -> None:
+        log.error("the card reader command failed: %s", exc)  # the resident types instead
+        self._done(("", "no_reader"))
+
+    def _done(self, result: tuple[str, str]) -> None:
         self.busy = False
-        try:
-            number, code = fut.result()
-        except Exception:  # whatever the configured command does, the resident hears "no
-            log.exception("the card reader command failed")  # reader" and types instead
-            number, code = "", "no_reader"
-        self.read.emit(number, code)
+        self.read.emit(*result)
 
 
 class ResidentIdScreen(Screen):

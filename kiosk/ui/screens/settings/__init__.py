@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import QStackedWidget, QVBoxLayout
 
 from kiosk.auth.pin import MAX_LENGTH, MIN_LENGTH, PinError, PinResult, PinStore
 from kiosk.claims.desk import ClaimDesk
+from kiosk.ui.operations import QueryOp
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.screens.settings.context import SettingsContext
 from kiosk.ui.screens.settings.gate import CHANGE, CHECK, CONSOLE, FIRST, PinGate
@@ -151,14 +151,13 @@ class SettingsScreen(Screen):
         if ctx is None or self.unlocked or self.gate.mode == CHANGE:
             return
         pins, desk, home = ctx.pins, ctx.desk, ctx.home
-        ctx.tasks.run_in_background(lambda: gate_mode(pins, desk, home), self._gate_mode)
+        QueryOp(ctx.tasks, lambda: gate_mode(pins, desk, home)).success(self._gate_mode).run()
 
     def hideEvent(self, event: QHideEvent) -> None:
         self.panel.close_sections()  # no camera preview left running behind another screen
         super().hideEvent(event)
 
-    def _gate_mode(self, fut: Future[Any]) -> None:
-        mode = fut.result()
+    def _gate_mode(self, mode: str) -> None:
         if not self.unlocked and self.gate.mode != CHANGE and not self.gate.pin:
             self.gate.set_mode(mode)
         self.gate_ready.emit(mode)
@@ -170,22 +169,20 @@ class SettingsScreen(Screen):
         if ctx is None:
             return
         pins = ctx.pins
-        ctx.tasks.run_in_background(lambda: pins.check(pin), self._pin_checked)
+        QueryOp(ctx.tasks, lambda: pins.check(pin)).success(self._pin_checked).run()
 
-    def _pin_checked(self, fut: Future[PinResult]) -> None:
-        result = fut.result()
-        if result.ok and self.ctx is not None:
+    def _pin_checked(self, result: PinResult) -> None:
+        ctx = self.ctx
+        if result.ok and ctx is not None:
             log.info("technician signed in%s", " (new PIN set)" if result.newly_set else "")
-            desk = self.ctx.desk
-            self.ctx.tasks.run_in_background(desk.counts, self._counts)
+            QueryOp(ctx.tasks, ctx.desk.counts).success(self._counts).run()
         elif result.locked_for_s:
             log.warning("technician PIN locked for %d s", result.locked_for_s)
         self.pin_result(result)
 
-    def _counts(self, fut: Future[dict[str, int]]) -> None:
+    def _counts(self, counts: dict[str, int]) -> None:
         ctx = self.ctx
         assert ctx is not None
-        counts = fut.result()
         info = dict(ctx.info)
         info[self.tr("报销单")] = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "0"
         info[self.tr("读图引擎")] = self.tr("已就绪") if ctx.ocr_ready() else self.tr("正在加载")
@@ -232,31 +229,27 @@ class SettingsScreen(Screen):
         pins = ctx.pins
         if self.gate.mode == FIRST:
             pin, again = typed
-            ctx.tasks.run_in_background(lambda: pins.set_first(pin, again),
-                                        lambda f: self._first_set(pin, f))
+            QueryOp(ctx.tasks, lambda: pins.set_first(pin, again)).success(
+                lambda _none: self._first_set(pin)).failure(self._pin_refused).run()
         elif self.gate.mode == CHANGE:
             old, new, again = typed
-            ctx.tasks.run_in_background(lambda: pins.change(old, new, again),
-                                        self._changed)
+            QueryOp(ctx.tasks, lambda: pins.change(old, new, again)).success(
+                self._changed).failure(self._pin_refused).run()
 
-    def _first_set(self, pin: str, fut: Future[Any]) -> None:
-        try:
-            fut.result()
-        except PinError as exc:
-            if exc.code == "already_set":
-                self.gate.set_mode(CHECK)
-            self.gate.restart(self._pin_error_text(exc))
-            return
+    def _pin_refused(self, exc: Exception) -> None:
+        """A PIN that cannot be used (too short, a sequence, typed differently twice)."""
+        if not isinstance(exc, PinError):
+            raise exc  # the PIN file could not be written: a bug report
+        if self.gate.mode == FIRST and exc.code == "already_set":
+            self.gate.set_mode(CHECK)
+        self.gate.restart(self._pin_error_text(exc))
+
+    def _first_set(self, pin: str) -> None:
         log.info("technician PIN set on the screen of a fresh kiosk")
         self.gate.set_mode(CHECK)
         self.pin_entered.emit(pin)  # signs in the usual way
 
-    def _changed(self, fut: Future[Any]) -> None:
-        try:
-            result: PinResult = fut.result()
-        except PinError as exc:
-            self.gate.restart(self._pin_error_text(exc))
-            return
+    def _changed(self, result: PinResult) -> None:
         if not result.ok:
             if result.locked_for_s:
                 self.gate.restart(self._refusal(result))

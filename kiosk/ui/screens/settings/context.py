@@ -1,4 +1,7 @@
-"""What the technician's panel is handed, and how it runs slow work off the UI thread.
+"""What the technician's panel is handed, and which saved settings apply at once.
+
+Slow work runs through `kiosk.ui.operations.QueryOp` (`io=True` for the network, cameras,
+scanners and USB sticks: never on the database thread, which they could block for seconds).
 
 `SettingsContext` is built once by the composition root (`kiosk.app.compose`) with the live
 parts a change applies to (idle watcher, voice, camera feed, sync feed, the store's
@@ -9,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -51,15 +53,6 @@ class SettingsContext:
     @property
     def home(self) -> Path:
         return self.settings.home
-
-
-def run_off_thread(tasks: TaskManager, fn: Callable[[], Any],
-                   on_done: Callable[[Future[Any]], None], *, name: str) -> None:
-    """Run `fn` on the task manager's device and network pool (network, camera, scanner,
-    USB: never on the database thread, which they could block for seconds); `on_done(future)`
-    on the UI thread."""
-    log.debug("%s started", name)
-    tasks.run_in_background(fn, on_done, io=True)
 
 
 def apply_live(ctx: SettingsContext, section: str, key: str, value: Any) -> bool:

@@ -8,7 +8,6 @@ and the message line says whether it is in force or applies after a restart.
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Future
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.core.config import ConfigError, Settings
+from kiosk.ui.operations import QueryOp
 from kiosk.ui.screens.settings.context import SettingsContext, apply_live
 from kiosk.ui.screens.settings.fields import Section
 from kiosk.ui.widgets import big_button, label, scroll_area
@@ -142,25 +142,26 @@ class SettingsPanel(QWidget):
         if ctx is None:
             return
         config = ctx.config
-        ctx.tasks.run_in_background(lambda: config.update(section, key, value),
-                                    lambda f: self._saved(section, key, value, f))
+        QueryOp(ctx.tasks, lambda: config.update(section, key, value)).success(
+            lambda settings: self._saved(section, key, value, settings)).failure(
+            lambda exc: self._not_saved(f"{section}.{key}", exc)).run()
 
-    def _saved(self, section: str, key: str, value: Any, fut: Future[Any]) -> None:
-        name = f"{section}.{key}"
-        try:
-            settings = fut.result()
-        except ConfigError as exc:
+    def _not_saved(self, name: str, exc: Exception) -> None:
+        if isinstance(exc, ConfigError):
             log.info("setting refused: %s", exc)
             self.say(self.tr("没有保存：{why}").format(why=exc), error=True)
             self.refresh()  # the fields show what is in force again
             self.refused.emit(str(exc))
-            return
-        except OSError as exc:
+        elif isinstance(exc, OSError):
             log.error("cannot write the configuration: %s", exc)
             self.say(self.tr("配置文件写不进去：{why}").format(why=exc.strerror or exc),
                      error=True)
             self.refused.emit(f"{name}: {exc}")
-            return
+        else:
+            raise exc  # the config file names its own failures: anything else is a bug
+
+    def _saved(self, section: str, key: str, value: Any, settings: Settings) -> None:
+        name = f"{section}.{key}"
         self.settings = settings
         assert self.ctx is not None
         self.ctx.settings = settings

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import time
-from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -117,10 +116,10 @@ class QueueSection(Section):
         if ctx is None:
             return
         store, sync = ctx.store, ctx.sync
-        ctx.tasks.run_in_background(lambda: read_queue(store, sync), self._listed)
+        QueryOp(ctx.tasks, lambda: read_queue(store, sync)).success(self._listed).run()
 
-    def _listed(self, fut: Future[Any]) -> None:
-        rows, total = fut.result()
+    def _listed(self, result: tuple[list[QueueRow], int]) -> None:
+        rows, total = result
         while self.rows.count():
             item = self.rows.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -154,12 +153,12 @@ class QueueSection(Section):
         sync = ctx.sync if ctx is not None else None
         if ctx is None or sync is None:
             return
-        ctx.tasks.run_in_background(lambda: sync.release(uid),
-                                    lambda f: self._retried(uid, f))
+        QueryOp(ctx.tasks, lambda: sync.release(uid)).success(
+            lambda released: self._retried(uid, released)).run()
 
-    def _retried(self, uid: str, fut: Future[Any]) -> None:
+    def _retried(self, uid: str, released: bool) -> None:
         sync = self.ctx.sync if self.ctx is not None else None
-        if fut.result():
+        if released:
             if sync is not None:
                 sync.wake()
             self.panel.say(self.tr("已重新排队，马上再发一次。"))
