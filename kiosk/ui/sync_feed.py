@@ -82,7 +82,7 @@ class SyncFeed(QObject):
                                 on_change=lambda snap: self._from_worker.emit(
                                     (generation, snap)))
             self._worker = worker
-        worker.start()
+            worker.start()  # under the lock: a stop() meanwhile joins a started thread
         log.info("sync worker started in the app")
         self._from_worker.emit((generation, worker.snapshot()))
         return True
