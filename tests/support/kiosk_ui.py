@@ -8,6 +8,7 @@ afterwards fails the test.
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -85,6 +86,9 @@ def make_kiosk(qapp: QApplication, tmp_path: Path) -> Iterator[Callable[..., Kio
     qapp.processEvents()
     leaked = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
     assert not leaked, f"windows left open: {leaked}"
+    # every short-lived UI thread belongs to the task manager, whose shutdown joined it
+    threads = [t.name for t in threading.enumerate() if t.name.startswith("kiosk-ui-")]
+    assert not threads, f"UI threads left running after the kiosk closed: {threads}"
 
 
 def button(parent: QWidget, name: str) -> QPushButton:
