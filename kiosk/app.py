@@ -207,6 +207,7 @@ def compose(app: QApplication, settings: Settings, *,
     screens.settings.manage_assistants.connect(assistant_mode.open_admin)
     screens.settings.back.connect(claims.go_home)
     window.home_requested.connect(claims.go_home)
+    claims.went_home.connect(window.hide_idle_warning)
     claims.claim_filed.connect(lambda _claim_id: sync_feed.wake())
     claims.go_home()
     if load_ocr:

@@ -78,6 +78,10 @@ class MainWindow(QMainWindow):
         self._painted = False
         self.setWindowTitle(self.tr("医保报销自助机"))
 
+    def hide_idle_warning(self) -> None:
+        """Back to the start: no "are you still there?" left over it."""
+        self.idle_warning.hide()
+
     def current_screen(self) -> ScreenName:
         return self.navigator.current()
 
