@@ -126,3 +126,23 @@ def test_a_bad_file_stops_the_start_naming_the_key_and_the_file(
     assert kiosk(["--home", str(home), "pin", "status"]) == 2
     err = capsys.readouterr().err
     assert "ui.idle_timeout_s" in err and str(home / "kiosk.toml") in err
+
+
+def test_an_update_keeps_the_technicians_comments_and_layout(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    path = home / "kiosk.toml"
+    text = ("# kiosk 7, Dongshan township: camera on the left arm\n"
+            "[camera]\n"
+            "device = \"/dev/video2\"  # the document camera, not the face camera\n"
+            "\n"
+            "[ui]\n"
+            "# louder: the hall is noisy\n"
+            "volume = 90\n")
+    path.write_text(text, encoding="utf-8")
+    ConfigFile.locate(home).update("ui", "volume", 70)
+    after = path.read_text(encoding="utf-8")
+    assert after == text.replace("volume = 90", "volume = 70")
+    ConfigFile.locate(home).update("printer", "width_mm", 58)
+    assert path.read_text(encoding="utf-8").startswith(text.replace("volume = 90", "volume = 70"))
+    assert load_settings(home).printer.width_mm == 58 and load_settings(home).ui.volume == 70

@@ -6,12 +6,12 @@ that a technician can back it up, move it or wipe it as a unit. The configuratio
 (`--home`, `KIOSK_HOME`: then `<home>/kiosk.toml`) or `KIOSK_CONFIG` names the file.
 
 `ConfigFile.update` is the one writer (the settings screen's): it changes one key, keeps the
-others, validates the result and replaces the file atomically.
+others (and the technician's comments: tomlkit edits the document in place), validates the
+result and replaces the file atomically.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import tomllib
@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
+import tomlkit
+import tomlkit.exceptions
 
 from kiosk.core.durable import replace_file
 
@@ -334,17 +336,16 @@ class ConfigFile:
         Raises ConfigError naming the key (and leaves the file as it was) if the new value is
         refused.
         """
-        raw = _read_raw(self._source())
-        raw = {name: dict(table) if isinstance(table, dict) else table
-               for name, table in raw.items()}
-        table = raw.setdefault(section, {})
+        doc = _read_document(self._source())
+        table = doc.get(section)
+        if table is None:
+            doc[section] = tomlkit.table()
+            table = doc[section]
         if not isinstance(table, dict):
             raise ConfigError(f"{section}: expected a table, got {type(table).__name__}")
         table[key] = value
-        settings = self._settings(raw, self.path.name)  # raises before anything is written
-        text = dump_toml(raw)
-        if tomllib.loads(text) != raw:  # the serializer is small: prove the round trip
-            raise ConfigError(f"{section}.{key}: {value!r} cannot be written as TOML")
+        settings = self._settings(doc.unwrap(), self.path.name)  # raises before anything is written
+        text = tomlkit.dumps(doc)
         replace_file(self.path, text.encode("utf-8"))
         log.info("configuration: %s.%s = %r (%s)", section, key, value, self.path)
         return settings
@@ -361,28 +362,22 @@ class _LegacyConfigFile(ConfigFile):
         return self.path if self.path.exists() else self.legacy
 
 
-def _toml_value(value: object, where: str) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
-    raise ConfigError(f"{where}: {type(value).__name__} values cannot be written")
-
-
-def dump_toml(raw: dict[str, Any]) -> str:
-    """Flat `[section]` tables of str, int and bool values, sections and keys in order."""
-    lines = ["# township kiosk configuration: written by the settings screen, "
-             "checked at every start", ""]
-    for section, table in raw.items():
-        if not isinstance(table, dict):
-            raise ConfigError(f"{section}: expected a table, got {type(table).__name__}")
-        lines.append(f"[{section}]")
-        for key, value in table.items():
-            lines.append(f"{key} = {_toml_value(value, f'{section}.{key}')}")
-        lines.append("")
-    return "\n".join(lines)
+def _read_document(path: Path) -> tomlkit.TOMLDocument:
+    """The file as tomlkit reads it (comments, order and layout kept for the write back)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        doc = tomlkit.document()
+        doc.add(tomlkit.comment("township kiosk configuration: written by the settings "
+                                "screen, checked at every start"))
+        doc.add(tomlkit.nl())
+        return doc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+    try:
+        return tomlkit.parse(text)
+    except tomlkit.exceptions.ParseError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
 
 
 def _with_home_paths(settings: Settings) -> Settings:

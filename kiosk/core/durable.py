@@ -1,6 +1,6 @@
 """Files that are either wholly old or wholly new after a crash, and a process lock.
 
-Qt-free and dependency-free: the claim store, the sync worker, the configuration writer and
+Qt-free: the claim store, the sync worker, the configuration writer and
 the PIN files all write through here.
 """
 
@@ -10,6 +10,8 @@ import contextlib
 import os
 import secrets
 from pathlib import Path
+
+import filelock
 
 
 def fsync_dir(path: Path) -> None:
@@ -46,42 +48,36 @@ def write_durably(path: Path, data: bytes, tmp: Path, *, mode: int = 0o600) -> N
 
 
 class FileLock:
-    """An exclusive advisory lock (flock) on `path`, held until `release` or process death.
+    """An exclusive advisory lock (flock, through the filelock library) on `path`, held until
+    `release` or process death.
 
     flock belongs to the open file, so a second `FileLock` on the same path conflicts even
-    within one process; the kernel drops it when the holder dies, however it dies.
+    within one process; the kernel drops it when the holder dies, however it dies. The lock
+    file is kept (never deleted on release): deleting it would let two processes lock two
+    different files of the same name.
     """
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._fd: int | None = None
+        self._lock = filelock.UnixFileLock(str(path), mode=0o600, thread_local=False)
 
     @property
     def held(self) -> bool:
-        return self._fd is not None
+        return self._lock.is_locked
 
     def acquire(self) -> bool:
         """Take the lock if nobody holds it (never waits); True if this object holds it."""
-        if self._fd is not None:
+        if self._lock.is_locked:
             return True
-        import fcntl
-
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
+            self._lock.acquire(timeout=0)
+        except filelock.Timeout:
             return False
-        except BaseException:
-            os.close(fd)
-            raise
-        self._fd = fd
         return True
 
     def release(self) -> None:
-        fd, self._fd = self._fd, None
-        if fd is not None:
-            os.close(fd)  # closing the file drops the flock
+        if self._lock.is_locked:
+            self._lock.release(force=True)  # closing the file drops the flock
 
 
 def replace_file(path: Path, data: bytes, *, mode: int = 0o644) -> None:
