@@ -110,7 +110,7 @@ def main() -> int:
             einvoice(100 + run)[0].convert("RGB").save(buf, "JPEG", quality=90)
             images[run] = buf.getvalue()
         filed: list[int] = []
-        w.claim_filed.connect(filed.append)
+        kiosk.claims.claim_filed.connect(filed.append)
         try:
             for run in range(args.runs):
                 current["run"] = run

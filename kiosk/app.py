@@ -22,11 +22,14 @@ from kiosk.audit import Policy
 from kiosk.auth.assistants import AssistantBook
 from kiosk.auth.pin import PIN_FILE, PinStore
 from kiosk.catalog.store import CatalogStoreError
+from kiosk.claims.desk import ClaimDesk
+from kiosk.claims.flow import ClaimFlow
 from kiosk.core.config import CameraSettings, ConfigFile, Settings, load_settings
 from kiosk.scanner.media import parse_roots
 from kiosk.store import ClaimStore, StoreError
+from kiosk.ui.assistant_mode import AssistantMode
 from kiosk.ui.camera import CameraFeed
-from kiosk.ui.desk import ClaimDesk
+from kiosk.ui.claim_screens import ClaimScreens, SampleProvider, ScreenEffects
 from kiosk.ui.errors import (
     BugReporter,
     install_qt_message_handler,
@@ -35,8 +38,18 @@ from kiosk.ui.errors import (
 )
 from kiosk.ui.i18n import Translations
 from kiosk.ui.idle import IdleWatcher
-from kiosk.ui.main_window import MainWindow, SampleProvider
-from kiosk.ui.screens.settings import SettingsContext
+from kiosk.ui.main_window import MainWindow, Screens
+from kiosk.ui.navigator import Navigator
+from kiosk.ui.screens.capture import CaptureScreen
+from kiosk.ui.screens.correct_search import CatalogSearch
+from kiosk.ui.screens.done import DoneScreen
+from kiosk.ui.screens.resident_id import ResidentIdScreen
+from kiosk.ui.screens.review import ReviewScreen
+from kiosk.ui.screens.settings import SettingsContext, SettingsScreen
+from kiosk.ui.screens.start import StartScreen
+from kiosk.ui.screens.status import StatusScreen
+from kiosk.ui.screens.trouble import TroubleScreen
+from kiosk.ui.screens.usb_import import UsbImportScreen
 from kiosk.ui.slip import SlipPrinter
 from kiosk.ui.splash import close_splash
 from kiosk.ui.styles import resources_dir, stylesheet
@@ -105,6 +118,14 @@ class Kiosk:
     idle: IdleWatcher
     bugs: BugReporter
     sync: SyncFeed
+    flow: ClaimFlow
+    claims: ClaimScreens
+    assistant_mode: AssistantMode
+    voice: Voice
+    translations: Translations
+    printer: SlipPrinter
+    screens: Screens
+    navigator: Navigator
 
     def close(self) -> None:
         self.idle.disarm()
@@ -112,11 +133,9 @@ class Kiosk:
         self.bugs.uninstall()
         if self.camera is not None:
             self.camera.shutdown()
-        if self.window.done.printer is not None:
-            self.window.done.printer.wait()  # a slip being written finishes first
-        self.window.resident_id.qr.shutdown()
-        self.window.usb_import.close_feed()
-        self.window.review.pictures.close()
+        self.printer.wait()  # a slip being written finishes first
+        self.screens.usb_import.close_feed()
+        self.screens.review.pictures.close()
         self.sync.stop()  # finishes the request in flight (bounded), before the store closes
         self.ocr.shutdown()
         self.window.close()
@@ -160,22 +179,49 @@ def compose(app: QApplication, settings: Settings, *,
     info = {"home": str(settings.home), "database": settings.store.database,
             "ocr": settings.ocr.engine, "idle_s": (ui.idle_timeout_s, ui.idle_warning_s)}
     feed = CameraFeed(camera) if camera is not None else None
-    sync_feed = SyncFeed(store, settings.home)
+    sync_feed = SyncFeed(store, settings.home, tasks)
     assistants = AssistantBook(settings.home, attempts=ui.pin_attempts,
                                lockout_s=ui.pin_lockout_s)
     voice = Voice(enabled=ui.voice, volume=ui.volume)
-    window = MainWindow(tasks=tasks, ocr=ocr, desk=desk, pins=pins, idle=idle,
-                        translations=translations, sample=sample, info=info, camera=feed,
-                        voice=voice, assistants=assistants, sync=sync_feed)
-    window.claim_filed.connect(lambda _claim_id: sync_feed.wake())
+    printer = SlipPrinter(tasks, settings.printer, settings.home,
+                          keep_days=settings.store.retention_days)
+    screens = Screens(
+        start=StartScreen(), resident_id=ResidentIdScreen(tasks, settings.cardreader),
+        capture=CaptureScreen(sample_available=sample is not None,
+                              camera_available=feed is not None),
+        review=ReviewScreen(CatalogSearch(tasks, desk.search_catalog)),
+        done=DoneScreen(printer), status=StatusScreen(), settings=SettingsScreen(),
+        trouble=TroubleScreen(), usb_import=UsbImportScreen())
+    screens.usb_import.set_roots(parse_roots(settings.scanner.media_roots))
+    nav = Navigator()
+    window = MainWindow(nav, screens, idle)
+    printer.setParent(window)
+    flow = ClaimFlow()
+    ScreenEffects(nav, capture=screens.capture, camera=feed, idle=idle, voice=voice)
+    claims = ClaimScreens(flow=flow, navigator=nav, tasks=tasks, ocr=ocr, desk=desk,
+                          voice=voice, idle=idle, start=screens.start,
+                          resident_id=screens.resident_id, capture=screens.capture,
+                          review=screens.review, done=screens.done, status=screens.status,
+                          trouble=screens.trouble, usb_import=screens.usb_import,
+                          camera=feed, sample=sample, parent=window)
+    assistant_mode = AssistantMode(flow=flow, navigator=nav, claims=claims, tasks=tasks,
+                                   store=store, book=assistants, sync=sync_feed,
+                                   parent=window)
+    screens.start.assistant_login.connect(assistant_mode.begin_sign_in)
+    screens.settings.manage_assistants.connect(assistant_mode.open_admin)
+    screens.settings.back.connect(claims.go_home)
+    window.home_requested.connect(claims.go_home)
+    claims.went_home.connect(window.hide_idle_warning)
+    claims.claim_filed.connect(lambda _claim_id: sync_feed.wake())
+    claims.go_home()
     if load_ocr:
         # The start screen first, at once; the catalog (database thread, which owns its
         # connection) and the OCR models (the OCR thread) load behind it. A job queued meanwhile
         # waits on the OCR thread behind the load.
-        window.start.set_preparing(True)
-        ocr.loaded.connect(lambda: window.start.set_preparing(False))
-        ocr.failed.connect(lambda job, _d: window.start.set_preparing(False) if job == 0
-                           else None)
+        start = screens.start
+        start.set_preparing(True)
+        ocr.loaded.connect(lambda: start.set_preparing(False))
+        ocr.failed.connect(lambda job, _d: start.set_preparing(False) if job == 0 else None)
 
         def warm_up() -> None:
             tasks.run_in_background(desk.catalog)
@@ -183,19 +229,18 @@ def compose(app: QApplication, settings: Settings, *,
         window.first_frame.connect(warm_up)
     if sync:
         sync_feed.start()  # idle (enrolled False) unless a device credential exists
-    window.done.set_printer(SlipPrinter(settings.printer, settings.home, parent=window,
-                                        keep_days=settings.store.retention_days))
-    window.resident_id.set_card_reader(settings.cardreader)
-    window.usb_import.set_roots(parse_roots(settings.scanner.media_roots))
-    window.settings.bind(SettingsContext(tasks=tasks, config=ConfigFile.for_settings(settings),
-                                         settings=settings, pins=pins, desk=desk,
-                                         window=window))
+    screens.settings.bind(SettingsContext(
+        tasks=tasks, config=ConfigFile.for_settings(settings), settings=settings, pins=pins,
+        desk=desk, store=store, idle=idle, voice=voice, camera=feed, sync=sync_feed,
+        translations=translations, info=info, ocr_ready=lambda: ocr.ready))
     bugs = BugReporter()
-    bugs.bug.connect(window.show_bug)
+    bugs.bug.connect(claims.show_bug)
     if excepthook:
         bugs.install()
     return Kiosk(app=app, window=window, store=store, tasks=tasks, ocr=ocr, desk=desk,
-                 camera=feed, idle=idle, bugs=bugs, sync=sync_feed)
+                 camera=feed, idle=idle, bugs=bugs, sync=sync_feed, flow=flow, claims=claims,
+                 assistant_mode=assistant_mode, voice=voice, translations=translations,
+                 printer=printer, screens=screens, navigator=nav)
 
 
 def cannot_start(app: QApplication, settings: Settings, reason: str, *, windowed: bool,
@@ -259,7 +304,7 @@ def run_app(args: argparse.Namespace) -> int:
         watchdog.first_frame.connect(lambda s: (print(f"first screen shown {s:.2f} s after "
                                                       "start", flush=True), app.quit()))
     # The technician's quit under ⚙ leaves a note, so the kiosk session is not restarted.
-    kiosk.window.settings.quit_requested.connect(
+    kiosk.screens.settings.quit_requested.connect(
         lambda: (settings.home / TECHNICIAN_EXIT).touch())
     log.info("kiosk app started: home %s, %s", settings.home,
              "windowed" if windowed else "full screen")

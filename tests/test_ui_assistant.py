@@ -37,9 +37,10 @@ def with_assistant(tmp_path: Path, attempts: int = 5) -> AssistantBook:
     return book
 
 
-def sign_in(qtbot, w, pin: str = PIN) -> None:
+def sign_in(qtbot, kiosk, pin: str = PIN) -> None:
     """Start screen → work number → PIN; waits for the answer of the PIN check."""
-    screen = w.assistant_mode.sign_in
+    w = kiosk.window
+    screen = kiosk.assistant_mode.sign_in
     if w.current_screen() == "start":
         tap(qtbot, w.start, "assistantLogin")
     assert w.current_screen() == "assistant_sign_in"
@@ -52,23 +53,25 @@ def sign_in(qtbot, w, pin: str = PIN) -> None:
     qtbot.waitUntil(lambda: not screen.busy, timeout=5000)
 
 
-def file_for(qtbot, w, seed: int) -> int:
+def file_for(qtbot, kiosk, seed: int) -> int:
     """From the assistant's home: one resident's claim, ID → receipt → review → filed."""
-    tap(qtbot, w.assistant_mode.home, "newClaim")
+    w = kiosk.window
+    tap(qtbot, kiosk.assistant_mode.home, "newClaim")
     assert w.current_screen() == "resident_id"
     type_keys(qtbot, w.resident_id, sample_id_number(seed))
     tap(qtbot, w.resident_id, "confirmId")
     with qtbot.waitSignal(w.screen_changed, timeout=20_000,
                           check_params_cb=lambda name: name == "review"):
         tap(qtbot, w.capture, "useSample")
-    with qtbot.waitSignal(w.claim_filed, timeout=10_000) as filed:
+    with qtbot.waitSignal(kiosk.claims.claim_filed, timeout=10_000) as filed:
         tap(qtbot, w.review, "confirmClaim")
     return int(filed.args[0])
 
 
-def back_home(qtbot, w) -> None:
+def back_home(qtbot, kiosk) -> None:
     """Done → the assistant's home, with today's list read again."""
-    home = w.assistant_mode.home
+    w = kiosk.window
+    home = kiosk.assistant_mode.home
     before = home.list.count()
     tap(qtbot, w.done, "finish")
     assert w.current_screen() == "assistant_home"
@@ -78,25 +81,27 @@ def back_home(qtbot, w) -> None:
 def test_a_wrong_pin_says_how_many_tries_are_left_and_the_right_one_signs_in(
         make_kiosk, qtbot, tmp_path):
     with_assistant(tmp_path)
-    w = make_kiosk().window
-    screen = w.assistant_mode.sign_in
-    sign_in(qtbot, w, pin="111111")
-    assert w.current_screen() == "assistant_sign_in" and w.signed_in is None
+    kiosk = make_kiosk()
+    w = kiosk.window
+    screen = kiosk.assistant_mode.sign_in
+    sign_in(qtbot, kiosk, pin="111111")
+    assert w.current_screen() == "assistant_sign_in" and kiosk.flow.operator is None
     assert screen.error.isVisible() and "还可以试4次" in screen.error.text()
     assert screen.display.text().strip() == ""  # the wrong PIN is not left on screen
     with qtbot.waitSignal(w.screen_changed, timeout=5000,
                           check_params_cb=lambda name: name == "assistant_home"):
-        sign_in(qtbot, w)
-    assert w.signed_in == ACTOR and w.actor == ACTOR
-    assert NAME in w.assistant_mode.home.greeting.text()
-    tap(qtbot, w.assistant_mode.home, "signOut")
-    assert w.current_screen() == "start" and w.signed_in is None
+        sign_in(qtbot, kiosk)
+    assert kiosk.flow.operator == ACTOR and kiosk.flow.actor == ACTOR
+    assert NAME in kiosk.assistant_mode.home.greeting.text()
+    tap(qtbot, kiosk.assistant_mode.home, "signOut")
+    assert w.current_screen() == "start" and kiosk.flow.operator is None
 
 
 def test_an_unknown_work_number_and_a_lockout_are_said_plainly(make_kiosk, qtbot, tmp_path):
     with_assistant(tmp_path, attempts=2)
-    w = make_kiosk(pin_attempts=2).window
-    screen = w.assistant_mode.sign_in
+    kiosk = make_kiosk(pin_attempts=2)
+    w = kiosk.window
+    screen = kiosk.assistant_mode.sign_in
     tap(qtbot, w.start, "assistantLogin")
     type_keys(qtbot, screen, "77")
     tap(qtbot, screen, "confirmSignIn")
@@ -104,12 +109,12 @@ def test_an_unknown_work_number_and_a_lockout_are_said_plainly(make_kiosk, qtbot
     tap(qtbot, screen, "confirmSignIn")
     qtbot.waitUntil(screen.error.isVisible, timeout=5000)
     assert "没有这个工号" in screen.error.text() and screen.step == "code"
-    sign_in(qtbot, w, pin="000000")
+    sign_in(qtbot, kiosk, pin="000000")
     assert "还可以试1次" in screen.error.text()
-    sign_in(qtbot, w, pin="000001")
+    sign_in(qtbot, kiosk, pin="000001")
     assert "锁定" in screen.error.text() and "5分钟" in screen.error.text()
-    sign_in(qtbot, w)  # the right PIN, but locked: still refused
-    assert w.signed_in is None and "锁定" in screen.error.text()
+    sign_in(qtbot, kiosk)  # the right PIN, but locked: still refused
+    assert kiosk.flow.operator is None and "锁定" in screen.error.text()
     QTest.keyClick(screen, Qt.Key.Key_Escape)
     assert w.current_screen() == "start"
 
@@ -118,15 +123,14 @@ def test_two_residents_in_one_sitting_are_both_on_todays_list(make_kiosk, qtbot,
     with_assistant(tmp_path)
     recs = [sample_recognition(71), sample_recognition(72)]
     kiosk = make_kiosk(recognizer=lambda: FixedReader(*recs), sample_seed=71)
-    w = kiosk.window
-    sign_in(qtbot, w)
-    home = w.assistant_mode.home
+    sign_in(qtbot, kiosk)
+    home = kiosk.assistant_mode.home
     qtbot.waitUntil(home.empty.isVisible, timeout=5000)
-    first = file_for(qtbot, w, 71)
-    back_home(qtbot, w)
-    second = file_for(qtbot, w, 72)
-    back_home(qtbot, w)
-    assert w.signed_in == ACTOR  # still signed in after two residents
+    first = file_for(qtbot, kiosk, 71)
+    back_home(qtbot, kiosk)
+    second = file_for(qtbot, kiosk, 72)
+    back_home(qtbot, kiosk)
+    assert kiosk.flow.operator == ACTOR  # still signed in after two residents
     assert home.list.count() == 2
     rows = [home.list.item(i).text() for i in range(2)]
     assert rows[0].startswith(f"{second:06d}") and rows[1].startswith(f"{first:06d}")
@@ -146,31 +150,31 @@ def test_idle_timeout_clears_the_resident_and_signs_the_assistant_out(
     with_assistant(tmp_path)
     kiosk = make_kiosk(idle_ms=(400, 300))
     w = kiosk.window
-    sign_in(qtbot, w)
+    sign_in(qtbot, kiosk)
     assert w.current_screen() == "assistant_home"
     # Esc during a resident's flow returns to the assistant's home, still signed in
-    tap(qtbot, w.assistant_mode.home, "newClaim")
+    tap(qtbot, kiosk.assistant_mode.home, "newClaim")
     type_keys(qtbot, w.resident_id, "3201")
     QTest.keyClick(w.resident_id, Qt.Key.Key_Escape)
-    assert w.current_screen() == "assistant_home" and w.signed_in == ACTOR
+    assert w.current_screen() == "assistant_home" and kiosk.flow.operator == ACTOR
     assert w.resident_id.number == ""
-    tap(qtbot, w.assistant_mode.home, "newClaim")
+    tap(qtbot, kiosk.assistant_mode.home, "newClaim")
     type_keys(qtbot, w.resident_id, sample_id_number(9)[:10])
-    with qtbot.waitSignal(w.went_home, timeout=5000):
+    with qtbot.waitSignal(kiosk.claims.went_home, timeout=5000):
         pass  # nobody touches the kiosk: warning, then cleared
     assert w.current_screen() == "start"
-    assert w.signed_in is None and w.actor == "self-service"
-    assert w.resident_id.number == "" and w.session.id_number == ""
-    assert w.assistant_mode.home.greeting.text() == "协理员"
-    assert w.assistant_mode.home.list.count() == 0
+    assert kiosk.flow.operator is None and kiosk.flow.actor == "self-service"
+    assert w.resident_id.number == "" and kiosk.flow.session.id_number == ""
+    assert kiosk.assistant_mode.home.greeting.text() == "协理员"
+    assert kiosk.assistant_mode.home.list.count() == 0
     assert not kiosk.idle.armed
 
 
 def test_the_technician_adds_and_removes_assistants(make_kiosk, qtbot, tmp_path):
     kiosk = make_kiosk()
     w = kiosk.window
-    admin = w.assistant_mode.admin
-    w.assistant_mode.open_admin()  # the settings screen's "manageAssistants" leads here
+    admin = kiosk.assistant_mode.admin
+    kiosk.assistant_mode.open_admin()  # the settings screen's "manageAssistants" leads here
     assert w.current_screen() == "assistants"
     qtbot.waitUntil(lambda: "还没有" in admin.message.text(), timeout=5000)
     tap(qtbot, admin, "addAssistant")
@@ -211,12 +215,12 @@ def test_the_queue_goes_from_waiting_to_delivered_and_a_return_shows_its_reason(
     with_assistant(tmp_path)
     kiosk = make_kiosk(recognizer=lambda: FixedReader(sample_recognition(81)), sample_seed=81)
     w, sync = kiosk.window, kiosk.sync
-    home = w.assistant_mode.home
+    home = kiosk.assistant_mode.home
     assert not sync.enrolled  # no credential yet: the feed is idle
-    sign_in(qtbot, w)
+    sign_in(qtbot, kiosk)
     assert "还没有连上县医保局" in home.queue.text()
-    claim_id = file_for(qtbot, w, 81)
-    back_home(qtbot, w)
+    claim_id = file_for(qtbot, kiosk, 81)
+    back_home(qtbot, kiosk)
     assert "等待联网发送" in home.list.item(0).text()
 
     enrol(server, tmp_path / "home")  # the technician enrols the kiosk
@@ -257,5 +261,5 @@ def test_the_settings_lead_to_the_assistants_and_back(make_kiosk, qtbot, tmp_pat
     tap(qtbot, w.settings, "section_maintenance")
     tap(qtbot, w.settings, "manageAssistants")
     assert w.current_screen() == "assistants"
-    tap(qtbot, w.assistant_mode.admin, "back")
+    tap(qtbot, kiosk.assistant_mode.admin, "back")
     assert w.current_screen() == "settings" and w.settings.unlocked

@@ -45,7 +45,7 @@ def test_a_refused_claim_is_held_shown_and_released_through_the_feed(
     store.queue(cid, actor="t")
     with qtbot.waitSignal(feed.changed, timeout=30_000,
                           check_params_cb=lambda s: s.held == 1 and s.sending is None):
-        kiosk.window.claim_filed.emit(cid)  # what filing does: the feed is woken
+        kiosk.claims.claim_filed.emit(cid)  # what filing does: the feed is woken
     uid = store.get_claim(cid).summary.uid
     held = feed.held()
     assert list(held) == [uid] and held[uid]["error"] == "invalid_request"

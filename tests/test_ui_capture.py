@@ -49,7 +49,7 @@ def test_the_camera_previews_and_captures_a_still_page_by_itself(make_kiosk, qtb
         pass
     assert w.capture.preview.pixmap() is not None
     assert not kiosk.camera.running  # stopped as soon as the still was taken
-    image = w.session.receipts[0].image
+    image = kiosk.flow.session.receipts[0].image
     assert image[:2] == b"\xff\xd8"  # the still, as JPEG, is what the claim will store
 
 
@@ -72,7 +72,7 @@ def test_a_missing_camera_is_said_on_every_later_capture_screen_too(make_kiosk, 
         to_capture(qtbot, w, sample_id_number(53))
     qtbot.waitUntil(lambda: w.capture.problem.isVisible(), timeout=2000)
     said = w.capture.problem.text()
-    w.go_home()  # the next resident
+    kiosk.claims.go_home()  # the next resident
     to_capture(qtbot, w, sample_id_number(54))
     assert w.capture.problem.isVisible() and w.capture.problem.text() == said
     assert "U盘" in w.capture.hint.text()  # the prompt says what works, not "lay it down"

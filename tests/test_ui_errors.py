@@ -7,8 +7,8 @@ import logging
 from PySide6.QtCore import Qt, qWarning
 from support.kiosk_ui import FixedReader, button
 
+from kiosk.claims.desk import Receipt
 from kiosk.store.samples import sample_id_number, sample_recognition
-from kiosk.ui.desk import Receipt
 from kiosk.ui.errors import BugReporter, install_qt_message_handler, setup_logging, shutdown_logging
 
 
@@ -42,7 +42,7 @@ def test_a_bug_is_logged_and_asks_for_the_technician(make_kiosk, qtbot, tmp_path
     kiosk = make_kiosk()
     w = kiosk.window
     hook = BugReporter()
-    hook.bug.connect(w.show_bug)
+    hook.bug.connect(kiosk.claims.show_bug)
     try:
         raise RuntimeError("something nobody expected")
     except RuntimeError as exc:
@@ -106,4 +106,4 @@ def test_an_unusable_picture_says_what_to_do_and_stays_on_capture(make_kiosk, qt
     assert w.current_screen() == "capture"
     assert w.capture.problem.isVisible() and "暗" in w.capture.problem.text()
     assert button(w.capture, "useSample").isEnabled()  # ready to try again
-    assert w.session.receipts == []
+    assert kiosk.flow.session.receipts == []

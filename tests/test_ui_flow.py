@@ -6,10 +6,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from support.kiosk_ui import FixedReader, button
 
+from kiosk.claims.desk import Receipt
 from kiosk.residents import id_check_digit
 from kiosk.store import Status
 from kiosk.store.samples import sample_id_number, sample_recognition
-from kiosk.ui.desk import Receipt
 
 
 def tap(qtbot, widget, name: str) -> None:
@@ -44,11 +44,12 @@ def test_id_entry_refuses_a_bad_check_digit_and_takes_a_good_one(make_kiosk, qtb
     with qtbot.waitSignal(w.screen_changed, timeout=2000) as sig:
         tap(qtbot, w.resident_id, "confirmId")
     assert sig.args == ["capture"]
-    assert w.session.id_number == number
+    assert kiosk.flow.session.id_number == number
 
 
 def test_too_short_an_id_says_how_many_digits(make_kiosk, qtbot):
-    w = make_kiosk().window
+    kiosk = make_kiosk()
+    w = kiosk.window
     tap(qtbot, w.start, "fileClaim")
     type_id(qtbot, w.resident_id, "3201")
     tap(qtbot, w.resident_id, "confirmId")
@@ -71,7 +72,7 @@ def test_a_receipt_is_read_reviewed_and_filed_in_the_store(make_kiosk, qtbot):
     assert fields["hospital"].value.text().endswith("医院")
     assert "元" in fields["total"].value.text()
     assert w.review.refund.text()  # an estimate or "not computable", never blank
-    with qtbot.waitSignal(w.claim_filed, timeout=10_000) as filed:
+    with qtbot.waitSignal(kiosk.claims.claim_filed, timeout=10_000) as filed:
         tap(qtbot, w.review, "confirmClaim")
     claim_id = filed.args[0]
     assert w.current_screen() == "done"
@@ -81,7 +82,7 @@ def test_a_receipt_is_read_reviewed_and_filed_in_the_store(make_kiosk, qtbot):
     assert record.resident is not None and record.resident.id_number == number
     assert len(record.documents) == 1
     assert record.refund_estimate is not None
-    assert w.session.receipts == []  # nothing of hers left in memory after filing
+    assert kiosk.flow.session.receipts == []  # nothing of hers left in memory after filing
     tap(qtbot, w.done, "finish")
     assert w.current_screen() == "start"
 
@@ -128,7 +129,7 @@ def test_several_receipts_go_into_one_claim_and_retake_drops_the_last(make_kiosk
     tap(qtbot, w.review, "addReceipt")
     read_one()  # recs[3]
     assert w.review.count.text() == "第3张，共3张"
-    with qtbot.waitSignal(w.claim_filed, timeout=10_000) as filed:
+    with qtbot.waitSignal(kiosk.claims.claim_filed, timeout=10_000) as filed:
         tap(qtbot, w.review, "confirmClaim")
     record = kiosk.store.get_claim(filed.args[0])
     assert [d.invoice_number for d in record.documents] == [

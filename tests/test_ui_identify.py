@@ -15,11 +15,11 @@ from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from support.kiosk_ui import button
 
+from kiosk.claims.desk import Receipt
 from kiosk.core.config import CameraSettings, CardReaderSettings
 from kiosk.residents.evoucher import slip_payload
 from kiosk.store.samples import sample_id_number, sample_recognition
 from kiosk.ui.camera import to_qimage
-from kiosk.ui.desk import Receipt
 
 NUMBER = sample_id_number(41)
 
@@ -57,14 +57,15 @@ def reader_command(tmp_path: Path, body: str) -> str:
 
 
 def test_without_a_camera_or_reader_only_the_keypad_is_offered(make_kiosk, qtbot):
-    w = make_kiosk().window
+    kiosk = make_kiosk()
+    w = kiosk.window
     tap(qtbot, w.start, "fileClaim")
     assert not button(w.resident_id, "scanQr").isVisible()
     assert not button(w.resident_id, "readCard").isVisible()
     QTest.keyClicks(w.resident_id, NUMBER)  # a reader that types like a keyboard
     with qtbot.waitSignal(w.screen_changed, timeout=2000) as sig:
         QTest.keyClick(w.resident_id, Qt.Key.Key_Return)
-    assert sig.args == ["capture"] and w.session.id_number == NUMBER
+    assert sig.args == ["capture"] and kiosk.flow.session.id_number == NUMBER
 
 
 def test_an_e_voucher_shown_to_the_camera_finds_her_claims(make_kiosk, qtbot, tmp_path):
@@ -80,17 +81,18 @@ def test_an_e_voucher_shown_to_the_camera_finds_her_claims(make_kiosk, qtbot, tm
                           check_params_cb=lambda name: name == "status"):
         tap(qtbot, w.resident_id, "scanQr")
         assert w.resident_id.preview.isVisible() and not w.resident_id.keypad.isVisible()
-    assert w.session.id_number == NUMBER
+    assert kiosk.flow.session.id_number == NUMBER
     assert not w.resident_id.scanning
     assert w.status.empty.isVisible()  # no claims on this kiosk yet
 
 
 def test_a_qr_with_the_id_number_starts_her_claim(make_kiosk, qtbot):
-    w = make_kiosk().window
+    kiosk = make_kiosk()
+    w = kiosk.window
     tap(qtbot, w.start, "fileClaim")
     with qtbot.waitSignal(w.screen_changed, timeout=5000) as sig:
         scan(qtbot, w.resident_id, f"姓名:王秀芳;身份证号:{NUMBER}")
-    assert sig.args == ["capture"] and w.session.id_number == NUMBER
+    assert sig.args == ["capture"] and kiosk.flow.session.id_number == NUMBER
 
 
 def test_the_slips_qr_opens_that_claims_status(make_kiosk, qtbot):
@@ -110,9 +112,10 @@ def test_the_slips_qr_opens_that_claims_status(make_kiosk, qtbot):
 
 
 def test_an_online_only_e_voucher_says_to_type_the_number(make_kiosk, qtbot):
-    w = make_kiosk().window
+    kiosk = make_kiosk()
+    w = kiosk.window
     tap(qtbot, w.start, "fileClaim")
-    with qtbot.waitSignal(w.voice.spoken, timeout=5000,
+    with qtbot.waitSignal(kiosk.voice.spoken, timeout=5000,
                           check_params_cb=lambda key, how: key.startswith("qr.")) as said:
         scan(qtbot, w.resident_id, "A1B2C3D4E5F6A7B8C9D0E1F2A3B4C5D6E7F8A9B0C1D2")
     assert said.args[0] == "qr.token"
@@ -122,7 +125,8 @@ def test_an_online_only_e_voucher_says_to_type_the_number(make_kiosk, qtbot):
 
 
 def test_the_card_reader_fills_in_the_number(make_kiosk, qtbot, tmp_path):
-    w = make_kiosk().window
+    kiosk = make_kiosk()
+    w = kiosk.window
     cmd = reader_command(tmp_path, f"print('{NUMBER}')\n")
     w.resident_id.set_card_reader(CardReaderSettings(command=cmd, timeout_s=10))
     tap(qtbot, w.start, "fileClaim")
@@ -130,15 +134,16 @@ def test_the_card_reader_fills_in_the_number(make_kiosk, qtbot, tmp_path):
     with qtbot.waitSignal(w.screen_changed, timeout=10_000) as sig:
         tap(qtbot, w.resident_id, "readCard")
         assert not button(w.resident_id, "readCard").isEnabled()  # one read at a time
-    assert sig.args == ["capture"] and w.session.id_number == NUMBER
+    assert sig.args == ["capture"] and kiosk.flow.session.id_number == NUMBER
 
 
 def test_no_card_on_the_reader_is_said_plainly(make_kiosk, qtbot, tmp_path):
-    w = make_kiosk().window
+    kiosk = make_kiosk()
+    w = kiosk.window
     cmd = reader_command(tmp_path, "import sys\nsys.exit(3)\n")
     w.resident_id.set_card_reader(CardReaderSettings(command=cmd, timeout_s=10))
     tap(qtbot, w.start, "fileClaim")
-    with qtbot.waitSignal(w.voice.spoken, timeout=10_000,
+    with qtbot.waitSignal(kiosk.voice.spoken, timeout=10_000,
                           check_params_cb=lambda key, how: key.startswith("card.")) as said:
         tap(qtbot, w.resident_id, "readCard")
     assert said.args[0] == "card.no_card"

@@ -24,12 +24,12 @@ def test_idle_warns_then_clears_back_to_start(make_kiosk, qtbot):
         pass
     assert w.idle_warning.isVisible()
     assert w.current_screen() == "resident_id"  # warned, not yet cleared
-    with qtbot.waitSignal(w.went_home, timeout=3000):
+    with qtbot.waitSignal(kiosk.claims.went_home, timeout=3000):
         pass
     assert w.current_screen() == "start"
     assert not w.idle_warning.isVisible()
     assert w.resident_id.number == ""
-    assert w.session.id_number == ""
+    assert kiosk.flow.session.id_number == ""
     assert not kiosk.idle.armed  # the start screen shows nothing personal
 
 
@@ -55,3 +55,16 @@ def test_the_start_screen_does_not_time_out(make_kiosk, qtbot):
     assert not kiosk.idle.armed
     with qtbot.assertNotEmitted(kiosk.idle.warning, wait=300):
         pass
+
+
+def test_going_home_takes_the_warning_away(make_kiosk, qtbot):
+    """Back to the start by any way (here the review's cancel, a bug screen's "home"): the
+    countdown is not left over the start screen."""
+    kiosk = make_kiosk(idle_ms=(60_000, 60_000))
+    w = kiosk.window
+    enter_id_digits(qtbot, w, "3201")
+    kiosk.idle.warning.emit(20)
+    assert w.idle_warning.isVisible()
+    with qtbot.waitSignal(kiosk.claims.went_home, timeout=3000):
+        kiosk.claims.go_home()
+    assert w.current_screen() == "start" and not w.idle_warning.isVisible()

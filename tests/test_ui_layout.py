@@ -28,10 +28,10 @@ from support.kiosk_ui import receipt_jpeg
 from kiosk.auth.assistants import Assistant, TodayClaim
 from kiosk.auth.pin import PinResult
 from kiosk.catalog.model import CatalogEntry
+from kiosk.claims.desk import Receipt
 from kiosk.scanner.media import Medium, list_folder
 from kiosk.store import ClaimSummary, Status
 from kiosk.store.samples import sample_recognition
-from kiosk.ui.desk import Receipt
 
 TOUCH_MIN = 60
 TEXT_MIN = 28
@@ -189,11 +189,11 @@ def states(kiosk) -> Iterator[State]:
         w.settings.reset()
         go("assistant_sign_in")
         for ch in "1001":
-            w.assistant_mode.sign_in.type_char(ch)
+            kiosk.assistant_mode.sign_in.type_char(ch)
     yield "assistant_sign_in", sign_in
 
     def assistant_home() -> None:
-        home = w.assistant_mode.home
+        home = kiosk.assistant_mode.home
         home.set_assistant("1001 王芳")
         kinds = [Status.QUEUED, Status.ACCEPTED, Status.RETURNED, Status.PAID, Status.QUEUED,
                  Status.IN_REVIEW, Status.APPROVED, Status.CONFIRMED]
@@ -205,12 +205,12 @@ def states(kiosk) -> Iterator[State]:
 
     def assistants() -> None:
         names = ("王芳", "李明", "张伟", "刘洋", "陈静", "杨帆")
-        w.assistant_mode.admin.show_assistants(
+        kiosk.assistant_mode.admin.show_assistants(
             [Assistant(f"100{i}", n) for i, n in enumerate(names)])
         go("assistants")
     yield "assistants", assistants
-    yield "assistants_add", lambda: w.assistant_mode.admin.begin_add()
-    yield "trouble", lambda: w.show_bug("RuntimeError #1")
+    yield "assistants_add", lambda: kiosk.assistant_mode.admin.begin_add()
+    yield "trouble", lambda: kiosk.claims.show_bug("RuntimeError #1")
 
 
 def shown(root: QWidget, kind: type) -> list:
@@ -252,13 +252,12 @@ def settle(qtbot) -> None:
 def test_every_screen_fits_and_keeps_the_sizes_for_elderly_eyes_and_fingers(
         make_kiosk, qtbot, orientation, language):
     kiosk = make_kiosk()
-    w = kiosk.window
     width, height = SIZES[orientation]
-    w.translations.install(language)
+    kiosk.translations.install(language)
     try:
         check_every_screen(qtbot, kiosk, width, height)
     finally:
-        w.translations.install("zh_CN")  # the translator is the whole application's
+        kiosk.translations.install("zh_CN")  # the translator is the whole application's
 
 
 def check_every_screen(qtbot, kiosk, width: int, height: int) -> None:

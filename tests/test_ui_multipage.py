@@ -100,14 +100,14 @@ def test_the_capture_screen_counts_the_receipts_and_any_one_can_be_retaken(make_
     tap(qtbot, review, "retake")  # the middle one was badly placed
     assert w.current_screen() == "capture"
     assert w.capture.counter.text() == "已有2张收据"
-    assert [r.recognition["invoice_number"] for r in w.session.receipts] == [
+    assert [r.recognition["invoice_number"] for r in kiosk.flow.session.receipts] == [
         recs[0]["invoice_number"], recs[2]["invoice_number"]]
     read_sample(qtbot, w)
     assert review.count.text() == "第2张，共3张"  # back in its place, and shown
     assert review.fields["hospital"].value.text() == recs[3]["hospital"]
     tap(qtbot, review, "nextReceipt")
     assert review.count.text() == "第3张，共3张"
-    with qtbot.waitSignal(w.claim_filed, timeout=10_000) as filed:
+    with qtbot.waitSignal(kiosk.claims.claim_filed, timeout=10_000) as filed:
         tap(qtbot, review, "confirmClaim")
     record = kiosk.store.get_claim(filed.args[0])
     assert [d.invoice_number for d in record.documents] == [
@@ -144,7 +144,7 @@ def test_every_receipt_page_of_a_pdf_becomes_a_receipt(make_kiosk, qtbot, tmp_pa
     with qtbot.waitSignal(w.screen_changed, timeout=30_000,
                           check_params_cb=lambda name: name == "review"):
         w.capture.file_chosen.emit(str(pdf))  # what the file dialog hands over
-    receipts = w.session.receipts
+    receipts = kiosk.flow.session.receipts
     truth = [einvoice(91)[1], einvoice(92)[1]]
     assert [r.recognition["invoice_number"] for r in receipts] == [
         t.fields["invoice_number"] for t in truth]
@@ -156,7 +156,7 @@ def test_every_receipt_page_of_a_pdf_becomes_a_receipt(make_kiosk, qtbot, tmp_pa
     assert review.page_note.text() == "文件第1页"
     tap(qtbot, review, "nextReceipt")
     assert review.page_note.text() == "文件第3页"
-    with qtbot.waitSignal(w.claim_filed, timeout=10_000) as filed:
+    with qtbot.waitSignal(kiosk.claims.claim_filed, timeout=10_000) as filed:
         tap(qtbot, review, "confirmClaim")
     docs = kiosk.store.get_claim(filed.args[0]).documents
     assert len(docs) == 2
@@ -175,5 +175,5 @@ def test_a_pdf_without_a_receipt_is_refused_in_plain_words(make_kiosk, qtbot, tm
     assert w.current_screen() == "capture"
     assert w.capture.problem.isVisible()
     assert w.capture.problem.text() == "这个文件里没有找到医院的收据或发票，请换一个文件"
-    assert w.session.receipts == []
+    assert kiosk.flow.session.receipts == []
     assert button(w.capture, "importFile").isEnabled()  # she can pick another file

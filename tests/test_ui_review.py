@@ -53,7 +53,7 @@ def test_an_assistant_corrects_an_unsure_total_and_date_and_the_store_keeps_both
     assert not review.fields["total"].is_unsure()  # corrected: no longer highlighted
     wait_estimate(qtbot, w)
     assert "看病一共花了400.50元" in review.refund.text()
-    assert w.session.audit["refund_estimate"]["total"] == "400.50"
+    assert kiosk.flow.session.audit["refund_estimate"]["total"] == "400.50"
 
     qtbot.mouseClick(review.fields["issue_date"], Qt.MouseButton.LeftButton)  # the whole row
     assert editor.date_page.isVisible()
@@ -74,7 +74,7 @@ def test_an_assistant_corrects_an_unsure_total_and_date_and_the_store_keeps_both
     assert not review.unsure_note.isVisible()  # nothing left to check
     wait_estimate(qtbot, w)
 
-    with qtbot.waitSignal(w.claim_filed, timeout=10_000) as filed:
+    with qtbot.waitSignal(kiosk.claims.claim_filed, timeout=10_000) as filed:
         tap(qtbot, review, "confirmClaim")
     record = kiosk.store.get_claim(filed.args[0])
     doc = record.documents[0]
@@ -126,7 +126,7 @@ def test_an_item_name_is_corrected_through_the_pinyin_pad_and_the_catalog(make_k
     wait_estimate(qtbot, w)
     assert "甲类" in review.item_buttons()[0].text()
 
-    with qtbot.waitSignal(w.claim_filed, timeout=10_000) as filed:
+    with qtbot.waitSignal(kiosk.claims.claim_filed, timeout=10_000) as filed:
         tap(qtbot, review, "confirmClaim")
     doc = kiosk.store.get_claim(filed.args[0]).documents[0]
     assert [c["field"] for c in doc.corrections] == ["items", "items"]
@@ -143,7 +143,7 @@ def test_the_hospital_is_typed_or_chosen_from_those_already_seen(make_kiosk, qtb
     rec["hospital"] = None
     kiosk = make_kiosk(recognizer=lambda: FixedReader(rec), sample_seed=73)
     earlier = sample_recognition(74)
-    from kiosk.ui.desk import Receipt
+    from kiosk.claims.desk import Receipt
 
     kiosk.desk.file_claim(sample_id_number(74), [Receipt(b"\xff\xd8earlier", earlier)], None,
                           assistant=ASSISTANT)
@@ -164,7 +164,7 @@ def test_the_hospital_is_typed_or_chosen_from_those_already_seen(make_kiosk, qtb
     QApplication.sendEvent(editor.line, ime)
     tap(qtbot, editor, "editOk")
     assert review.fields["hospital"].value.text() == "青山镇卫生院"
-    assert w.session.receipts[0].corrections[-1].actor == ASSISTANT
+    assert kiosk.flow.session.receipts[0].corrections[-1].actor == ASSISTANT
     wait_estimate(qtbot, w)
 
 
@@ -182,7 +182,7 @@ def test_in_self_service_the_unsure_fields_show_but_cannot_be_edited(make_kiosk,
     assert "协理员或县医保局会帮您核对" in review.unsure_note.text()
     review._edit_field("total")  # even a stray call does not open an editor
     assert review.view.isVisible() and not review.editor.isVisible()
-    with qtbot.waitSignal(w.claim_filed, timeout=10_000) as filed:
+    with qtbot.waitSignal(kiosk.claims.claim_filed, timeout=10_000) as filed:
         tap(qtbot, review, "confirmClaim")
     doc = kiosk.store.get_claim(filed.args[0]).documents[0]
     assert doc.corrections == []
@@ -209,7 +209,7 @@ def test_the_calculation_waits_behind_its_button(make_kiosk, qtbot):
 
 def test_only_the_latest_letters_answer_reaches_the_screen(make_kiosk, qtbot):
     kiosk = make_kiosk()
-    search = CatalogSearch(kiosk.tasks.run_in_background, kiosk.desk.search_catalog)
+    search = CatalogSearch(kiosk.tasks, kiosk.desk.search_catalog)
     answers: list[str] = []
     search.results.connect(lambda query, _entries: answers.append(query))
     with qtbot.waitSignal(search.results, timeout=5000,

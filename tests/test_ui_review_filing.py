@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from kiosk.audit import Policy
+from kiosk.claims.desk import ClaimDesk, Receipt, resident_for
 from kiosk.store import ClaimStore, NewDocument, Status
 from kiosk.store.samples import sample_id_number, sample_recognition
-from kiosk.ui.desk import ClaimDesk, Receipt, resident_for
 
 ASSISTANT = "0007 王芳"
 

@@ -97,7 +97,7 @@ def test_the_next_resident_sees_neither_the_picture_nor_the_scroll_position(make
     bar = review.scroll.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=5000)
     bar.setValue(bar.maximum())
-    with qtbot.waitSignal(w.went_home, timeout=5000):
+    with qtbot.waitSignal(kiosk.claims.went_home, timeout=5000):
         tap(qtbot, review, "cancelClaim")
         tap(qtbot, review, "cancelClaim")
     assert bar.value() == 0

@@ -8,8 +8,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from support.kiosk_ui import FixedReader, button, keys, tap, to_review
 
+from kiosk.claims.desk import PAYER_NAMES_DIFFER, UNNAMED, Receipt, resident_for
 from kiosk.store.samples import sample_id_number, sample_recognition
-from kiosk.ui.desk import PAYER_NAMES_DIFFER, UNNAMED, Receipt, resident_for
 
 ASSISTANT = "0007 王芳"
 
@@ -49,14 +49,14 @@ def test_payments_and_the_invoice_number_are_corrected_and_the_sentence_follows(
     wait_estimate(qtbot, w)
     text = review.refund.text()
     assert "医保付了" not in text and f"看病一共花了{rec['total']}元" in text
-    assert w.session.audit["refund_estimate"]["settled_at_hospital"] == "0.00"
+    assert kiosk.flow.session.audit["refund_estimate"]["settled_at_hospital"] == "0.00"
 
     tap(qtbot, review, "edit_invoice_number")
     editor.line.setText(" 0012345678 ")
     tap(qtbot, editor, "editOk")
-    assert w.session.receipts[0].current["invoice_number"] == "0012345678"
+    assert kiosk.flow.session.receipts[0].current["invoice_number"] == "0012345678"
     wait_estimate(qtbot, w)
-    with qtbot.waitSignal(w.claim_filed, timeout=10_000) as filed:
+    with qtbot.waitSignal(kiosk.claims.claim_filed, timeout=10_000) as filed:
         tap(qtbot, review, "confirmClaim")
     doc = kiosk.store.get_claim(filed.args[0]).documents[0]
     assert [c["field"] for c in doc.corrections] == ["fund_paid", "cash_paid",
@@ -68,11 +68,11 @@ def test_the_kind_of_paper_is_corrected_and_counts_for_the_estimate(make_kiosk, 
     kiosk = make_kiosk(recognizer=lambda: FixedReader(rec), sample_seed=92)
     w = kiosk.window
     to_review(qtbot, kiosk, 92, signed_in=ASSISTANT)
-    assert any(f["code"] == "no_invoice" for f in w.session.audit["findings"])
+    assert any(f["code"] == "no_invoice" for f in kiosk.flow.session.audit["findings"])
     tap(qtbot, w.review, "edit_doc_type")
     tap(qtbot, w.review.editor, "choice_outpatient_invoice")
     wait_estimate(qtbot, w)
-    assert not any(f["code"] == "no_invoice" for f in w.session.audit["findings"])
+    assert not any(f["code"] == "no_invoice" for f in kiosk.flow.session.audit["findings"])
     assert w.review.fields["doc_type"].value.text() == "门诊收费票据"
 
 
@@ -83,7 +83,7 @@ def test_review_slip_and_queue_show_the_same_total_for_an_expense_list(make_kios
     to_review(qtbot, kiosk, 93, signed_in=None)
     assert w.review.fields["total"].value.text() == "167.99 元"
     assert "看病一共花了167.99元" in w.review.refund.text()
-    with qtbot.waitSignal(w.claim_filed, timeout=10_000) as filed:
+    with qtbot.waitSignal(kiosk.claims.claim_filed, timeout=10_000) as filed:
         tap(qtbot, w.review, "confirmClaim")
     assert w.done.slip is not None and w.done.slip.total == "167.99"
     queued = [e for e in kiosk.store.queue_list() if e.id == filed.args[0]]
@@ -96,22 +96,22 @@ def test_a_name_from_another_page_is_a_finding_not_the_claims_name(make_kiosk, q
     kiosk = make_kiosk(recognizer=lambda: FixedReader(first, other), sample_seed=94)
     w = kiosk.window
     to_review(qtbot, kiosk, 94, signed_in=ASSISTANT)
-    assert not any(f["code"] == PAYER_NAMES_DIFFER for f in w.session.audit["findings"])
+    assert not any(f["code"] == PAYER_NAMES_DIFFER for f in kiosk.flow.session.audit["findings"])
     add_page(qtbot, w)
-    finding = w.session.audit["findings"][0]
+    finding = kiosk.flow.session.audit["findings"][0]
     assert finding["code"] == PAYER_NAMES_DIFFER and finding["severity"] == "error"
     assert "王秀兰" in finding["message"] and "项目规格" in finding["message"]
     assert "姓名不一样" in w.review.warnings.text()
     assert "未识别姓名" not in w.review.warnings.text()  # one finding, not one per page
-    assert resident_for("x", w.session.receipts).name == UNNAMED  # never picked
-    assert resident_for("x", w.session.receipts[:1], given="李四").name == UNNAMED
+    assert resident_for("x", kiosk.flow.session.receipts).name == UNNAMED  # never picked
+    assert resident_for("x", kiosk.flow.session.receipts[:1], given="李四").name == UNNAMED
 
     qtbot.mouseClick(w.review.fields["payer_name"], Qt.MouseButton.LeftButton)
     w.review.editor.line.setText("王秀兰")
     tap(qtbot, w.review.editor, "editOk")
     wait_estimate(qtbot, w)
-    assert not any(f["code"] == PAYER_NAMES_DIFFER for f in w.session.audit["findings"])
-    assert resident_for("x", w.session.receipts).name == "王秀兰"
+    assert not any(f["code"] == PAYER_NAMES_DIFFER for f in kiosk.flow.session.audit["findings"])
+    assert resident_for("x", kiosk.flow.session.receipts).name == "王秀兰"
 
 
 def test_a_field_recognition_flagged_is_highlighted_whatever_its_score(make_kiosk, qtbot):
@@ -158,13 +158,13 @@ def test_not_a_receipt_and_not_read_are_told_apart_and_block_submitting(make_kio
     with qtbot.waitSignal(w.screen_changed, timeout=10_000,
                           check_params_cb=lambda name: name == "capture"):
         tap(qtbot, review, "problemSkip")
-    assert w.session.receipts == []
+    assert kiosk.flow.session.receipts == []
 
 
 def test_the_audit_says_what_was_not_read_instead_of_what_the_receipt_lacks(tmp_path):
     from kiosk.audit import Policy
+    from kiosk.claims.desk import ClaimDesk
     from kiosk.store import ClaimStore
-    from kiosk.ui.desk import ClaimDesk
 
     rec = dict(sample_recognition(98), invoice_number=None)
     with ClaimStore(tmp_path) as store:

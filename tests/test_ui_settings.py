@@ -196,7 +196,7 @@ def test_screen_and_sound_settings_save_to_the_file_and_apply_at_once(make_kiosk
     assert (settings.ui.volume, settings.ui.voice) == (35, False)
     assert settings.store.retention_days == 30
     assert (kiosk.idle.timeout_ms, kiosk.idle.grace_ms) == (100_000, 15_000)
-    assert (w.voice.volume, w.voice.enabled) == (35, False)
+    assert (kiosk.voice.volume, kiosk.voice.enabled) == (35, False)
     assert kiosk.store.retention_days == 30
 
 
@@ -505,6 +505,6 @@ def test_the_idle_timeout_locks_the_panel_again(make_kiosk, qtbot, tmp_path):
     kiosk = make_kiosk(idle_ms=(1500, 300))
     w = kiosk.window
     unlock(qtbot, kiosk, tmp_path)
-    with qtbot.waitSignal(w.went_home, timeout=10_000):
+    with qtbot.waitSignal(kiosk.claims.went_home, timeout=10_000):
         pass  # nobody touches the screen
     assert w.current_screen() == "start" and not w.settings.unlocked

@@ -41,9 +41,9 @@ def test_the_overview_and_the_saved_message_are_all_chinese(make_kiosk, qtbot, t
     kiosk = make_kiosk(recognizer=lambda: FixedReader(rec), sample_seed=91)
     w = kiosk.window
     to_review(qtbot, kiosk, 91, signed_in=None)
-    with qtbot.waitSignal(w.claim_filed, timeout=10_000):
+    with qtbot.waitSignal(kiosk.claims.claim_filed, timeout=10_000):
         tap(qtbot, w.review, "confirmClaim")
-    w.go_home()
+    kiosk.claims.go_home()
     unlock(qtbot, kiosk, tmp_path)
     rows = w.settings.overview.rows(w.settings.overview._info)
     captions = [c for c, _v in rows]
@@ -68,7 +68,7 @@ def test_no_section_scrolls_sideways_and_the_keyboard_is_whole(make_kiosk, qtbot
                                                                orientation, language):
     kiosk = make_kiosk()
     w = kiosk.window
-    w.translations.install(language)
+    kiosk.translations.install(language)
     try:
         for _ in range(2):
             w.resize(*SIZES[orientation])
@@ -94,7 +94,7 @@ def test_no_section_scrolls_sideways_and_the_keyboard_is_whole(make_kiosk, qtbot
             # all of it in view: no part hidden under the panel's edge or below the fold
             assert b.visibleRegion().boundingRect().size() == b.size(), b.objectName()
     finally:
-        w.translations.install("zh_CN")
+        kiosk.translations.install("zh_CN")
 
 
 def test_the_empty_date_says_year_month_day_in_words(make_kiosk, qtbot):

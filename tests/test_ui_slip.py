@@ -52,7 +52,7 @@ def file_a_claim(kiosk, qtbot, seed: int) -> int:
                           check_params_cb=lambda name: name == "review"):
         tap(qtbot, w.capture, "useSample")
     filed: list[int] = []
-    w.claim_filed.connect(filed.append)
+    kiosk.claims.claim_filed.connect(filed.append)
     with qtbot.waitSignal(w.done.slip_done, timeout=20_000):
         tap(qtbot, w.review, "confirmClaim")
     assert len(filed) == 1
@@ -62,7 +62,7 @@ def file_a_claim(kiosk, qtbot, seed: int) -> int:
 def test_the_slip_of_a_filed_claim_shows_its_number_and_its_qr_finds_it(make_kiosk, qtbot):
     rec = dict(sample_recognition(31), payer_name="王秀芳")
     kiosk = make_kiosk(recognizer=lambda: FixedReader(rec), sample_seed=31)
-    printer = kiosk.window.done.printer
+    printer = kiosk.printer
     assert printer is not None
     printer.settings = replace(printer.settings, name="pdf", width_mm=58)
     claim_id = file_a_claim(kiosk, qtbot, 31)
@@ -90,11 +90,11 @@ def test_the_slip_of_a_filed_claim_shows_its_number_and_its_qr_finds_it(make_kio
 
 def test_no_printer_falls_back_to_pdf_and_says_so(make_kiosk, qtbot, tmp_path):
     kiosk = make_kiosk(recognizer=lambda: FixedReader(sample_recognition(32)), sample_seed=32)
-    printer = kiosk.window.done.printer
+    printer = kiosk.printer
     assert printer is not None
     printer.settings = replace(printer.settings, name="no-such-printer-here")
     said: list[str] = []
-    kiosk.window.voice.spoken.connect(lambda key, how: said.append(key))
+    kiosk.voice.spoken.connect(lambda key, how: said.append(key))
     claim_id = file_a_claim(kiosk, qtbot, 32)
     assert said[-2:] == ["screen.done", "slip.failed"]
     result = kiosk.window.done._last
@@ -135,7 +135,7 @@ def test_printing_switched_off_prints_nothing(make_kiosk, qtbot):
     with qtbot.waitSignal(w.screen_changed, timeout=10_000,
                           check_params_cb=lambda name: name == "review"):
         tap(qtbot, w.capture, "useSample")
-    with qtbot.waitSignal(w.claim_filed, timeout=10_000):
+    with qtbot.waitSignal(kiosk.claims.claim_filed, timeout=10_000):
         tap(qtbot, w.review, "confirmClaim")
     assert not done.reprint_btn.isVisible()
     assert not (kiosk.store.home / "slips").exists()
@@ -158,7 +158,7 @@ def test_an_80mm_slip_is_painted_quickly_and_masks_what_it_must(qapp, tmp_path):
 
 
 def test_without_an_estimate_the_slip_totals_the_receipts_as_corrected() -> None:
-    from kiosk.ui.desk import Receipt
+    from kiosk.claims.desk import Receipt
 
     a = Receipt(b"", dict(sample_recognition(35), total="10.00", payer_name="张三丰"))
     b = Receipt(b"", dict(sample_recognition(36), total="99.99", payer_name="张三丰")

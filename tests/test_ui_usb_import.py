@@ -55,7 +55,7 @@ def test_no_stick_then_a_stick_is_plugged_in_and_a_photo_on_it_is_read(make_kios
     with qtbot.waitSignal(w.screen_changed, timeout=10_000,
                           check_params_cb=lambda name: name == "review"):
         tap(qtbot, w.usb_import, "usb_DCIM/receipt.jpg")
-    assert w.session.receipts[0].image == (stick / "DCIM" / "receipt.jpg").read_bytes()
+    assert kiosk.flow.session.receipts[0].image == (stick / "DCIM" / "receipt.jpg").read_bytes()
 
 
 def test_an_empty_stick_and_an_unreadable_file_are_said_plainly(make_kiosk, qtbot, tmp_path):

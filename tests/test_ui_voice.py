@@ -108,23 +108,23 @@ def test_volume_and_on_off_are_respected(qapp) -> None:
 def test_each_screen_says_its_prompt_in_the_app(make_kiosk, qtbot) -> None:
     kiosk = make_kiosk()
     w = kiosk.window
-    heard = Heard(w.voice)
-    with qtbot.waitSignal(w.voice.spoken, timeout=2000) as sig:
+    heard = Heard(kiosk.voice)
+    with qtbot.waitSignal(kiosk.voice.spoken, timeout=2000) as sig:
         tap(qtbot, w.start, "fileClaim")
     key, how = sig.args
     assert key == "screen.resident_id"
     assert how in ("tts", "recording")  # speechd if it has a Chinese voice, else the recording
     tap(qtbot, w.resident_id, "back")
     assert heard.said[-1][0] == "screen.start"
-    w.voice.set_enabled(False)
+    kiosk.voice.set_enabled(False)
     tap(qtbot, w.start, "checkStatus")
     assert heard.said[-1] == ("screen.resident_id", "silent")
 
 
 def test_the_settings_volume_and_voice_switch_reach_the_app(make_kiosk) -> None:
-    w = make_kiosk(voice=False, volume=35).window
-    assert (w.voice.enabled, w.voice.volume) == (False, 35)
-    assert w.voice.say("screen.start") == "silent"
+    kiosk = make_kiosk(voice=False, volume=35)
+    assert (kiosk.voice.enabled, kiosk.voice.volume) == (False, 35)
+    assert kiosk.voice.say("screen.start") == "silent"
 
 
 def test_an_unusable_file_and_a_dark_picture_are_said(make_kiosk, qtbot, tmp_path) -> None:
@@ -143,13 +143,13 @@ def test_an_unusable_file_and_a_dark_picture_are_said(make_kiosk, qtbot, tmp_pat
     w.show_screen("capture")
     empty = tmp_path / "empty.jpg"
     empty.write_bytes(b"")
-    with qtbot.waitSignal(w.voice.spoken, timeout=5000,
+    with qtbot.waitSignal(kiosk.voice.spoken, timeout=5000,
                           check_params_cb=lambda key, how: key.startswith("scan.")) as sig:
         w.capture.file_chosen.emit(str(empty))
     assert sig.args[0] == "scan.empty_file"
     dark = tmp_path / "dark.jpg"
     cv2.imwrite(str(dark), np.full((1200, 900, 3), 12, np.uint8))
-    with qtbot.waitSignal(w.voice.spoken, timeout=10_000,
+    with qtbot.waitSignal(kiosk.voice.spoken, timeout=10_000,
                           check_params_cb=lambda key, how: key.startswith("reject.")) as sig:
         w.capture.file_chosen.emit(str(dark))
     assert sig.args[0] == "reject.too_dark"
@@ -163,7 +163,7 @@ def test_the_cameras_hint_is_said_on_the_capture_screen_only(make_kiosk, qtbot, 
 
     kiosk = make_kiosk(camera=CameraSettings(device=str(tmp_path / "f%03d.png")))
     w = kiosk.window
-    heard = Heard(w.voice)
+    heard = Heard(kiosk.voice)
     tap(qtbot, w.start, "fileClaim")
     with qtbot.waitSignal(w.resident_id.qr.decoded, timeout=5000):
         tap(qtbot, w.resident_id, "scanQr")  # the same camera, looking for a QR code
@@ -172,7 +172,7 @@ def test_the_cameras_hint_is_said_on_the_capture_screen_only(make_kiosk, qtbot, 
     tap(qtbot, w.resident_id, "scanQr")  # back to the keypad
     for ch in sample_id_number(5):
         tap(qtbot, w.resident_id, f"key_{ch}")
-    with qtbot.waitSignal(w.voice.spoken, timeout=10_000,
+    with qtbot.waitSignal(kiosk.voice.spoken, timeout=10_000,
                           check_params_cb=lambda key, how: key == "scan.no_page"):
         tap(qtbot, w.resident_id, "confirmId")
     assert [k for k, _ in heard.said].count("scan.no_page") == 1  # not once per frame

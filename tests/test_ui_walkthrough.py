@@ -69,14 +69,14 @@ def test_the_resident_can_stop_on_the_review_with_a_second_tap(make_kiosk, qtbot
     kiosk = make_kiosk(recognizer=lambda: FixedReader(rec), sample_seed=61)
     w = kiosk.window
     to_review(qtbot, kiosk, 61, signed_in=None)
-    first_uid = w.session.uid
+    first_uid = kiosk.flow.session.uid
     tap(qtbot, w.review, "cancelClaim")
     assert w.current_screen() == "review"  # one tap only asks
     assert "再点一次" in w.review.cancel_btn.text()
-    with qtbot.waitSignal(w.went_home, timeout=5000):
+    with qtbot.waitSignal(kiosk.claims.went_home, timeout=5000):
         tap(qtbot, w.review, "cancelClaim")
     assert w.current_screen() == "start"
-    assert w.session.uid != first_uid and w.session.receipts == []
+    assert kiosk.flow.session.uid != first_uid and kiosk.flow.session.receipts == []
     assert kiosk.store.counts() == {} or sum(kiosk.store.counts().values()) == 0
     assert "再点一次" not in w.review.cancel_btn.text()  # the next resident starts afresh
 
@@ -139,7 +139,7 @@ def test_my_claims_shows_hospital_amount_state_and_what_next_in_large_type(make_
     kiosk = make_kiosk(recognizer=lambda: FixedReader(rec), sample_seed=63)
     w = kiosk.window
     to_review(qtbot, kiosk, 63, signed_in=None)
-    with qtbot.waitSignal(w.claim_filed, timeout=10_000) as filed:
+    with qtbot.waitSignal(kiosk.claims.claim_filed, timeout=10_000) as filed:
         tap(qtbot, w.review, "confirmClaim")
     tap(qtbot, w.done, "finish")
     tap(qtbot, w.start, "checkStatus")
@@ -163,7 +163,7 @@ def test_the_next_resident_starts_at_the_top_of_the_review(make_kiosk, qtbot):
     bar = w.review.scroll.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=5000)
     bar.setValue(bar.maximum())
-    with qtbot.waitSignal(w.went_home, timeout=5000):
+    with qtbot.waitSignal(kiosk.claims.went_home, timeout=5000):
         tap(qtbot, w.review, "cancelClaim")
         tap(qtbot, w.review, "cancelClaim")
     assert bar.value() == 0

@@ -101,6 +101,8 @@ EN = {
     "这不是您的错。请叫工作人员或技术员来看一下。":
         "It is not your fault. Please call the staff or the technician.",
     "给技术员看的编号：{ref}": "Reference for the technician: {ref}",
+    "没能完成，请叫工作人员帮忙。": "That did not work; please ask the staff.",
+    "没能读取这张图片，请叫工作人员帮忙。": "This picture could not be read; please ask the staff.",
 }
 
 

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.app import Kiosk, compose, sample_provider
 from kiosk.auth.pin import PinStore
+from kiosk.claims.desk import Receipt
 from kiosk.core.config import CardReaderSettings, load_settings
 from kiosk.store import Status
 from kiosk.store.samples import sample_id_number, sample_recognition
-from kiosk.ui.desk import Receipt
 from kiosk.ui.slip import SlipResult
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,7 +108,7 @@ def render_all(app: QApplication, out: Path, width: int, height: int, *,
             w.resize(width, height)
             settle(app)
             if (w.width(), w.height()) != (width, height):
-                need = {n: s.minimumSizeHint() for n, s in w.screens.items()}
+                need = {n: s.minimumSizeHint() for n, s in kiosk.navigator.screens()}
                 print(f"screenshots: {name}: the window is {w.width()}×{w.height()}, not "
                       f"{width}×{height}; minimum sizes {need}", file=sys.stderr)
             path = out / f"{name}.png"
@@ -142,7 +142,7 @@ def render_all(app: QApplication, out: Path, width: int, height: int, *,
             slips: list[SlipResult] = []
             w.done.slip_done.connect(slips.append)
             w.review.confirmed.emit()
-            wait(w.claim_filed)
+            wait(kiosk.claims.claim_filed)
             if w.done.can_print:
                 loop_until(app, lambda: bool(slips))
             shot("07-done")
@@ -150,20 +150,20 @@ def render_all(app: QApplication, out: Path, width: int, height: int, *,
                 render_pdf(slips[0].path, slip_png)
                 print(f"screenshots: {slip_png.relative_to(ROOT)}")
             file_demo_claims(kiosk, number, "demo", (3, 4))
-            w.go_home()
+            kiosk.claims.go_home()
             w.start.check_status.emit()
             for ch in number:
                 w.resident_id.type_char(ch)
             w.resident_id.submit()
             wait(w.screen_changed, until=lambda name: name == "status")
             shot("08-status")
-            w.go_home()
+            kiosk.claims.go_home()
             w.start.file_claim.emit()
             for ch in "3201":
                 w.resident_id.type_char(ch)
             kiosk.idle.warning.emit(20)
             shot("09-idle-warning")
-            w.go_home()
+            kiosk.claims.go_home()
             PinStore(settings.home / "technician_pin.json").set_pin("246810")
             w.start.technician.emit()
             for ch in "111111":
@@ -177,12 +177,12 @@ def render_all(app: QApplication, out: Path, width: int, height: int, *,
             w.settings._submit()
             loop_until(app, lambda: w.settings.unlocked and w.settings.form.rowCount() > 4)
             shot("11-settings")
-            w.show_bug("RuntimeError #1")
+            kiosk.claims.show_bug("RuntimeError #1")
             shot("12-call-technician")
-            w.go_home()
-            kiosk.window.translations.install("en")
+            kiosk.claims.go_home()
+            kiosk.translations.install("en")
             shot("13-start-english")
-            kiosk.window.translations.install("zh_CN")
+            kiosk.translations.install("zh_CN")
             # --- the technician's other sections, then the assistants' accounts ---------
             w.start.technician.emit()
             for ch in "246810":
@@ -194,8 +194,8 @@ def render_all(app: QApplication, out: Path, width: int, height: int, *,
                 panel.open_section(key)
                 shot(f"{i}-settings-{key}")
             w.settings.manage_assistants.emit()
-            admin = w.assistant_mode.admin
-            w.assistant_mode._add("1001", "王芳", "135790")
+            admin = kiosk.assistant_mode.admin
+            kiosk.assistant_mode._add("1001", "王芳", "135790")
             loop_until(app, lambda: admin.list.count() > 0)
             shot("21-assistants")
             admin.begin_add()
@@ -203,22 +203,22 @@ def render_all(app: QApplication, out: Path, width: int, height: int, *,
                 admin._type(ch)
             shot("22-assistants-add")
             # --- an assistant's sitting ---------------------------------------------------
-            w.go_home()
+            kiosk.claims.go_home()
             w.start.assistant_login.emit()
             for ch in "1001":
-                w.assistant_mode.sign_in.type_char(ch)
+                kiosk.assistant_mode.sign_in.type_char(ch)
             shot("23-assistant-sign-in")
-            w.assistant_mode.sign_in.submit()
+            kiosk.assistant_mode.sign_in.submit()
             for ch in "135790":
-                w.assistant_mode.sign_in.type_char(ch)
-            w.assistant_mode.sign_in.submit()
+                kiosk.assistant_mode.sign_in.type_char(ch)
+            kiosk.assistant_mode.sign_in.submit()
             wait(w.screen_changed, until=lambda name: name == "assistant_home")
-            assert w.signed_in is not None
-            file_demo_claims(kiosk, sample_id_number(9), w.signed_in, (5, 6))
-            w.assistant_mode.refresh()
-            loop_until(app, lambda: w.assistant_mode.home.list.count() >= 2)
+            assert kiosk.flow.operator is not None
+            file_demo_claims(kiosk, sample_id_number(9), kiosk.flow.operator, (5, 6))
+            kiosk.assistant_mode.refresh()
+            loop_until(app, lambda: kiosk.assistant_mode.home.list.count() >= 2)
             shot("24-assistant-home")
-            w.assistant_mode.home.new_claim.emit()
+            kiosk.assistant_mode.home.new_claim.emit()
             w.resident_id.set_card_reader(CardReaderSettings(command="idcard-read"))
             w.resident_id.scan_btn.show()  # as on a kiosk with a camera: 扫码
             w.resident_id.keypad.hide()
@@ -231,22 +231,23 @@ def render_all(app: QApplication, out: Path, width: int, height: int, *,
             for ch in sample_id_number(10):
                 w.resident_id.type_char(ch)
             w.resident_id.submit()
-            sample = w._sample
+            sample = kiosk.claims._sample
             for n in range(3):
                 if n:
                     w.review.add_another.emit()
                     # two more receipts, different ones: synthetic e-invoices (read by the
                     # real OCR like the sample)
-                    w._sample = lambda n=n: (einvoice_jpeg(20 + n), f"einvoice-{20 + n}.jpg")
+                    kiosk.claims._sample = lambda n=n: (einvoice_jpeg(20 + n), f"einvoice-{20 + n}.jpg")
                 if n == 1:
                     shot("26-capture-counter")
                 w.capture.sample_requested.emit()
                 wait(w.screen_changed, until=lambda name: name == "review")
-            w._sample = sample
+            kiosk.claims._sample = sample
             # the OCR read these three confidently; mark one field as it marks an unsure one
             # (confidence under 0.85) so the picture shows the yellow highlight
-            w.session.receipts[0].recognition.setdefault("confidence", {})["payer_name"] = 0.5
-            w._review_at(0)
+            kiosk.flow.session.receipts[0].recognition.setdefault("confidence", {})["payer_name"] = 0.5
+            kiosk.flow.at = 0
+            kiosk.claims._review()
             wait(w.screen_changed, until=lambda name: name == "review")
             review = w.review
             review.go_to(0)

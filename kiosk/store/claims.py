@@ -1,14 +1,17 @@
 """The claim store: what the kiosk keeps of each claim, and every change made to it.
 
-All writes run on one single-worker executor owned by the store (`submit` hands back a
-Future for the UI's task manager; the plain methods wait for it), each in one
-`BEGIN IMMEDIATE` transaction that either commits completely or not at all. Reads run on
-the calling thread through a separate, query-only connection pool. Images reach the disk
-before the row that points at them commits.
+Writes run on the calling thread, one at a time (`@_writes` holds the store's writer lock
+around each public write: the one writer connection is never shared), each in one
+`BEGIN IMMEDIATE` transaction that either commits completely or not at all. The store owns
+no thread: the UI's task manager, the sync worker and the console commands each bring their
+own, so a UI write is one hop off the UI thread, not two. Reads run on the calling thread
+through a separate, query-only connection pool. Images reach the disk before the row that
+points at them commits.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import sqlite3
@@ -16,11 +19,10 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple, ParamSpec, TypeVar
+from typing import Any, Concatenate, NamedTuple, ParamSpec, TypeVar
 
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy import exc as sa_exc
@@ -207,6 +209,20 @@ class ClaimRecord:
         return out
 
 
+def _writes(method: Callable[Concatenate[ClaimStore, P], T],
+            ) -> Callable[Concatenate[ClaimStore, P], T]:
+    """A public write: one at a time on the writer connection, refused once closed."""
+
+    @functools.wraps(method)
+    def write(self: ClaimStore, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        with self._writer:
+            if self._closed:
+                raise StoreError("the claim store is closed")
+            return method(self, *args, **kwargs)
+
+    return write
+
+
 class ClaimStore:
     """Opens (creating or upgrading) the claim database below a kiosk's home directory.
 
@@ -225,46 +241,32 @@ class ClaimStore:
             self.home / "keys" / "store.key")
         self.retention_days = settings.retention_days
         self._clock = clock
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-store",
-                                            initializer=self._mark_writer)
-        self._writer_ident: int | None = None
-        self._closed = False
+        self._writer = threading.RLock()  # held by the one write in progress (re-entrant:
+        self._closed = False               # opening re-queues, purges and sweeps)
         self._wengine: Engine | None = None
         self._rengine: Engine | None = None
         self.read_only = read_only
         try:
-            if read_only:
-                self._call(self._open_read_only, settings.busy_timeout_ms)
-            else:
-                self._call(self._open, settings.busy_timeout_ms, orphan_grace_s)
+            with self._writer:
+                if read_only:
+                    self._open_read_only(settings.busy_timeout_ms)
+                else:
+                    self._open(settings.busy_timeout_ms, orphan_grace_s)
         except BaseException:
             self.close()
             raise
 
-    # --- the writer thread ------------------------------------------------------------
-
-    def _mark_writer(self) -> None:
-        self._writer_ident = threading.get_ident()
-
-    def submit(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> Future[T]:
-        """Run `fn` (usually a method of this store) on the writer thread; for the UI."""
-        if self._closed:
-            raise StoreError("the claim store is closed")
-        return self._executor.submit(fn, *args, **kwargs)
-
-    def _call(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        if threading.get_ident() == self._writer_ident:
-            return fn(*args, **kwargs)
-        return self.submit(fn, *args, **kwargs).result()
+    # --- the writer --------------------------------------------------------------------
 
     def close(self) -> None:
-        if self._closed:
-            return
-        self._closed = True
-        self._executor.shutdown(wait=True)
-        for engine in (self._wengine, self._rengine):
-            if engine is not None:
-                engine.dispose()
+        """Close after the write in progress (if any) has committed or rolled back."""
+        with self._writer:
+            if self._closed:
+                return
+            self._closed = True
+            for engine in (self._wengine, self._rengine):
+                if engine is not None:
+                    engine.dispose()
 
     def __enter__(self) -> ClaimStore:
         return self
@@ -426,6 +428,7 @@ class ClaimStore:
 
     # --- writing claims ---------------------------------------------------------------
 
+    @_writes
     def create_claim(self, resident: Resident, documents: Sequence[NewDocument], *,
                      assistant: str, uid: str | None = None) -> int:
         """A new draft claim with its documents; returns its id.
@@ -443,11 +446,8 @@ class ClaimStore:
             _check_document(doc)
         if not assistant.strip():
             raise InvalidClaim("the assistant who helped must be named")
-        return self._call(self._create_claim, resident, list(documents), assistant.strip(),
-                          uid or uuid.uuid4().hex)
-
-    def _create_claim(self, resident: Resident, documents: list[NewDocument], assistant: str,
-                      uid: str) -> int:
+        assistant = assistant.strip()
+        uid = uid or uuid.uuid4().hex
         existing = self._claim_id_by_uid(uid)
         if existing is not None:
             return existing
@@ -515,12 +515,10 @@ class ClaimStore:
         except StoreError:
             log.warning("could not remove the images of a refused claim; the sweep will")
 
+    @_writes
     def add_document(self, claim_id: int, document: NewDocument, *, actor: str) -> int:
         """Add a receipt to a draft claim; returns the document id."""
         _check_document(document)
-        return self._call(self._add_document, claim_id, document, actor)
-
-    def _add_document(self, claim_id: int, document: NewDocument, actor: str) -> int:
         sha = self.images.put(document.image)
         try:
             with self._tx(durable=False) as s:
@@ -540,13 +538,10 @@ class ClaimStore:
             self._forget_images([sha])
             raise
 
+    @_writes
     def correct_field(self, claim_id: int, document_id: int, name: str, value: Any, *,
                       actor: str) -> None:
         """Replace one field of a draft's recognition JSON, remembering who changed what."""
-        self._call(self._correct_field, claim_id, document_id, name, value, actor)
-
-    def _correct_field(self, claim_id: int, document_id: int, name: str, value: Any,
-                       actor: str) -> None:
         with self._tx(durable=False) as s:
             claim = self._claim_for_update(s, claim_id)
             self._require_draft(claim, "correct")
@@ -578,13 +573,10 @@ class ClaimStore:
             self._event(s, claim_id, actor, "corrected", None, None,
                         {"document_id": document_id, "field": name}, now)
 
+    @_writes
     def set_audit(self, claim_id: int, findings: list[Any],
                   refund_estimate: dict[str, Any] | None, *, actor: str) -> None:
         """Store the audit's findings and refund estimate (filled by the audit issues)."""
-        self._call(self._set_audit, claim_id, findings, refund_estimate, actor)
-
-    def _set_audit(self, claim_id: int, findings: list[Any],
-                   refund_estimate: dict[str, Any] | None, actor: str) -> None:
         with self._tx(durable=False) as s:
             claim = self._claim_for_update(s, claim_id)
             now = self._clock()
@@ -596,6 +588,7 @@ class ClaimStore:
 
     # --- status -----------------------------------------------------------------------
 
+    @_writes
     def transition(self, claim_id: int, target: Status | str, *, actor: str,
                    reason: str | None = None, county_ref: str | None = None,
                    expect: Status | str | None = None) -> Status:
@@ -608,11 +601,6 @@ class ClaimStore:
         expected = None if expect is None else Status(expect)
         if target is Status.RETURNED and not (reason and reason.strip()):
             raise InvalidTransition("a claim can only be returned with a reason")
-        return self._call(self._transition, claim_id, target, actor, reason, county_ref,
-                          expected)
-
-    def _transition(self, claim_id: int, target: Status, actor: str, reason: str | None,
-                    county_ref: str | None, expected: Status | None) -> Status:
         with self._tx(durable=True, what=f"cannot move claim {claim_id} to {target}") as s:
             claim = self._claim_for_update(s, claim_id)
             return self._move(s, claim, target, actor, reason=reason, county_ref=county_ref,
@@ -652,11 +640,9 @@ class ClaimStore:
     def queue(self, claim_id: int, *, actor: str) -> None:
         self.transition(claim_id, Status.QUEUED, actor=actor)
 
+    @_writes
     def next_for_upload(self, *, actor: str = "sync") -> int | None:
         """Take the oldest queued claim for sending (queued → uploading); None if none."""
-        return self._call(self._next_for_upload, actor)
-
-    def _next_for_upload(self, actor: str) -> int | None:
         with self._tx(durable=True, what="cannot take a claim for upload") as s:
             claim_id = s.scalar(select(Claim.id).where(Claim.status == Status.QUEUED)
                                 .order_by(Claim.id).limit(1))
@@ -665,6 +651,7 @@ class ClaimStore:
             self._move(s, self._claim_for_update(s, claim_id), Status.UPLOADING, actor)
             return claim_id
 
+    @_writes
     def record_event(self, claim_id: int, action: str, detail: Mapping[str, Any], *,
                      actor: str) -> None:
         """Add a note to a claim's history without changing its status.
@@ -672,10 +659,7 @@ class ClaimStore:
         The sync worker records here why the county refused a claim (the life cycle has no
         failed state: such a claim stays queued and the worker holds it back).
         """
-        self._call(self._record_event, claim_id, action, dict(detail), actor)
-
-    def _record_event(self, claim_id: int, action: str, detail: dict[str, Any],
-                      actor: str) -> None:
+        detail = dict(detail)
         with self._tx(durable=True, what=f"cannot note {action} on claim {claim_id}") as s:
             claim = self._claim_for_update(s, claim_id)
             now = self._clock()
@@ -694,12 +678,10 @@ class ClaimStore:
         """
         return FileLock(self.db_path.with_name(self.db_path.name + ".delivery.lock"))
 
+    @_writes
     def reset_in_flight(self) -> list[int]:
         """Put claims left in `uploading` by a dead sync worker back to `queued` (call it
         only while holding `delivery_lock()`)."""
-        return self._call(self._reset_in_flight)
-
-    def _reset_in_flight(self) -> list[int]:
         with self._tx(durable=True, what="cannot re-queue interrupted uploads") as s:
             ids = list(s.scalars(select(Claim.id).where(Claim.status == Status.UPLOADING)))
             for claim_id in ids:
@@ -711,12 +693,11 @@ class ClaimStore:
 
     # --- retention and clean-up -------------------------------------------------------
 
+    @_writes
     def note_county_time(self, county_now: float) -> None:
         """Remember the county server's clock (its last `Date`): deletion trusts only a local
         clock that is not more than a day ahead of it."""
-        self._call(self._note_county_time, float(county_now))
-
-    def _note_county_time(self, county_now: float) -> None:
+        county_now = float(county_now)
         with self._tx(durable=False, what="cannot note the county's time") as s:
             row = s.get(Meta, _COUNTY_DATE)
             if row is None:
@@ -747,14 +728,13 @@ class ClaimStore:
                     f"last time ({_iso(county)})")
         return None
 
+    @_writes
     def purge_expired(self, *, now: float | None = None) -> list[int]:
         """Drop images and personal fields of claims the county closed long enough ago.
 
         Only county-confirmed final states count (paid, or returned), dated by the county's
         event, and only while the clock can be trusted (`clock_doubt`)."""
-        return self._call(self._purge_expired, self._clock() if now is None else now)
-
-    def _purge_expired(self, now: float) -> list[int]:
+        now = self._clock() if now is None else now
         cutoff = now - self.retention_days * 86400
         with self._read() as s:
             due = s.scalar(select(func.count()).select_from(Event).join(
@@ -791,11 +771,12 @@ class ClaimStore:
                      "retention limit", len(ids))
         return ids
 
+    @_writes
     def sweep_orphans(self, *, grace_s: float = 3600.0) -> int:
         """Quarantine image files no claim points at, delete those quarantined long enough
         (if the clock can be trusted), remove stale temporary files; returns how many files
         were quarantined or removed."""
-        result = self._call(self._sweep, grace_s)
+        result = self._sweep(grace_s)
         return result.quarantined + result.removed_temporary
 
     def _sweep(self, grace_s: float) -> SweepResult:

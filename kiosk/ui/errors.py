@@ -101,3 +101,28 @@ class BugReporter(QObject):
         text = "".join(traceback.format_exception(kind, exc, tb))
         log.critical("bug #%d: %s", self.count, text)
         self.bug.emit(f"{kind.__name__} #{self.count}")
+
+
+def known_errors() -> tuple[type[BaseException], ...]:
+    """The failures a person can be told about in plain words (`kiosk.ui.operations`):
+    the store's, the capture layer's and recognition's refusals, wrong PINs, the county or
+    a device not answering, a full or missing disk. Everything else is a bug."""
+    import httpx
+
+    from kiosk.auth.assistants import AssistantError
+    from kiosk.auth.pin import PinError
+    from kiosk.catalog.store import CatalogStoreError
+    from kiosk.core.config import ConfigError
+    from kiosk.core.logexport import ExportError
+    from kiosk.core.plain import PlainError
+    from kiosk.store.errors import StoreError
+    from kiosk.sync.client import SyncError
+    from kiosk.sync.credentials import CredentialError
+
+    return (StoreError, PlainError, PinError, AssistantError, CatalogStoreError, ConfigError,
+            ExportError, SyncError, CredentialError, httpx.HTTPError, OSError)
+
+
+def is_known(exc: BaseException) -> bool:
+    """True for a failure with plain words (`known_errors`), False for a bug."""
+    return isinstance(exc, known_errors())

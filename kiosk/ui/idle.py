@@ -7,7 +7,12 @@ session. The watcher only runs while `armed` (a resident's data may be on screen
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
+
+from kiosk.ui.widgets import big_button, label
 
 ACTIVITY = frozenset({
     QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate, QEvent.Type.TouchEnd,
@@ -71,3 +76,51 @@ class IdleWatcher(QObject):
     def _expire(self) -> None:
         self.disarm()
         self.expired.emit()
+
+
+class IdleWarning(QFrame):
+    """Covers the screen: "are you still there?" — any touch dismisses it."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("idleWarning")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(64, 64, 64, 64)
+        self.title = label(role="huge", name="idleTitle")
+        self.text = label(role="large", name="idleText")
+        self.ok = big_button("", kind="primary", name="stillHere")
+        self.ok.clicked.connect(self.hide)
+        self._left = 0
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._count_down)
+        lay.addStretch(1)
+        lay.addWidget(self.title)
+        lay.addWidget(self.text)
+        lay.addWidget(self.ok)
+        lay.addStretch(1)
+        self.hide()
+
+    def show_countdown(self, seconds: int) -> None:
+        self._left = seconds
+        self.title.setText(self.tr("您还在吗？"))
+        self.ok.setText(self.tr("我还在，继续"))
+        self._show_left()
+        self._tick.start()
+        parent = self.parentWidget()
+        if parent is not None:
+            self.setGeometry(parent.rect())
+        self.show()
+        self.raise_()
+
+    def _show_left(self) -> None:
+        self.text.setText(self.tr("{s}秒后回到首页，您刚才输入的信息会被清除。")
+                          .format(s=self._left))
+
+    def _count_down(self) -> None:
+        self._left = max(0, self._left - 1)
+        self._show_left()
+
+    def hideEvent(self, event: Any) -> None:
+        self._tick.stop()
+        super().hideEvent(event)

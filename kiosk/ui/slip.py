@@ -13,9 +13,10 @@ result back to the UI thread.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Mapping, Sequence
+from concurrent import futures
+from concurrent.futures import Future
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -34,11 +35,11 @@ from PySide6.QtGui import (
 )
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
+from kiosk.claims.desk import UNNAMED, ClaimAmounts, Receipt, resident_for
 from kiosk.core.config import PrinterSettings
 from kiosk.residents import mask_id, mask_name
 from kiosk.residents.evoucher import slip_payload
-from kiosk.store import ClaimSummary, Status
-from kiosk.ui.desk import UNNAMED, ClaimAmounts, ClaimDesk, Receipt, resident_for
+from kiosk.ui.tasks import TaskManager
 
 log = logging.getLogger("kiosk.ui.slip")
 
@@ -50,18 +51,6 @@ _FONT = "WenQuanYi Micro Hei"  # falls back through fontconfig to any CJK sans
 def slip_name(name: str) -> str:
     """The resident's name as the slip prints it: masked; nothing when it was not read."""
     return "" if name.strip() == UNNAMED else mask_name(name)
-
-
-def claim_for_slip(desk: ClaimDesk, uid: str) -> tuple[list[ClaimSummary], dict[int, str]]:
-    """The claim a slip's QR code names, as "check my claims" lists it (with the county's
-    reason when returned); no claim when the uid is not on this kiosk. Database thread."""
-    claim_id = desk.store.claim_id_by_uid(uid)
-    if claim_id is None:
-        return [], {}
-    record = desk.store.get_claim(claim_id)
-    reasons = ({claim_id: record.return_reason or ""} if record.status == Status.RETURNED
-               else {})
-    return [record.summary], reasons
 
 
 def _money(value: Any) -> Decimal | None:
@@ -317,18 +306,19 @@ def sweep_slips(home: Path, keep_days: int, *, now: float | None = None) -> int:
 
 
 class SlipPrinter(QObject):
-    """Prints slips on a thread of their own; `done(SlipResult)` on the UI thread.
+    """Prints slips on the task manager's device pool; `done(SlipResult)` on the UI thread.
 
     Slip PDFs older than `keep_days` are swept when the printer is built (at start-up)."""
 
     done = Signal(object)
 
-    def __init__(self, settings: PrinterSettings, home: Path, *, keep_days: int | None = None,
-                 parent: QObject | None = None) -> None:
+    def __init__(self, tasks: TaskManager, settings: PrinterSettings, home: Path, *,
+                 keep_days: int | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._tasks = tasks
         self.settings = settings
         self.home = home
-        self._threads: list[threading.Thread] = []
+        self._printing: list[Future[SlipResult]] = []
         if keep_days is not None:
             sweep_slips(home, keep_days)
 
@@ -338,20 +328,18 @@ class SlipPrinter(QObject):
 
     def print_slip(self, slip: SlipData) -> None:
         """Start printing and return at once."""
-        def run() -> None:
+        def run() -> SlipResult:
             try:
-                result = print_slip(slip, self.settings, self.home)
-            except Exception as exc:  # a bug: logged, and the resident is told it failed
-                log.exception("printing slip %s failed", slip.number)
-                result = SlipResult(slip.claim_id, "", error=f"{type(exc).__name__}: {exc}")
-            self.done.emit(result)  # queued to the UI thread (this object lives there)
+                return print_slip(slip, self.settings, self.home)
+            except Exception as exc:  # whatever a printer driver raises, the slip is not
+                log.exception("printing slip %s failed", slip.number)  # lost: the screen
+                return SlipResult(slip.claim_id, "",  # says so and offers to print again
+                                  error=f"{type(exc).__name__}: {exc}")
 
-        self._threads = [t for t in self._threads if t.is_alive()]
-        t = threading.Thread(target=run, name=f"kiosk-slip-{slip.number}", daemon=True)
-        self._threads.append(t)
-        t.start()
+        self._printing = [f for f in self._printing if not f.done()]
+        self._printing.append(self._tasks.run_in_background(
+            run, lambda f: self.done.emit(f.result()), io=True))
 
     def wait(self, timeout_s: float = 10.0) -> None:
-        """At exit and in tests: let slips being printed finish."""
-        for t in self._threads:
-            t.join(timeout_s)
+        """Let slips being printed finish (the task manager's shutdown waits for them too)."""
+        futures.wait(self._printing, timeout_s)

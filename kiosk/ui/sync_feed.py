@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from kiosk.store import ClaimStore
 from kiosk.sync.state import SyncState
 from kiosk.sync.worker import Backoff, SyncSnapshot, SyncWorker
+from kiosk.ui.tasks import TaskManager
 
 log = logging.getLogger("kiosk.sync")
 
@@ -49,10 +50,12 @@ class SyncFeed(QObject):
     changed = Signal(object)  # SyncSnapshot, on the UI thread
     _from_worker = Signal(object)
 
-    def __init__(self, store: ClaimStore, home: Path, *, interval_s: float = 60.0,
-                 timeout_s: float = 30.0, backoff: Backoff | None = None,
-                 parent: QObject | None = None) -> None:
+    def __init__(self, store: ClaimStore, home: Path, tasks: TaskManager, *,
+                 interval_s: float = 60.0, timeout_s: float = 30.0,
+                 backoff: Backoff | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._tasks = tasks
+        self._stopped = False  # after stop(), no restart brings a worker back
         self.store = store
         self.home = Path(home)
         self.interval_s = interval_s
@@ -69,7 +72,7 @@ class SyncFeed(QObject):
         """Start delivering if this kiosk is enrolled; True if a worker now runs."""
         factory = _client_factory(self.home, self.timeout_s)
         with self._lock:
-            if self._worker is not None or factory is None:
+            if self._worker is not None or factory is None or self._stopped:
                 return self._worker is not None
             self._generation += 1
             generation = self._generation
@@ -79,14 +82,15 @@ class SyncFeed(QObject):
                                 on_change=lambda snap: self._from_worker.emit(
                                     (generation, snap)))
             self._worker = worker
-        worker.start()
+            worker.start()  # under the lock: a stop() meanwhile joins a started thread
         log.info("sync worker started in the app")
         self._from_worker.emit((generation, worker.snapshot()))
         return True
 
     def restart(self) -> None:
-        """Reload the credential (after an enrolment): the old worker stops on a helper
-        thread, the new one starts once it has (never two workers on one store)."""
+        """Reload the credential (after an enrolment): the old worker stops on the task
+        manager's device pool, the new one starts once it has (never two workers on one
+        store)."""
         with self._lock:
             old, self._worker = self._worker, None
             self._generation += 1
@@ -100,13 +104,14 @@ class SyncFeed(QObject):
             if not self.start():
                 self._from_worker.emit((self._generation, SyncSnapshot()))
 
-        threading.Thread(target=swap, name="kiosk-sync-restart", daemon=True).start()
+        self._tasks.run_in_background(swap, io=True)
 
     def stop(self, timeout_s: float = 10.0) -> bool:
         """Shut down: finish the request in flight (bounded by `timeout_s`)."""
         with self._lock:
             worker, self._worker = self._worker, None
             self._generation += 1
+            self._stopped = True
         if worker is None:
             return True
         worker.stop()

@@ -1,9 +1,12 @@
 """Work off the UI thread, results back on it (after Anki's aqt/taskman.py).
 
-`TaskManager.run_in_background(fn, on_done)` runs `fn` on one single-worker executor (all
-database and catalog work, so their connections stay on one thread) and calls
-`on_done(future)` on the UI thread. `OcrService` owns the recognizer: a QObject moved to its
-own QThread, loaded once in the background, fed images through a queued signal.
+`TaskManager` owns every short-lived background thread of the UI: one single-worker
+executor for database and catalog work (their connections stay on one thread) and a small
+pool for slow devices and the network (camera probes, card reader, printing, county tests),
+which must never hold up the database thread. Screens go through `kiosk.ui.operations`
+(`QueryOp(...).success(...).failure(...).run()`), not through futures. `shutdown()` waits
+for both. `OcrService` owns the recognizer: a QObject moved to its own QThread, loaded once
+in the background, fed images through a queued signal.
 """
 
 from __future__ import annotations
@@ -23,13 +26,16 @@ log = logging.getLogger("kiosk.ui.tasks")
 
 
 class TaskManager(QObject):
-    """One background thread for database work; closures queued back to the UI thread."""
+    """One background thread for database work, a few for devices and the network; closures
+    queued back to the UI thread."""
 
     _closures_pending = Signal()
+    known_failed = Signal(str)  # plain words for a known failure no screen handled itself
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-ui-db")
+        self._io = ThreadPoolExecutor(max_workers=4, thread_name_prefix="kiosk-ui-io")
         self._closures: list[Callable[[], None]] = []
         self._lock = threading.Lock()
         self._closed = False
@@ -42,13 +48,16 @@ class TaskManager(QObject):
         self._closures_pending.emit()
 
     def run_in_background(self, fn: Callable[[], Any],
-                          on_done: Callable[[Future[Any]], None] | None = None) -> Future[Any]:
-        """Run `fn` on the database thread; `on_done(future)` afterwards on the UI thread.
+                          on_done: Callable[[Future[Any]], None] | None = None, *,
+                          io: bool = False) -> Future[Any]:
+        """Run `fn` on the database thread (`io`: on the device and network pool);
+        `on_done(future)` afterwards on the UI thread.
 
         `fn` must not touch a widget. `on_done` calls `future.result()` to get the value or
-        the exception; an exception nobody collects is logged as a bug.
+        the exception; an exception nobody collects is logged as a bug. Screens use
+        `kiosk.ui.operations.QueryOp`, which does that unpacking once.
         """
-        fut = self._executor.submit(fn)
+        fut = (self._io if io else self._executor).submit(fn)
 
         def done(f: Future[Any]) -> None:
             if self._closed:
@@ -69,8 +78,10 @@ class TaskManager(QObject):
             closure()
 
     def shutdown(self) -> None:
-        """Finish queued database work, drop pending UI callbacks."""
+        """Finish queued database and device work (each bounded by its own timeout), drop
+        pending UI callbacks."""
         self._closed = True
+        self._io.shutdown(wait=True, cancel_futures=True)
         self._executor.shutdown(wait=True)
         with self._lock:
             self._closures.clear()
@@ -107,8 +118,8 @@ class _OcrWorker(QObject):
         try:
             self._recognizer = self._factory()
             self._recognizer.load()
-        except Exception:
-            log.exception("the OCR engine could not be loaded")
+        except Exception:  # any engine failure: the kiosk runs on, "读图引擎 正在加载" /
+            log.exception("the OCR engine could not be loaded")  # the technician's screen
             self._recognizer = None
             self.failed.emit(0, "the OCR engine could not be loaded")
             return
@@ -131,8 +142,8 @@ class _OcrWorker(QObject):
         except (ImageRejected, CaptureError) as exc:
             self.rejected.emit(job, exc.code, exc.message, exc.message_en)
             return
-        except Exception as exc:
-            log.exception("recognition of %s failed", name)
+        except Exception as exc:  # a bug or an engine crash on this thread: reported through
+            log.exception("recognition of %s failed", name)  # `failed` (technician's screen)
             self.failed.emit(job, f"{type(exc).__name__}: {exc}")
             return
         if not self._stop.is_set():

@@ -153,17 +153,17 @@
 <context>
     <name>AssistantMode</name>
     <message>
-        <location filename="../../kiosk/ui/assistant_mode.py" line="176" />
+        <location filename="../../kiosk/ui/assistant_mode.py" line="189" />
         <source>没能添加：工号要是数字，姓名不能空，密码至少6位数字。</source>
         <translation>Not added: the work number must be digits, the name not empty, the PIN at least 6 digits.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/assistant_mode.py" line="180" />
+        <location filename="../../kiosk/ui/assistant_mode.py" line="194" />
         <source>已添加：{code} {name}</source>
         <translation>Added: {code} {name}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/assistant_mode.py" line="194" />
+        <location filename="../../kiosk/ui/assistant_mode.py" line="207" />
         <source>已删除工号 {code}。</source>
         <translation>Work number {code} removed.</translation>
     </message>
@@ -324,37 +324,37 @@
 <context>
     <name>CameraSection</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="93" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="92" />
         <source>摄像头</source>
         <translation>Camera</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="97" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="96" />
         <source>查找摄像头</source>
         <translation>Find cameras</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="98" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="97" />
         <source>停止测试</source>
         <translation>Stop the test</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="98" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="97" />
         <source>测试画面</source>
         <translation>Test the picture</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="130" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="128" />
         <source>没有找到摄像头。</source>
         <translation>No camera found.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="155" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="153" />
         <source>正在打开摄像头……</source>
         <translation>Opening the camera…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="173" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="171" />
         <source>摄像头正常：{w}×{h}</source>
         <translation>The camera works: {w}×{h}</translation>
     </message>
@@ -402,100 +402,133 @@
         <translation>Tap the button below to import photos or PDFs of the receipts from a USB stick; without one, ask the assistant.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/capture.py" line="115" />
+        <location filename="../../kiosk/ui/screens/capture.py" line="119" />
         <source>正在读取收据，请稍等……</source>
         <translation>Reading the receipt, please wait…</translation>
     </message>
 </context>
 <context>
+    <name>ClaimScreens</name>
+    <message>
+        <location filename="../../kiosk/ui/claim_screens.py" line="210" />
+        <source>现在查不到，请叫工作人员帮忙。</source>
+        <translation>Cannot look this up now; please ask the staff.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/claim_screens.py" line="271" />
+        <source>没能读取这张图片，请叫工作人员帮忙。</source>
+        <translation>This picture could not be read; please ask the staff.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/claim_screens.py" line="288" />
+        <source>读收据的程序出了问题，请叫技术员。</source>
+        <translation>The receipt reader has a problem; please call the technician.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/claim_screens.py" line="383" />
+        <source>这张收据已经报过了（在报销单 {n} 里），不能重复报销。</source>
+        <translation>This receipt was already claimed (claim {n}); it cannot be claimed twice.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/claim_screens.py" line="386" />
+        <source>机器的存储空间满了，请叫技术员。</source>
+        <translation>The kiosk's storage is full; please call the technician.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/claim_screens.py" line="389" />
+        <source>没能保存，请叫工作人员帮忙。</source>
+        <translation>Could not save; please ask the staff.</translation>
+    </message>
+</context>
+<context>
     <name>CorrectionPanel</name>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="215" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="217" />
         <source>← 不改了</source>
         <translation>← Leave it</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="216" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="218" />
         <source>改好了</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="217" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="219" />
         <source>或者点下面的医院：</source>
         <translation>Or choose a hospital below:</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="218" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="220" />
         <source>没有找到，请换几个字母试试</source>
         <translation>Nothing found. Try other letters.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="220" />
-        <location filename="../../kiosk/ui/screens/correct.py" line="305" />
-        <location filename="../../kiosk/ui/screens/correct.py" line="327" />
-        <location filename="../../kiosk/ui/screens/correct.py" line="380" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="222" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="307" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="329" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="382" />
         <source>{c}类</source>
         <translation>Class {c}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="223" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="225" />
         <source>清空</source>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="231" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="233" />
         <source>原来读到：{v}</source>
         <translation>Read as: {v}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="259" />
-        <location filename="../../kiosk/ui/screens/correct.py" line="319" />
-        <location filename="../../kiosk/ui/screens/correct.py" line="350" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="261" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="321" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="352" />
         <source>{amount} 元</source>
         <translation>{amount} yuan</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="299" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="301" />
         <source>改第{n}项</source>
         <translation>Change item {n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="301" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="303" />
         <source>名称：{v}</source>
         <translation>Name: {v}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="302" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="304" />
         <source>金额：{v} 元</source>
         <translation>Amount: {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="304" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="306" />
         <source>类别：{v}</source>
         <translation>Class: {v}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="305" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="307" />
         <source>没有印</source>
         <translation>not printed</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="311" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="313" />
         <source>输入药品或项目名称的拼音首字母</source>
         <translation>Type the pinyin initials of the drug or item</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="318" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="320" />
         <source>输入这一项的金额</source>
         <translation>Enter this item's amount</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="326" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="328" />
         <source>这一项是哪一类？</source>
         <translation>Which class is this item?</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="339" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="341" />
         <source>____年__月__日</source>
         <translation>year-month-day</translation>
     </message>
@@ -508,58 +541,58 @@
         <translation>QR code to check the claim</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="74" />
+        <location filename="../../kiosk/ui/screens/done.py" line="76" />
         <source>已经提交了</source>
         <translation>Your claim is in</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="75" />
+        <location filename="../../kiosk/ui/screens/done.py" line="77" />
         <source>您的报销单号是：</source>
         <translation>Your claim number is:</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="77" />
+        <location filename="../../kiosk/ui/screens/done.py" line="79" />
         <source>接下来：机器联网后会把材料送到县医保局。审核大约需要两到四周，钱会打到您的社保卡上。想知道进度，可以回到首页点“查询进度”，输入身份证号码就能看到。</source>
         <translation>Next: when the kiosk is online it sends your papers to the county insurance office. The review takes two to four weeks; the money goes to your social security card. To see how it is going, tap “My claims” on the first screen and enter your ID number.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="80" />
+        <location filename="../../kiosk/ui/screens/done.py" line="82" />
         <source>再打印一张</source>
         <translation>Print another slip</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="81" />
+        <location filename="../../kiosk/ui/screens/done.py" line="83" />
         <source>完成，回到首页</source>
         <translation>Done, back to the start</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="100" />
-        <location filename="../../kiosk/ui/screens/done.py" line="133" />
+        <location filename="../../kiosk/ui/screens/done.py" line="102" />
+        <location filename="../../kiosk/ui/screens/done.py" line="135" />
         <source>这台机器不打印小票。</source>
         <translation>This kiosk prints no slips. </translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="112" />
+        <location filename="../../kiosk/ui/screens/done.py" line="114" />
         <source>正在打印小票……</source>
         <translation>Printing the slip…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="129" />
+        <location filename="../../kiosk/ui/screens/done.py" line="131" />
         <source>小票没有打印出来。</source>
         <translation>The slip did not print. </translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="131" />
+        <location filename="../../kiosk/ui/screens/done.py" line="133" />
         <source>没有找到打印机，小票没有打印。</source>
         <translation>No printer was found; no slip was printed. </translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="142" />
+        <location filename="../../kiosk/ui/screens/done.py" line="144" />
         <source>请用手机拍下旁边的二维码，以后在自助机上扫它就能查进度；也可以记下上面的报销单号。没有手机、没有笔也没关系：协理员用您的身份证号码就能查到这份报销单。</source>
         <translation>Take a photo of the QR code with a phone: scanned at the kiosk later it shows how the claim is going. You can also write down the claim number above. No phone or pen? The assistant can find this claim with your ID number.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="136" />
+        <location filename="../../kiosk/ui/screens/done.py" line="138" />
         <source>请拿好打印出来的小票。</source>
         <translation>Please take the printed slip.</translation>
     </message>
@@ -635,17 +668,17 @@
 <context>
     <name>IdleWarning</name>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="94" />
+        <location filename="../../kiosk/ui/idle.py" line="106" />
         <source>您还在吗？</source>
         <translation>Are you still there?</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="105" />
+        <location filename="../../kiosk/ui/idle.py" line="117" />
         <source>{s}秒后回到首页，您刚才输入的信息会被清除。</source>
         <translation>In {s} seconds the kiosk goes back to the start and forgets what you entered.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="95" />
+        <location filename="../../kiosk/ui/idle.py" line="107" />
         <source>我还在，继续</source>
         <translation>I'm here, continue</translation>
     </message>
@@ -666,80 +699,55 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="164" />
+        <location filename="../../kiosk/ui/main_window.py" line="83" />
         <source>医保报销自助机</source>
         <translation>Medical insurance reimbursement kiosk</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/main_window.py" line="341" />
-        <source>现在查不到，请叫工作人员帮忙。</source>
-        <translation>Cannot look this up now; please ask the staff.</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/main_window.py" line="476" />
-        <source>读收据的程序出了问题，请叫技术员。</source>
-        <translation>The receipt reader has a problem; please call the technician.</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/main_window.py" line="528" />
-        <source>这张收据已经报过了（在报销单 {n} 里），不能重复报销。</source>
-        <translation>This receipt was already claimed (claim {n}); it cannot be claimed twice.</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/main_window.py" line="532" />
-        <source>机器的存储空间满了，请叫技术员。</source>
-        <translation>The kiosk's storage is full; please call the technician.</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/main_window.py" line="536" />
-        <source>没能保存，请叫工作人员帮忙。</source>
-        <translation>Could not save; please ask the staff.</translation>
     </message>
 </context>
 <context>
     <name>MaintenanceSection</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="59" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="58" />
         <source>维护</source>
         <translation>Upkeep</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="63" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="62" />
         <source>把日志导出到U盘</source>
         <translation>Export the logs to a USB stick</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="64" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="63" />
         <source>更改技术员密码</source>
         <translation>Change the technician PIN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="65" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="64" />
         <source>管理协理员</source>
         <translation>Manage assistants</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="66" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="65" />
         <source>退出程序（技术员维护）</source>
         <translation>Quit the app (technician maintenance)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="75" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="74" />
         <source>正在导出……</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="84" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="81" />
         <source>没有找到U盘。请插上U盘，等几秒再试。</source>
         <translation>No USB stick found. Plug one in, wait a few seconds and try again.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="88" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="84" />
         <source>没能写到U盘（可能满了或是只读的）：{why}</source>
         <translation>Could not write to the USB stick (full or read-only?): {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="91" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="90" />
         <source>已导出到U盘：{name}
 现在可以拔下U盘。</source>
         <translation>Exported to the USB stick: {name}
@@ -749,17 +757,17 @@ You can unplug it now.</translation>
 <context>
     <name>NumberRow</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/fields.py" line="104" />
+        <location filename="../../kiosk/ui/screens/settings/fields.py" line="110" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/fields.py" line="105" />
+        <location filename="../../kiosk/ui/screens/settings/fields.py" line="111" />
         <source>减少</source>
         <translation>Less</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/fields.py" line="106" />
+        <location filename="../../kiosk/ui/screens/settings/fields.py" line="112" />
         <source>增加</source>
         <translation>More</translation>
     </message>
@@ -997,44 +1005,52 @@ You can unplug it now.</translation>
     </message>
 </context>
 <context>
+    <name>QueryOp</name>
+    <message>
+        <location filename="../../kiosk/ui/operations.py" line="77" />
+        <source>没能完成，请叫工作人员帮忙。</source>
+        <translation>That did not work; please ask the staff.</translation>
+    </message>
+</context>
+<context>
     <name>QueueSection</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="76" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="75" />
         <source>上传队列</source>
         <translation>Upload queue</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="80" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="79" />
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="81" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="80" />
         <source>测试网络</source>
         <translation>Test the network</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="102" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="101" />
         <source>本机还没有登记到县服务器，报销单先存在本机。</source>
         <translation>This kiosk is not enrolled with a county server; claims are kept here for now.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="105" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="104" />
         <source>正在连接县服务器……</source>
         <translation>Connecting to the county server…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="107" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="106" />
         <source>已连上县服务器。</source>
         <translation>Connected to the county server.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="109" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="108" />
         <source>现在连不上县服务器，报销单先存在本机，网络好了会自动上传。</source>
         <translation>The county server cannot be reached now; claims are kept here and go out by themselves when the network is back.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="111" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="110" />
         <source>上次成功：{t}</source>
         <translation>Last success: {t}</translation>
     </message>
@@ -1094,12 +1110,12 @@ You can unplug it now.</translation>
         <translation>Testing…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="196" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="197" />
         <source>网络正常：{d}</source>
         <translation>The network works: {d}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="196" />
+        <location filename="../../kiosk/ui/screens/settings/sync_queue.py" line="197" />
         <source>网络不通：{d}</source>
         <translation>No connection: {d}</translation>
     </message>
@@ -1107,72 +1123,72 @@ You can unplug it now.</translation>
 <context>
     <name>ResidentIdScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="193" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="201" />
         <source>请输入身份证号码</source>
         <translation>Enter your ID-card number</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="194" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="202" />
         <source>一共18位，在身份证有照片的那一面最下面一行</source>
         <translation>18 characters, the bottom line on the side of the ID card with the photo</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="195" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="203" />
         <source>← 返回</source>
         <translation>← Back</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="196" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="204" />
         <source>确定</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="197" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="205" />
         <source>输入号码</source>
         <translation>Type the number</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="197" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="205" />
         <source>扫码</source>
         <translation>Scan a code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="198" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="206" />
         <source>扫医保电子凭证的二维码</source>
         <translation>Scan the QR code of the insurance e-voucher</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="199" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="207" />
         <source>刷身份证</source>
         <translation>Use the ID card reader</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="224" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="232" />
         <source>号码还不够18位，已输入{n}位。</source>
         <translation>The number needs 18 characters; {n} entered so far.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="227" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="235" />
         <source>这个号码不对，请和身份证对照，再看一遍。</source>
         <translation>This number is not right. Please compare it with the card again.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="251" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="259" />
         <source>请把医保码对准摄像头</source>
         <translation>Hold the insurance code up to the camera</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="277" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="285" />
         <source>摄像头用不了，请输入身份证号码。</source>
         <translation>The camera is not working. Please type the ID number.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="304" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="312" />
         <source>正在读卡……</source>
         <translation>Reading the card…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="332" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="340" />
         <source>已输入{n}位</source>
         <translation>{n} characters entered</translation>
     </message>
@@ -1180,314 +1196,314 @@ You can unplug it now.</translation>
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="300" />
+        <location filename="../../kiosk/ui/screens/review.py" line="304" />
         <source>请核对收据上的内容</source>
         <translation>Please check what was read</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="301" />
+        <location filename="../../kiosk/ui/screens/review.py" line="305" />
         <source>医院</source>
         <translation>Hospital</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="301" />
+        <location filename="../../kiosk/ui/screens/review.py" line="305" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="302" />
+        <location filename="../../kiosk/ui/screens/review.py" line="306" />
         <source>总金额</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="302" />
+        <location filename="../../kiosk/ui/screens/review.py" line="306" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="303" />
+        <location filename="../../kiosk/ui/screens/review.py" line="307" />
         <source>票据类型</source>
         <translation>Kind of paper</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="303" />
+        <location filename="../../kiosk/ui/screens/review.py" line="307" />
         <source>票据号码</source>
         <translation>Invoice number</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="304" />
+        <location filename="../../kiosk/ui/screens/review.py" line="308" />
         <source>票据代码</source>
         <translation>Invoice code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="304" />
+        <location filename="../../kiosk/ui/screens/review.py" line="308" />
         <source>医保统筹支付</source>
         <translation>Paid by the insurance fund</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="305" />
+        <location filename="../../kiosk/ui/screens/review.py" line="309" />
         <source>个人账户支付</source>
         <translation>Paid from the personal account</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="305" />
+        <location filename="../../kiosk/ui/screens/review.py" line="309" />
         <source>个人现金支付</source>
         <translation>Paid in cash</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="306" />
+        <location filename="../../kiosk/ui/screens/review.py" line="310" />
         <source>其他支付</source>
         <translation>Other payments</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="309" />
+        <location filename="../../kiosk/ui/screens/review.py" line="313" />
         <source>修改</source>
         <translation>Change</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="310" />
+        <location filename="../../kiosk/ui/screens/review.py" line="314" />
         <source>收费项目</source>
         <translation>Items charged</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="311" />
+        <location filename="../../kiosk/ui/screens/review.py" line="315" />
         <source>◀ 上一张</source>
         <translation>◀ Previous</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="312" />
+        <location filename="../../kiosk/ui/screens/review.py" line="316" />
         <source>下一张 ▶</source>
         <translation>Next ▶</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="313" />
+        <location filename="../../kiosk/ui/screens/review.py" line="317" />
         <source>重新拍这张</source>
         <translation>Take this one again</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="317" />
+        <location filename="../../kiosk/ui/screens/review.py" line="321" />
         <source>重新拍这一张</source>
         <translation>Take this one again</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="318" />
+        <location filename="../../kiosk/ui/screens/review.py" line="322" />
         <source>请协理员来帮忙</source>
         <translation>Ask the assistant for help</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="319" />
+        <location filename="../../kiosk/ui/screens/review.py" line="323" />
         <source>不要这一张，跳过</source>
         <translation>Leave this one out</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="320" />
+        <location filename="../../kiosk/ui/screens/review.py" line="324" />
         <source>← 返回核对</source>
         <translation>← Back to checking</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="321" />
+        <location filename="../../kiosk/ui/screens/review.py" line="325" />
         <source>收据的照片，点一下放大</source>
         <translation>The receipt's picture; tap to enlarge</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="372" />
+        <location filename="../../kiosk/ui/screens/review.py" line="380" />
         <source>第{i}张，共{n}张</source>
         <translation>Receipt {i} of {n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="377" />
+        <location filename="../../kiosk/ui/screens/review.py" line="385" />
         <source>文件第{p}页</source>
         <translation>Page {p} of the file</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="387" />
-        <location filename="../../kiosk/ui/screens/review.py" line="419" />
+        <location filename="../../kiosk/ui/screens/review.py" line="395" />
+        <location filename="../../kiosk/ui/screens/review.py" line="427" />
         <source>认不出</source>
         <translation>Not recognised</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="404" />
+        <location filename="../../kiosk/ui/screens/review.py" line="412" />
         <source>黄色的地方没有看清楚，请点“修改”核对。</source>
         <translation>The yellow parts were not read clearly: press 'Change' to check them.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="406" />
+        <location filename="../../kiosk/ui/screens/review.py" line="414" />
         <source>黄色的地方机器没有看清楚，协理员或县医保局会帮您核对，您可以先提交。</source>
         <translation>The machine could not read the yellow parts clearly. The assistant or the county insurance office will check them; you can submit now.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="415" />
+        <location filename="../../kiosk/ui/screens/review.py" line="423" />
         <source>门诊收费票据</source>
         <translation>Outpatient invoice</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="416" />
+        <location filename="../../kiosk/ui/screens/review.py" line="424" />
         <source>住院收费票据</source>
         <translation>Inpatient invoice</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="417" />
+        <location filename="../../kiosk/ui/screens/review.py" line="425" />
         <source>费用清单</source>
         <translation>Expense list</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="418" />
+        <location filename="../../kiosk/ui/screens/review.py" line="426" />
         <source>缴费凭条（不能单独报销）</source>
         <translation>Payment slip (cannot be claimed on its own)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="423" />
+        <location filename="../../kiosk/ui/screens/review.py" line="431" />
         <source>这一张机器认不出是看病的收据</source>
         <translation>The kiosk does not recognise this as a medical receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="425" />
+        <location filename="../../kiosk/ui/screens/review.py" line="433" />
         <source>机器没有在这张照片上找到医院的发票或费用清单。如果它是收据，请把它放平、放全再拍一次；不是收据的，请跳过它。</source>
         <translation>The kiosk found no hospital invoice or expense list in this picture. If it is a receipt, lay it flat and whole and take it again; if it is not, leave it out.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="428" />
+        <location filename="../../kiosk/ui/screens/review.py" line="436" />
         <source>这张收据机器没能读出来</source>
         <translation>The kiosk could not read this receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="430" />
+        <location filename="../../kiosk/ui/screens/review.py" line="438" />
         <source>机器认出这是收据，但是没能读出上面的字。这不是您的错：请重新拍一次，或者请协理员照着纸上的字帮您填上。</source>
         <translation>The kiosk sees a receipt but could not read its writing. It is not your fault: take it again, or the assistant types it in from the paper.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="442" />
+        <location filename="../../kiosk/ui/screens/review.py" line="450" />
         <source>请向旁边的协理员招手，或者到服务台找协理员。协理员来之前，这些收据会一直留在这里。</source>
         <translation>Wave to the assistant nearby or ask at the desk. Your receipts stay here until the assistant comes.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="455" />
+        <location filename="../../kiosk/ui/screens/review.py" line="463" />
         <source>确定不报了？再点一次</source>
         <translation>Stop this claim? Tap again</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="456" />
+        <location filename="../../kiosk/ui/screens/review.py" line="464" />
         <source>不报了，回首页</source>
         <translation>Stop, back to the start</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="477" />
+        <location filename="../../kiosk/ui/screens/review.py" line="485" />
         <source>{c}类</source>
         <translation>Class {c}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="497" />
+        <location filename="../../kiosk/ui/screens/review.py" line="505" />
         <source>第{n}张还没有处理好（重新拍、请协理员填上，或者跳过），处理好才能提交。</source>
         <translation>Receipt {n} still needs attention (take it again, have the assistant fill it in, or leave it out) before the claim can be submitted.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="502" />
+        <location filename="../../kiosk/ui/screens/review.py" line="510" />
         <source>正在重新计算……</source>
         <translation>Working it out again…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="504" />
+        <location filename="../../kiosk/ui/screens/review.py" line="512" />
         <source>现在算不出能报多少，县医保局审核后会告诉您。</source>
         <translation>The refund cannot be worked out now; the county insurance office will tell you after its review.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="532" />
+        <location filename="../../kiosk/ui/screens/review.py" line="540" />
         <source>看病一共花了{total}元，医院已经用医保付了{settled}元。按估算，这次没有可以再报的钱，县医保局审核后会告诉您结果。</source>
         <translation>The visit cost {total} yuan; the hospital already charged {settled} yuan to the insurance. By the estimate nothing more can be refunded this time; the county office will tell you after its review.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="535" />
+        <location filename="../../kiosk/ui/screens/review.py" line="543" />
         <source>看病一共花了{total}元。按估算，这次没有可以报的钱，原因请看计算过程；县医保局审核后会告诉您结果。</source>
         <translation>The visit cost {total} yuan. By the estimate nothing can be refunded this time (see the calculation for why); the county office will tell you after its review.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="539" />
+        <location filename="../../kiosk/ui/screens/review.py" line="547" />
         <source>看病一共花了{total}元，医院已经用医保付了{settled}元，这次还能报大约{refund}元，自己负担{own}元。</source>
         <translation>The treatment cost {total} yuan in all. Insurance already paid {settled} yuan at the hospital; about {refund} yuan more can be refunded now, and you pay {own} yuan yourself.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="543" />
+        <location filename="../../kiosk/ui/screens/review.py" line="551" />
         <source>看病一共花了{total}元，医保能报大约{refund}元，自己负担{own}元。</source>
         <translation>The treatment cost {total} yuan in all. Insurance can refund about {refund} yuan; you pay {own} yuan yourself.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="548" />
+        <location filename="../../kiosk/ui/screens/review.py" line="556" />
         <source>收起计算过程</source>
         <translation>Hide the calculation</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="548" />
+        <location filename="../../kiosk/ui/screens/review.py" line="556" />
         <source>看计算过程</source>
         <translation>Show the calculation</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="572" />
+        <location filename="../../kiosk/ui/screens/review.py" line="581" />
         <source>正在显示收据的照片……</source>
         <translation>Showing the receipt's picture…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="583" />
+        <location filename="../../kiosk/ui/screens/review.py" line="593" />
         <source>这张照片显示不出来</source>
         <translation>This picture cannot be shown</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="600" />
+        <location filename="../../kiosk/ui/screens/review.py" line="609" />
         <source>输入开票日期（年月日8位数字）</source>
         <translation>Enter the invoice date (8 digits: year, month, day)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="602" />
+        <location filename="../../kiosk/ui/screens/review.py" line="611" />
         <source>输入收据上的总金额</source>
         <translation>Enter the total printed on the receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="604" />
+        <location filename="../../kiosk/ui/screens/review.py" line="613" />
         <source>输入收据上的“{name}”（没有印就输入0）</source>
         <translation>Enter “{name}” from the receipt (0 when not printed)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="607" />
+        <location filename="../../kiosk/ui/screens/review.py" line="616" />
         <source>输入收据上的“{name}”</source>
         <translation>Enter “{name}” from the receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="611" />
+        <location filename="../../kiosk/ui/screens/review.py" line="620" />
         <source>这是哪一种单据？</source>
         <translation>What kind of paper is this?</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="616" />
+        <location filename="../../kiosk/ui/screens/review.py" line="625" />
         <source>输入医院名称</source>
         <translation>Enter the hospital's name</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="619" />
+        <location filename="../../kiosk/ui/screens/review.py" line="628" />
         <source>输入交款人姓名</source>
         <translation>Enter the payer's name</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="314" />
+        <location filename="../../kiosk/ui/screens/review.py" line="318" />
         <source>再加一张收据</source>
         <translation>Add another receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="315" />
+        <location filename="../../kiosk/ui/screens/review.py" line="319" />
         <source>没错，提交</source>
         <translation>Correct, submit</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="381" />
+        <location filename="../../kiosk/ui/screens/review.py" line="389" />
         <source>没有读到</source>
         <translation>not read</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="389" />
-        <location filename="../../kiosk/ui/screens/review.py" line="475" />
+        <location filename="../../kiosk/ui/screens/review.py" line="397" />
+        <location filename="../../kiosk/ui/screens/review.py" line="483" />
         <source>{amount} 元</source>
         <translation>¥{amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="507" />
+        <location filename="../../kiosk/ui/screens/review.py" line="515" />
         <source>（按示例政策估算，以县医保局审核为准）</source>
         <translation>(estimated with the example policy; the county's review decides)</translation>
     </message>
@@ -1495,32 +1511,32 @@ You can unplug it now.</translation>
 <context>
     <name>ScannerSection</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="232" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="230" />
         <source>扫描仪</source>
         <translation>Scanner</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="236" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="234" />
         <source>查找扫描仪</source>
         <translation>Find scanners</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="237" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="235" />
         <source>扫描一张测试页</source>
         <translation>Scan a test page</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="248" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="246" />
         <source>正在查找扫描仪……</source>
         <translation>Looking for scanners…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="261" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="260" />
         <source>没有找到扫描仪，请检查电源和连线。</source>
         <translation>No scanner found. Check its power and cable.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="272" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="271" />
         <source>正在扫描……</source>
         <translation>Scanning…</translation>
     </message>
@@ -1543,84 +1559,84 @@ You can unplug it now.</translation>
 <context>
     <name>ServerSection</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="98" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="97" />
         <source>县服务器</source>
         <translation>County server</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="118" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="117" />
         <source>县服务器地址</source>
         <translation>County server address</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="119" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="118" />
         <source>一次性登记码（县里的管理员给）</source>
         <translation>One-time enrolment code (from the county administrator)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="120" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="119" />
         <source>服务器证书指纹（SHA-256，https 时必填）</source>
         <translation>Server certificate fingerprint (SHA-256, required for https)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="121" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="120" />
         <source>登记本机</source>
         <translation>Enrol this kiosk</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="142" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="141" />
         <source>本机还没有登记到县服务器。</source>
         <translation>This kiosk is not enrolled with a county server.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="145" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="144" />
         <source>已登记：{server}
 本机编号：{device}</source>
         <translation>Enrolled with: {server}
 Device ID: {device}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="155" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="154" />
         <source>正在连接县服务器……</source>
         <translation>Connecting to the county server…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="167" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="164" />
         <source>填写的内容不对：{why}</source>
         <translation>Something typed is not right: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="170" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="166" />
         <source>登记码不对，请核对后再输入。</source>
         <translation>The enrolment code is wrong. Check it and type it again.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="171" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="167" />
         <source>这个登记码已经用过了，请向县里要一个新的。</source>
         <translation>This enrolment code was already used. Ask the county for a new one.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="172" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="168" />
         <source>这个登记码已经过期了，请向县里要一个新的。</source>
         <translation>This enrolment code has expired. Ask the county for a new one.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="173" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="169" />
         <source>县服务器拒绝了登记：{why}</source>
         <translation>The county server refused the enrolment: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="178" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="173" />
         <source>服务器的证书和填写的指纹对不上，没有登记。请核对指纹，或检查是不是连错了服务器。</source>
         <translation>The server's certificate does not match the fingerprint typed, so nothing was enrolled. Check the fingerprint, or whether this is the right server.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="183" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="177" />
         <source>连不上县服务器，请检查地址和网络。</source>
         <translation>Cannot reach the county server. Check the address and the network.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="188" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="186" />
         <source>登记成功，开始同步。</source>
         <translation>Enrolled. Syncing starts now.</translation>
     </message>
@@ -1628,42 +1644,42 @@ Device ID: {device}</translation>
 <context>
     <name>SettingsPanel</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="137" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="142" />
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="138" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="143" />
         <source>回到首页</source>
         <translation>Back to the start</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="208" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="211" />
         <source>没有保存：{why}</source>
         <translation>Not saved: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="214" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="216" />
         <source>配置文件写不进去：{why}</source>
         <translation>The configuration file cannot be written: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="224" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="230" />
         <source>开</source>
         <translation>On</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="224" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="230" />
         <source>关</source>
         <translation>Off</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="225" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="231" />
         <source>已保存“{name}”：{value}，已经生效。</source>
         <translation>Saved “{name}”: {value}, in force now.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="226" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="232" />
         <source>已保存“{name}”：{value}，重启后生效。</source>
         <translation>Saved “{name}”: {value}, in force after a restart.</translation>
     </message>
@@ -1671,53 +1687,53 @@ Device ID: {device}</translation>
 <context>
     <name>SettingsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="181" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="211" />
         <source>密码错误次数太多，请{m}分钟后再试。</source>
         <translation>Too many wrong PINs. Try again in {m} minutes.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="182" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="212" />
         <source>密码不对，还可以试{n}次。</source>
         <translation>Wrong PIN. {n} tries left.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="231" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="257" />
         <source>现在的密码不对，还可以试{n}次。</source>
         <translation>The current PIN is wrong. {n} tries left.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="237" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="263" />
         <source>技术员密码已经改好了。</source>
         <translation>The technician PIN has been changed.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="242" />
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="243" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="268" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="269" />
         <source>密码要{a}到{b}位数字。</source>
         <translation>The PIN must be {a} to {b} digits.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="244" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="270" />
         <source>不能全是同一个数字，请换一个。</source>
         <translation>Not one digit repeated; please choose another.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="245" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="271" />
         <source>不能用123456这样连着的数字，请换一个。</source>
         <translation>Not a run like 123456; please choose another.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="246" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="272" />
         <source>不能用121212这样重复的数字，请换一个。</source>
         <translation>Not a repeated pair like 121212; please choose another.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="247" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="273" />
         <source>两次输入的不一样，请重新输入。</source>
         <translation>The two entries differ. Please start again.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="248" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="274" />
         <source>这台机器已经有技术员密码了，请输入密码。</source>
         <translation>This kiosk already has a technician PIN. Please enter it.</translation>
     </message>
@@ -1915,7 +1931,7 @@ Device ID: {device}</translation>
 <context>
     <name>TextRow</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/fields.py" line="184" />
+        <location filename="../../kiosk/ui/screens/settings/fields.py" line="190" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -1981,61 +1997,61 @@ Device ID: {device}</translation>
         <translation>Showing…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="248" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="249" />
         <source>“{name}”读不出来：{why}</source>
         <translation>“{name}” cannot be read: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="289" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="290" />
         <source>U盘 {name}</source>
         <translation>USB stick {name}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="299" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="300" />
         <source>{name}
 读不出来</source>
         <translation>{name}
 cannot be read</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="301" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="302" />
         <source>{name}
 PDF，共{n}页</source>
         <translation>{name}
 PDF, {n} pages</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="309" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="310" />
         <source>正在找U盘……</source>
         <translation>Looking for a USB stick…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="310" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="311" />
         <source>没有找到U盘。请把U盘插到机器的USB口上，稍等几秒钟，这里会自动显示。</source>
         <translation>No USB stick found. Plug the stick into the kiosk's USB port and wait a few seconds: it shows here by itself.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="312" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="313" />
         <source>正在打开U盘……</source>
         <translation>Opening the USB stick…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="313" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="314" />
         <source>这个U盘里没有照片或PDF文件。请换一个U盘，或者请协理员帮忙。</source>
         <translation>There are no photos or PDF files on this stick. Try another stick, or ask the assistant.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="314" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="315" />
         <source>这个文件夹里没有照片或PDF文件，请点“上一层”。</source>
         <translation>There are no photos or PDF files in this folder; tap “Up one folder”.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="319" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="320" />
         <source>还有{n}个文件没有列出来，请协理员帮忙找。</source>
         <translation>{n} more files are not listed; ask the assistant to find yours.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="331" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="332" />
         <source>U盘：{where}</source>
         <translation>USB stick: {where}</translation>
     </message>
@@ -2043,62 +2059,62 @@ PDF, {n} pages</translation>
 <context>
     <name>_Lines</name>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="134" />
+        <location filename="../../kiosk/ui/slip.py" line="123" />
         <source>预计报销 {amount} 元（估算）</source>
         <translation>Estimated refund: {amount} yuan (estimate)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="135" />
+        <location filename="../../kiosk/ui/slip.py" line="124" />
         <source>报销金额：等县医保局审核</source>
         <translation>Refund: decided by the county insurance office</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="137" />
+        <location filename="../../kiosk/ui/slip.py" line="126" />
         <source>医保报销回执</source>
         <translation>Insurance claim receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="138" />
+        <location filename="../../kiosk/ui/slip.py" line="127" />
         <source>报销单号</source>
         <translation>Claim number</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="139" />
+        <location filename="../../kiosk/ui/slip.py" line="128" />
         <source>提交时间：{when}</source>
         <translation>Filed: {when}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="140" />
+        <location filename="../../kiosk/ui/slip.py" line="129" />
         <source>姓名：{name}</source>
         <translation>Name: {name}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="141" />
+        <location filename="../../kiosk/ui/slip.py" line="130" />
         <source>身份证：{id}</source>
         <translation>ID card: {id}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="142" />
+        <location filename="../../kiosk/ui/slip.py" line="131" />
         <source>收据：{n} 张</source>
         <translation>Receipts: {n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="143" />
+        <location filename="../../kiosk/ui/slip.py" line="132" />
         <source>金额合计：{amount} 元</source>
         <translation>Total: {amount} yuan</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="145" />
+        <location filename="../../kiosk/ui/slip.py" line="134" />
         <source>估算金额以县医保局审核为准。</source>
         <translation>The estimate is final only once the county insurance office has reviewed the claim.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="146" />
+        <location filename="../../kiosk/ui/slip.py" line="135" />
         <source>机器联网后会把材料送到县医保局，审核约两到四周。</source>
         <translation>When online, the kiosk sends the papers to the county insurance office; the review takes two to four weeks.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/slip.py" line="147" />
+        <location filename="../../kiosk/ui/slip.py" line="136" />
         <source>钱会打到社保卡上。查进度：在自助机上扫下面的二维码。</source>
         <translation>The money goes to your social security card. To check progress, scan the QR code below at the kiosk.</translation>
     </message>

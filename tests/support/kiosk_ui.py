@@ -8,6 +8,7 @@ afterwards fails the test.
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -85,6 +86,9 @@ def make_kiosk(qapp: QApplication, tmp_path: Path) -> Iterator[Callable[..., Kio
     qapp.processEvents()
     leaked = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
     assert not leaked, f"windows left open: {leaked}"
+    # every short-lived UI thread belongs to the task manager, whose shutdown joined it
+    threads = [t.name for t in threading.enumerate() if t.name.startswith("kiosk-ui-")]
+    assert not threads, f"UI threads left running after the kiosk closed: {threads}"
 
 
 def button(parent: QWidget, name: str) -> QPushButton:
@@ -112,7 +116,8 @@ def to_review(qtbot: Any, kiosk: Kiosk, seed: int, *, signed_in: str | None) -> 
     tap(qtbot, w.start, "fileClaim")
     keys(qtbot, w.resident_id, sample_id_number(seed))
     tap(qtbot, w.resident_id, "confirmId")
-    w.signed_in = signed_in
+    if signed_in:
+        kiosk.flow.sign_in(signed_in)
     with qtbot.waitSignal(w.screen_changed, timeout=10_000,
                           check_params_cb=lambda name: name == "review"):
         tap(qtbot, w.capture, "useSample")

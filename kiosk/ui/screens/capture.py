@@ -101,6 +101,10 @@ class CaptureScreen(Screen):
             self.hint.setText(self.tr("请点下面的按钮，从U盘导入收据的照片或PDF；"
                                       "没有U盘，请协理员帮忙。"))
 
+    def camera_refused(self, hint: str) -> None:
+        """The camera's still was not a usable receipt: what to do, under the preview."""
+        self.camera_hint.setText(hint)
+
     def camera_failed(self, message: str) -> None:
         """No camera (or it was unplugged): said on this and every later capture screen
         (not only the first), with file import offered instead."""

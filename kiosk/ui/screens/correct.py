@@ -74,6 +74,8 @@ def entry_text(entry: CatalogEntry, class_word: str) -> str:
 
 
 class CorrectionPanel(Screen):
+    _date: str  # the digits typed so far (a date)
+    _query: str  # the letters typed so far (a catalog search)
     """Shown by the review screen in place of the receipt while one field is corrected."""
 
     done = Signal(str, object)

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import Future
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from kiosk.catalog.model import CatalogEntry
+from kiosk.ui.operations import QueryOp
+from kiosk.ui.tasks import TaskManager
 
 log = logging.getLogger("kiosk.ui")
 
 RESULTS = 8
 
-RunInBackground = Callable[[Callable[[], Any], Callable[[Future[Any]], None]], Any]
 Searcher = Callable[[str, int], list[CatalogEntry]]
 
 
@@ -30,10 +29,10 @@ class CatalogSearch(QObject):
     results = Signal(str, object)  # query, list[CatalogEntry]
     failed = Signal(str)
 
-    def __init__(self, run_in_background: RunInBackground, searcher: Searcher,
+    def __init__(self, tasks: TaskManager, searcher: Searcher,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._run = run_in_background
+        self._tasks = tasks
         self._searcher = searcher
         self._seq = 0
 
@@ -49,16 +48,15 @@ class CatalogSearch(QObject):
                 return None
             return self._searcher(query, RESULTS)
 
-        self._run(work, lambda fut: self._answered(seq, query, fut))
+        QueryOp(self._tasks, work).success(
+            lambda entries: self._answered(seq, query, entries)).failure(
+            lambda exc: self._failed(seq, query, exc)).run()
 
-    def _answered(self, seq: int, query: str, fut: Future[Any]) -> None:
-        if seq != self._seq:
-            return  # stale: a newer query is on its way
-        try:
-            entries = fut.result()
-        except Exception:
-            log.exception("the catalog search for %r failed", query)
-            self.failed.emit(query)
-            return
-        if entries is not None:
+    def _answered(self, seq: int, query: str, entries: list[CatalogEntry] | None) -> None:
+        if seq == self._seq and entries is not None:  # else a newer query is on its way
             self.results.emit(query, list(entries))
+
+    def _failed(self, seq: int, query: str, exc: Exception) -> None:
+        log.error("the catalog search for %r failed: %s", query, exc)
+        if seq == self._seq:
+            self.failed.emit(query)  # the catalog file: the panel says search is down

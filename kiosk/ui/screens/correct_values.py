@@ -105,7 +105,7 @@ def money_keys(current: str, key: str) -> str:
 
 def check_code(text: str) -> tuple[str | None, str]:
     """An invoice number or code: digits and Latin letters as printed, leading zeros kept."""
-    value = clean_text(text).replace(" ", "").upper()
+    value = (clean_text(text) or "").replace(" ", "").upper()
     if not value:
         return None, "empty"
     if len(value) > 30:

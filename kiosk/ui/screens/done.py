@@ -25,7 +25,7 @@ class DoneScreen(Screen):
     slip_done = Signal(object)  # SlipResult of this screen's claim (tests, the voice)
     said = Signal(str)  # a voice prompt key for what just happened (the window speaks it)
 
-    def __init__(self) -> None:
+    def __init__(self, printer: SlipPrinter | None = None) -> None:
         super().__init__()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(48, 48, 48, 48)
@@ -63,6 +63,8 @@ class DoneScreen(Screen):
         self.slip: SlipData | None = None
         self.printer: SlipPrinter | None = None
         self._last: SlipResult | None = None
+        if printer is not None:
+            self.set_printer(printer)
         self.retranslate()
 
     def set_printer(self, printer: SlipPrinter) -> None:

@@ -4,15 +4,13 @@ shown to the camera, or the card on a reader — whichever the resident has to h
 The QR code is decoded off the UI thread (one preview frame at a time; frames arriving while
 one is decoded are dropped) and read by kiosk.residents.evoucher: an ID number is checked like a typed
 one, a slip's own code opens that claim's status, an online-only token is answered plainly.
-The card reader's command runs on a thread of its own (kiosk.scanner.cardreader). Readers that
+The card reader's command runs on the task manager's device pool (kiosk.scanner.cardreader). Readers that
 type the number like a keyboard work through keyPressEvent, as the keypad does.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal
@@ -26,7 +24,9 @@ from kiosk.scanner.cardreader import CardReadError, read_card
 from kiosk.scanner.qr import decode_qr
 from kiosk.ui.camera import CameraFeed
 from kiosk.ui.i18n import domain_text
+from kiosk.ui.operations import QueryOp
 from kiosk.ui.screens.base import Screen
+from kiosk.ui.tasks import TaskManager
 from kiosk.ui.widgets import KeyEntry, PadSplit, big_button, keypad_key
 
 log = logging.getLogger("kiosk.ui.identify")
@@ -48,14 +48,15 @@ def qimage_to_array(image: QImage) -> np.ndarray:
 
 
 class QrDecoder(QObject):
-    """Decodes preview frames on one worker thread; `found(text)` on the UI thread."""
+    """Decodes preview frames on the task manager's device pool, one at a time;
+    `found(text)` on the UI thread."""
 
     found = Signal(str)
     decoded = Signal(str)  # every frame tried, '' when no code was found in it
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, tasks: TaskManager, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-qr")
+        self._tasks = tasks
         self._busy = False
         self.active = False
         self.decoded.connect(self._on_decoded)
@@ -66,34 +67,34 @@ class QrDecoder(QObject):
             return False
         self._busy = True
         frame = qimage_to_array(image)
-        self._pool.submit(self._decode, frame)
+        QueryOp(self._tasks, lambda: _decode(frame), io=True).success(self.decoded.emit).run()
         return True
-
-    def _decode(self, frame: np.ndarray) -> None:
-        try:
-            text = decode_qr(frame) or ""
-        except Exception:
-            log.exception("QR decoding failed")
-            text = ""
-        self.decoded.emit(text)  # queued to the UI thread
 
     def _on_decoded(self, text: str) -> None:
         self._busy = False
         if self.active and text:
             self.found.emit(text)
 
-    def shutdown(self) -> None:
-        self.active = False
-        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _decode(frame: np.ndarray) -> str:
+    try:
+        return decode_qr(frame) or ""
+    except Exception:  # a frame OpenCV chokes on is a frame without a code: the next one
+        log.exception("QR decoding failed")  # comes in a moment; logged for the technician
+        return ""
 
 
 class CardReader(QObject):
-    """Runs the [cardreader] command on a thread; `read(number, error code)` on the UI thread."""
+    """Runs the [cardreader] command on the task manager's device pool; `read(number, error
+    code)` on the UI thread."""
 
     read = Signal(str, str)
 
-    def __init__(self, settings: CardReaderSettings, parent: QObject | None = None) -> None:
+    def __init__(self, tasks: TaskManager, settings: CardReaderSettings,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._tasks = tasks
         self.settings = settings
         self.busy = False
 
@@ -107,19 +108,23 @@ class CardReader(QObject):
         self.busy = True
         command, timeout = self.settings.command, self.settings.timeout_s
 
-        def run() -> None:
+        def run() -> tuple[str, str]:
             try:
-                number, code = read_card(command, timeout), ""
+                return read_card(command, timeout), ""
             except CardReadError as exc:
                 log.info("card reader: %s", exc)
-                number, code = "", exc.code
-            except Exception:
-                log.exception("the card reader command failed")
-                number, code = "", "no_reader"
-            self.read.emit(number, code)
+                return "", exc.code
 
-        threading.Thread(target=run, name="kiosk-cardreader", daemon=True).start()
+        QueryOp(self._tasks, run, io=True).success(self._done).failure(self._failed).run()
         return True
+
+    def _failed(self, exc: Exception) -> None:
+        log.error("the card reader command failed: %s", exc)  # the resident types instead
+        self._done(("", "no_reader"))
+
+    def _done(self, result: tuple[str, str]) -> None:
+        self.busy = False
+        self.read.emit(*result)
 
 
 class ResidentIdScreen(Screen):
@@ -128,13 +133,14 @@ class ResidentIdScreen(Screen):
     claim_scanned = Signal(str)  # a slip's QR code: the claim's uid
     said = Signal(str)  # a voice prompt key for what just happened (the window speaks it)
 
-    def __init__(self) -> None:
+    def __init__(self, tasks: TaskManager,
+                 card_reader: CardReaderSettings | None = None) -> None:
         super().__init__()
+        self._tasks = tasks
         self.number = ""
-        self.purpose = "claim"  # or "status": the same screen finds a resident's claims
         self.camera: CameraFeed | None = None
         self.card_reader: CardReader | None = None
-        self.qr = QrDecoder(self)
+        self.qr = QrDecoder(tasks, self)
         self.qr.found.connect(self.take_qr_text)
         entry = KeyEntry(with_x=True, on_key=self.type_char, on_backspace=self.delete_char,
                          on_clear=self.clear, on_back=self.back.emit, on_ok=self.submit,
@@ -170,6 +176,8 @@ class ResidentIdScreen(Screen):
         self.split.setContentsMargins(48, 32, 48, 32)
         self.retranslate()
         self._refresh()
+        if card_reader is not None:
+            self.set_card_reader(card_reader)
 
     def arrange(self, landscape: bool) -> None:
         self.split.arrange(landscape)
@@ -185,7 +193,7 @@ class ResidentIdScreen(Screen):
 
     def set_card_reader(self, settings: CardReaderSettings) -> None:
         """Offer "刷身份证" when a reader command is configured."""
-        self.card_reader = CardReader(settings, self)
+        self.card_reader = CardReader(self._tasks, settings, self)
         self.card_reader.read.connect(self._card_read)
         self.card_btn.setVisible(self.card_reader.available)
 

@@ -25,13 +25,14 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from kiosk.ui.desk import ClaimAmounts, Receipt
+from kiosk.claims.desk import ClaimAmounts, Receipt
 from kiosk.ui.i18n import domain_text
 from kiosk.ui.pictures import Picture, PictureLoader
 from kiosk.ui.screens.base import Screen
@@ -157,6 +158,8 @@ class ReviewScreen(Screen):
     corrected = Signal(int, str, object)  # receipt index, receipt JSON key, new value
     skip = Signal(int)  # leave the page at this index out of the claim
     cancelled = Signal()  # the resident does not file after all (confirmed by a second tap)
+    _index: int  # the receipt shown
+    scroll: QScrollArea  # type: ignore[assignment]  # the receipt's fields (QWidget.scroll)
     help_wanted = Signal()  # "请协理员来帮忙" was tapped
 
     def __init__(self, search: CatalogSearch | None = None) -> None:
@@ -343,6 +346,10 @@ class ReviewScreen(Screen):
         self._audit = audit
         self._recalculating = False
         self._refresh()
+
+    def set_filing(self, filing: bool) -> None:
+        """While the claim is being filed it cannot be confirmed a second time."""
+        self.confirm_btn.setEnabled(not filing)
 
     def set_recalculating(self) -> None:
         """A correction was made: the estimate is being worked out again."""

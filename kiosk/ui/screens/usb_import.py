@@ -100,7 +100,7 @@ class UsbImportScreen(Screen):
         self.grid = QGridLayout(self.grid_box)
         self.grid.setSpacing(16)
         self.grid.setContentsMargins(0, 0, 0, 0)
-        self.scroll = scroll_area(self.grid_box)
+        self.tiles_scroll = scroll_area(self.grid_box)
         self.back_btn = big_button("", kind="back", name="usbBack")
         self.back_btn.clicked.connect(self.back)
         for w in (self.title, self.hint):
@@ -108,7 +108,7 @@ class UsbImportScreen(Screen):
         lay.addLayout(self.sticks)
         lay.addLayout(self.where)
         lay.addWidget(self.message)
-        lay.addWidget(self.scroll, 1)
+        lay.addWidget(self.tiles_scroll, 1)
         row = QHBoxLayout()
         row.addWidget(self.back_btn)
         row.addStretch(2)
@@ -207,7 +207,7 @@ class UsbImportScreen(Screen):
             self._show_state()
             return
         self._more = result.more
-        columns = max(1, (self.scroll.viewport().width() or 1000) // (THUMB + 40))
+        columns = max(1, (self.tiles_scroll.viewport().width() or 1000) // (THUMB + 40))
         for i, entry in enumerate(result.entries):
             tile = Tile(entry)
             tile.clicked.connect(lambda _=False, t=tile: self._tapped(t))

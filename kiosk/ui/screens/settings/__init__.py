@@ -2,9 +2,9 @@
 
 The screen is a PIN gate (`gate.py`) in front of a panel of sections (`panel.py`): overview,
 county server and enrolment, camera, scanner, OCR engine, screen and sound, upload queue,
-upkeep. The PIN is checked by `kiosk.auth.pin.PinStore` on the database thread (the window passes
-the answer back through `pin_result`); a fresh kiosk sets its first PIN here only while it
-holds no claims and is not enrolled, otherwise on the console (`kiosk pin set`).
+upkeep. The PIN is checked by `kiosk.auth.pin.PinStore` on the database thread (the answer comes
+back through `pin_result`); a fresh kiosk sets its first PIN here only while it holds no
+claims and is not enrolled, otherwise on the console (`kiosk pin set`).
 
 `bind(SettingsContext)` (from the composition root) hands the panel the config file, the
 task manager and the running parts; unbound, the gate works and the panel only shows.
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout
 
-from kiosk.auth.pin import MAX_LENGTH, MIN_LENGTH, PinError, PinResult
+from kiosk.auth.pin import MAX_LENGTH, MIN_LENGTH, PinError, PinResult, PinStore
+from kiosk.claims.desk import ClaimDesk
+from kiosk.ui.operations import QueryOp
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.screens.settings.context import SettingsContext
 from kiosk.ui.screens.settings.gate import CHANGE, CHECK, CONSOLE, FIRST, PinGate
@@ -38,7 +39,7 @@ __all__ = ["SettingsContext", "SettingsScreen"]
 log = logging.getLogger("kiosk.ui.settings")
 
 
-def gate_mode(pins: Any, desk: Any, home: Path) -> str:
+def gate_mode(pins: PinStore, desk: ClaimDesk, home: Path) -> str:
     """CHECK with a PIN; FIRST on a fresh kiosk (no claims, not enrolled); else CONSOLE."""
     if pins.is_set:
         return CHECK
@@ -71,6 +72,8 @@ class SettingsScreen(Screen):
 
         self.gate = PinGate()
         self.gate.submitted.connect(self.pin_entered)
+        self.pin_entered.connect(self._check_pin)
+        self.language_chosen.connect(self._set_language)
         self.gate.steps_done.connect(self._steps_done)
         self.gate.back.connect(self._gate_back)
         self.pages.addWidget(self.gate)
@@ -149,19 +152,46 @@ class SettingsScreen(Screen):
         if ctx is None or self.unlocked or self.gate.mode == CHANGE:
             return
         pins, desk, home = ctx.pins, ctx.desk, ctx.home
-        ctx.tasks.run_in_background(lambda: gate_mode(pins, desk, home), self._gate_mode)
+        QueryOp(ctx.tasks, lambda: gate_mode(pins, desk, home)).success(self._gate_mode).run()
 
     def hideEvent(self, event: QHideEvent) -> None:
         self.panel.close_sections()  # no camera preview left running behind another screen
         super().hideEvent(event)
 
-    def _gate_mode(self, fut: Future[Any]) -> None:
-        mode = fut.result()
+    def _gate_mode(self, mode: str) -> None:
         if not self.unlocked and self.gate.mode != CHANGE and not self.gate.pin:
             self.gate.set_mode(mode)
         self.gate_ready.emit(mode)
 
     # --- the gate -----------------------------------------------------------------------
+
+    def _check_pin(self, pin: str) -> None:
+        ctx = self.ctx
+        if ctx is None:
+            return
+        pins = ctx.pins
+        QueryOp(ctx.tasks, lambda: pins.check(pin)).success(self._pin_checked).run()
+
+    def _pin_checked(self, result: PinResult) -> None:
+        ctx = self.ctx
+        if result.ok and ctx is not None:
+            log.info("technician signed in%s", " (new PIN set)" if result.newly_set else "")
+            QueryOp(ctx.tasks, ctx.desk.counts).success(self._counts).run()
+        elif result.locked_for_s:
+            log.warning("technician PIN locked for %d s", result.locked_for_s)
+        self.pin_result(result)
+
+    def _counts(self, counts: dict[str, int]) -> None:
+        ctx = self.ctx
+        assert ctx is not None
+        info = dict(ctx.info)
+        info.update(claims=counts, ocr_ready=ctx.ocr_ready())  # the overview words them
+        self.show_settings(info)
+
+    def _set_language(self, language: str) -> None:
+        translations = self.ctx.translations if self.ctx is not None else None
+        if translations is not None:
+            translations.install(language)
 
     def pin_result(self, result: PinResult) -> None:
         if result.ok:
@@ -199,31 +229,27 @@ class SettingsScreen(Screen):
         pins = ctx.pins
         if self.gate.mode == FIRST:
             pin, again = typed
-            ctx.tasks.run_in_background(lambda: pins.set_first(pin, again),
-                                        lambda f: self._first_set(pin, f))
+            QueryOp(ctx.tasks, lambda: pins.set_first(pin, again)).success(
+                lambda _none: self._first_set(pin)).failure(self._pin_refused).run()
         elif self.gate.mode == CHANGE:
             old, new, again = typed
-            ctx.tasks.run_in_background(lambda: pins.change(old, new, again),
-                                        self._changed)
+            QueryOp(ctx.tasks, lambda: pins.change(old, new, again)).success(
+                self._changed).failure(self._pin_refused).run()
 
-    def _first_set(self, pin: str, fut: Future[Any]) -> None:
-        try:
-            fut.result()
-        except PinError as exc:
-            if exc.code == "already_set":
-                self.gate.set_mode(CHECK)
-            self.gate.restart(self._pin_error_text(exc))
-            return
+    def _pin_refused(self, exc: Exception) -> None:
+        """A PIN that cannot be used (too short, a sequence, typed differently twice)."""
+        if not isinstance(exc, PinError):
+            raise exc  # the PIN file could not be written: a bug report
+        if self.gate.mode == FIRST and exc.code == "already_set":
+            self.gate.set_mode(CHECK)
+        self.gate.restart(self._pin_error_text(exc))
+
+    def _first_set(self, pin: str) -> None:
         log.info("technician PIN set on the screen of a fresh kiosk")
         self.gate.set_mode(CHECK)
         self.pin_entered.emit(pin)  # signs in the usual way
 
-    def _changed(self, fut: Future[Any]) -> None:
-        try:
-            result: PinResult = fut.result()
-        except PinError as exc:
-            self.gate.restart(self._pin_error_text(exc))
-            return
+    def _changed(self, result: PinResult) -> None:
         if not result.ok:
             if result.locked_for_s:
                 self.gate.restart(self._refusal(result))

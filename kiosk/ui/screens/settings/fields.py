@@ -27,6 +27,7 @@ from kiosk.core.config import Settings
 from kiosk.ui.widgets import big_button, label
 
 if TYPE_CHECKING:
+    from kiosk.ui.screens.settings.context import SettingsContext
     from kiosk.ui.screens.settings.panel import SettingsPanel
 
 
@@ -45,6 +46,11 @@ class Section(QWidget):
         self.box.setContentsMargins(8, 8, 8, 8)
         self.heading = label(role="large", name=f"heading_{self.key}")
         self.box.addWidget(self.heading)
+
+    @property
+    def ctx(self) -> SettingsContext | None:
+        """What the panel was bound with (None until the composition root binds it)."""
+        return self.panel.ctx
 
     def title(self) -> str:
         return ""

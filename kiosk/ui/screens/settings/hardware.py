@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import logging
 import sys
-from concurrent.futures import Future
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
@@ -19,7 +18,7 @@ from PySide6.QtWidgets import QButtonGroup, QGridLayout, QPushButton, QWidget
 from kiosk.core.config import ScannerSettings, Settings
 from kiosk.core.devices import CameraChoice, list_cameras
 from kiosk.ui.camera import CameraFeed, message_for, to_qimage
-from kiosk.ui.screens.settings.context import run_off_thread
+from kiosk.ui.operations import QueryOp
 from kiosk.ui.screens.settings.fields import Section
 from kiosk.ui.widgets import big_button, label
 
@@ -72,7 +71,7 @@ class CameraSection(Section):
     def __init__(self, panel: SettingsPanel) -> None:
         super().__init__(panel)
         self.find_btn = big_button("", name="findCameras")
-        self.find_btn.clicked.connect(self.find)
+        self.find_btn.clicked.connect(self.find_devices)
         self.devices = DeviceButtons("camera")
         self.devices.chosen.connect(self._choose)
         self.preview = label(name="cameraPreview", wrap=False)
@@ -102,30 +101,29 @@ class CameraSection(Section):
         self.devices.mark(self.device)
 
     def opened(self) -> None:
-        self.find()
+        self.find_devices()
 
     def closed(self) -> None:
         self.stop_preview()
 
-    def find(self) -> None:
-        ctx = self.panel.ctx
+    def find_devices(self) -> None:
+        ctx = self.ctx
         if ctx is None:
             return
         dev_dir, current = ctx.dev_dir, self.device
         self.find_btn.setEnabled(False)
         # Linux lists its cameras under /dev; elsewhere OpenCV's indices are tried
         probe = 0 if sys.platform.startswith("linux") else 4
-        run_off_thread(ctx.tasks, lambda: list_cameras(dev_dir, current=current,
-                                                       probe_indices=probe),
-                       self._found, name="cameras")
+        QueryOp(ctx.tasks, lambda: list_cameras(dev_dir, current=current,
+                                                probe_indices=probe), io=True).after(
+            lambda: self.find_btn.setEnabled(True)).success(self._found).failure(
+            self._not_found).run()
 
-    def _found(self, fut: Future[Any]) -> None:
-        self.find_btn.setEnabled(True)
-        try:
-            cameras: list[CameraChoice] = fut.result()
-        except Exception:
-            log.exception("listing cameras failed")
-            cameras = []
+    def _not_found(self, exc: Exception) -> None:
+        log.warning("listing cameras failed: %s", exc)  # /dev unreadable: none to offer
+        self._found([])
+
+    def _found(self, cameras: list[CameraChoice]) -> None:
         self.devices.show_devices([(c.device, c.label) for c in cameras], self.device)
         self.status.setText("" if cameras else self.tr("没有找到摄像头。"))
 
@@ -143,7 +141,7 @@ class CameraSection(Section):
             self.stop_preview()
 
     def start_preview(self) -> None:
-        ctx = self.panel.ctx
+        ctx = self.ctx
         if ctx is None or self.feed is not None:
             return
         base = ctx.settings.camera
@@ -215,7 +213,7 @@ class ScannerSection(Section):
     def __init__(self, panel: SettingsPanel) -> None:
         super().__init__(panel)
         self.find_btn = big_button("", name="findScanners")
-        self.find_btn.clicked.connect(self.find)
+        self.find_btn.clicked.connect(self.find_devices)
         self.devices = DeviceButtons("scanner")
         self.devices.chosen.connect(self._choose)
         self.scan_btn = big_button("", name="testScan")
@@ -240,23 +238,24 @@ class ScannerSection(Section):
         self.settings = settings.scanner
         self.devices.mark(self.settings.device)
 
-    def find(self) -> None:
-        ctx = self.panel.ctx
+    def find_devices(self) -> None:
+        ctx = self.ctx
         if ctx is None:
             return
         self.find_btn.setEnabled(False)
         self.verdict.setText(self.tr("正在查找扫描仪……"))
-        run_off_thread(ctx.tasks, list_scanners, self._found, name="scanners")
+        QueryOp(ctx.tasks, list_scanners, io=True).after(
+            lambda: self.find_btn.setEnabled(True)).success(self._found).failure(
+            self._not_found).run()
 
-    def _found(self, fut: Future[Any]) -> None:
+    def _not_found(self, exc: Exception) -> None:
         from kiosk.scanner import CaptureError
 
-        self.find_btn.setEnabled(True)
-        try:
-            found = fut.result()
-        except CaptureError as exc:
-            self.verdict.setText(self._why(exc.code, exc.detail))
-            return
+        if not isinstance(exc, CaptureError):
+            raise exc  # a failure the scanner layer does not name: a bug report
+        self.verdict.setText(self._why(exc.code, exc.detail))
+
+    def _found(self, found: list[tuple[str, str]]) -> None:
         self.devices.show_devices(found, self.settings.device)
         self.verdict.setText("" if found else self.tr("没有找到扫描仪，请检查电源和连线。"))
 
@@ -264,25 +263,26 @@ class ScannerSection(Section):
         self.panel.save("scanner", "device", device)
 
     def scan(self) -> None:
-        ctx = self.panel.ctx
+        ctx = self.ctx
         if ctx is None:
             return
         settings = self.settings
         self.scan_btn.setEnabled(False)
         self.verdict.setText(self.tr("正在扫描……"))
-        run_off_thread(ctx.tasks, lambda: scan_test_page(settings), self._scanned, name="scan")
+        QueryOp(ctx.tasks, lambda: scan_test_page(settings), io=True).after(
+            lambda: self.scan_btn.setEnabled(True)).success(self._scanned).failure(
+            self._not_scanned).run()
 
-    def _scanned(self, fut: Future[Any]) -> None:
+    def _not_scanned(self, exc: Exception) -> None:
         from kiosk.scanner import CaptureError
 
-        self.scan_btn.setEnabled(True)
-        try:
-            result: ScanResult = fut.result()
-        except CaptureError as exc:
-            log.warning("test scan failed: %s %s", exc.code, exc.detail)
-            self.verdict.setText(self._why(exc.code, exc.detail))
-            self.scanned.emit(False)
-            return
+        if not isinstance(exc, CaptureError):
+            raise exc  # a failure the scanner layer does not name: a bug report
+        log.warning("test scan failed: %s %s", exc.code, exc.detail)
+        self.verdict.setText(self._why(exc.code, exc.detail))
+        self.scanned.emit(False)
+
+    def _scanned(self, result: ScanResult) -> None:
         self.thumbnail.setPixmap(QPixmap.fromImage(result.thumbnail))
         w, h = result.size
         if result.ok:

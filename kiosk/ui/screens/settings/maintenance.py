@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Future
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 
 from kiosk.core.logexport import ExportError, export_logs, find_removable
-from kiosk.ui.screens.settings.context import run_off_thread
+from kiosk.ui.operations import QueryOp
 from kiosk.ui.screens.settings.fields import Section
 from kiosk.ui.widgets import big_button, label
 
@@ -20,8 +19,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("kiosk.ui.settings")
 
 
-class NoStick(Exception):
-    """No writable removable medium is mounted."""
+class NoStick(ExportError):
+    """No writable removable medium is mounted (a known failure: "plug in a stick")."""
 
 
 def export_to_stick(home: Path, config: Path, roots: tuple[Path, ...],
@@ -66,28 +65,28 @@ class MaintenanceSection(Section):
         self.quit_btn.setText(self.tr("退出程序（技术员维护）"))
 
     def export(self) -> None:
-        ctx = self.panel.ctx
+        ctx = self.ctx
         if ctx is None:
             return
         home, config = ctx.home, ctx.settings.config_path
         roots, mounts_only = ctx.usb_roots, ctx.usb_mounts_only
         self.export_btn.setEnabled(False)
         self.export_result.setText(self.tr("正在导出……"))
-        run_off_thread(ctx.tasks, lambda: export_to_stick(home, config, roots, mounts_only),
-                       self._exported, name="log-export")
+        QueryOp(ctx.tasks, lambda: export_to_stick(home, config, roots, mounts_only),
+                io=True).after(lambda: self.export_btn.setEnabled(True)).success(
+            self._exported).failure(self._not_exported).run()
 
-    def _exported(self, fut: Future[Any]) -> None:
-        self.export_btn.setEnabled(True)
-        try:
-            path: Path = fut.result()
-        except NoStick:
+    def _not_exported(self, exc: Exception) -> None:
+        if isinstance(exc, NoStick):
             self.export_result.setText(self.tr("没有找到U盘。请插上U盘，等几秒再试。"))
-            return
-        except ExportError as exc:
+        elif isinstance(exc, ExportError):
             log.warning("log export failed: %s", exc)
             self.export_result.setText(self.tr("没能写到U盘（可能满了或是只读的）：{why}")
                                        .format(why=exc))
-            return
+        else:
+            raise exc  # the export names its own failures: anything else is a bug
+
+    def _exported(self, path: Path) -> None:
         self.export_result.setText(self.tr("已导出到U盘：{name}\n现在可以拔下U盘。")
                                    .format(name=path.name))
         self.exported.emit(str(path))

@@ -8,7 +8,6 @@ and the message line says whether it is in force or applies after a restart.
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Future
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.core.config import ConfigError, Settings
+from kiosk.ui.operations import QueryOp
 from kiosk.ui.screens.settings.context import SettingsContext, apply_live
 from kiosk.ui.screens.settings.fields import Section
 from kiosk.ui.widgets import QWIDGETSIZE_MAX, big_button, label, scroll_area
@@ -125,6 +125,7 @@ class SettingsPanel(QWidget):
 
     def _size_nav(self) -> None:
         box = self.nav_scroll.widget()
+        assert box is not None  # set when the panel was built
         box.adjustSize()
         bar = self.nav_scroll.verticalScrollBar().sizeHint().width()
         if self._landscape:  # as wide as the longest name, plus the bar when it scrolls
@@ -201,29 +202,30 @@ class SettingsPanel(QWidget):
         if ctx is None:
             return
         config = ctx.config
-        ctx.tasks.run_in_background(lambda: config.update(section, key, value),
-                                    lambda f: self._saved(section, key, value, f))
+        QueryOp(ctx.tasks, lambda: config.update(section, key, value)).success(
+            lambda settings: self._saved(section, key, value, settings)).failure(
+            lambda exc: self._not_saved(f"{section}.{key}", exc)).run()
 
-    def _saved(self, section: str, key: str, value: Any, fut: Future[Any]) -> None:
-        name = f"{section}.{key}"
-        try:
-            settings = fut.result()
-        except ConfigError as exc:
+    def _not_saved(self, name: str, exc: Exception) -> None:
+        if isinstance(exc, ConfigError):
             log.info("setting refused: %s", exc)
             self.say(self.tr("没有保存：{why}").format(why=exc), error=True)
             self.refresh()  # the fields show what is in force again
             self.refused.emit(str(exc))
-            return
-        except OSError as exc:
+        elif isinstance(exc, OSError):
             log.error("cannot write the configuration: %s", exc)
             self.say(self.tr("配置文件写不进去：{why}").format(why=exc.strerror or exc),
                      error=True)
             self.refused.emit(f"{name}: {exc}")
-            return
+        else:
+            raise exc  # the config file names its own failures: anything else is a bug
+
+    def _saved(self, section: str, key: str, value: Any, settings: Settings) -> None:
+        name = f"{section}.{key}"
         self.settings = settings
         assert self.ctx is not None
         self.ctx.settings = settings
-        live = apply_live(self.ctx.window, section, key, value)
+        live = apply_live(self.ctx, section, key, value)
         if name == "ui.language":
             self.language_chosen.emit(str(value))
         shown = self.tr("开") if value is True else self.tr("关") if value is False else value

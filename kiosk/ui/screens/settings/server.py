@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import logging
 import socket
-from concurrent.futures import Future
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from kiosk.core.config import Settings
-from kiosk.ui.screens.settings.context import run_off_thread
+from kiosk.ui.operations import QueryOp
 from kiosk.ui.screens.settings.fields import Section, text_input
 from kiosk.ui.widgets import TextPad, big_button, label
 
@@ -125,14 +124,14 @@ class ServerSection(Section):
         pass
 
     def opened(self) -> None:
-        ctx = self.panel.ctx
+        ctx = self.ctx
         if ctx is None:
             return
         home = ctx.home
-        ctx.tasks.run_in_background(lambda: enrolled_with(home), self._status_read)
+        QueryOp(ctx.tasks, lambda: enrolled_with(home)).success(self._status_read).run()
 
-    def _status_read(self, fut: Future[Any]) -> None:
-        self._current = fut.result()
+    def _status_read(self, current: tuple[str, str] | None) -> None:
+        self._current = current
         if self._current and not self.url.text():
             self.url.setText(self._current[0])
         self._show_status()
@@ -146,47 +145,46 @@ class ServerSection(Section):
                                 .format(server=server, device=device))
 
     def _enrol(self) -> None:
-        ctx = self.panel.ctx
+        ctx = self.ctx
         if ctx is None:
             return
         home, url, code = ctx.home, self.url.text(), self.code.text()
         fingerprint = self.fingerprint.text()
         self.enrol_btn.setEnabled(False)
         self.result.setText(self.tr("正在连接县服务器……"))
-        run_off_thread(ctx.tasks, lambda: enrol(home, url, code, fingerprint),
-                       self._enrol_done, name="enrol")
+        QueryOp(ctx.tasks, lambda: enrol(home, url, code, fingerprint), io=True).after(
+            lambda: self.enrol_btn.setEnabled(True)).success(self._enrol_done).failure(
+            self._not_enrolled).run()
 
-    def _enrol_done(self, fut: Future[Any]) -> None:
+    def _not_enrolled(self, exc: Exception) -> None:
         from kiosk.sync.client import Blocked, Refused, Transient
         from kiosk.sync.credentials import CredentialError
 
-        self.enrol_btn.setEnabled(True)
-        try:
-            server, device = fut.result()
-        except CredentialError as exc:
+        if isinstance(exc, CredentialError):
             self.result.setText(self.tr("填写的内容不对：{why}").format(why=exc))
-            return
-        except Refused as exc:
+        elif isinstance(exc, Refused):
             text = {"enrol_code_unknown": self.tr("登记码不对，请核对后再输入。"),
                     "enrol_code_used": self.tr("这个登记码已经用过了，请向县里要一个新的。"),
                     "enrol_code_expired": self.tr("这个登记码已经过期了，请向县里要一个新的。"),
                     }.get(exc.error, self.tr("县服务器拒绝了登记：{why}").format(why=exc.error))
             self.result.setText(text)
-            return
-        except Blocked as exc:
+        elif isinstance(exc, Blocked):
             log.warning("enrolment blocked: %s", exc)
             self.result.setText(self.tr("服务器的证书和填写的指纹对不上，没有登记。"
                                         "请核对指纹，或检查是不是连错了服务器。"))
-            return
-        except Transient as exc:
+        elif isinstance(exc, Transient):
             log.warning("enrolment: county unreachable: %s", exc)
             self.result.setText(self.tr("连不上县服务器，请检查地址和网络。"))
-            return
+        else:
+            raise exc  # enrolment names its own failures: anything else is a bug
+
+    def _enrol_done(self, result: tuple[str, str]) -> None:
+        server, device = result
         self._current = (server, device)
         self.code.clear()
         self._show_status()
         self.result.setText(self.tr("登记成功，开始同步。"))
-        sync = self.panel.ctx.sync if self.panel.ctx is not None else None
+        sync = self.ctx.sync if self.ctx is not None else None
         if sync is not None:
             sync.restart()
         self.enrolled.emit(device)

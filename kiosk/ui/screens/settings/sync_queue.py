@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import logging
 import time
-from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.ui.screens.settings.context import run_off_thread
+from kiosk.ui.operations import QueryOp
 from kiosk.ui.screens.settings.fields import Section
 from kiosk.ui.widgets import big_button, label
 
@@ -82,7 +81,7 @@ class QueueSection(Section):
 
     def opened(self) -> None:
         self._open = True
-        sync = self.panel.ctx.sync if self.panel.ctx is not None else None
+        sync = self.ctx.sync if self.ctx is not None else None
         if sync is not None and self._connected is not sync:
             sync.changed.connect(self._changed)
             self._connected = sync
@@ -97,8 +96,8 @@ class QueueSection(Section):
             self._show_state(snap)
 
     def _show_state(self, snap: Any) -> None:
-        sync = self.panel.ctx.sync if self.panel.ctx is not None else None
-        if sync is None or not getattr(sync, "enrolled", False):
+        sync = self.ctx.sync if self.ctx is not None else None
+        if sync is None or not sync.enrolled:
             self.state.setText(self.tr("本机还没有登记到县服务器，报销单先存在本机。"))
             return
         if snap is None or snap.online is None:
@@ -113,18 +112,19 @@ class QueueSection(Section):
         self.state.setText(text)
 
     def reload(self) -> None:
-        ctx = self.panel.ctx
+        ctx = self.ctx
         if ctx is None:
             return
-        store, sync = ctx.desk.store, ctx.sync
-        ctx.tasks.run_in_background(lambda: read_queue(store, sync), self._listed)
+        store, sync = ctx.store, ctx.sync
+        QueryOp(ctx.tasks, lambda: read_queue(store, sync)).success(self._listed).run()
 
-    def _listed(self, fut: Future[Any]) -> None:
-        rows, total = fut.result()
+    def _listed(self, result: tuple[list[QueueRow], int]) -> None:
+        rows, total = result
         while self.rows.count():
             item = self.rows.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         held = sum(1 for r in rows if r.held)
         self.count.setText(self.tr("等待上传 {n} 份，其中被县里退回待处理 {h} 份。")
                            .format(n=total, h=held) if total else self.tr("没有等待上传的报销单。"))
@@ -149,16 +149,16 @@ class QueueSection(Section):
         return frame
 
     def _retry(self, uid: str) -> None:
-        ctx = self.panel.ctx
+        ctx = self.ctx
         sync = ctx.sync if ctx is not None else None
         if ctx is None or sync is None:
             return
-        ctx.tasks.run_in_background(lambda: sync.release(uid),
-                                    lambda f: self._retried(uid, f))
+        QueryOp(ctx.tasks, lambda: sync.release(uid)).success(
+            lambda released: self._retried(uid, released)).run()
 
-    def _retried(self, uid: str, fut: Future[Any]) -> None:
-        sync = self.panel.ctx.sync if self.panel.ctx is not None else None
-        if fut.result():
+    def _retried(self, uid: str, released: bool) -> None:
+        sync = self.ctx.sync if self.ctx is not None else None
+        if released:
             if sync is not None:
                 sync.wake()
             self.panel.say(self.tr("已重新排队，马上再发一次。"))
@@ -168,8 +168,8 @@ class QueueSection(Section):
         self.reload()
 
     def _sync_now(self) -> None:
-        sync = self.panel.ctx.sync if self.panel.ctx is not None else None
-        if sync is None or not getattr(sync, "enrolled", False):
+        sync = self.ctx.sync if self.ctx is not None else None
+        if sync is None or not sync.enrolled:
             self.panel.say(self.tr("本机还没有登记到县服务器。"), error=True)
             return
         sync.wake()
@@ -177,21 +177,22 @@ class QueueSection(Section):
         self.reload()
 
     def _network_test(self) -> None:
-        ctx = self.panel.ctx
+        ctx = self.ctx
         sync = ctx.sync if ctx is not None else None
         if ctx is None or sync is None:
             self.net_result.setText(self.tr("同步功能没有启动。"))
             return
         self.net_btn.setEnabled(False)
         self.net_result.setText(self.tr("正在测试……"))
-        run_off_thread(ctx.tasks, sync.network_test, self._tested, name="network-test")
+        QueryOp(ctx.tasks, sync.network_test, io=True).after(
+            lambda: self.net_btn.setEnabled(True)).success(self._tested).failure(
+            self._not_tested).run()
 
-    def _tested(self, fut: Future[Any]) -> None:
-        self.net_btn.setEnabled(True)
-        try:
-            ok, detail = fut.result()
-        except Exception as exc:
-            log.exception("network test failed")
-            ok, detail = False, f"{type(exc).__name__}: {exc}"
+    def _not_tested(self, exc: Exception) -> None:
+        log.warning("network test failed: %s", exc)  # the county or the network, not a bug
+        self._tested((False, f"{type(exc).__name__}: {exc}"))
+
+    def _tested(self, result: tuple[bool, str]) -> None:
+        ok, detail = result
         self.net_result.setText((self.tr("网络正常：{d}") if ok else self.tr("网络不通：{d}"))
                                 .format(d=detail))

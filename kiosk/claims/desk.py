@@ -1,7 +1,7 @@
 """The claim counter: what the screens ask of the store, catalog and audit. Qt-free.
 
-Every method runs on the UI's single database thread (`TaskManager.run_in_background`): the
-catalog's SQLite connection is opened on first use there and stays on that thread.
+Every method runs on the UI's single database thread (`kiosk.ui.operations`): the catalog's
+SQLite connection is opened on first use there and stays on that thread.
 """
 
 from __future__ import annotations
@@ -10,66 +10,25 @@ import logging
 import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kiosk.audit import Insured, Policy, audit_claim
 from kiosk.catalog import Catalog
 from kiosk.catalog.model import CatalogEntry
+from kiosk.claims.receipts import Correction, Receipt
 from kiosk.residents import Resident
 from kiosk.store import ClaimStore, ClaimSummary, NewDocument, Status
 from kiosk.store.invoices import claim_total
 
-log = logging.getLogger("kiosk.ui")
+log = logging.getLogger("kiosk.claims")
+
+__all__ = ["ClaimAmounts", "ClaimDesk", "Correction", "Receipt", "name_finding",
+           "payer_names", "resident_for"]
 
 UNNAMED = "（未识别姓名）"
 PAYER_NAMES_DIFFER = "payer_names_differ"
-
-
-@dataclass(frozen=True)
-class Correction:
-    """One field changed by hand on the review screen, and who changed it.
-
-    `field` is a key of the receipt JSON (`hospital`, `issue_date`, `total`, `payer_name`,
-    `items`); `value` is already normalised as the receipt-json contract wants it.
-    """
-
-    field: str
-    value: Any
-    actor: str
-
-
-@dataclass(frozen=True)
-class Receipt:
-    """One captured page: what recognition read from it and what people corrected since.
-
-    `recognition` is the engine's answer and is never changed: the store keeps it as the
-    original and replays `corrections` onto it. `page` is the page of a multi-page document
-    it came from (None for a photo); the receipt JSON contract has no key for it.
-    """
-
-    image: bytes
-    recognition: dict[str, Any]
-    page: int | None = None
-    corrections: tuple[Correction, ...] = ()
-
-    @property
-    def current(self) -> dict[str, Any]:
-        """The receipt JSON with every correction applied (what the audit reads)."""
-        doc = dict(self.recognition)
-        for c in self.corrections:
-            doc[c.field] = c.value
-        return doc
-
-    @property
-    def corrected_fields(self) -> frozenset[str]:
-        return frozenset(c.field for c in self.corrections)
-
-    def corrected(self, name: str, value: Any, actor: str) -> Receipt:
-        """A copy with one more correction (a value equal to the current one is kept too:
-        the assistant confirmed it)."""
-        return replace(self, corrections=(*self.corrections, Correction(name, value, actor)))
 
 
 def payer_names(receipts: Sequence[Receipt]) -> dict[str, list[int]]:
@@ -240,6 +199,17 @@ class ClaimDesk:
             names = [d.hospital for d in self.store.get_claim(c.id).documents if d.hospital]
             out[c.id] = "、".join(dict.fromkeys(names))
         return out
+
+    def claim_for_slip(self, uid: str) -> tuple[list[ClaimSummary], dict[int, str]]:
+        """The claim a slip's QR code names (its uid), with the county's reason if returned;
+        nothing for a code that names no claim here."""
+        claim_id = self.store.claim_id_by_uid(uid)
+        if claim_id is None:
+            return [], {}
+        record = self.store.get_claim(claim_id)
+        reasons = ({claim_id: record.return_reason or ""} if record.status == Status.RETURNED
+                   else {})
+        return [record.summary], reasons
 
     def claims_and_reasons(self, id_number: str,
                            ) -> tuple[list[ClaimSummary], dict[int, str]]:
