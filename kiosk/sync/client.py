@@ -177,6 +177,14 @@ def _transport_error(exc: httpx.HTTPError) -> SyncError:
     pin = pin_mismatch_in(exc)
     if pin is not None:
         return Blocked(str(pin))
+    if isinstance(exc, httpx.RemoteProtocolError) and "Receive buffer too long" in str(exc):
+        # h11 gave up buffering a flood it could not parse (seen when a huge answer arrives
+        # while the upload is still going out): the same case as an answer over the limit
+        try:
+            url = str(exc.request.url)
+        except RuntimeError:  # httpx raises this when the error carries no request
+            url = "the server"
+        return _too_large(url, MAX_REPLY)
     return Transient(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
 
 

@@ -83,8 +83,8 @@ class PictureLoader(QObject):
             except CaptureError as exc:
                 log.info("receipt picture not shown: %s", exc)
                 image = None
-            except Exception:
-                log.exception("receipt picture failed")
+            except Exception:  # a bug in decoding: logged with its trace; the review shows
+                log.exception("receipt picture failed")  # its fields without the picture
                 image = None
             self._made.emit(data, page, image)
         self._pool.submit(work)
