@@ -135,7 +135,7 @@ class Kiosk:
             self.camera.shutdown()
         self.printer.wait()  # a slip being written finishes first
         self.screens.usb_import.close_feed()
-        self.screens.review.pictures.close()
+        self.screens.review.close_pictures()
         self.sync.stop()  # finishes the request in flight (bounded), before the store closes
         self.ocr.shutdown()
         self.window.close()

@@ -92,7 +92,6 @@ def test_the_receipts_picture_is_beside_or_above_its_fields_and_enlarges(make_ki
 def test_the_next_resident_sees_neither_the_picture_nor_the_scroll_position(make_kiosk,
                                                                           qtbot):
     kiosk, review = open_review(make_kiosk, qtbot, 84, SIZES["landscape"])
-    w = kiosk.window
     tap(qtbot, review, "showSteps")  # long enough to scroll
     bar = review.scroll.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=5000)

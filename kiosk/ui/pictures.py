@@ -83,8 +83,8 @@ class PictureLoader(QObject):
             except CaptureError as exc:
                 log.info("receipt picture not shown: %s", exc)
                 image = None
-            except Exception:  # a bug in decoding: logged with its trace; the review shows
-                log.exception("receipt picture failed")  # its fields without the picture
+            except Exception:  # the picture is a help, not the claim: a decoder's failure
+                log.exception("receipt picture failed")  # is logged, the fields still show
                 image = None
             self._made.emit(data, page, image)
         self._pool.submit(work)

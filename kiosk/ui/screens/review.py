@@ -347,6 +347,10 @@ class ReviewScreen(Screen):
         self._recalculating = False
         self._refresh()
 
+    def close_pictures(self) -> None:
+        """Stop the picture loader's threads (the kiosk is closing)."""
+        self.pictures.close()
+
     def set_filing(self, filing: bool) -> None:
         """While the claim is being filed it cannot be confirmed a second time."""
         self.confirm_btn.setEnabled(not filing)
