@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -33,7 +34,7 @@ from county.keys import CountyKey, normalise_name
 from county.review import STATUSES
 
 PAGE_SIZE = 50
-ID_RE = re.compile(r"^\d{17}[\dXx]$")
+ID_RE = re.compile(r"^[0-9]{17}[0-9Xx]$")
 STATUS_NAMES = {"accepted": "待初审", "first_review": "初审中", "second_review": "待复审",
                 "approved": "已核准", "returned": "已退回", "paid": "已支付"}
 FIELD_LABELS = {
@@ -88,7 +89,9 @@ class QueueFilter:
             raise FilterError("severity is one of info, warning, error")
         f.severity = severity
         f.low_confidence = params.get("low") in ("1", "on", "true")
-        f.q = (params.get("q") or "").strip()[:100] or None
+        # NFKC: an ID number or invoice number typed with a Chinese input method's full-width
+        # digits (１２３…) is searched as the ASCII number it stands for.
+        f.q = unicodedata.normalize("NFKC", params.get("q") or "").strip()[:100] or None
         page = params.get("page") or "1"
         if not page.isdigit() or int(page) < 1:
             raise FilterError("page is a number from 1")

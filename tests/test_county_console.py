@@ -244,7 +244,9 @@ def test_queue_filters_search_and_audit(server: RunningServer) -> None:
     ann = Browser(server, "ann")
     r = ann.get("/review/queue", params={"status": "acceptd"})
     assert r.status_code == 422 and "no status" in r.text
-    for q in ("11010519491231002X", "欧阳", "55500001"):
+    # the last two as a Chinese input method types them: full-width digits and X
+    for q in ("11010519491231002X", "欧阳", "55500001", "１１０１０５１９４９１２３１００２Ｘ",
+              "５５５００００１"):
         page = ann.get("/review/queue", params={"q": q}).text
         assert f'href="/review/claims/{claim_id}"' in page, q
     page = ann.get("/review/queue", params={"q": "110105194912310011"}).text

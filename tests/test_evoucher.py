@@ -64,3 +64,21 @@ def test_the_slips_own_code_names_the_claim() -> None:
 def test_other_codes_are_not_insurance_codes(payload: str) -> None:
     result = read_payload(payload)
     assert result.kind == "unknown" and result.message
+
+
+def _full_width(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+def test_an_id_number_is_ascii_and_full_width_input_is_folded_to_it() -> None:
+    from kiosk.residents import Resident, valid_id_number
+
+    wide = _full_width(GOOD)
+    arabic_indic = "".join(chr(0x660 + int(c)) if c.isdigit() else c for c in GOOD)
+    # both are `\d` to Python; the county takes only ASCII digits
+    assert not valid_id_number(wide) and not valid_id_number(arabic_indic)
+    resident = Resident("王秀芳", wide, phone=_full_width("138 0000 0000"))
+    resident.validate()
+    assert (resident.id_number, resident.phone) == (GOOD, "138 0000 0000")
+    assert (read_payload(f"身份证号：{wide}").kind, read_payload(wide).value) == ("id", GOOD)
+    assert read_payload(arabic_indic).kind == "unknown"

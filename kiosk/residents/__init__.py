@@ -8,6 +8,7 @@ a QR code shown at the resident screen means.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -20,11 +21,19 @@ def id_check_digit(first17: str) -> str:
 
 
 def valid_id_number(s: str) -> bool:
-    """GB 11643 resident ID: 17 digits and a check digit (0-9 or X)."""
+    """GB 11643 resident ID: 17 ASCII digits and a check digit (0-9 or X).
+
+    Only ASCII: a full-width １ or an Arabic-Indic digit is a `\\d` to Python but not to the
+    county, which refuses it. `Resident` folds full-width input to ASCII before this check.
+    """
     s = s.upper()
-    if not re.fullmatch(r"\d{17}[\dX]", s):
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", s):
         return False
     return id_check_digit(s[:17]) == s[17]
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
 
 
 class InvalidResident(ValueError):
@@ -33,7 +42,8 @@ class InvalidResident(ValueError):
 
 @dataclass(frozen=True)
 class Resident:
-    """Who a claim is for. `id_number` is kept upper-cased (a final `x` becomes `X`)."""
+    """Who a claim is for. `id_number` is kept upper-cased (a final `x` becomes `X`), and it
+    and the phone are folded to ASCII (NFKC: full-width １２３ from an input method → 123)."""
 
     name: str
     id_number: str
@@ -42,9 +52,9 @@ class Resident:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", self.name.strip())
-        object.__setattr__(self, "id_number", self.id_number.strip().upper())
+        object.__setattr__(self, "id_number", _ascii(self.id_number).strip().upper())
         object.__setattr__(self, "insurance_place", self.insurance_place.strip())
-        object.__setattr__(self, "phone", self.phone.strip())
+        object.__setattr__(self, "phone", _ascii(self.phone).strip())
 
     def validate(self) -> None:
         if not self.name:
@@ -53,7 +63,7 @@ class Resident:
             raise InvalidResident(
                 f"{self.id_number!r} is not a valid resident ID-card number "
                 "(18 characters, the last one a GB 11643 check digit)")
-        if self.phone and not re.fullmatch(r"\+?[\d -]{5,20}", self.phone):
+        if self.phone and not re.fullmatch(r"\+?[0-9 -]{5,20}", self.phone):
             raise InvalidResident(f"{self.phone!r} is not a phone number")
 
 

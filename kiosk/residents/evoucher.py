@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import parse_qsl, urlsplit
@@ -30,7 +31,7 @@ ScanKind = Literal["id", "claim", "token", "bad_id", "unknown"]
 # keys that name the holder's ID number in the formats seen (lower-cased, no _ or -)
 _ID_KEYS = ("idno", "certno", "psncertno", "idcard", "idcardno", "idnumber", "sfzh",
             "sfzhm", "zjhm", "cardno", "身份证号", "身份证号码", "证件号码")
-_ID_RUN = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
+_ID_RUN = re.compile(r"(?<![0-9A-Za-z])([0-9]{17}[0-9Xx])(?![0-9A-Za-z])")
 _TOKEN = re.compile(r"[0-9A-Za-z+/=_.-]{20,512}")
 _UID = re.compile(r"[0-9a-f]{32}|[0-9a-f-]{36}")
 
@@ -70,7 +71,8 @@ def slip_payload(uid: str) -> str:
 
 def read_payload(text: str) -> ScanResult:
     """What a decoded QR text means to the resident screen."""
-    text = text.strip().lstrip("\ufeff")
+    # NFKC folds full-width digits and letters (１２３Ｘ) to the ASCII the county takes
+    text = unicodedata.normalize("NFKC", text.strip().lstrip("\ufeff"))
     if text.upper().startswith(SLIP_PREFIX):
         uid = text[len(SLIP_PREFIX):].strip().lower()
         return ScanResult("claim", uid) if _UID.fullmatch(uid) else ScanResult("unknown")

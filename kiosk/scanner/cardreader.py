@@ -24,7 +24,7 @@ from kiosk.residents import valid_id_number
 
 log = logging.getLogger("kiosk.scanner.cardreader")
 
-_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
+_NUMBER = re.compile(r"(?<![0-9A-Za-z])([0-9]{17}[0-9Xx])(?![0-9A-Za-z])")
 
 
 class CardReadError(PlainError):
