@@ -39,7 +39,9 @@ from kiosk.ui.errors import (
 from kiosk.ui.i18n import Translations
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.main_window import MainWindow, Screens
+from kiosk.ui.media_feed import MediaFeed
 from kiosk.ui.navigator import Navigator
+from kiosk.ui.pictures import PictureLoader
 from kiosk.ui.screens.capture import CaptureScreen
 from kiosk.ui.screens.correct_search import CatalogSearch
 from kiosk.ui.screens.done import DoneScreen
@@ -189,9 +191,10 @@ def compose(app: QApplication, settings: Settings, *,
         start=StartScreen(), resident_id=ResidentIdScreen(tasks, settings.cardreader),
         capture=CaptureScreen(sample_available=sample is not None,
                               camera_available=feed is not None),
-        review=ReviewScreen(CatalogSearch(tasks, desk.search_catalog)),
+        review=ReviewScreen(CatalogSearch(tasks, desk.search_catalog),
+                            pictures=PictureLoader(tasks)),
         done=DoneScreen(printer), status=StatusScreen(), settings=SettingsScreen(),
-        trouble=TroubleScreen(), usb_import=UsbImportScreen())
+        trouble=TroubleScreen(), usb_import=UsbImportScreen(MediaFeed(tasks)))
     screens.usb_import.set_roots(parse_roots(settings.scanner.media_roots))
     nav = Navigator()
     window = MainWindow(nav, screens, idle)

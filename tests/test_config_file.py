@@ -146,3 +146,38 @@ def test_an_update_keeps_the_technicians_comments_and_layout(tmp_path: Path) -> 
     ConfigFile.locate(home).update("printer", "width_mm", 58)
     assert path.read_text(encoding="utf-8").startswith(text.replace("volume = 90", "volume = 70"))
     assert load_settings(home).printer.width_mm == 58 and load_settings(home).ui.volume == 70
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('[ui]\nvolume = "80"\n', "ui.volume: expected int, got str"),
+    ("[ui]\nfullscreen = 1\n", "ui.fullscreen: expected bool, got int"),
+    ("[ocr]\nworkers = true\n", "ocr.workers: expected int, got bool"),
+    ("[ocr]\nthreads = 2.0\n", "ocr.threads: expected int, got float"),
+    ("[ocr]\nthreads = 17\n", "ocr.threads: 17 is outside 0..16"),
+    ('[ocr]\nengine = "tesseract"\n', "ocr.engine: unknown value 'tesseract' (rapidocr, paddleocr)"),
+    ("ui = 3\n", "ui: expected a table, got int"),
+    ("[home]\n", "home: unknown section"),
+    ('[camera]\ndevice = "  "\n', "camera.device: empty"),
+])
+def test_pydantic_refuses_a_wrong_type_instead_of_coercing_it_and_names_the_key(
+        tmp_path: Path, text: str, message: str) -> None:
+    (tmp_path / "kiosk.toml").write_text(text)
+    with pytest.raises(ConfigError) as err:
+        load_settings(tmp_path)
+    assert str(err.value).startswith(message)
+    assert str(err.value).endswith(f"(in {tmp_path / 'kiosk.toml'})")
+
+
+def test_every_refused_key_is_named_not_only_the_first(tmp_path: Path) -> None:
+    (tmp_path / "kiosk.toml").write_text("[ui]\nvolume = 101\nidle_timeout_s = 1\n")
+    with pytest.raises(ConfigError, match=r"^ui\.idle_timeout_s: 1 is outside 10\.\.3600; "
+                                          r"ui\.volume: 101 is outside 0\.\.100 \(in "):
+        load_settings(tmp_path)
+
+
+def test_a_command_line_override_is_checked_like_the_file() -> None:
+    from kiosk.core.config import OcrSettings, changed
+
+    assert changed(OcrSettings(), workers=4).workers == 4
+    with pytest.raises(ConfigError, match=r"^ocr\.workers: 0 is outside 1\.\.16$"):
+        changed(OcrSettings(), workers=0)

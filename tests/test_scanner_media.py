@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from support.render import einvoice, save, save_pdf
 
-from kiosk.core.config import ConfigError, ScannerSettings
+from kiosk.core.config import ConfigError, ScannerSettings, changed
 from kiosk.scanner import CaptureError
 from kiosk.scanner.media import (
     MediaError,
@@ -121,7 +121,7 @@ def test_the_roots_are_configurable_and_checked() -> None:
     assert parse_roots(ScannerSettings().media_roots) == (Path("/media"), Path("/run/media"))
     assert parse_roots("/srv/usb") == (Path("/srv/usb"),)
     with pytest.raises(ConfigError):
-        ScannerSettings(media_roots="media").validate()
+        changed(ScannerSettings(), media_roots="media")
 
 
 def test_a_receipts_picture_is_its_photo_or_its_pdf_page_made_small(tmp_path: Path) -> None:

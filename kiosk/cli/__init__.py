@@ -18,13 +18,12 @@ import logging
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from kiosk.cli.assistants import add_commands as add_assistant_commands
 from kiosk.cli.backup import add_commands as add_backup_commands
 from kiosk.cli.pin import add_commands as add_pin_commands
-from kiosk.core.config import ConfigError, load_settings
+from kiosk.core.config import ConfigError, changed, load_settings
 
 if TYPE_CHECKING:
     from kiosk.recognition.batch import Job
@@ -80,10 +79,9 @@ def cmd_recognize(args: argparse.Namespace) -> int:
     settings = load_settings(args.home)
     ocr = settings.ocr
     if args.engine:
-        ocr = replace(ocr, engine=args.engine)
+        ocr = changed(ocr, engine=args.engine)
     if args.workers:
-        ocr = replace(ocr, workers=args.workers)
-    ocr.validate()
+        ocr = changed(ocr, workers=args.workers)
     stack = StackRecognizer(ocr)
     refused: list[str] = []  # filled by _jobs as files are opened
     qr_codes: dict[str, dict[str, str]] = {}

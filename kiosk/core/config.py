@@ -5,6 +5,8 @@ that a technician can back it up, move it or wipe it as a unit. The configuratio
 `kiosk.toml` lives in the platform's config directory, unless a home is given explicitly
 (`--home`, `KIOSK_HOME`: then `<home>/kiosk.toml`) or `KIOSK_CONFIG` names the file.
 
+Validation is pydantic's: each section is a pydantic dataclass whose annotations are the types
+and ranges; `_describe` turns pydantic's errors into the key-first lines a technician reads.
 `ConfigFile.update` is the one writer (the settings screen's): it changes one key, keeps the
 others (and the technician's comments: tomlkit edits the document in place), validates the
 result and replaces the file atomically.
@@ -15,18 +17,23 @@ from __future__ import annotations
 import logging
 import os
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import field, replace
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, TypeVar
 
 import platformdirs
 import tomlkit
 import tomlkit.exceptions
+from pydantic import ConfigDict, Field, Strict, TypeAdapter, ValidationError, field_validator
+from pydantic.dataclasses import dataclass
 
 from kiosk.core.durable import replace_file
 
 CONFIG_NAME = "kiosk.toml"
 APP_NAME = "township-kiosk"
+
+MAX_THREADS = 16  # onnxruntime threads per engine; more do not help on a kiosk's CPU
+SectionT = TypeVar("SectionT")
 
 log = logging.getLogger("kiosk.config")
 
@@ -56,7 +63,18 @@ def resolve_config_path(explicit_home: str | os.PathLike[str] | None = None) -> 
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / CONFIG_NAME
 
 
-@dataclass(frozen=True)
+# The settings are pydantic dataclasses: the types and ranges below are the validation (a value
+# of the wrong TOML type is refused, never coerced: `volume = "80"` or `fullscreen = 1` is a
+# mistake to name, not to guess at). Each section refuses keys it does not know. A new key is one
+# annotated line in its section, e.g. `[ocr]`:
+# `name: Annotated[Int, Field(ge=lo, le=hi)] = default`.
+_SECTION = ConfigDict(extra="forbid")
+Int = Annotated[int, Strict()]
+Str = Annotated[str, Strict()]
+Bool = Annotated[bool, Strict()]
+
+
+@dataclass(frozen=True, config=_SECTION)
 class OcrSettings:
     """How the OCR engine is built. Model paths left empty mean the files installed with RapidOCR.
 
@@ -64,33 +82,24 @@ class OcrSettings:
     and one core per worker when a stack is read on `workers` engines at once.
     """
 
-    engine: str = "rapidocr"
-    threads: int = 0
-    det_limit_side: int = 960
-    det_model: str = ""
-    rec_model: str = ""
-    cls_model: str = ""
-    paddle_model_dir: str = ""
-    workers: int = 2
-
-    def validate(self) -> None:
-        if self.engine not in ("rapidocr", "paddleocr"):
-            raise ConfigError(f"ocr.engine: unknown engine {self.engine!r} (rapidocr, paddleocr)")
-        if not 0 <= self.threads <= 16:
-            raise ConfigError(f"ocr.threads: {self.threads} is outside 0..16 (0 = automatic)")
-        if not 320 <= self.det_limit_side <= 4096:
-            raise ConfigError(f"ocr.det_limit_side: {self.det_limit_side} is outside 320..4096")
-        if not 1 <= self.workers <= 16:
-            raise ConfigError(f"ocr.workers: {self.workers} is outside 1..16")
+    engine: Literal["rapidocr", "paddleocr"] = "rapidocr"
+    threads: Annotated[Int, Field(ge=0, le=MAX_THREADS)] = 0
+    det_limit_side: Annotated[Int, Field(ge=320, le=4096)] = 960
+    det_model: Str = ""
+    rec_model: Str = ""
+    cls_model: Str = ""
+    paddle_model_dir: Str = ""
+    workers: Annotated[Int, Field(ge=1, le=16)] = 2
 
     def engine_threads(self, concurrent: int = 1) -> int:
-        """onnxruntime threads for one engine when `concurrent` engines run side by side."""
+        """onnxruntime threads for one engine when `concurrent` engines run side by side
+        (at most MAX_THREADS, the most `threads` may be set to)."""
         if self.threads:
-            return self.threads
-        return max(1, (os.cpu_count() or 1) // max(1, concurrent))
+            return int(self.threads)
+        return min(MAX_THREADS, max(1, (os.cpu_count() or 1) // max(1, concurrent)))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_SECTION)
 class StoreSettings:
     """Where claims are kept and for how long personal data stays on the kiosk.
 
@@ -100,20 +109,13 @@ class StoreSettings:
     and personal fields are purged and only what answers "what happened to my claim" stays.
     """
 
-    database: str = ""
-    key_file: str = ""
-    retention_days: int = 90
-    busy_timeout_ms: int = 10000
-
-    def validate(self) -> None:
-        if not 1 <= self.retention_days <= 3650:
-            raise ConfigError(f"store.retention_days: {self.retention_days} is outside 1..3650")
-        if not 100 <= self.busy_timeout_ms <= 600_000:
-            raise ConfigError(
-                f"store.busy_timeout_ms: {self.busy_timeout_ms} is outside 100..600000")
+    database: Str = ""
+    key_file: Str = ""
+    retention_days: Annotated[Int, Field(ge=1, le=3650)] = 90
+    busy_timeout_ms: Annotated[Int, Field(ge=100, le=600_000)] = 10000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_SECTION)
 class CameraSettings:
     """The document camera: an OpenCV device index ("0") or a device path / video file.
 
@@ -121,50 +123,44 @@ class CameraSettings:
     `still_frames` consecutive still, sharp frames trigger an automatic capture.
     """
 
-    device: str = "0"
-    width: int = 1920
-    height: int = 1080
-    fps: int = 30
-    still_frames: int = 8
-    auto_capture: bool = True
+    device: Str = "0"
+    width: Annotated[Int, Field(ge=160, le=8192)] = 1920
+    height: Annotated[Int, Field(ge=120, le=8192)] = 1080
+    fps: Annotated[Int, Field(ge=1, le=120)] = 30
+    still_frames: Annotated[Int, Field(ge=2, le=120)] = 8
+    auto_capture: Bool = True
 
-    def validate(self) -> None:
-        if not self.device.strip():
-            raise ConfigError("camera.device: empty (an index such as \"0\" or a device path)")
-        if not (160 <= self.width <= 8192 and 120 <= self.height <= 8192):
-            raise ConfigError(f"camera: {self.width}x{self.height} is outside 160x120..8192x8192")
-        if not 1 <= self.fps <= 120:
-            raise ConfigError(f"camera.fps: {self.fps} is outside 1..120")
-        if not 2 <= self.still_frames <= 120:
-            raise ConfigError(f"camera.still_frames: {self.still_frames} is outside 2..120")
+    @field_validator("device")
+    @classmethod
+    def _a_device(cls, device: str) -> str:
+        if not device.strip():
+            raise ValueError('empty (an index such as "0" or a device path)')
+        return device
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_SECTION)
 class ScannerSettings:
     """The flatbed: a SANE device name (empty: the first one `scanimage -L` lists); and
     `media_roots`, the folders USB sticks are mounted below (colon-separated, as PATH), the
     only places the file import shows."""
 
-    device: str = ""
-    dpi: int = 300
-    mode: str = "Color"
-    timeout_s: int = 120
-    media_roots: str = "/media:/run/media"
+    device: Str = ""
+    dpi: Annotated[Int, Field(ge=75, le=1200)] = 300
+    mode: Literal["Color", "Gray"] = "Color"
+    timeout_s: Annotated[Int, Field(ge=5, le=600)] = 120
+    media_roots: Str = "/media:/run/media"
 
-    def validate(self) -> None:
-        roots = [p for p in self.media_roots.split(":") if p.strip()]
+    @field_validator("media_roots")
+    @classmethod
+    def _absolute_roots(cls, media_roots: str) -> str:
+        roots = [p for p in media_roots.split(":") if p.strip()]
         if not roots or not all(p.startswith("/") for p in roots):
-            raise ConfigError(f"scanner.media_roots: {self.media_roots!r} is not a list of "
-                              "absolute folders separated by ':'")
-        if not 75 <= self.dpi <= 1200:
-            raise ConfigError(f"scanner.dpi: {self.dpi} is outside 75..1200")
-        if self.mode not in ("Color", "Gray"):
-            raise ConfigError(f"scanner.mode: unknown mode {self.mode!r} (Color, Gray)")
-        if not 5 <= self.timeout_s <= 600:
-            raise ConfigError(f"scanner.timeout_s: {self.timeout_s} is outside 5..600")
+            raise ValueError(f"{media_roots!r} is not a list of absolute folders separated "
+                             "by ':'")
+        return media_roots
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_SECTION)
 class UiSettings:
     """The touchscreen: privacy timeout, language, full screen.
 
@@ -172,60 +168,38 @@ class UiSettings:
     the session and returns to the start screen.
     """
 
-    idle_timeout_s: int = 90
-    idle_warning_s: int = 20
-    language: str = "zh_CN"
-    fullscreen: bool = True
-    pin_attempts: int = 5
-    pin_lockout_s: int = 300
-    voice: bool = True
-    volume: int = 80
-
-    def validate(self) -> None:
-        if not 10 <= self.idle_timeout_s <= 3600:
-            raise ConfigError(f"ui.idle_timeout_s: {self.idle_timeout_s} is outside 10..3600")
-        if not 5 <= self.idle_warning_s <= 300:
-            raise ConfigError(f"ui.idle_warning_s: {self.idle_warning_s} is outside 5..300")
-        if self.language not in ("zh_CN", "en"):
-            raise ConfigError(f"ui.language: unknown language {self.language!r} (zh_CN, en)")
-        if not 1 <= self.pin_attempts <= 20:
-            raise ConfigError(f"ui.pin_attempts: {self.pin_attempts} is outside 1..20")
-        if not 10 <= self.pin_lockout_s <= 86400:
-            raise ConfigError(f"ui.pin_lockout_s: {self.pin_lockout_s} is outside 10..86400")
-        if not 0 <= self.volume <= 100:
-            raise ConfigError(f"ui.volume: {self.volume} is outside 0..100")
+    idle_timeout_s: Annotated[Int, Field(ge=10, le=3600)] = 90
+    idle_warning_s: Annotated[Int, Field(ge=5, le=300)] = 20
+    language: Literal["zh_CN", "en"] = "zh_CN"
+    fullscreen: Bool = True
+    pin_attempts: Annotated[Int, Field(ge=1, le=20)] = 5
+    pin_lockout_s: Annotated[Int, Field(ge=10, le=86400)] = 300
+    voice: Bool = True
+    volume: Annotated[Int, Field(ge=0, le=100)] = 80
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_SECTION)
 class PrinterSettings:
     """The slip printer: a Qt printer name (empty: the system's default printer), or
     `pdf` to write each slip as a PDF below `<home>/slips` (machines without a printer).
     `width_mm` is the paper roll's width (58 or 80 for thermal printers)."""
 
-    name: str = ""
-    width_mm: int = 80
-    enabled: bool = True
-
-    def validate(self) -> None:
-        if not 40 <= self.width_mm <= 220:
-            raise ConfigError(f"printer.width_mm: {self.width_mm} is outside 40..220")
+    name: Str = ""
+    width_mm: Annotated[Int, Field(ge=40, le=220)] = 80
+    enabled: Bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_SECTION)
 class CardReaderSettings:
     """An ID-card reader, for the machines that have one. `command` is run on request and
     prints the card's 18-character number on its standard output (the vendor's reader
     tool, wrapped); empty: no reader. Readers that type like a keyboard need no setting."""
 
-    command: str = ""
-    timeout_s: int = 15
-
-    def validate(self) -> None:
-        if not 1 <= self.timeout_s <= 120:
-            raise ConfigError(f"cardreader.timeout_s: {self.timeout_s} is outside 1..120")
+    command: Str = ""
+    timeout_s: Annotated[Int, Field(ge=1, le=120)] = 15
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=ConfigDict(extra="forbid"))
 class Settings:
     home: Path
     ocr: OcrSettings = field(default_factory=OcrSettings)
@@ -246,37 +220,65 @@ _SECTIONS: dict[str, type] = {"ocr": OcrSettings, "store": StoreSettings,
                                "camera": CameraSettings, "scanner": ScannerSettings,
                                "ui": UiSettings, "printer": PrinterSettings,
                                "cardreader": CardReaderSettings}
+_TYPE_NAMES = {"int_type": "int", "string_type": "str", "bool_type": "bool"}
+_SETTINGS = TypeAdapter(Settings)
 
 
-def _section(cls: type, name: str, raw: Any) -> Any:
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{name}: expected a table, got {type(raw).__name__}")
-    known = {f.name: f for f in fields(cls)}
-    values: dict[str, Any] = {}
-    for key, value in raw.items():
-        f = known.get(key)
-        if f is None:
-            raise ConfigError(f"{name}.{key}: unknown key")
-        default = getattr(cls(), key)
-        if type(value) is not type(default):
-            raise ConfigError(
-                f"{name}.{key}: expected {type(default).__name__}, got {type(value).__name__}"
-            )
-        values[key] = value
-    obj = cls(**values)
-    obj.validate()
-    return obj
+def _bounds(section: str | None, key: str) -> tuple[Any, Any]:
+    cls = _SECTIONS.get(section or "")
+    info = getattr(cls, "__pydantic_fields__", {}).get(key)
+    lo = next((m.ge for m in getattr(info, "metadata", ()) if hasattr(m, "ge")), None)
+    hi = next((m.le for m in getattr(info, "metadata", ()) if hasattr(m, "le")), None)
+    return lo, hi
 
 
-def _parse(raw: dict[str, Any], where: str) -> dict[str, Any]:
-    """The validated sections of a parsed TOML document (ConfigError names the bad key)."""
-    updates: dict[str, Any] = {}
-    for key, value in raw.items():
-        cls = _SECTIONS.get(key)
-        if cls is None:
+def _describe(error: Any, section: str | None = None) -> str:
+    """One pydantic error in the words a technician fixing kiosk.toml needs: the key first."""
+    loc = [str(part) for part in error["loc"]]
+    if section is not None:
+        loc.insert(0, section)
+    where = ".".join(loc)
+    kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
+    if kind in ("unexpected_keyword_argument", "extra_forbidden"):
+        return f"{where}: {'unknown section' if len(loc) == 1 else 'unknown key'}"
+    if kind in _TYPE_NAMES:
+        return f"{where}: expected {_TYPE_NAMES[kind]}, got {type(value).__name__}"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        lo, hi = _bounds(loc[0] if len(loc) > 1 else None, loc[-1])
+        return f"{where}: {value} is outside {lo}..{hi}"
+    if kind == "literal_error":
+        expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
+        return f"{where}: unknown value {value!r} ({expected})"
+    if kind in ("dataclass_type", "dataclass_exact_type", "dict_type"):
+        return f"{where}: expected a table, got {type(value).__name__}"
+    if kind == "value_error" and "error" in ctx:
+        return f"{where}: {ctx['error']}"
+    return f"{where}: {error['msg']}"
+
+
+def _config_error(exc: ValidationError, section: str | None = None) -> ConfigError:
+    return ConfigError("; ".join(_describe(e, section) for e in exc.errors()))
+
+
+def changed(settings: SectionT, **changes: Any) -> SectionT:
+    """`dataclasses.replace` for one section that names a refused key as a ConfigError
+    (e.g. a command-line option overriding `[ocr] workers`)."""
+    section = next((n for n, c in _SECTIONS.items() if isinstance(settings, c)), None)
+    try:
+        return replace(settings, **changes)  # type: ignore[type-var]
+    except ValidationError as exc:
+        raise _config_error(exc, section) from None
+
+
+def _parse(raw: dict[str, Any], home: Path, config_file: Path, where: str) -> Settings:
+    """Validated settings from a parsed TOML document (ConfigError names the bad key)."""
+    for key in raw:
+        if key not in _SECTIONS:
             raise ConfigError(f"{key}: unknown section in {where}")
-        updates[key] = _section(cls, key, value)
-    return updates
+    try:
+        return _SETTINGS.validate_python({**raw, "home": home, "config_file": config_file})
+    except ValidationError as exc:
+        raise _config_error(exc) from None
 
 
 def _read_raw(path: Path) -> dict[str, Any]:
@@ -334,8 +336,7 @@ class ConfigFile:
             raise ConfigError(f"{exc} (in {source})") from None
 
     def _settings(self, raw: dict[str, Any], where: str) -> Settings:
-        base = Settings(home=self.home, config_file=self.path)
-        return _with_home_paths(replace(base, **_parse(raw, where)))
+        return _with_home_paths(_parse(raw, self.home, self.path, where))
 
     def update(self, section: str, key: str, value: str | int | bool) -> Settings:
         """Set `section.key`, keep every other key, validate, then replace the file atomically.

@@ -534,6 +534,11 @@ class SyncWorker:
         self.state.hold(uid, {**reason, "claim_id": claim_id})
         self._error(said, held=len(self.state.held))
 
+    def held(self) -> dict[str, dict[str, Any]]:
+        """The claims held back, by uid, with the reason (status, error, detail, at, claim_id,
+        `by` "kiosk" for a local problem); a copy, as sync-state.json has it now."""
+        return self.state.held
+
     def release(self, uid: str) -> bool:
         """A technician fixed the cause: try this held claim again."""
         found = self.state.release(uid)

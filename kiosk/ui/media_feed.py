@@ -1,19 +1,19 @@
 """The USB import's adapter: `kiosk.scanner.media` run off the UI thread, answers as signals.
 
 A stick being pulled out can block a listing for seconds, and a picture or a PDF page takes
-tens to hundreds of milliseconds to decode or render: all of it runs on two worker threads
-of its own (never the database thread). Each answer carries the generation it was asked in;
-after `cancel()` (a new folder, the screen left) older answers are dropped and work not yet
-started is skipped, so a slow stick never paints over the next folder.
+tens to hundreds of milliseconds to decode or render: all of it runs as `QueryOp`s on the task
+manager's low-priority media pool (never the database thread; its shutdown joins the threads).
+Each answer carries the generation it was asked in; after `cancel()` (a new folder, the screen
+left) older answers are dropped and work not yet started is skipped, so a slow stick never
+paints over the next folder. A known failure (no stick, an unreadable file) is an answer; any
+other exception is a bug and goes to the bug reporter like every operation's.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 import cv2
 import numpy as np
@@ -33,7 +33,8 @@ from kiosk.scanner.media import (
     preview,
 )
 from kiosk.ui.camera import to_qimage
-from kiosk.ui.pictures import lower_priority
+from kiosk.ui.operations import QueryOp
+from kiosk.ui.tasks import TaskManager
 
 log = logging.getLogger("kiosk.ui.media")
 
@@ -44,37 +45,35 @@ class MediaFeed(QObject):
     media = Signal(object)  # list[Medium]
     listed = Signal(object, object, object)  # Medium, rel path, Listing | PlainError
     previewed = Signal(object, object, int)  # Entry, QImage | PlainError, page count
-    _answer = Signal(int, object)  # generation, a zero-argument callable run on the UI thread
 
-    def __init__(self, roots: Sequence[Path] = DEFAULT_MEDIA_ROOTS, *,
+    def __init__(self, tasks: TaskManager, roots: Sequence[Path] = DEFAULT_MEDIA_ROOTS, *,
                  mounts_only: bool = True, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._tasks = tasks
         self.roots = tuple(roots)
         self.mounts_only = mounts_only
         self._generation = 0
-        self._pool: ThreadPoolExecutor | None = None
-        self._answer.connect(self._deliver)  # queued: emitted on the worker threads
+        self._closed = False
+
+    def set_roots(self, roots: Sequence[Path], *, mounts_only: bool = True) -> None:
+        """Where sticks are mounted (`[scanner] media_roots`; tests give plain folders)."""
+        self.roots, self.mounts_only = tuple(roots), mounts_only
 
     def _submit(self, work: Callable[[], Callable[[], None]]) -> None:
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kiosk-usb",
-                                            initializer=lower_priority)
+        if self._closed:
+            return
         generation = self._generation
 
-        def run() -> None:
+        def run() -> Callable[[], None] | None:
             if generation != self._generation:
-                return  # asked for a folder no longer shown
-            try:
-                answer = work()
-            except Exception:  # a bug: logged, the screen keeps its last state
-                log.exception("USB stick work failed")
-                return
-            self._answer.emit(generation, answer)
+                return None  # asked for a folder no longer shown: not started
+            return work()
 
-        self._pool.submit(run)
+        QueryOp(self._tasks, run, media=True).success(
+            lambda answer: self._deliver(generation, answer)).run()
 
-    def _deliver(self, generation: int, answer: Any) -> None:
-        if generation == self._generation:
+    def _deliver(self, generation: int, answer: Callable[[], None] | None) -> None:
+        if answer is not None and generation == self._generation and not self._closed:
             answer()
 
     def cancel(self) -> None:
@@ -112,10 +111,10 @@ class MediaFeed(QObject):
         self._submit(work)
 
     def close(self) -> None:
+        """Nothing more is asked or answered (queued work is skipped; the task manager's
+        shutdown joins the threads)."""
         self.cancel()
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        self._closed = True
 
 
 def side_by_side(images: list[np.ndarray], side: int) -> np.ndarray:

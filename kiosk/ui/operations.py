@@ -4,7 +4,7 @@
         .success(self._audited).failure(self._not_audited).run()
 
 The operation runs on the task manager's database thread (`io=True`: its device and
-network pool) and must not touch a widget; `success(value)` runs on the UI thread. A failure
+network pool; `media=True`: its low-priority picture and USB pool) and must not touch a widget; `success(value)` runs on the UI thread. A failure
 is sorted once, here (`is_known`): a known one (a full disk, a refused claim, an unreadable
 picture, a device or the county not answering) goes to `failure(exc)`, or, without one, to
 `TaskManager.known_failed` in plain words; anything else is a bug and is raised on the UI
@@ -32,10 +32,12 @@ T = TypeVar("T")
 class QueryOp(Generic[T]):
     """`op()` off the UI thread; its value to `success`, a known failure to `failure`."""
 
-    def __init__(self, tasks: TaskManager, op: Callable[[], T], *, io: bool = False) -> None:
+    def __init__(self, tasks: TaskManager, op: Callable[[], T], *, io: bool = False,
+                 media: bool = False) -> None:
         self._tasks = tasks
         self._op = op
         self._io = io
+        self._media = media
         self._success: Callable[[T], None] | None = None
         self._failure: Callable[[Exception], None] | None = None
         self._finally: Callable[[], None] | None = None
@@ -57,7 +59,7 @@ class QueryOp(Generic[T]):
         return self
 
     def run(self) -> None:
-        self._tasks.run_in_background(self._op, self._done, io=self._io)
+        self._tasks.run_in_background(self._op, self._done, io=self._io, media=self._media)
 
     def _done(self, fut: Future[T]) -> None:
         if self._finally is not None:

@@ -1,17 +1,15 @@
 """Receipt pictures for the review, decoded off the UI thread (`kiosk.scanner.pictures`).
 
-One worker thread of its own (not the database thread); answers come back as a signal with
-the bytes they were made from, so the screen shows a picture only if it still belongs to
-the receipt on screen. Pictures made are kept until `forget()` (the next resident).
+The decoding runs as a `QueryOp` on the task manager's low-priority media pool (not the
+database thread; its shutdown joins the threads). Answers come back with the bytes they were
+made from, so the screen shows a picture only if it still belongs to the receipt on screen.
+Pictures made are kept until `forget()` (the next resident); work asked before a `forget()`
+and not yet started is skipped.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,19 +19,14 @@ from PySide6.QtGui import QImage
 from kiosk.scanner import CaptureError
 from kiosk.scanner.pictures import picture, shrink
 from kiosk.ui.camera import to_qimage
+from kiosk.ui.operations import QueryOp
+from kiosk.ui.tasks import TaskManager
 
 log = logging.getLogger("kiosk.ui")
 
 SIDE = 1600  # enough for the enlarged view
 SMALL = 900  # the band or column beside the fields is scaled from this one: on the UI thread,
 # a smooth scaling of the 1600 px picture took ~20 ms, of this one ~3 ms
-
-
-def lower_priority() -> None:
-    """A worker thread's initializer: pictures give way to the UI thread on a busy machine
-    (on Linux the nice value is per thread; the decoding itself runs without Python's lock)."""
-    with contextlib.suppress(OSError, AttributeError):  # not Linux: the default priority
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
 
 
 @dataclass(frozen=True)
@@ -48,12 +41,12 @@ def _rgb32(image: Any) -> QImage:
 
 class PictureLoader(QObject):
     ready = Signal(object, object, object)  # bytes, page, Picture | None (unreadable)
-    _made = Signal(object, object, object)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, tasks: TaskManager, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pool: ThreadPoolExecutor | None = None
-        self._made.connect(self._keep)  # queued from the worker thread
+        self._tasks = tasks
+        self._generation = 0  # bumped by forget(): older work is skipped, its answers dropped
+        self._closed = False
         self._kept: list[tuple[bytes, int | None, Picture | None]] = []
         self._asked: list[tuple[bytes, int | None]] = []
 
@@ -70,12 +63,14 @@ class PictureLoader(QObject):
             if kept is not None:
                 self.ready.emit(*kept)
             return
+        if self._closed:
+            return
         self._asked.append((data, page))
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-picture",
-                                            initializer=lower_priority)
+        generation = self._generation
 
-        def work() -> None:
+        def work() -> tuple[bool, Picture | None]:
+            if generation != self._generation:
+                return False, None  # forgotten before it started
             image: Picture | None
             try:  # QImage is fine off the UI thread; RGB32 is what a pixmap is made from
                 large = picture(data, page, SIDE)
@@ -86,20 +81,24 @@ class PictureLoader(QObject):
             except Exception:  # the picture is a help, not the claim: a decoder's failure
                 log.exception("receipt picture failed")  # is logged, the fields still show
                 image = None
-            self._made.emit(data, page, image)
-        self._pool.submit(work)
+            return True, image
 
-    def _keep(self, data: bytes, page: int | None, image: Picture | None) -> None:
-        if not any(d is data and p == page for d, p in self._asked):
+        QueryOp(self._tasks, work, media=True).success(
+            lambda made: self._keep(generation, data, page, *made)).run()
+
+    def _keep(self, generation: int, data: bytes, page: int | None, made: bool,
+              image: Picture | None) -> None:
+        if not made or generation != self._generation or self._closed:
             return  # forgotten meanwhile
         self._kept.append((data, page, image))
         self.ready.emit(data, page, image)
 
     def forget(self) -> None:
+        self._generation += 1
         self._kept, self._asked = [], []
 
     def close(self) -> None:
+        """Nothing more is made (queued work is skipped; the task manager's shutdown joins
+        the threads)."""
         self.forget()
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        self._closed = True

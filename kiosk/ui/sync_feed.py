@@ -144,7 +144,7 @@ class SyncFeed(QObject):
         """Claims the county refused, by uid, with the reason (status, error, detail, at)."""
         with self._lock:
             worker = self._worker
-        return worker.state.held if worker is not None else SyncState(self.home).held
+        return worker.held() if worker is not None else SyncState(self.home).held
 
     def release(self, uid: str) -> bool:
         """Try a held claim again (the technician fixed the cause); wakes the worker."""

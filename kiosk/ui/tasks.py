@@ -1,9 +1,11 @@
 """Work off the UI thread, results back on it (after Anki's aqt/taskman.py).
 
 `TaskManager` owns every short-lived background thread of the UI: one single-worker
-executor for database and catalog work (their connections stay on one thread) and a small
+executor for database and catalog work (their connections stay on one thread), a small
 pool for slow devices and the network (camera probes, card reader, printing, county tests),
-which must never hold up the database thread. Screens go through `kiosk.ui.operations`
+which must never hold up the database thread, and a low-priority pool for media (decoding
+receipt pictures, listing and previewing USB sticks), which must not hold up either: a
+pulled stick can block a listing for seconds. Screens go through `kiosk.ui.operations`
 (`QueryOp(...).success(...).failure(...).run()`), not through futures. `shutdown()` waits
 for both. `OcrService` owns the recognizer: a QObject moved to its own QThread, loaded once
 in the background, fed images through a queued signal.
@@ -11,7 +13,9 @@ in the background, fed images through a queued signal.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import tempfile
 import threading
 from collections.abc import Callable
@@ -36,6 +40,8 @@ class TaskManager(QObject):
         super().__init__(parent)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-ui-db")
         self._io = ThreadPoolExecutor(max_workers=4, thread_name_prefix="kiosk-ui-io")
+        self._media = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kiosk-ui-media",
+                                         initializer=lower_priority)
         self._closures: list[Callable[[], None]] = []
         self._lock = threading.Lock()
         self._closed = False
@@ -49,15 +55,16 @@ class TaskManager(QObject):
 
     def run_in_background(self, fn: Callable[[], Any],
                           on_done: Callable[[Future[Any]], None] | None = None, *,
-                          io: bool = False) -> Future[Any]:
-        """Run `fn` on the database thread (`io`: on the device and network pool);
-        `on_done(future)` afterwards on the UI thread.
+                          io: bool = False, media: bool = False) -> Future[Any]:
+        """Run `fn` on the database thread (`io`: on the device and network pool; `media`: on
+        the low-priority picture and USB pool); `on_done(future)` afterwards on the UI thread.
 
         `fn` must not touch a widget. `on_done` calls `future.result()` to get the value or
         the exception; an exception nobody collects is logged as a bug. Screens use
         `kiosk.ui.operations.QueryOp`, which does that unpacking once.
         """
-        fut = (self._io if io else self._executor).submit(fn)
+        pool = self._media if media else self._io if io else self._executor
+        fut = pool.submit(fn)
 
         def done(f: Future[Any]) -> None:
             if self._closed:
@@ -81,10 +88,18 @@ class TaskManager(QObject):
         """Finish queued database and device work (each bounded by its own timeout), drop
         pending UI callbacks."""
         self._closed = True
+        self._media.shutdown(wait=True, cancel_futures=True)
         self._io.shutdown(wait=True, cancel_futures=True)
         self._executor.shutdown(wait=True)
         with self._lock:
             self._closures.clear()
+
+
+def lower_priority() -> None:
+    """The media pool's initializer: pictures and sticks give way to the UI thread on a busy
+    machine (on Linux the nice value is per thread; decoding runs without Python's lock)."""
+    with contextlib.suppress(OSError, AttributeError):  # not Linux: the default priority
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
 
 
 def _raise_if_failed(f: Future[Any]) -> None:

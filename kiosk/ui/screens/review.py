@@ -162,7 +162,7 @@ class ReviewScreen(Screen):
     scroll: QScrollArea  # type: ignore[assignment]  # the receipt's fields (QWidget.scroll)
     help_wanted = Signal()  # "请协理员来帮忙" was tapped
 
-    def __init__(self, search: CatalogSearch | None = None) -> None:
+    def __init__(self, search: CatalogSearch | None = None, *, pictures: PictureLoader) -> None:
         super().__init__()
         outer = QVBoxLayout(self)
         outer.setContentsMargins(48, 32, 48, 32)
@@ -259,7 +259,8 @@ class ReviewScreen(Screen):
         self.scroll = scroll_area(body)
         # the receipt's picture, to compare with the paper: above the fields on a portrait
         # screen, beside them on a landscape one; a tap shows it large
-        self.pictures = PictureLoader(self)
+        self.pictures = pictures
+        pictures.setParent(self)
         self._large: QImage | None = None  # the picture shown, at the enlarged view's size
         self.pictures.ready.connect(self._picture_ready)
         self.picture = ReceiptPicture()

@@ -76,9 +76,10 @@ class UsbImportScreen(Screen):
     chosen = Signal(str)  # the file's real path, on the stick
     back = Signal()
 
-    def __init__(self, feed: MediaFeed | None = None) -> None:
+    def __init__(self, feed: MediaFeed) -> None:
         super().__init__()
-        self.feed = feed or MediaFeed(parent=self)
+        self.feed = feed
+        feed.setParent(self)
         self.feed.media.connect(self._media_found)
         self.feed.listed.connect(self._listed)
         self.feed.previewed.connect(self._previewed)
@@ -133,7 +134,7 @@ class UsbImportScreen(Screen):
 
     def set_roots(self, roots: tuple[Path, ...], *, mounts_only: bool = True) -> None:
         """Where sticks are mounted (`[scanner] media_roots`; tests give plain folders)."""
-        self.feed.roots, self.feed.mounts_only = tuple(roots), mounts_only
+        self.feed.set_roots(roots, mounts_only=mounts_only)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("从U盘导入收据"))
