@@ -7,7 +7,8 @@
 #      on a machine without one, this build repackaged under a lower version stands in);
 #   3. upgrade to this build: the queued claim, the technician PIN and a setting survive;
 #   4. the installed `township-kiosk --self-test` passes (offscreen), and the installed app
-#      reads a PDF e-invoice (its renderer runs as a child of the frozen binary);
+#      reads a PDF e-invoice (its renderer runs as a child of the frozen binary); `demo`
+#      says the installed kiosk has no demo county server;
 #   5. `systemd-analyze verify` passes on the installed units;
 #   6. the app shows its first screen under cage with the headless wlroots backend, as the
 #      kiosk user (the time it took is printed, and flagged when over 5 s);
@@ -151,6 +152,15 @@ else
     bad "township-kiosk --self-test"
 fi
 sed 's/^/    /' "$work/selftest.log"
+# The installed kiosk carries no county server: `demo` says so and what to do instead.
+k demo --once >"$work/demo.log" 2>&1
+demo_rc=$?
+if [ "$demo_rc" -eq 1 ] && grep -q "not part of the installed kiosk" "$work/demo.log"; then
+    ok "township-kiosk demo in the installed app: refused with what to do instead"
+else
+    bad "township-kiosk demo in the installed app (exit $demo_rc)"
+    tail -5 "$work/demo.log" | sed 's/^/    /'
+fi
 
 # A PDF e-invoice: its pages are rendered by the app's own binary run as a child
 # (`-m kiosk.scanner.pdfworker`, see packaging/kiosk_entry.py), its text layer read.
