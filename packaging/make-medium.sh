@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Makes the technician's offline medium: a folder (copy it onto a USB stick) holding the
-# kiosk's .deb, every Debian 12 package it needs beyond a minimal Debian 12 (the
-# `Priority: required` set debootstrap installs), as a local apt repository, and install.sh.
+# kiosk's .deb, every Debian 12 package it needs, as a local apt repository, and install.sh.
+# The `Priority: required` packages a minimal Debian 12 already has are on the medium too:
+# a kiosk installed from an older 12.x point release has older ones (perl needs its own
+# perl-base version exactly, new libraries a newer libc6), and apt upgrades only those it must.
 #
 #   bash packaging/make-medium.sh township-kiosk_<version>_amd64.deb OUTDIR
 #
@@ -24,8 +26,8 @@ mkdir -p "$out/pool"
 out="$(realpath "$out")"
 cp "$deb" "$out/pool/"
 
-# The kiosk's direct dependencies, then everything they depend on (no recommends), less
-# what a minimal Debian 12 always has. Alternatives ("a | b") bring all their members:
+# The kiosk's direct dependencies, then everything they depend on (no recommends), the
+# required ones included (see above). Alternatives ("a | b") bring all their members:
 # apt on the kiosk chooses.
 direct="$(dpkg-deb -f "$deb" Depends | tr ',|' '\n\n' | sed -E 's/\(.*\)//; s/[[:space:]]//g' | sed '/^$/d')"
 # shellcheck disable=SC2086
@@ -33,12 +35,9 @@ closure="$(apt-cache depends --recurse --no-recommends --no-suggests --no-confli
     --no-breaks --no-replaces --no-enhances $direct | grep -v '^ ' | grep -v '^<' | sort -u)"
 # one apt-cache call for all of them (one per package takes minutes)
 # shellcheck disable=SC2086
-mapfile -t needed < <(apt-cache show --no-all-versions $closure 2>/dev/null | awk '
-    /^Package: /   { pkg = $2; prio = ""; ess = "" }
-    /^Priority: /  { prio = $2 }
-    /^Essential: / { ess = $2 }
-    /^$/ { if (pkg != "" && prio != "required" && ess != "yes") print pkg; pkg = "" }
-    END { if (pkg != "" && prio != "required" && ess != "yes") print pkg }' | sort -u)
+# (virtual packages have no record of their own and drop out here)
+mapfile -t needed < <(apt-cache show --no-all-versions $closure 2>/dev/null \
+    | awk '/^Package: / { print $2 }' | sort -u)
 echo "make-medium: downloading ${#needed[@]} Debian packages"
 (cd "$out/pool" && apt-get download -q "${needed[@]}" >/dev/null)
 (cd "$out" && dpkg-scanpackages --multiversion pool /dev/null 2>/dev/null | gzip -9 >Packages.gz)

@@ -18,7 +18,8 @@ py="${PYTHON:-python3}"
 # Debian packages: CJK fonts (otherwise every character is a box), the libraries Qt's
 # offscreen and xcb platforms load, a virtual X server for screenshots, SANE's test backend,
 # PostgreSQL for the county server's tests against a real database, Chromium for the county
-# console's end-to-end tests (driven by Playwright through /usr/bin/chromium).
+# console's end-to-end tests (driven by Playwright through /usr/bin/chromium), debootstrap and
+# dpkg-dev for the offline medium's check on a minimal Debian 12 (packaging/test-medium.sh).
 apt_packages=(
     fonts-wqy-microhei fonts-wqy-zenhei
     libgl1 libegl1 libglib2.0-0 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
@@ -28,6 +29,7 @@ apt_packages=(
     xvfb xauth sane-utils
     postgresql
     chromium
+    debootstrap dpkg-dev
 )
 
 need_apt=()
@@ -94,12 +96,21 @@ while True:
         "$venv/bin/ruff" check kiosk county tests bench
         "$venv/bin/mypy"
         "$venv/bin/lint-imports"
-        # CI also builds the .deb and installs it on this machine (packaging/test-deb.sh:
+        # CI also builds the .deb and installs it on this machine (packaging/test-deb.sh, then
+        # packaging/test-medium.sh:
         # root, several minutes); elsewhere only with KIOSK_TEST_DEB=1. Its result decides
         # the exit status after the test suite has run either way.
         deb_rc=0
         case "${KIOSK_TEST_DEB:-${CI:-}}" in
-            1|true) VENV="$venv" bash packaging/test-deb.sh || deb_rc=$? ;;
+            1|true)
+                VENV="$venv" bash packaging/test-deb.sh || deb_rc=$?
+                # then the offline medium made from the .deb that check just passed with
+                # (it keeps it in its cache), on a minimal Debian 12 with no network
+                if [ "$deb_rc" -eq 0 ]; then
+                    built="$(ls -t "${KIOSK_DEB_CACHE:-/var/cache/township-kiosk-ci}"/township-kiosk_*_amd64.deb | head -1)"
+                    bash packaging/test-medium.sh "$built" || deb_rc=$?
+                fi
+                ;;
         esac
         "$venv/bin/python" -m pytest "$@" || exit $?
         exit "$deb_rc"

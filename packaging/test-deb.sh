@@ -7,11 +7,15 @@
 #      on a machine without one, this build repackaged under a lower version stands in);
 #   3. upgrade to this build: the queued claim, the technician PIN and a setting survive;
 #   4. the installed `township-kiosk --self-test` passes (offscreen), and the installed app
-#      reads a PDF e-invoice (its renderer runs as a child of the frozen binary);
+#      reads a PDF e-invoice (its renderer runs as a child of the frozen binary); `demo`
+#      says the installed kiosk has no demo county server;
 #   5. `systemd-analyze verify` passes on the installed units;
 #   6. the app shows its first screen under cage with the headless wlroots backend, as the
 #      kiosk user (the time it took is printed, and flagged when over 5 s);
-#   7. no library the app loads is missing from the system.
+#   7. no library the app loads is missing from the system;
+#   8. installing the previous build again over a newer schema: the postinst says what
+#      restoring the pre-migration backup would do, `backup restore` changes nothing without
+#      the technician's yes and with it brings the backup (and the queued claim) back.
 #
 # Then everything it installed for itself is removed again (package, user, state); the
 # Debian packages pulled in as dependencies stay. Prints one line per check and exits 1 if
@@ -151,6 +155,15 @@ else
     bad "township-kiosk --self-test"
 fi
 sed 's/^/    /' "$work/selftest.log"
+# The installed kiosk carries no county server: `demo` says so and what to do instead.
+k demo --once >"$work/demo.log" 2>&1
+demo_rc=$?
+if [ "$demo_rc" -eq 1 ] && grep -q "not part of the installed kiosk" "$work/demo.log"; then
+    ok "township-kiosk demo in the installed app: refused with what to do instead"
+else
+    bad "township-kiosk demo in the installed app (exit $demo_rc)"
+    tail -5 "$work/demo.log" | sed 's/^/    /'
+fi
 
 # A PDF e-invoice: its pages are rendered by the app's own binary run as a child
 # (`-m kiosk.scanner.pdfworker`, see packaging/kiosk_entry.py), its text layer read.
@@ -210,6 +223,51 @@ if [ -s "$work/missing.log" ]; then
     sed 's/^/    /' "$work/missing.log"
 else
     ok "every library the bundle links is present"
+fi
+
+# 8. the downgrade over a newer schema ------------------------------------------------------------
+# A newer version is stood in for by hand, with the store's own code: the pre-migration backup
+# it would take (kiosk.store.backup), and the schema moved on to a
+# revision this build does not know. Then the previous .deb goes in again: its postinst says
+# what restoring would do; `backup restore` changes nothing without "yes", and with it puts
+# the backup (and the claim queued on the previous build) back, the newer database set aside.
+db=/var/lib/township-kiosk/claims.sqlite3
+rev() { PYTHONPATH="$here" "$venv/bin/python" -c 'import sys; from kiosk.store.backup import read_revision; print(read_revision(__import__("pathlib").Path(sys.argv[1])))' "$db"; }
+systemctl stop township-kiosk.service >/dev/null 2>&1 || true
+PYTHONPATH="$here" "$venv/bin/python" -c 'import sys; from pathlib import Path
+from kiosk.store.backup import backup_before_migration
+backup_before_migration(Path(sys.argv[1]), "0001", "9999")' "$db"
+chown -R kiosk:kiosk /var/lib/township-kiosk  # what root wrote here stays the kiosk's
+"$venv/bin/python" -c 'import sqlite3, sys
+c = sqlite3.connect(sys.argv[1]); c.execute("UPDATE alembic_version SET version_num = ?", ("9999",))
+c.commit(); c.close()' "$db"
+chown -R kiosk:kiosk /var/lib/township-kiosk
+if [ "$(rev)" = 9999 ] && apt_install "$previous" \
+        && grep -q "township-kiosk backup restore" "$work/apt.log" \
+        && grep -q "would be put back in its place" "$work/apt.log" \
+        && ! k claims list >/dev/null 2>&1; then
+    ok "downgrade to $(dpkg-deb -f "$previous" Version) over a newer schema: postinst says what restoring does; the app does not open the newer database"
+else
+    bad "downgrade over a newer schema: postinst or the app (revision $(rev))"
+    tail -10 "$work/apt.log" | sed 's/^/    /'
+fi
+echo no | k backup restore >"$work/restore-no.log" 2>&1
+no_rc=$?
+if [ "$no_rc" -eq 1 ] && grep -q "nothing was changed" "$work/restore-no.log" && [ "$(rev)" = 9999 ]; then
+    ok "backup restore without the technician's yes: refused, nothing changed"
+else
+    bad "backup restore without yes (exit $no_rc, revision $(rev))"
+    sed 's/^/    /' "$work/restore-no.log"
+fi
+echo yes | k backup restore >"$work/restore-yes.log" 2>&1
+yes_rc=$?
+restored="$(k claims list --status queued --json 2>/dev/null)"
+if [ "$yes_rc" -eq 0 ] && [ "$(rev)" = 0001 ] && same_claims "$before" "$restored" \
+        && ls /var/lib/township-kiosk/backups/claims.sqlite3.newer-9999.*.bak >/dev/null 2>&1; then
+    ok "backup restore with yes: the pre-migration backup is back with the queued claim; the newer database is set aside"
+else
+    bad "backup restore with yes (exit $yes_rc, revision $(rev)): queued [$restored]"
+    sed 's/^/    /' "$work/restore-yes.log"
 fi
 
 if [ "$failed" -eq 0 ]; then

@@ -270,6 +270,19 @@ def test_demo_starts_a_county_server_enrols_and_delivers(tmp_path: Path,
     assert "0 claim(s) delivered" in capsys.readouterr().out
 
 
+def test_demo_in_the_installed_kiosk_says_why_it_cannot_run(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The frozen app (PyInstaller sets sys.frozen) has no county server to start: its
+    sys.executable is the kiosk itself, so `-m county serve` would be a usage error."""
+    monkeypatch.setattr("sys.frozen", True, raising=False)
+    home = tmp_path / "demo"
+    assert kiosk(["--home", str(home), "demo", "--once"]) == 1
+    err = capsys.readouterr().err
+    assert "not part of the installed kiosk" in err and "township-kiosk enrol" in err
+    assert not (home / "demo-county").exists()
+
+
 def test_a_revoked_kiosk_stops_and_says_so(server: RunningServer, tmp_path: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     home = tmp_path / "kiosk"

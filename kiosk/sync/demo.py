@@ -48,6 +48,12 @@ def _free_port() -> int:
 
 def start_county(data: Path, port: int) -> tuple[subprocess.Popen[bytes], str]:
     """`python -m county serve` on 127.0.0.1; returns once /health answers (bounded)."""
+    if getattr(sys, "frozen", False):
+        # The installed kiosk (PyInstaller) carries no county server and no Python to run
+        # one: sys.executable is the kiosk itself. Say so instead of a usage error.
+        raise DemoError("the demo county server is not part of the installed kiosk; run "
+                        "`kiosk demo` from a developer checkout (packaging/setup.sh), or "
+                        "enrol this kiosk with a real county server: township-kiosk enrol")
     data.mkdir(parents=True, exist_ok=True)
     port = port or _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "county", "serve", "--host", "127.0.0.1",
