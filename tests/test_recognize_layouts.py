@@ -152,3 +152,13 @@ def test_faint_thermal_slip_turned_sideways_is_read(recognizer: Recognizer, turn
     assert doc["doc_type"] == "payment_slip"
     for key in ("payer_name", "outpatient_no", "total"):
         assert doc[key] == truth.fields[key], key
+
+
+@pytest.mark.parametrize("seed", [40, 41])
+def test_form_with_pre_printed_categories_reads_only_the_charged_ones(
+        recognizer: Recognizer, seed: int) -> None:
+    """Every fee category is printed on the form; only those with an amount are items."""
+    img, truth = dotmatrix_form(seed, category_grid=True)
+    doc = recognizer.recognize_bytes(scanned(img, bed=215), f"grid{seed}.png")
+    read = {(it["name"], Decimal(it["amount"])) for it in doc["items"]}  # type: ignore[attr-defined]
+    assert read == {(it["name"], Decimal(it["amount"] or "0")) for it in truth.items}

@@ -39,7 +39,7 @@ _HEADER_RE = re.compile(
 )
 STOP_WORDS = ("合计", "总计", "大写", "小写", "金额合计", "业务流水号", "医保统筹", "统筹支付",
               "个人现金", "现金支付", "其他信息", "收款单位", "医保类型")
-SUBTOTAL_WORDS = ("小计", "合计", "总计", "小 计")
+SUBTOTAL_WORDS = ("小计", "合计", "总计", "小 计", "总金额")
 _NUMERIC = ("qty", "price", "amount")
 _TEXTUAL = ("name", "code", "spec", "unit", "seq")
 _DECIMAL = re.compile(r"[¥￥]?-?\d+\.\d{1,4}")
@@ -232,7 +232,37 @@ def _clean_name(text: str, group: Group) -> str | None:
     s = re.sub(r"^[A-Za-z0-9]{6,}(?=[^A-Za-z0-9])", "", s)
     if any(c.kind == "seq" for c in group.columns):
         s = re.sub(r"^\d{1,3}(?=[\u4e00-\u9fff])", "", s)
-    return clean_text(s)
+    s = re.sub(r"^\d+\.\d{2}(?=[\u4e00-\u9fff])", "", s)  # the neighbour cell's amount
+    return clean_text(trim_category_run(s))
+
+
+# Fee categories (the national 收费项目 groups), longest first so 中成药费 wins over 药费.
+# (recognition may not import kiosk.catalog, whose CATEGORY_NAMES holds the same groups).
+_FEES = tuple(sorted((
+    "挂号费", "诊察费", "诊查费", "检查费", "化验费", "检验费", "治疗费", "手术费", "床位费",
+    "护理费", "西药费", "中成药费", "中草药费", "中药饮片费", "草药费", "药费", "卫生材料费",
+    "材料费", "医用材料费", "其他费", "放射费", "输血费", "输氧费", "麻醉费", "注射费",
+    "诊疗费", "理疗费", "其他住院费"), key=len, reverse=True))
+# What a pre-printed form puts beside its category cells: copy marks (二联/收据/交款),
+# stray amounts and the 大写 amount's characters.
+_FORM_RESIDUE = re.compile(r"[一二三四第联收据交款存根页\d.,，壹贰叁肆伍陆柒捌玖拾佰仟万元角分整零A-Za-z]*")
+
+
+def trim_category_run(name: str) -> str:
+    """"化验费治疗费" → "化验费": on forms that pre-print the fee categories in a grid, OCR
+    runs a category's cell into the next pre-printed category or the copy mark beside it.
+    Only a name that starts with a fee category and continues with nothing but another
+    category or such residue is cut; an item name like "挂号费(普通)" stays whole."""
+    for fee in _FEES:
+        if not name.startswith(fee) or len(name) == len(fee):
+            continue
+        rest = name[len(fee):]
+        m = _FORM_RESIDUE.match(rest)
+        after = rest[m.end():] if m else rest
+        if not after or any(after.startswith(f) for f in _FEES):
+            return fee
+        break
+    return name
 
 
 def _cls(text: str | None) -> str | None:

@@ -206,10 +206,13 @@ def _dotted(img: Image.Image, box: tuple[int, int, int, int], seed: int) -> None
     img.paste(Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)))
 
 
-def dotmatrix_form(seed: int, *, overprint: bool = False) -> tuple[Image.Image, Receipt]:
+def dotmatrix_form(seed: int, *, overprint: bool = False,
+                   category_grid: bool = False) -> tuple[Image.Image, Receipt]:
     """A pre-printed 门诊收费票据 form in red or blue, filled by a dot-matrix printer out of
     register. `overprint` shifts the printer's pass far enough left that the amounts start
-    on the last character of their labels (医保统筹支付 with 118.53 printed over its 付)."""
+    on the last character of their labels (医保统筹支付 with 118.53 printed over its 付).
+    `category_grid`: the form pre-prints every fee category in two column pairs and the
+    printer fills in only the amounts of those charged, the rest stay empty."""
     rng = random.Random(seed)
     w, h = 1650, 760
     img = Image.new("RGB", (w, h), (252, 250, 246))
@@ -218,6 +221,8 @@ def dotmatrix_form(seed: int, *, overprint: bool = False) -> tuple[Image.Image, 
     form_ink = rng.choice([RED, (40, 60, 170)])
     province = rng.choice(PROVINCES)
     cats = rng.sample(OUTPATIENT_CATEGORIES, rng.randint(3, 6))
+    if category_grid:
+        cats = [c for c in OUTPATIENT_CATEGORIES if c in cats]  # in the grid's order
     items = [{"name": c, "amount": str(_amount(rng, 5, 400))} for c in cats]
     total = sum(Decimal(i["amount"]) for i in items)
     fund = (total * Decimal(rng.randint(20, 70)) / 100).quantize(Decimal("0.01"))
@@ -260,7 +265,14 @@ def dotmatrix_form(seed: int, *, overprint: bool = False) -> tuple[Image.Image, 
         ((w - 420, 100), f"{y_}年{m_}月{d_}日"),
         ((180, 150), fields["payer_name"] or ""),
     ]
-    for i, it in enumerate(items):
+    if category_grid:
+        for i, cat in enumerate(OUTPATIENT_CATEGORIES):
+            x, y = (80 if i % 2 == 0 else 820), 255 + (i // 2) * 48
+            d.text((x, y), cat, font=f, fill=form_ink)
+            amount = next((it["amount"] for it in items if it["name"] == cat), None)
+            if amount:
+                printed.append(((x + 450, y), amount or ""))
+    for i, it in enumerate(items if not category_grid else []):
         x = 80 if i % 2 == 0 else 820
         y = 255 + (i // 2) * 60
         printed += [((x, y), it["name"] or ""), ((x + 450, y), it["amount"] or "")]
