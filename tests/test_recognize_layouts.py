@@ -185,3 +185,21 @@ def test_faint_thermal_slip_turned_sideways_is_read(recognizer: Recognizer, turn
     assert doc["doc_type"] == "payment_slip"
     for key in ("payer_name", "outpatient_no", "total"):
         assert doc[key] == truth.fields[key], key
+
+
+def test_payment_label_run_into_the_seal_ring_is_not_taken_for_the_hospital(
+        recognizer: Recognizer) -> None:
+    """A dot-matrix form's name printed above its 收款单位 label, out of register, while OCR
+    runs 其他支付 into the 收费专用章's ring text beside it ('其他支医院', in tall letters)."""
+    runs = [("浙江省医疗门诊收费票据", 500, 40, 1000, 90),
+            ("合计(大写)", 70, 480, 260, 530), ("(小写)¥", 1110, 480, 1250, 530),
+            ("100.56", 1260, 480, 1400, 530),
+            ("其他支医院", 410, 490, 640, 600),
+            ("医保统筹支付", 70, 550, 300, 600), ("59.05", 320, 545, 420, 595),
+            ("个人现金支付", 1200, 550, 1400, 600), ("41.51", 1410, 545, 1500, 595),
+            ("丽水市人民医院", 370, 650, 640, 695),
+            ("收款单位(章)", 70, 700, 300, 750)]
+    doc = recognizer.recognize_text_runs(runs, 1700, 900, "form.pdf")
+    assert doc["doc_type"] == "outpatient_invoice"
+    assert doc["hospital"] == "丽水市人民医院"
+    assert doc["total"] == "100.56"
