@@ -113,6 +113,25 @@ def test_pages_that_are_not_receipts_are_named_unknown(recognizer: Recognizer, p
     assert [c["code"] for c in doc["checks"]] == ["not_a_receipt"]
 
 
+@pytest.mark.parametrize(("seed", "stay", "turn"), [
+    (60, "outpatient", 90), (61, "inpatient", 270), (62, "outpatient", 270), (63, "inpatient", 90),
+])
+def test_head_of_an_einvoice_with_its_amounts_out_of_the_picture_is_a_receipt(
+        recognizer: Recognizer, seed: int, stay: str, turn: int) -> None:
+    """Only the seal-covered title and the 票据代码/号码/校验码 block were captured.
+
+    Nothing on the page adds up to a bill, but it is a receipt to complete (its missing
+    fields named), not a page to refuse.
+    """
+    img, truth = national_einvoice(seed, stay)
+    head = img.crop((0, 0, img.width, img.height // 4))
+    doc = recognizer.recognize_bytes(scanned(head, bed=200, turn=turn), f"head{seed}.png")
+    assert doc["doc_type"] == truth.doc_type
+    assert doc["invoice_code"] == truth.fields["invoice_code"]
+    assert "not_a_receipt" not in [c["code"] for c in doc["checks"]]
+    assert doc["total"] is None
+
+
 def _line(text: str, x: float, y: float) -> Token:
     return Token(text, x, y, x + 26 * len(text), y + 26, 0.95)
 
@@ -140,6 +159,20 @@ def test_non_receipt_title_wins_over_amounts_on_the_page(title: str) -> None:
     assert classify(lines, extract_fields(lines)) == "unknown"
 
 
+def test_head_of_a_vat_invoice_under_a_garbled_title_is_not_a_receipt() -> None:
+    """The identifiers alone make a receipt only on a fiscal 票据; a VAT invoice prints 发票."""
+    lines = [_line("增值…普通发", 400, 40), _line("发票代码:044001900111", 1100, 120),
+             _line("发票号码:12345678", 1100, 160), _line("校验码:a3f9c", 1100, 200)]
+    assert classify(lines, extract_fields(lines)) == "unknown"
+
+
+@pytest.mark.parametrize(("title", "kind"), [("四川省医疗诊收费票据(电子)", "outpatient_invoice"),
+                                             ("上海市医疗住院收票据", "inpatient_invoice")])
+def test_title_with_a_character_lost_under_the_seal_still_names_the_type(title: str,
+                                                                         kind: str) -> None:
+    assert classify([_line(title, 300, 40), _line("交款人:张三", 60, 200)], {}) == kind
+
+
 def test_a_lone_amount_is_not_enough_to_make_a_receipt() -> None:
     lines = [_line("门诊病人须知", 400, 40), _line("合计:35.00", 60, 600)]
     assert classify(lines, extract_fields(lines)) == "unknown"
@@ -162,3 +195,21 @@ def test_form_with_pre_printed_categories_reads_only_the_charged_ones(
     doc = recognizer.recognize_bytes(scanned(img, bed=215), f"grid{seed}.png")
     read = {(it["name"], Decimal(it["amount"])) for it in doc["items"]}  # type: ignore[attr-defined]
     assert read == {(it["name"], Decimal(it["amount"] or "0")) for it in truth.items}
+
+
+def test_payment_label_run_into_the_seal_ring_is_not_taken_for_the_hospital(
+        recognizer: Recognizer) -> None:
+    """A dot-matrix form's name printed above its 收款单位 label, out of register, while OCR
+    runs 其他支付 into the 收费专用章's ring text beside it ('其他支医院', in tall letters)."""
+    runs = [("浙江省医疗门诊收费票据", 500, 40, 1000, 90),
+            ("合计(大写)", 70, 480, 260, 530), ("(小写)¥", 1110, 480, 1250, 530),
+            ("100.56", 1260, 480, 1400, 530),
+            ("其他支医院", 410, 490, 640, 600),
+            ("医保统筹支付", 70, 550, 300, 600), ("59.05", 320, 545, 420, 595),
+            ("个人现金支付", 1200, 550, 1400, 600), ("41.51", 1410, 545, 1500, 595),
+            ("丽水市人民医院", 370, 650, 640, 695),
+            ("收款单位(章)", 70, 700, 300, 750)]
+    doc = recognizer.recognize_text_runs(runs, 1700, 900, "form.pdf")
+    assert doc["doc_type"] == "outpatient_invoice"
+    assert doc["hospital"] == "丽水市人民医院"
+    assert doc["total"] == "100.56"

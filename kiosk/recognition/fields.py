@@ -246,8 +246,9 @@ def _name(v: str) -> str | None:
 
 
 # words of a label or of a seal's ring, never part of a hospital's name: where OCR runs them
-# into the name (收款单位(盖章专用某某医院), the name is what follows, and is flagged
-ORG_RESIDUE = re.compile(r"^.*(?:单位|単位|收款|盖章|[(（]?章[)）]|专用|收[费費]|票据|收据)")
+# into the name (收款单位(盖章专用某某医院), the name is what follows, and is flagged. The
+# payment labels (其他支付, 个人现金支付) print next to the seal and run into its ring text.
+ORG_RESIDUE = re.compile(r"^.*(?:单位|単位|收款|盖章|[(（]?章[)）]|专用|收[费費]|票据|收据|支付|其他支)")
 
 
 def strip_residue(name: str) -> tuple[str, bool]:
