@@ -72,3 +72,16 @@ def test_a_non_text_value_is_refused(tmp_path: Path) -> None:
 
 def test_parameters() -> None:
     assert parameters("{a}与{b}，{{不是参数}}") == {"a", "b"}
+
+
+def test_every_reason_field_and_check_the_rules_name_has_its_words() -> None:
+    from kiosk.audit.refund import _REASONS
+    from kiosk.audit.rules import REQUIRED_FIELDS, SUM_CHECKS
+    from kiosk.catalog import REASONS
+
+    codes = catalogue().codes()
+    wanted = ([f"rule.items_match_not_exact.why.{r}" for r in REASONS]
+              + [f"rule.missing_required.field.{k}" for k in REQUIRED_FIELDS]
+              + [f"rule.totals_inconsistent.check.{c}" for c in SUM_CHECKS]
+              + [f"estimate.self_paid.{r}" for r in _REASONS])
+    assert [c for c in wanted if c not in codes] == []

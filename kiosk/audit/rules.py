@@ -27,10 +27,15 @@ from kiosk.audit.regions import (
     province_of_code,
     province_of_name,
 )
-from kiosk.core.messages import text
+from kiosk.core.messages import catalogue, text
 from kiosk.store.invoices import describe, invoice_key
 
 Severity = Literal["error", "warning", "info"]
+
+# The invoice fields the claim needs (their names: rule.missing_required.field.<key>) and the
+# recognition's sum checks that count as inconsistent (rule.totals_inconsistent.check.<code>).
+REQUIRED_FIELDS = ("invoice_number", "issue_date", "hospital", "total", "payer_name")
+SUM_CHECKS = ("total_upper_mismatch", "items_sum_mismatch", "payments_sum_mismatch")
 
 
 @dataclass(frozen=True)
@@ -98,21 +103,14 @@ class NoInvoice(Rule):
 class MissingRequired(Rule):
     code = "missing_required"
     severity = "error"
-    FIELDS: ClassVar[dict[str, tuple[str, str]]] = {
-        "invoice_number": ("票据号码", "invoice number"),
-        "issue_date": ("开票日期", "issue date"),
-        "hospital": ("医院名称", "hospital"),
-        "total": ("合计金额", "total"),
-        "payer_name": ("交款人", "payer"),
-    }
 
     def check(self, claim: ClaimView) -> Iterator[Finding]:
         for inv in claim.invoices:
-            missing = [k for k in self.FIELDS if not inv.data.get(k)
+            missing = [k for k in REQUIRED_FIELDS if not inv.data.get(k)
                        and not (k == "issue_date" and inv.data.get("visit_date"))]
             if missing:
-                zh = "、".join(self.FIELDS[k][0] for k in missing)
-                en = ", ".join(self.FIELDS[k][1] for k in missing)
+                zh = "、".join(text(f"rule.missing_required.field.{k}") for k in missing)
+                en = ", ".join(text(f"rule.missing_required.field.{k}", "en") for k in missing)
                 # what the machine did not read, not what the paper lacks: most are printed
                 yield self.finding(inv.doc, [],
                                    f"机器没有从{_hospital(inv)}的发票上读出：{zh}。"
@@ -240,22 +238,19 @@ class HospitalPlaceUnknown(Rule):
 class TotalsInconsistent(Rule):
     code = "totals_inconsistent"
     severity = "warning"
-    CHECKS: ClassVar[dict[str, tuple[str, str]]] = {
-        "total_upper_mismatch": ("大写金额与小写合计不一致", "amount in words ≠ total"),
-        "items_sum_mismatch": ("明细金额之和与合计不一致", "items do not add up to the total"),
-        "payments_sum_mismatch": ("各项支付之和与合计不一致", "payments do not add up to the total"),
-    }
 
     def check(self, claim: ClaimView) -> Iterator[Finding]:
         for inv in claim.invoices:
             codes = [c.get("code") for c in inv.data.get("checks") or []
                      if isinstance(c, dict)]
-            found = [c for c in self.CHECKS if c in codes]
+            found = [c for c in SUM_CHECKS if c in codes]
             if found:
                 yield self.finding(inv.doc, [],
                                    f"{_hospital(inv)}的发票：" +
-                                   "；".join(self.CHECKS[c][0] for c in found) + "。",
-                                   "; ".join(self.CHECKS[c][1] for c in found) + ".")
+                                   "；".join(text(f"rule.{self.code}.check.{c}") for c in found)
+                                   + "。",
+                                   "; ".join(text(f"rule.{self.code}.check.{c}", "en")
+                                             for c in found) + ".")
 
 
 class SelfPaidItems(Rule):
@@ -304,21 +299,6 @@ class FuzzyMatches(Rule):
 class MatchNotExact(Rule):
     code = "items_match_not_exact"
     severity = "warning"
-    # Why, per reason code of `kiosk.catalog.REASONS`: (zh, en).
-    WHY: ClassVar[dict[str, tuple[str, str]]] = {
-        "form_differs": ("目录里有此药，但没有印的剂型", "listed, but not in the printed form"),
-        "form_not_printed": ("没有印剂型，目录里此药有几种剂型", "no form printed; listed in several"),
-        "salt_differs": ("印的盐基（酯）与目录不同", "the printed salt or ester differs"),
-        "similar_name": ("按相似名称对照", "matched by a similar name"),
-        "brand_only": ("只印了商品名，按商品名对照通用名", "only a brand is printed"),
-        "ambiguous": ("有两种不同的药同样相近，未采用", "two different drugs are as close: refused"),
-        "ingredient_differs": ("相近的目录名称是另一种成分，未采用",
-                               "the close listed name is another compound: refused"),
-        "name_and_form_differ": ("相近名称的目录条目也没有印的剂型，未采用",
-                                 "the close name is not listed in the printed form: refused"),
-        "herb_not_in_drug_catalog": ("中药饮片，不在药品目录中", "a decoction piece, not in the drug catalog"),
-        "service_not_listed": ("目录中没有此诊疗项目或耗材", "a service or consumable not listed"),
-    }
 
     def check(self, claim: ClaimView) -> Iterator[Finding]:
         for doc, lines in _by_doc(claim):
@@ -326,7 +306,7 @@ class MatchNotExact(Rule):
                 m = ln.match
                 if m.kind not in ("fuzzy", "none") or not (m.reasons or m.candidates):
                     continue
-                why = [self.WHY.get(r, (r, r)) for r in m.reasons]
+                why = [_why(r) for r in m.reasons]
                 names = "、".join(f"{c.display}（{c.insurance_class}）" for c in m.candidates)
                 got = f"对照为{m.entry.display}；" if m.entry is not None else ""
                 zh = f"{ln.name}：{'；'.join(w[0] for w in why)}。{got}" + (
@@ -394,6 +374,14 @@ class NotReimbursable(Rule):
                                    "A payment slip, not an invoice.")
             elif kind not in ("outpatient_invoice", "inpatient_invoice", "expense_list"):
                 yield self.finding(d, [], "无法识别这份单据的类型。", "Unrecognised document.")
+
+
+def _why(reason: str) -> tuple[str, str]:
+    """(Chinese, English) of a catalog reason code; the bare code for one not in the catalogue."""
+    code = f"rule.items_match_not_exact.why.{reason}"
+    if code not in catalogue().codes():
+        return reason, reason
+    return text(code), text(code, "en")
 
 
 def _by_doc(claim: ClaimView) -> Iterator[tuple[int, list[Line]]]:
