@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from kiosk.core.messages import text
 from kiosk.residents import id_check_digit
 from kiosk.residents.evoucher import read_payload, slip_payload
 from kiosk.store.samples import sample_id_number
@@ -38,7 +39,7 @@ def test_payloads_carrying_the_id_number_give_it(payload: str) -> None:
 def test_an_id_number_with_a_wrong_check_digit_is_refused(payload: str) -> None:
     result = read_payload(payload)
     assert result.kind == "bad_id" and result.value == ""
-    assert "身份证号码" in result.message
+    assert "身份证号码" in text(result.code)
 
 
 @pytest.mark.parametrize("payload", [
@@ -49,8 +50,8 @@ def test_an_id_number_with_a_wrong_check_digit_is_refused(payload: str) -> None:
 def test_a_bare_token_needs_the_network_and_says_to_type_the_number(payload: str) -> None:
     result = read_payload(payload)
     assert result.kind == "token"
-    assert "联网" in result.message and "输入身份证号码" in result.message
-    assert "type the ID number" in result.message_en
+    assert "联网" in text(result.code) and "输入身份证号码" in text(result.code)
+    assert "type the ID number" in text(result.code, "en")
 
 
 def test_the_slips_own_code_names_the_claim() -> None:
@@ -63,7 +64,7 @@ def test_the_slips_own_code_names_the_claim() -> None:
 @pytest.mark.parametrize("payload", ["", "hello", "https://example.com/menu", "01,04,1234"])
 def test_other_codes_are_not_insurance_codes(payload: str) -> None:
     result = read_payload(payload)
-    assert result.kind == "unknown" and result.message
+    assert result.kind == "unknown" and text(result.code)
 
 
 def _full_width(text: str) -> str:

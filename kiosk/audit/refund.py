@@ -28,6 +28,7 @@ from decimal import Decimal
 from kiosk.audit.claim import ClaimView, Invoice, Line, breached, excess_over_standard
 from kiosk.audit.money import ZERO, fen, show
 from kiosk.audit.policy import LEVEL_NAMES
+from kiosk.core.messages import text
 
 
 @dataclass(frozen=True)
@@ -127,14 +128,9 @@ class _InvoiceSums:
     parts: list[SelfPaid]
 
 
-_REASONS = {
-    "class_c": ("丙类或目录外项目，个人全额自费", "class C / outside the catalog, self-paid"),
-    "not_in_catalog": ("目录中找不到的项目，暂按自费计算", "not found in the catalog, counted as "
-                       "self-paid"),
-    "restricted": ("限定年龄或性别、参保人不符的项目，医保不付",
-                   "restricted to another age or sex, not covered"),
-    "over_standard": ("超过医保支付标准的部分，个人负担", "above the payment standard"),
-}
+# Why part of an invoice is self-paid, in the estimate's order; the words are
+# estimate.self_paid.<reason> in kiosk.core.messages.
+_REASONS = ("class_c", "not_in_catalog", "restricted", "over_standard")
 
 
 def _pct(rate: Decimal) -> str:
@@ -184,7 +180,8 @@ def _invoice_sums(claim: ClaimView, inv: Invoice, steps: list[Step]) -> _Invoice
         doc = found[0][0].doc
         parts.append(SelfPaid(reason, amount, doc, items))
         names = "、".join(ln.name for ln, _ in found)
-        zh, en = _REASONS[reason]
+        zh = text(f"estimate.self_paid.{reason}")
+        en = text(f"estimate.self_paid.{reason}", "en")
         steps.append(Step(reason, f"{zh}：{names}，共{show(amount)}元。",
                           f"{en}: {len(found)} item(s), {show(amount)}.", amount, doc, items))
     if unclassified > 0:

@@ -1,7 +1,9 @@
 """The audit rules, one small class each, listed in `RULES`.
 
-A county reviewer reads a rule from top to bottom: its code (what findings carry), severity,
-title and explanation in Chinese and English, then `check`, which yields findings. Severity:
+A county reviewer reads a rule from top to bottom: its code (what findings carry), severity
+and `check`, which yields findings. Its title and explanation, in every language, are data:
+`rule.<code>.title` and `rule.<code>.explanation` in resources/messages (kiosk.core.messages).
+Severity:
 
 - `error`: the claim will not be paid as it stands (a duplicate, out of time, care in the
   insured province, no invoice).
@@ -25,9 +27,15 @@ from kiosk.audit.regions import (
     province_of_code,
     province_of_name,
 )
+from kiosk.core.messages import catalogue, text
 from kiosk.store.invoices import describe, invoice_key
 
 Severity = Literal["error", "warning", "info"]
+
+# The invoice fields the claim needs (their names: rule.missing_required.field.<key>) and the
+# recognition's sum checks that count as inconsistent (rule.totals_inconsistent.check.<code>).
+REQUIRED_FIELDS = ("invoice_number", "issue_date", "hospital", "total", "payer_name")
+SUM_CHECKS = ("total_upper_mismatch", "items_sum_mismatch", "payments_sum_mismatch")
 
 
 @dataclass(frozen=True)
@@ -50,10 +58,6 @@ class Finding:
 class Rule:
     code: ClassVar[str]
     severity: ClassVar[Severity]
-    title: ClassVar[str]
-    title_en: ClassVar[str]
-    explanation: ClassVar[str]
-    explanation_en: ClassVar[str]
 
     def check(self, claim: ClaimView) -> Iterator[Finding]:
         raise NotImplementedError
@@ -63,10 +67,20 @@ class Rule:
         return Finding(self.code, self.severity, document, tuple(items), message, message_en)
 
     @classmethod
+    def title(cls, language: str = "zh_CN") -> str:
+        return text(f"rule.{cls.code}.title", language)
+
+    @classmethod
+    def explanation(cls, language: str = "zh_CN") -> str:
+        return text(f"rule.{cls.code}.explanation", language)
+
+    @classmethod
     def describe(cls) -> dict[str, str]:
-        return {"code": cls.code, "severity": cls.severity, "title": cls.title,
-                "title_en": cls.title_en, "explanation": cls.explanation,
-                "explanation_en": cls.explanation_en}
+        """Code, severity, title and explanation in Chinese and English (the reviewer's
+        screen and the claim's JSON keep these keys); the words are in resources/messages."""
+        return {"code": cls.code, "severity": cls.severity, "title": cls.title(),
+                "title_en": cls.title("en"), "explanation": cls.explanation(),
+                "explanation_en": cls.explanation("en")}
 
 
 def _hospital(inv: Invoice) -> str:
@@ -76,12 +90,6 @@ def _hospital(inv: Invoice) -> str:
 class NoInvoice(Rule):
     code = "no_invoice"
     severity = "error"
-    title = "没有可报销的发票"
-    title_en = "No reimbursable invoice"
-    explanation = ("报销凭的是医院开具的收费票据。费用清单、缴费凭条只能作为附件，"
-                   "单独不能报销。")
-    explanation_en = ("Reimbursement needs the hospital's invoice. Expense lists and payment "
-                      "slips only support an invoice; on their own they cannot be claimed.")
 
     def check(self, claim: ClaimView) -> Iterator[Finding]:
         if not claim.invoices:
@@ -95,27 +103,14 @@ class NoInvoice(Rule):
 class MissingRequired(Rule):
     code = "missing_required"
     severity = "error"
-    title = "发票上的必要信息没有读出"
-    title_en = "Required fields not read from the invoice"
-    explanation = ("票据号码、开票日期、医院名称、合计金额和交款人是审核必需的。"
-                   "没有识别出来的，需要协理员对照纸质发票补录。")
-    explanation_en = ("The invoice number, date, hospital, total and payer are needed for "
-                      "review. Fields not read must be typed in from the paper invoice.")
-    FIELDS: ClassVar[dict[str, tuple[str, str]]] = {
-        "invoice_number": ("票据号码", "invoice number"),
-        "issue_date": ("开票日期", "issue date"),
-        "hospital": ("医院名称", "hospital"),
-        "total": ("合计金额", "total"),
-        "payer_name": ("交款人", "payer"),
-    }
 
     def check(self, claim: ClaimView) -> Iterator[Finding]:
         for inv in claim.invoices:
-            missing = [k for k in self.FIELDS if not inv.data.get(k)
+            missing = [k for k in REQUIRED_FIELDS if not inv.data.get(k)
                        and not (k == "issue_date" and inv.data.get("visit_date"))]
             if missing:
-                zh = "、".join(self.FIELDS[k][0] for k in missing)
-                en = ", ".join(self.FIELDS[k][1] for k in missing)
+                zh = "、".join(text(f"rule.missing_required.field.{k}") for k in missing)
+                en = ", ".join(text(f"rule.missing_required.field.{k}", "en") for k in missing)
                 # what the machine did not read, not what the paper lacks: most are printed
                 yield self.finding(inv.doc, [],
                                    f"机器没有从{_hospital(inv)}的发票上读出：{zh}。"
@@ -127,13 +122,6 @@ class MissingRequired(Rule):
 class PayerNotResident(Rule):
     code = "payer_not_resident"
     severity = "warning"
-    title = "交款人不是本人"
-    title_en = "Payer is not the resident"
-    explanation = ("发票上的交款人（患者）应当是申请报销的参保人本人。"
-                   "名字不一致时，审核人员会核实是否为识别错误或他人发票。")
-    explanation_en = ("The payer (patient) on the invoice should be the insured resident. "
-                      "When the names differ the reviewer checks for a misreading or "
-                      "someone else's invoice.")
 
     def check(self, claim: ClaimView) -> Iterator[Finding]:
         name = re.sub(r"\s+", "", claim.insured.resident.name)
@@ -152,12 +140,6 @@ class PayerNotResident(Rule):
 class DuplicateInvoice(Rule):
     code = "duplicate_invoice"
     severity = "error"
-    title = "重复报销（本机）"
-    title_en = "Duplicate invoice (this kiosk)"
-    explanation = ("同一张发票只能报销一次。本机已经受理过这张发票，"
-                   "或者这次申请里同一张发票扫了两次。")
-    explanation_en = ("An invoice can be claimed once. This kiosk already took this invoice "
-                      "in another claim, or it was scanned twice in this one.")
 
     def check(self, claim: ClaimView) -> Iterator[Finding]:
         seen: dict[str, int] = {}
@@ -182,12 +164,6 @@ class DuplicateInvoice(Rule):
 class DuplicateInvoiceCounty(Rule):
     code = "duplicate_invoice_county"
     severity = "error"
-    title = "重复报销（县医保已受理）"
-    title_en = "Duplicate invoice (county records)"
-    explanation = ("县医保系统里已经有这张发票的报销记录（例如在别的乡镇或窗口办过）。"
-                   "上传后由县服务器告知。")
-    explanation_en = ("The county already has a claim with this invoice (made at another "
-                      "kiosk or counter). Reported by the county server after upload.")
 
     def check(self, claim: ClaimView) -> Iterator[Finding]:
         for inv in claim.invoices:
@@ -200,12 +176,6 @@ class DuplicateInvoiceCounty(Rule):
 class OutsideClaimWindow(Rule):
     code = "outside_claim_window"
     severity = "error"
-    title = "超过报销时限"
-    title_en = "Invoice outside the claim window"
-    explanation = ("发票日期距今超过县里规定的报销时限（例如一年）的，不予报销；"
-                   "日期在今天之后的，多半是识别错误，请核对。")
-    explanation_en = ("Invoices older than the county's claim window (e.g. one year) are not "
-                      "paid; a date after today is most likely misread and must be checked.")
 
     def check(self, claim: ClaimView) -> Iterator[Finding]:
         window = claim.policy.claim_window_days
@@ -238,13 +208,6 @@ def insured_province(claim: ClaimView) -> tuple[str | None, str]:
 class HospitalInInsuredProvince(Rule):
     code = "hospital_in_insured_province"
     severity = "error"
-    title = "就诊医院在参保省内"
-    title_en = "Hospital in the insured province"
-    explanation = ("本窗口办理的是省外异地就医的手工报销。在参保省内看病的费用，"
-                   "应在医院直接结算或按省内规定办理。")
-    explanation_en = ("This kiosk handles claims for care outside the insured province. "
-                      "Care inside the province is settled at the hospital or under the "
-                      "province's own rules.")
 
     def check(self, claim: ClaimView) -> Iterator[Finding]:
         home, _ = insured_province(claim)
@@ -263,11 +226,6 @@ class HospitalInInsuredProvince(Rule):
 class HospitalPlaceUnknown(Rule):
     code = "hospital_place_unknown"
     severity = "info"
-    title = "无法判断医院所在省份"
-    title_en = "Hospital's province unknown"
-    explanation = "票据代码和医院名称都看不出医院在哪个省，审核人员会核实是否属于省外就医。"
-    explanation_en = ("Neither the invoice code nor the hospital's name tells its province; "
-                      "the reviewer confirms the care was out of province.")
 
     def check(self, claim: ClaimView) -> Iterator[Finding]:
         for inv in claim.invoices:
@@ -280,40 +238,24 @@ class HospitalPlaceUnknown(Rule):
 class TotalsInconsistent(Rule):
     code = "totals_inconsistent"
     severity = "warning"
-    title = "金额对不上"
-    title_en = "Totals and payments inconsistent"
-    explanation = ("发票大写与小写金额、明细之和与合计、各项支付之和与合计应当一致。"
-                   "不一致多半是识别错误，请对照纸质发票核对金额。")
-    explanation_en = ("The amount in words and in figures, the items and the total, and the "
-                      "payments and the total must agree. A mismatch is usually a misreading: "
-                      "check the amounts against the paper.")
-    CHECKS: ClassVar[dict[str, tuple[str, str]]] = {
-        "total_upper_mismatch": ("大写金额与小写合计不一致", "amount in words ≠ total"),
-        "items_sum_mismatch": ("明细金额之和与合计不一致", "items do not add up to the total"),
-        "payments_sum_mismatch": ("各项支付之和与合计不一致", "payments do not add up to the total"),
-    }
 
     def check(self, claim: ClaimView) -> Iterator[Finding]:
         for inv in claim.invoices:
             codes = [c.get("code") for c in inv.data.get("checks") or []
                      if isinstance(c, dict)]
-            found = [c for c in self.CHECKS if c in codes]
+            found = [c for c in SUM_CHECKS if c in codes]
             if found:
                 yield self.finding(inv.doc, [],
                                    f"{_hospital(inv)}的发票：" +
-                                   "；".join(self.CHECKS[c][0] for c in found) + "。",
-                                   "; ".join(self.CHECKS[c][1] for c in found) + ".")
+                                   "；".join(text(f"rule.{self.code}.check.{c}") for c in found)
+                                   + "。",
+                                   "; ".join(text(f"rule.{self.code}.check.{c}", "en")
+                                             for c in found) + ".")
 
 
 class SelfPaidItems(Rule):
     code = "items_self_paid"
     severity = "info"
-    title = "丙类（目录外）项目自费"
-    title_en = "Class C (outside the catalog) items are self-paid"
-    explanation = ("医保目录里的丙类项目，以及保健品等目录外的东西，医保不报销，"
-                   "由个人全额负担。")
-    explanation_en = ("Class C items and things outside the insurance catalog (health "
-                      "supplements and the like) are not covered; the resident pays them.")
 
     def check(self, claim: ClaimView) -> Iterator[Finding]:
         for doc, lines in _by_doc(claim):
@@ -330,13 +272,6 @@ class SelfPaidItems(Rule):
 class NotInCatalog(Rule):
     code = "items_not_in_catalog"
     severity = "warning"
-    title = "目录中找不到的项目"
-    title_en = "Items not found in the catalog"
-    explanation = ("这些项目名称在医保目录中找不到（可能是识别错误，也可能确实是目录外）。"
-                   "估算时先按自费计算；协理员可用拼音首字母查找并改正。")
-    explanation_en = ("These names match nothing in the catalog (a misreading, or really "
-                      "outside it). The estimate counts them as self-paid; the assistant can "
-                      "correct them with the pinyin search.")
 
     def check(self, claim: ClaimView) -> Iterator[Finding]:
         for doc, lines in _by_doc(claim):
@@ -350,11 +285,6 @@ class NotInCatalog(Rule):
 class FuzzyMatches(Rule):
     code = "items_matched_loosely"
     severity = "info"
-    title = "近似匹配的项目"
-    title_en = "Items matched by similarity"
-    explanation = ("这些项目名称与目录不完全一致，是按相似度对上的，请协理员确认对照是否正确。")
-    explanation_en = ("These names differ from the catalog and were matched by similarity; "
-                      "the assistant should confirm the match.")
 
     def check(self, claim: ClaimView) -> Iterator[Finding]:
         for doc, lines in _by_doc(claim):
@@ -369,31 +299,6 @@ class FuzzyMatches(Rule):
 class MatchNotExact(Rule):
     code = "items_match_not_exact"
     severity = "warning"
-    title = "与目录不完全一致的项目"
-    title_en = "Items that do not agree with the catalog exactly"
-    explanation = ("印的名称、盐基或剂型与目录条目不完全一致（例如目录里没有印的剂型），"
-                   "或者印的是中药饮片、目录中没有的项目，或者相近的名称是另一种药而没有采用。"
-                   "协理员对照候选确认或改正。")
-    explanation_en = ("The printed name, salt or dosage form does not agree with the catalog "
-                      "entry (the printed form is not listed, say), or the line is a decoction "
-                      "piece or item the catalog lacks, or the close names are other drugs and "
-                      "were not taken. The assistant confirms or corrects it from the "
-                      "candidates.")
-    # Why, per reason code of `kiosk.catalog.REASONS`: (zh, en).
-    WHY: ClassVar[dict[str, tuple[str, str]]] = {
-        "form_differs": ("目录里有此药，但没有印的剂型", "listed, but not in the printed form"),
-        "form_not_printed": ("没有印剂型，目录里此药有几种剂型", "no form printed; listed in several"),
-        "salt_differs": ("印的盐基（酯）与目录不同", "the printed salt or ester differs"),
-        "similar_name": ("按相似名称对照", "matched by a similar name"),
-        "brand_only": ("只印了商品名，按商品名对照通用名", "only a brand is printed"),
-        "ambiguous": ("有两种不同的药同样相近，未采用", "two different drugs are as close: refused"),
-        "ingredient_differs": ("相近的目录名称是另一种成分，未采用",
-                               "the close listed name is another compound: refused"),
-        "name_and_form_differ": ("相近名称的目录条目也没有印的剂型，未采用",
-                                 "the close name is not listed in the printed form: refused"),
-        "herb_not_in_drug_catalog": ("中药饮片，不在药品目录中", "a decoction piece, not in the drug catalog"),
-        "service_not_listed": ("目录中没有此诊疗项目或耗材", "a service or consumable not listed"),
-    }
 
     def check(self, claim: ClaimView) -> Iterator[Finding]:
         for doc, lines in _by_doc(claim):
@@ -401,7 +306,7 @@ class MatchNotExact(Rule):
                 m = ln.match
                 if m.kind not in ("fuzzy", "none") or not (m.reasons or m.candidates):
                     continue
-                why = [self.WHY.get(r, (r, r)) for r in m.reasons]
+                why = [_why(r) for r in m.reasons]
                 names = "、".join(f"{c.display}（{c.insurance_class}）" for c in m.candidates)
                 got = f"对照为{m.entry.display}；" if m.entry is not None else ""
                 zh = f"{ln.name}：{'；'.join(w[0] for w in why)}。{got}" + (
@@ -414,12 +319,6 @@ class MatchNotExact(Rule):
 class PriceAboveStandard(Rule):
     code = "price_above_standard"
     severity = "warning"
-    title = "单价超过医保支付标准"
-    title_en = "Price above the payment standard"
-    explanation = ("国家谈判（协议）药品有医保支付标准。医院收费高于标准的部分医保不付，"
-                   "由个人负担。")
-    explanation_en = ("Negotiated drugs have a national payment standard. What the hospital "
-                      "charged above it is not covered and is paid by the resident.")
 
     def check(self, claim: ClaimView) -> Iterator[Finding]:
         for doc, lines in _by_doc(claim):
@@ -437,13 +336,6 @@ class PriceAboveStandard(Rule):
 class AgeRestricted(Rule):
     code = "age_restricted"
     severity = "warning"
-    title = "限定年龄的药品或项目"
-    title_en = "Age-restricted drug or service"
-    explanation = ("国家医保基金监管规则库规定，有些药品和诊疗项目只限特定年龄"
-                   "（例如儿童、新生儿）使用。参保人年龄不符的，医保不予支付。")
-    explanation_en = ("The national fund-supervision rule library limits some drugs and "
-                      "services to certain ages (children, newborns). For a resident outside "
-                      "that age they are not covered.")
 
     def check(self, claim: ClaimView) -> Iterator[Finding]:
         yield from _restricted(self, claim, "age")
@@ -452,13 +344,6 @@ class AgeRestricted(Rule):
 class SexRestricted(Rule):
     code = "sex_restricted"
     severity = "warning"
-    title = "限定性别的药品或项目"
-    title_en = "Sex-restricted drug or service"
-    explanation = ("国家医保基金监管规则库规定，有些药品和诊疗项目只限男性或女性使用。"
-                   "参保人性别（由身份证号判断）不符的，医保不予支付。")
-    explanation_en = ("The national fund-supervision rule library limits some drugs and "
-                      "services to one sex. When the resident's sex (from the ID number) "
-                      "differs they are not covered.")
 
     def check(self, claim: ClaimView) -> Iterator[Finding]:
         yield from _restricted(self, claim, "sex")
@@ -467,13 +352,6 @@ class SexRestricted(Rule):
 class SettledAtHospital(Rule):
     code = "settled_at_hospital"
     severity = "info"
-    title = "医院已按医保结算"
-    title_en = "Already settled by insurance at the hospital"
-    explanation = ("发票上有医保统筹基金支付，说明看病时已经直接结算过。"
-                   "这里只能报销按本县政策应付、但统筹尚未支付的差额。")
-    explanation_en = ("The invoice shows a fund payment: the visit was settled with insurance "
-                      "at the hospital. Only what the county's policy pays beyond that can "
-                      "still be claimed.")
 
     def check(self, claim: ClaimView) -> Iterator[Finding]:
         for inv in claim.invoices:
@@ -487,12 +365,6 @@ class SettledAtHospital(Rule):
 class NotReimbursable(Rule):
     code = "document_not_invoice"
     severity = "info"
-    title = "不是报销凭证的单据"
-    title_en = "Document that is not an invoice"
-    explanation = ("缴费凭条和无法识别的单据不能作为报销凭证，只作参考；"
-                   "费用清单用来核对发票明细。")
-    explanation_en = ("Payment slips and unrecognised papers are not reimbursement vouchers; "
-                      "expense lists only detail an invoice.")
 
     def check(self, claim: ClaimView) -> Iterator[Finding]:
         for d, doc in enumerate(claim.documents):
@@ -502,6 +374,14 @@ class NotReimbursable(Rule):
                                    "A payment slip, not an invoice.")
             elif kind not in ("outpatient_invoice", "inpatient_invoice", "expense_list"):
                 yield self.finding(d, [], "无法识别这份单据的类型。", "Unrecognised document.")
+
+
+def _why(reason: str) -> tuple[str, str]:
+    """(Chinese, English) of a catalog reason code; the bare code for one not in the catalogue."""
+    code = f"rule.items_match_not_exact.why.{reason}"
+    if code not in catalogue().codes():
+        return reason, reason
+    return text(code), text(code, "en")
 
 
 def _by_doc(claim: ClaimView) -> Iterator[tuple[int, list[Line]]]:

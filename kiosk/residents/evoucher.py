@@ -35,33 +35,23 @@ _ID_RUN = re.compile(r"(?<![0-9A-Za-z])([0-9]{17}[0-9Xx])(?![0-9A-Za-z])")
 _TOKEN = re.compile(r"[0-9A-Za-z+/=_.-]{20,512}")
 _UID = re.compile(r"[0-9a-f]{32}|[0-9a-f-]{36}")
 
-MESSAGES: dict[str, tuple[str, str]] = {
-    "token": ("这个医保码要联网才能查到身份，现在请直接输入身份证号码。",
-              "This insurance code can only be looked up online. Please type the ID number."),
-    "bad_id": ("码里的身份证号码不对，请直接输入身份证号码。",
-               "The ID number in this code is not valid. Please type the ID number."),
-    "unknown": ("这个码不是医保码，请换医保电子凭证，或者直接输入身份证号码。",
-                "This is not an insurance code. Show the e-voucher or type the ID number."),
-}
-"""Plain words for codes the resident screen cannot use (Chinese, English)."""
+PROBLEMS: tuple[ScanKind, ...] = ("token", "bad_id", "unknown")
+"""Kinds the resident screen cannot use; each has words `qr.<kind>` in kiosk.core.messages."""
 
 
 @dataclass(frozen=True)
 class ScanResult:
     """`kind`: `id` (value: the ID number), `claim` (value: the claim uid from a slip),
     `token` (an online-only e-voucher), `bad_id` (an ID number failing its check digit),
-    `unknown`. `message`/`message_en` say what to do for the last three."""
+    `unknown`. `code` names what to say for the last three (kiosk.core.messages)."""
 
     kind: ScanKind
     value: str = ""
 
     @property
-    def message(self) -> str:
-        return MESSAGES[self.kind][0] if self.kind in MESSAGES else ""
-
-    @property
-    def message_en(self) -> str:
-        return MESSAGES[self.kind][1] if self.kind in MESSAGES else ""
+    def code(self) -> str:
+        """The message code of what to do ("" for an ID number or a slip)."""
+        return f"qr.{self.kind}" if self.kind in PROBLEMS else ""
 
 
 def slip_payload(uid: str) -> str:

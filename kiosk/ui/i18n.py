@@ -10,11 +10,23 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
+from kiosk.core import messages
 from kiosk.ui.styles import resources_dir
 
 log = logging.getLogger("kiosk.ui")
 
 LANGUAGES = ("zh_CN", "en")
+
+
+def current_language() -> str:
+    """The language in force (what `Translations.install` set as the default locale)."""
+    return "en" if QLocale().language() == QLocale.Language.English else "zh_CN"
+
+
+def message_text(code: str, /, **params: object) -> str:
+    """A domain message code (kiosk.core.messages) in the language in force. Screens call
+    this in their retranslate(), so a language switch re-renders the message too."""
+    return messages.text(code, current_language(), **params)
 
 
 def domain_text(zh: str, en: str) -> str:

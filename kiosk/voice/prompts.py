@@ -11,8 +11,9 @@ prompt at once and the recordings test fails until its recording is rendered.
 
 from __future__ import annotations
 
+from kiosk.core.messages import text
 from kiosk.recognition.preprocess import ImageRejected
-from kiosk.residents.evoucher import MESSAGES as QR_MESSAGES
+from kiosk.residents.evoucher import PROBLEMS as QR_PROBLEMS
 from kiosk.scanner.cardreader import CardReadError
 from kiosk.scanner.messages import MESSAGES
 
@@ -63,8 +64,8 @@ def _build() -> dict[str, tuple[str, str]]:
         prompts[f"reject.{code}"] = texts
     for code, texts in CardReadError.MESSAGES.items():
         prompts[f"card.{code}"] = texts
-    for code, texts in QR_MESSAGES.items():
-        prompts[f"qr.{code}"] = texts
+    for kind in QR_PROBLEMS:
+        prompts[f"qr.{kind}"] = (text(f"qr.{kind}"), text(f"qr.{kind}", "en"))
     return prompts
 
 

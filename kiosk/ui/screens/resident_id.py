@@ -23,7 +23,7 @@ from kiosk.residents.evoucher import read_payload
 from kiosk.scanner.cardreader import CardReadError, read_card
 from kiosk.scanner.qr import decode_qr
 from kiosk.ui.camera import CameraFeed
-from kiosk.ui.i18n import domain_text
+from kiosk.ui.i18n import domain_text, message_text
 from kiosk.ui.operations import QueryOp
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.tasks import TaskManager
@@ -299,7 +299,7 @@ class ResidentIdScreen(Screen):
             self.accepted.emit(result.value)
             return
         self.stop_scan()
-        self._show_error(domain_text(result.message, result.message_en))
+        self._show_error(message_text(result.code))
         self.said.emit(f"qr.{result.kind}")
 
     # --- the card reader ------------------------------------------------------------------
