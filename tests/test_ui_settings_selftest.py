@@ -5,8 +5,10 @@ real checks of `township-kiosk --self-test` off the UI thread and recording them
 from __future__ import annotations
 
 import json
+import subprocess
 import threading
 import time
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from support.kiosk_ui import button
@@ -97,3 +99,39 @@ def test_run_it_now_records_and_shows_the_new_result(make_kiosk, qtbot, tmp_path
     assert "MB needed" in section.selftest_failed.text()
     assert btn.isEnabled() and btn.text() == "现在自检"
     assert json.loads((home / "selftest.json").read_text())["ok"] is False
+
+
+def test_a_result_that_cannot_be_recorded_is_still_shown(make_kiosk, qtbot, tmp_path):
+    home = tmp_path / "home"
+    (home / "selftest.json").mkdir(parents=True)  # in the way: the record cannot be written
+    kiosk = make_kiosk()
+    kiosk.window.settings.ctx.self_test = lambda settings: [check_clock(settings),
+                                                            check_disk(settings, min_free=1 << 62)]
+    section = open_maintenance(qtbot, kiosk, tmp_path)
+    assert "读不出来" in section.selftest_summary.text()
+    with qtbot.waitSignal(section.self_test_shown, timeout=30_000) as shown:
+        qtbot.mouseClick(button(section, "runSelfTest"), LEFT)
+    assert shown.args[0]["ok"] is False
+    assert "结果没能记下来" in section.selftest_summary.text()
+    assert "磁盘空间" in section.selftest_failed.text()
+    assert (home / "selftest.json").is_dir()
+
+
+def test_the_page_speaks_english(make_kiosk, qtbot, tmp_path):
+    root = Path(__file__).parents[1]
+    if not (root / "resources/translations/kiosk_en.qm").exists():
+        subprocess.run(["sh", "packaging/build-translations.sh"], check=True, cwd=root)
+    kiosk = make_kiosk()
+    w = kiosk.window
+    section = open_maintenance(qtbot, kiosk, tmp_path)
+    qtbot.mouseClick(button(w.settings, "section_general"), LEFT)
+    with qtbot.waitSignal(w.settings.setting_saved, timeout=5000):
+        qtbot.mouseClick(button(w.settings, "lang_en"), LEFT)
+    try:  # Qt posts the LanguageChange events: wait for them
+        qtbot.waitUntil(lambda: section.selftest_summary.text() == "The self-test has never run.",
+                        timeout=2000)
+        assert button(section, "runSelfTest").text() == "Run the self-test now"
+    finally:
+        with qtbot.waitSignal(w.settings.setting_saved, timeout=5000):
+            qtbot.mouseClick(button(w.settings, "lang_zh_CN"), LEFT)
+    qtbot.waitUntil(lambda: section.selftest_summary.text() == "从没做过自检。", timeout=2000)
