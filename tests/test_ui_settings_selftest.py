@@ -8,6 +8,7 @@ import json
 import subprocess
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -135,3 +136,22 @@ def test_the_page_speaks_english(make_kiosk, qtbot, tmp_path):
         with qtbot.waitSignal(w.settings.setting_saved, timeout=5000):
             qtbot.mouseClick(button(w.settings, "lang_zh_CN"), LEFT)
     qtbot.waitUntil(lambda: section.selftest_summary.text() == "从没做过自检。", timeout=2000)
+
+
+def test_a_self_test_that_cannot_finish_says_so_and_records_nothing(make_kiosk, qtbot,
+                                                                     tmp_path):
+    kiosk = make_kiosk()
+    gone = tmp_path / "gone"
+
+    def checks(settings):
+        return [check_disk(replace(settings, home=gone))]  # statvfs on a missing folder
+
+    kiosk.window.settings.ctx.self_test = checks
+    section = open_maintenance(qtbot, kiosk, tmp_path)
+    with qtbot.waitSignal(section.self_test_shown, timeout=30_000) as shown:
+        qtbot.mouseClick(button(section, "runSelfTest"), LEFT)
+    assert shown.args[0] is None
+    summary = section.selftest_summary.text()
+    assert "自检没能做完" in summary and "从没做过自检" in summary
+    assert button(section, "runSelfTest").isEnabled()
+    assert last_result(tmp_path / "home") is None

@@ -754,97 +754,102 @@
         <translation>The self-test is running; it may take a minute or two. The other settings work meanwhile.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="159" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="164" />
+        <source>自检没能做完：{why}</source>
+        <translation>The self-test could not finish: {why}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="169" />
         <source>识别引擎</source>
         <translation>OCR engine</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="159" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="169" />
         <source>数据库</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="160" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="170" />
         <source>磁盘空间</source>
         <translation>Disk space</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="160" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="170" />
         <source>摄像头</source>
         <translation>Camera</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="161" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="171" />
         <source>扫描仪</source>
         <translation>Scanner</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="161" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="171" />
         <source>时钟</source>
         <translation>Clock</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="162" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="172" />
         <source>上传队列</source>
         <translation>Upload queue</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="173" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="183" />
         <source>自检记录读不出来（文件坏了）。请点“现在自检”。</source>
         <translation>The self-test record cannot be read (the file is damaged). Tap “Run the self-test now”.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="174" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="184" />
         <source>从没做过自检。</source>
         <translation>The self-test has never run.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="179" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="189" />
         <source>时间不明</source>
         <translation>time unknown</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="183" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="193" />
         <source>上次自检：{when}，全部通过（{n}项）。</source>
         <translation>Last self-test: {when}, all {n} checks passed.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="186" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="196" />
         <source>上次自检：{when}，没有通过：{n}项有问题。</source>
         <translation>Last self-test: {when}, failed: {n} checks found a problem.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="189" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="199" />
         <source>已经两天多没有自检了：每天的自动自检可能没有运行。</source>
         <translation>No self-test for more than two days: the daily self-test may not be running.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="191" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="201" />
         <source>结果没能记下来：{why}</source>
         <translation>The result could not be recorded: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="194" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="204" />
         <source>{name}：{why}</source>
         <translation>{name}: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="206" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="216" />
         <source>正在导出……</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="213" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="223" />
         <source>没有找到U盘。请插上U盘，等几秒再试。</source>
         <translation>No USB stick found. Plug one in, wait a few seconds and try again.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="216" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="226" />
         <source>没能写到U盘（可能满了或是只读的）：{why}</source>
         <translation>Could not write to the USB stick (full or read-only?): {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="222" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="232" />
         <source>已导出到U盘：{name}
 现在可以拔下U盘。</source>
         <translation>Exported to the USB stick: {name}

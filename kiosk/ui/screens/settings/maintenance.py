@@ -142,7 +142,7 @@ class MaintenanceSection(Section):
         self.selftest_summary.setText(self.tr("正在自检，可能要一两分钟。其他设置可以照常用。"))
         self.selftest_failed.hide()
         QueryOp(ctx.tasks, lambda: run_and_record(self_test, settings), io=True).after(
-            self._run_ended).success(self._ran).run()
+            self._run_ended).success(self._ran).failure(self._not_run).run()
 
     def _run_ended(self) -> None:
         self._running = False
@@ -154,6 +154,16 @@ class MaintenanceSection(Section):
         self._damaged = False
         self._show_self_test()
         self.self_test_shown.emit(self._result)
+
+    def _not_run(self, exc: Exception) -> None:
+        """A check stopped on a known failure (a disk or device error) instead of reporting
+        it: say so, and nothing is recorded."""
+        log.warning("the self-test could not finish: %s", exc)
+        self._show_self_test()
+        self.selftest_summary.setText(
+            self.tr("自检没能做完：{why}").format(why=getattr(exc, "strerror", None) or exc)
+            + "\n" + self.selftest_summary.text())
+        self.self_test_shown.emit(None)
 
     def check_name(self, name: str) -> str:
         names = {"ocr": self.tr("识别引擎"), "database": self.tr("数据库"),
