@@ -811,12 +811,12 @@
     <message>
         <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="193" />
         <source>上次自检：{when}，全部通过（{n}项）。</source>
-        <translation>Last self-test: {when}, all {n} checks passed.</translation>
+        <translation>Last self-test: {when}: passed (all of its {n} checks).</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="196" />
         <source>上次自检：{when}，没有通过：{n}项有问题。</source>
-        <translation>Last self-test: {when}, failed: {n} checks found a problem.</translation>
+        <translation>Last self-test: {when}: failed ({n} of the checks found a problem).</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="199" />
