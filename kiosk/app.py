@@ -25,6 +25,7 @@ from kiosk.catalog.store import CatalogStoreError
 from kiosk.claims.desk import ClaimDesk
 from kiosk.claims.flow import ClaimFlow
 from kiosk.core.config import CameraSettings, ConfigFile, Settings, load_settings
+from kiosk.core.health import Check
 from kiosk.scanner.media import parse_roots
 from kiosk.store import ClaimStore, StoreError
 from kiosk.ui.assistant_mode import AssistantMode
@@ -155,7 +156,8 @@ def compose(app: QApplication, settings: Settings, *,
             idle_ms: tuple[int, int] | None = None,
             sample: SampleProvider | None = None,
             load_ocr: bool = True, excepthook: bool = True,
-            camera: CameraSettings | None = None, sync: bool = True) -> Kiosk:
+            camera: CameraSettings | None = None, sync: bool = True,
+            self_test: Callable[[Settings], list[Check]] | None = None) -> Kiosk:
     """Build every part of the kiosk; raises StoreError if the claim store cannot open.
 
     The catalog opens behind the start screen (with `load_ocr`); if it cannot, the
@@ -164,6 +166,7 @@ def compose(app: QApplication, settings: Settings, *,
     `camera`: the document camera to preview on the capture screen (None: file import only).
     `excepthook=False` leaves `sys.excepthook` alone (tests: pytest-qt's hook fails the test).
     `sync=False` keeps the sync worker off even on an enrolled kiosk.
+    `self_test`: the checks "现在自检" under ⚙ runs (kiosk.cli.selftest.run_checks).
     """
     ui = settings.ui
     translations = Translations(app)
@@ -235,7 +238,8 @@ def compose(app: QApplication, settings: Settings, *,
     screens.settings.bind(SettingsContext(
         tasks=tasks, config=ConfigFile.for_settings(settings), settings=settings, pins=pins,
         desk=desk, store=store, idle=idle, voice=voice, camera=feed, sync=sync_feed,
-        translations=translations, info=info, ocr_ready=lambda: ocr.ready))
+        translations=translations, info=info, ocr_ready=lambda: ocr.ready,
+        self_test=self_test))
     bugs = BugReporter()
     bugs.bug.connect(claims.show_bug)
     if excepthook:
@@ -277,8 +281,11 @@ def cannot_start(app: QApplication, settings: Settings, reason: str, *, windowed
         screen.deleteLater()
 
 
-def run_app(args: argparse.Namespace) -> int:
-    """The `kiosk` command without a subcommand: full screen unless --windowed."""
+def run_app(args: argparse.Namespace, *,
+            self_test: Callable[[Settings], list[Check]] | None = None) -> int:
+    """The `kiosk` command without a subcommand: full screen unless --windowed.
+    `self_test`: the command line's checks, for "现在自检" under ⚙ (the app may not import
+    the commands)."""
     settings = load_settings(getattr(args, "home", None))
     setup_logging(settings.home, verbose=bool(getattr(args, "verbose", False)))
     install_qt_message_handler()
@@ -288,7 +295,8 @@ def run_app(args: argparse.Namespace) -> int:
     windowed = bool(getattr(args, "windowed", False)) or not settings.ui.fullscreen
     while True:
         try:
-            kiosk = compose(app, settings, sample=demo_sample(args), camera=settings.camera)
+            kiosk = compose(app, settings, sample=demo_sample(args), camera=settings.camera,
+                            self_test=self_test)
             break
         except CANNOT_START as exc:
             close_splash()  # shown by kiosk.cli before the imports

@@ -117,11 +117,12 @@ def cmd_app(args: argparse.Namespace) -> int:
             from kiosk.ui.splash import show_splash
             show_splash()
         from kiosk.app import run_app
+        from kiosk.cli.selftest import run_checks  # "现在自检" under ⚙ runs these
     except ImportError:
         print("kiosk: the touchscreen app is not part of this build yet; "
               "see `kiosk --help` for the commands that work without a screen", file=sys.stderr)
         return 2
-    result: int = run_app(args)
+    result: int = run_app(args, self_test=run_checks)
     return result
 
 

@@ -707,47 +707,149 @@
 <context>
     <name>MaintenanceSection</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="58" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="104" />
         <source>维护</source>
         <translation>Upkeep</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="62" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="108" />
         <source>把日志导出到U盘</source>
         <translation>Export the logs to a USB stick</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="63" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="109" />
         <source>更改技术员密码</source>
         <translation>Change the technician PIN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="64" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="110" />
         <source>管理协理员</source>
         <translation>Manage assistants</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="65" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="111" />
         <source>退出程序（技术员维护）</source>
         <translation>Quit the app (technician maintenance)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="74" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="112" />
+        <source>自检</source>
+        <translation>Self-test</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="113" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="141" />
+        <source>正在自检……</source>
+        <translation>Self-test running…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="114" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="149" />
+        <source>现在自检</source>
+        <translation>Run the self-test now</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="142" />
+        <source>正在自检，可能要一两分钟。其他设置可以照常用。</source>
+        <translation>The self-test is running; it may take a minute or two. The other settings work meanwhile.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="164" />
+        <source>自检没能做完：{why}</source>
+        <translation>The self-test could not finish: {why}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="169" />
+        <source>识别引擎</source>
+        <translation>OCR engine</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="169" />
+        <source>数据库</source>
+        <translation>Database</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="170" />
+        <source>磁盘空间</source>
+        <translation>Disk space</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="170" />
+        <source>摄像头</source>
+        <translation>Camera</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="171" />
+        <source>扫描仪</source>
+        <translation>Scanner</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="171" />
+        <source>时钟</source>
+        <translation>Clock</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="172" />
+        <source>上传队列</source>
+        <translation>Upload queue</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="183" />
+        <source>自检记录读不出来（文件坏了）。请点“现在自检”。</source>
+        <translation>The self-test record cannot be read (the file is damaged). Tap “Run the self-test now”.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="184" />
+        <source>从没做过自检。</source>
+        <translation>The self-test has never run.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="189" />
+        <source>时间不明</source>
+        <translation>time unknown</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="193" />
+        <source>上次自检：{when}，全部通过（{n}项）。</source>
+        <translation>Last self-test: {when}: passed (all of its {n} checks).</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="196" />
+        <source>上次自检：{when}，没有通过：{n}项有问题。</source>
+        <translation>Last self-test: {when}: failed ({n} of the checks found a problem).</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="199" />
+        <source>已经两天多没有自检了：每天的自动自检可能没有运行。</source>
+        <translation>No self-test for more than two days: the daily self-test may not be running.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="201" />
+        <source>结果没能记下来：{why}</source>
+        <translation>The result could not be recorded: {why}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="204" />
+        <source>{name}：{why}</source>
+        <translation>{name}: {why}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="216" />
         <source>正在导出……</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="81" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="223" />
         <source>没有找到U盘。请插上U盘，等几秒再试。</source>
         <translation>No USB stick found. Plug one in, wait a few seconds and try again.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="84" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="226" />
         <source>没能写到U盘（可能满了或是只读的）：{why}</source>
         <translation>Could not write to the USB stick (full or read-only?): {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="90" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="232" />
         <source>已导出到U盘：{name}
 现在可以拔下U盘。</source>
         <translation>Exported to the USB stick: {name}
@@ -1306,178 +1408,178 @@ You can unplug it now.</translation>
         <translation>The receipt's picture; tap to enlarge</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="380" />
+        <location filename="../../kiosk/ui/screens/review.py" line="384" />
         <source>第{i}张，共{n}张</source>
         <translation>Receipt {i} of {n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="385" />
+        <location filename="../../kiosk/ui/screens/review.py" line="389" />
         <source>文件第{p}页</source>
         <translation>Page {p} of the file</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="395" />
-        <location filename="../../kiosk/ui/screens/review.py" line="427" />
+        <location filename="../../kiosk/ui/screens/review.py" line="399" />
+        <location filename="../../kiosk/ui/screens/review.py" line="431" />
         <source>认不出</source>
         <translation>Not recognised</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="412" />
+        <location filename="../../kiosk/ui/screens/review.py" line="416" />
         <source>黄色的地方没有看清楚，请点“修改”核对。</source>
         <translation>The yellow parts were not read clearly: press 'Change' to check them.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="414" />
+        <location filename="../../kiosk/ui/screens/review.py" line="418" />
         <source>黄色的地方机器没有看清楚，协理员或县医保局会帮您核对，您可以先提交。</source>
         <translation>The machine could not read the yellow parts clearly. The assistant or the county insurance office will check them; you can submit now.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="423" />
+        <location filename="../../kiosk/ui/screens/review.py" line="427" />
         <source>门诊收费票据</source>
         <translation>Outpatient invoice</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="424" />
+        <location filename="../../kiosk/ui/screens/review.py" line="428" />
         <source>住院收费票据</source>
         <translation>Inpatient invoice</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="425" />
+        <location filename="../../kiosk/ui/screens/review.py" line="429" />
         <source>费用清单</source>
         <translation>Expense list</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="426" />
+        <location filename="../../kiosk/ui/screens/review.py" line="430" />
         <source>缴费凭条（不能单独报销）</source>
         <translation>Payment slip (cannot be claimed on its own)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="431" />
+        <location filename="../../kiosk/ui/screens/review.py" line="435" />
         <source>这一张机器认不出是看病的收据</source>
         <translation>The kiosk does not recognise this as a medical receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="433" />
+        <location filename="../../kiosk/ui/screens/review.py" line="437" />
         <source>机器没有在这张照片上找到医院的发票或费用清单。如果它是收据，请把它放平、放全再拍一次；不是收据的，请跳过它。</source>
         <translation>The kiosk found no hospital invoice or expense list in this picture. If it is a receipt, lay it flat and whole and take it again; if it is not, leave it out.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="436" />
+        <location filename="../../kiosk/ui/screens/review.py" line="440" />
         <source>这张收据机器没能读出来</source>
         <translation>The kiosk could not read this receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="438" />
+        <location filename="../../kiosk/ui/screens/review.py" line="442" />
         <source>机器认出这是收据，但是没能读出上面的字。这不是您的错：请重新拍一次，或者请协理员照着纸上的字帮您填上。</source>
         <translation>The kiosk sees a receipt but could not read its writing. It is not your fault: take it again, or the assistant types it in from the paper.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="450" />
+        <location filename="../../kiosk/ui/screens/review.py" line="454" />
         <source>请向旁边的协理员招手，或者到服务台找协理员。协理员来之前，这些收据会一直留在这里。</source>
         <translation>Wave to the assistant nearby or ask at the desk. Your receipts stay here until the assistant comes.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="463" />
+        <location filename="../../kiosk/ui/screens/review.py" line="467" />
         <source>确定不报了？再点一次</source>
         <translation>Stop this claim? Tap again</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="464" />
+        <location filename="../../kiosk/ui/screens/review.py" line="468" />
         <source>不报了，回首页</source>
         <translation>Stop, back to the start</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="485" />
+        <location filename="../../kiosk/ui/screens/review.py" line="489" />
         <source>{c}类</source>
         <translation>Class {c}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="505" />
+        <location filename="../../kiosk/ui/screens/review.py" line="509" />
         <source>第{n}张还没有处理好（重新拍、请协理员填上，或者跳过），处理好才能提交。</source>
         <translation>Receipt {n} still needs attention (take it again, have the assistant fill it in, or leave it out) before the claim can be submitted.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="510" />
+        <location filename="../../kiosk/ui/screens/review.py" line="514" />
         <source>正在重新计算……</source>
         <translation>Working it out again…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="512" />
+        <location filename="../../kiosk/ui/screens/review.py" line="516" />
         <source>现在算不出能报多少，县医保局审核后会告诉您。</source>
         <translation>The refund cannot be worked out now; the county insurance office will tell you after its review.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="540" />
+        <location filename="../../kiosk/ui/screens/review.py" line="544" />
         <source>看病一共花了{total}元，医院已经用医保付了{settled}元。按估算，这次没有可以再报的钱，县医保局审核后会告诉您结果。</source>
         <translation>The visit cost {total} yuan; the hospital already charged {settled} yuan to the insurance. By the estimate nothing more can be refunded this time; the county office will tell you after its review.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="543" />
+        <location filename="../../kiosk/ui/screens/review.py" line="547" />
         <source>看病一共花了{total}元。按估算，这次没有可以报的钱，原因请看计算过程；县医保局审核后会告诉您结果。</source>
         <translation>The visit cost {total} yuan. By the estimate nothing can be refunded this time (see the calculation for why); the county office will tell you after its review.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="547" />
+        <location filename="../../kiosk/ui/screens/review.py" line="551" />
         <source>看病一共花了{total}元，医院已经用医保付了{settled}元，这次还能报大约{refund}元，自己负担{own}元。</source>
         <translation>The treatment cost {total} yuan in all. Insurance already paid {settled} yuan at the hospital; about {refund} yuan more can be refunded now, and you pay {own} yuan yourself.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="551" />
+        <location filename="../../kiosk/ui/screens/review.py" line="555" />
         <source>看病一共花了{total}元，医保能报大约{refund}元，自己负担{own}元。</source>
         <translation>The treatment cost {total} yuan in all. Insurance can refund about {refund} yuan; you pay {own} yuan yourself.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="556" />
+        <location filename="../../kiosk/ui/screens/review.py" line="560" />
         <source>收起计算过程</source>
         <translation>Hide the calculation</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="556" />
+        <location filename="../../kiosk/ui/screens/review.py" line="560" />
         <source>看计算过程</source>
         <translation>Show the calculation</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="581" />
+        <location filename="../../kiosk/ui/screens/review.py" line="585" />
         <source>正在显示收据的照片……</source>
         <translation>Showing the receipt's picture…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="593" />
+        <location filename="../../kiosk/ui/screens/review.py" line="597" />
         <source>这张照片显示不出来</source>
         <translation>This picture cannot be shown</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="609" />
+        <location filename="../../kiosk/ui/screens/review.py" line="613" />
         <source>输入开票日期（年月日8位数字）</source>
         <translation>Enter the invoice date (8 digits: year, month, day)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="611" />
+        <location filename="../../kiosk/ui/screens/review.py" line="615" />
         <source>输入收据上的总金额</source>
         <translation>Enter the total printed on the receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="613" />
+        <location filename="../../kiosk/ui/screens/review.py" line="617" />
         <source>输入收据上的“{name}”（没有印就输入0）</source>
         <translation>Enter “{name}” from the receipt (0 when not printed)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="616" />
+        <location filename="../../kiosk/ui/screens/review.py" line="620" />
         <source>输入收据上的“{name}”</source>
         <translation>Enter “{name}” from the receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="620" />
+        <location filename="../../kiosk/ui/screens/review.py" line="624" />
         <source>这是哪一种单据？</source>
         <translation>What kind of paper is this?</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="625" />
+        <location filename="../../kiosk/ui/screens/review.py" line="629" />
         <source>输入医院名称</source>
         <translation>Enter the hospital's name</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="628" />
+        <location filename="../../kiosk/ui/screens/review.py" line="632" />
         <source>输入交款人姓名</source>
         <translation>Enter the payer's name</translation>
     </message>
@@ -1492,18 +1594,18 @@ You can unplug it now.</translation>
         <translation>Correct, submit</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="389" />
+        <location filename="../../kiosk/ui/screens/review.py" line="393" />
         <source>没有读到</source>
         <translation>not read</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="397" />
-        <location filename="../../kiosk/ui/screens/review.py" line="483" />
+        <location filename="../../kiosk/ui/screens/review.py" line="401" />
+        <location filename="../../kiosk/ui/screens/review.py" line="487" />
         <source>{amount} 元</source>
         <translation>¥{amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="515" />
+        <location filename="../../kiosk/ui/screens/review.py" line="519" />
         <source>（按示例政策估算，以县医保局审核为准）</source>
         <translation>(estimated with the example policy; the county's review decides)</translation>
     </message>
@@ -1644,42 +1746,42 @@ Device ID: {device}</translation>
 <context>
     <name>SettingsPanel</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="142" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="143" />
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="143" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="144" />
         <source>回到首页</source>
         <translation>Back to the start</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="211" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="212" />
         <source>没有保存：{why}</source>
         <translation>Not saved: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="216" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="217" />
         <source>配置文件写不进去：{why}</source>
         <translation>The configuration file cannot be written: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="230" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="231" />
         <source>开</source>
         <translation>On</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="230" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="231" />
         <source>关</source>
         <translation>Off</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="231" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="232" />
         <source>已保存“{name}”：{value}，已经生效。</source>
         <translation>Saved “{name}”: {value}, in force now.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="232" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="233" />
         <source>已保存“{name}”：{value}，重启后生效。</source>
         <translation>Saved “{name}”: {value}, in force after a restart.</translation>
     </message>

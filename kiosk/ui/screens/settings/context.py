@@ -19,6 +19,7 @@ from typing import Any
 from kiosk.auth.pin import PinStore
 from kiosk.claims.desk import ClaimDesk
 from kiosk.core.config import ConfigFile, Settings
+from kiosk.core.health import Check
 from kiosk.core.logexport import DEFAULT_ROOTS
 from kiosk.store import ClaimStore
 from kiosk.ui.camera import CameraFeed
@@ -49,6 +50,9 @@ class SettingsContext:
     usb_roots: tuple[Path, ...] = DEFAULT_ROOTS
     usb_mounts_only: bool = True
     dev_dir: Path = field(default_factory=lambda: Path("/dev"))
+    # the checks of `township-kiosk --self-test` (kiosk.cli.selftest.run_checks), handed in
+    # by the command line; None: the page shows the daily result but cannot run it
+    self_test: Callable[[Settings], list[Check]] | None = None
 
     @property
     def home(self) -> Path:
