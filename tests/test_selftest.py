@@ -67,6 +67,8 @@ def test_disk_camera_and_clock_checks(tmp_path: Path) -> None:
     settings = load_settings(tmp_path)
     assert check_disk(settings, min_free=1).ok
     assert not check_disk(settings, min_free=1 << 60).ok
+    gone = check_disk(load_settings(tmp_path / "never-made"), min_free=1)
+    assert not gone.ok and "never-made" in gone.detail  # a reason, not a traceback
     dev = tmp_path / "dev"
     dev.mkdir()
     assert not check_camera(settings, dev=dev).ok  # camera.device "0": /dev/video0

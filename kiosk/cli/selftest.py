@@ -85,6 +85,9 @@ def check_database(settings: Settings) -> Check:
 
 
 def check_disk(settings: Settings, min_free: int = MIN_FREE_BYTES) -> Check:
+    if not settings.home.is_dir():
+        return Check("disk", False, f"the kiosk's home folder {settings.home} is not there "
+                                    "(KIOSK_HOME, or the package's /var/lib/township-kiosk)")
     usage = shutil.disk_usage(settings.home)
     free_mb = usage.free // (1 << 20)
     if usage.free < min_free:
