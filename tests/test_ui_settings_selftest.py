@@ -5,10 +5,10 @@ real checks of `township-kiosk --self-test` off the UI thread and recording them
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import threading
 import time
-from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -144,7 +144,8 @@ def test_a_self_test_that_cannot_finish_says_so_and_records_nothing(make_kiosk, 
     gone = tmp_path / "gone"
 
     def checks(settings):
-        return [check_disk(replace(settings, home=gone))]  # statvfs on a missing folder
+        shutil.disk_usage(gone)  # the disk cannot be asked: an OSError stops the run
+        return [check_disk(settings)]
 
     kiosk.window.settings.ctx.self_test = checks
     section = open_maintenance(qtbot, kiosk, tmp_path)
