@@ -79,7 +79,7 @@ def cold_start() -> dict[str, float]:
 def stack_run(paths: list[Path]) -> dict[str, float]:
     """Throughput and peak memory of a 20-receipt stack, in its own interpreter."""
     return _fresh(f"""
-        import json, resource, time
+        import json, time
         from kiosk.core.config import OcrSettings
         from kiosk.recognition.batch import StackRecognizer
         paths = {[str(p) for p in paths]!r}
@@ -87,7 +87,10 @@ def stack_run(paths: list[Path]) -> dict[str, float]:
         t0 = time.perf_counter()
         n = sum(1 for _ in stack.run(paths))
         wall = time.perf_counter() - t0
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        # VmHWM, not ru_maxrss: ru_maxrss keeps the forking parent's size across exec, so
+        # after a full run (two engines in the parent) it reported the bench, not the stack.
+        with open("/proc/self/status") as f:
+            peak = next(int(ln.split()[1]) for ln in f if ln.startswith("VmHWM:")) / 1024
         print(json.dumps({{"stack_n": n, "stack_s": wall, "per_min": n / wall * 60,
                           "peak_mb": peak}}))
     """)
