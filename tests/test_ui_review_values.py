@@ -67,4 +67,7 @@ def test_text_is_cleaned_like_recognition_output():
 
 
 def test_every_problem_has_both_languages():
-    assert all(zh and en for zh, en in PROBLEMS.values())
+    from kiosk.core.messages import text
+
+    assert all(text(f"correction.{code}") and text(f"correction.{code}", "en")
+               for code in PROBLEMS)
