@@ -87,11 +87,15 @@ class Rule:
 
     @classmethod
     def describe(cls) -> dict[str, str]:
-        """Code, severity, title and explanation in Chinese and English (the reviewer's
-        screen and the claim's JSON keep these keys); the words are in resources/messages."""
-        return {"code": cls.code, "severity": cls.severity, "title": cls.title(),
-                "title_en": cls.title("en"), "explanation": cls.explanation(),
-                "explanation_en": cls.explanation("en")}
+        """Code, severity, title and explanation in the source language (`title`,
+        `explanation`) and in every other shipped one (`title_<language>`, …); the
+        words are in resources/messages, so a new language file adds its keys here."""
+        others = [language for language in catalogue().languages if language != SOURCE]
+        out = {"code": cls.code, "severity": cls.severity}
+        for part, words in (("title", cls.title), ("explanation", cls.explanation)):
+            out[part] = words(SOURCE)
+            out.update({f"{part}_{language}": words(language) for language in others})
+        return out
 
 
 def _hospital(inv: Invoice) -> Param:
