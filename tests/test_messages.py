@@ -85,3 +85,72 @@ def test_every_reason_field_and_check_the_rules_name_has_its_words() -> None:
               + [f"rule.totals_inconsistent.check.{c}" for c in SUM_CHECKS]
               + [f"estimate.self_paid.{r}" for r in _REASONS])
     assert [c for c in wanted if c not in codes] == []
+
+
+def test_lists_nested_texts_and_counts_render_in_each_language(tmp_path: Path) -> None:
+    from kiosk.core.messages import Text
+
+    write(tmp_path, "zh_CN", 'items = "{names:、}，{why}"\nwhy = "目录外"\n'
+                             'pages = "第{pages}张"\n')
+    write(tmp_path, "en", 'items = "{names:count} item(s): {why}"\nwhy = "not listed"\n'
+                          'pages = "page {pages:, }"\n')
+    cat = Catalogue(tmp_path)
+    assert cat.check() == []  # English leaves nothing out it would need, adds nothing
+    words = Text("items", {"names": ["甲", "乙"], "why": Text("why")})
+    assert cat.render(words) == "甲、乙，目录外"
+    assert cat.render(words, "en") == "2 item(s): not listed"
+    assert cat.render(Text("pages", {"pages": [1, 3]})) == "第1、3张"  # no spec: 、
+    assert cat.render(Text("pages", {"pages": [1, 3]}), "en") == "page 1, 3"
+
+
+def test_a_translation_may_leave_a_parameter_out_but_not_add_one(tmp_path: Path) -> None:
+    write(tmp_path, "zh_CN", 'a = "{names}共{total}元"\n')
+    write(tmp_path, "en", 'a = "{total} yuan"\n')
+    assert Catalogue(tmp_path).check() == []
+    write(tmp_path, "en", 'a = "{total} yuan on {day}"\n')
+    assert Catalogue(tmp_path).check() == ["en: a takes ['day', 'total'], zh_CN "
+                                           "['names', 'total']"]
+
+
+def test_words_survive_the_audit_json_and_a_damaged_record_is_refused() -> None:
+    from kiosk.core.messages import Text
+
+    words = Text("finding.items_not_in_catalog.items", {"names": ["某药", "某针"]})
+    back = Text.from_json(words.as_json())
+    assert back == Text("finding.items_not_in_catalog.items", {"names": ["某药", "某针"]})
+    assert back.render() == "目录中找不到：某药、某针。"
+    assert back.render("en") == "2 item(s) not found in the catalog."
+    for damaged in ({"params": {}}, {"code": "x", "params": {"n": 1.5}},
+                    {"code": "x", "params": {"n": True}}, {"code": 3}):
+        with pytest.raises(ValueError):
+            Text.from_json(damaged)
+
+
+def test_a_finding_holds_a_code_and_parameters_and_renders_in_english_too() -> None:
+    from kiosk.audit.rules import Finding
+    from kiosk.core.messages import Text
+
+    f = Finding("outside_claim_window", "error", 0, (),
+                Text("finding.outside_claim_window.future", {"date": "2031-01-02"}))
+    assert f.message == "发票日期2031-01-02在今天之后，请核对。"
+    assert f.words.render("en") == "Invoice date 2031-01-02 is in the future."
+    data = f.as_json()
+    assert data["message"] == f.message and "message_en" not in data
+    assert Text.from_json(data["words"]) == f.words  # type: ignore[arg-type]
+
+
+def test_no_domain_module_keeps_an_english_twin() -> None:
+    """The words live in resources/messages: no `*_en` attribute, variable or argument in
+    kiosk/ (rule_book's `title_en` JSON keys are strings, rendered from the catalogue)."""
+    import ast
+
+    root = Path(__file__).resolve().parents[1] / "kiosk"
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            name = (node.attr if isinstance(node, ast.Attribute)
+                    else node.id if isinstance(node, ast.Name)
+                    else node.arg if isinstance(node, (ast.arg, ast.keyword)) else None)
+            if name and name.endswith("_en"):
+                found.append(f"{path.relative_to(root)}:{node.lineno} {name}")  # type: ignore[attr-defined]
+    assert found == []

@@ -173,7 +173,7 @@ def test_every_number_comes_with_its_rule_and_plain_words(catalog: Catalog) -> N
     for expected in ("invoice_total", "class_c", "class_b_self_pay", "eligible",
                      "deductible", "fund_share", "annual_cap", "refund"):
         assert expected in rules
-    assert all(s.text and s.text_en for s in e.steps)
+    assert all(s.text and s.words.render("en") for s in e.steps)
     fund = next(s for s in e.steps if s.rule == "fund_share")
     assert "630.00 × 40% = 252.00" in fund.text
     assert e.steps[-1].text.startswith("预计可报销252.00元")

@@ -11,7 +11,7 @@ from support.imagegen import blur, darken
 from support.scenes import add_glare, einvoice_page, noisy, on_plate
 
 from kiosk.core.config import CameraSettings
-from kiosk.scanner import MESSAGES, Capture, CaptureError, CaptureSource
+from kiosk.scanner import CODES, Capture, CaptureError, CaptureSource
 from kiosk.scanner.camera import CameraSource, CameraWorker, Preview
 from kiosk.scanner.quality import Quality, assess, find_outline
 
@@ -58,7 +58,7 @@ def test_the_gate_names_what_is_wrong(page: np.ndarray, good: np.ndarray, name: 
     q = assess(frames[name]())
     assert reason in q.reasons, (q.reasons, q.metrics)
     assert q.reasons[0] == reason
-    zh, en = MESSAGES[reason]
+    zh, en = (CaptureError.words_of(reason).render(lang) for lang in ("zh_CN", "en"))
     assert zh and en
 
 
@@ -68,7 +68,8 @@ def test_slight_defocus_and_a_faint_reflection_still_pass(good: np.ndarray) -> N
 
 
 def test_every_reason_has_a_spoken_chinese_and_an_english_message() -> None:
-    for code, (zh, en) in MESSAGES.items():
+    for code in CODES:
+        zh, en = (CaptureError.words_of(code).render(lang) for lang in ("zh_CN", "en"))
         assert any("\u4e00" <= ch <= "\u9fff" for ch in zh), code
         assert en.endswith("."), code
     with pytest.raises(ValueError):
@@ -194,7 +195,7 @@ def test_a_missing_camera_is_a_known_error(tmp_path: Path) -> None:
 def test_an_unplugged_usb_camera_is_a_known_error(device: str) -> None:
     _, previews, _, errors = _run(CameraSettings(device=device))
     assert previews == [] and [e.code for e in errors] == ["no_camera"]
-    assert errors[0].message == MESSAGES["no_camera"][0]
+    assert errors[0].message == "没有找到摄像头，请联系工作人员"
 
 
 def test_the_camera_is_a_capture_source(tmp_path: Path, page: np.ndarray) -> None:

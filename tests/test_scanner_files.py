@@ -31,7 +31,7 @@ def _one(path: Path) -> list:
 def _code(path: Path) -> str:
     with pytest.raises(CaptureError) as err:
         _one(path)
-    assert err.value.message and err.value.message_en
+    assert err.value.message and err.value.words.render("en")
     return err.value.code
 
 

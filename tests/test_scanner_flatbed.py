@@ -87,7 +87,7 @@ def test_sane_statuses_become_plain_words(sane_test_backend: str, status: str,
         if not err.value.detail.startswith("no answer in"):
             break
     assert err.value.code == code
-    assert err.value.message and err.value.message_en
+    assert err.value.message and err.value.words.render("en")
 
 
 def test_a_device_that_is_gone(sane_test_backend: str) -> None:

@@ -67,4 +67,31 @@ def test_text_is_cleaned_like_recognition_output():
 
 
 def test_every_problem_has_both_languages():
-    assert all(zh and en for zh, en in PROBLEMS.values())
+    from kiosk.core.messages import text
+
+    assert all(text(f"correction.{code}") and text(f"correction.{code}", "en")
+               for code in PROBLEMS)
+
+
+def test_stored_findings_show_in_the_language_in_force_and_old_records_as_stored():
+    from PySide6.QtCore import QLocale
+
+    from kiosk.core.messages import Text
+    from kiosk.ui.i18n import stored_text
+
+    words = Text("finding.items_not_in_catalog.items", {"names": ["某药", "某针"]})
+    finding = {"code": "items_not_in_catalog", "message": words.render(),
+               "words": words.as_json()}
+    before = QLocale()
+    try:
+        QLocale.setDefault(QLocale("en"))
+        assert stored_text(finding, "message") == "2 item(s) not found in the catalog."
+        # a record filed before the catalogue has no words: its Chinese, as it was stored
+        assert stored_text({"message": "目录中找不到：某药。"}, "message") == "目录中找不到：某药。"
+        # a code this version does not know (a newer record): its stored Chinese too
+        stale = {"message": "新的说法", "words": {"code": "finding.no_such.case", "params": {}}}
+        assert stored_text(stale, "message") == "新的说法"
+        QLocale.setDefault(QLocale("zh_CN"))
+        assert stored_text(finding, "message") == "目录中找不到：某药、某针。"
+    finally:
+        QLocale.setDefault(before)

@@ -50,16 +50,16 @@ def test_every_prompt_has_a_small_16khz_mono_recording(language: str) -> None:
 
 def test_every_capture_and_recognition_problem_has_a_prompt() -> None:
     from kiosk.recognition.preprocess import ImageRejected
-    from kiosk.scanner.messages import MESSAGES
+    from kiosk.scanner.messages import CODES
 
-    for code in MESSAGES:
+    for code in CODES:
         assert scan_key(code) in PROMPTS
-    for code in ImageRejected.MESSAGES:
+    for code in ImageRejected.codes():
         assert f"reject.{code}" in PROMPTS
-    # codes in both tables are told apart by their message
-    assert rejection_key("too_dark", ImageRejected.MESSAGES["too_dark"][0]) == "reject.too_dark"
-    assert rejection_key("too_dark", MESSAGES["too_dark"][0]) == "scan.too_dark"
-    assert rejection_key("encrypted", MESSAGES["encrypted"][0]) == "scan.encrypted"
+    # codes in both are told apart by the error's catalogue section
+    assert rejection_key("too_dark", ImageRejected.SECTION) == "reject.too_dark"
+    assert rejection_key("too_dark", "capture") == "scan.too_dark"
+    assert rejection_key("encrypted", "capture") == "scan.encrypted"
 
 
 def test_the_mock_engine_speaks_english_and_recordings_stand_in_for_chinese(qapp) -> None:

@@ -20,6 +20,7 @@ from kiosk.audit.policy import Policy, PolicyError
 from kiosk.audit.refund import Estimate, Step, UsedThisYear, estimate
 from kiosk.audit.rules import RULES, Finding, Rule, rule_book, run_rules
 from kiosk.catalog import Catalog, CatalogVersion
+from kiosk.core.messages import Param
 
 __all__ = [
     "RULES",
@@ -81,10 +82,10 @@ def audit_claim(documents: Sequence[Mapping[str, Any]], insured: Insured, catalo
     view = build_view(documents, insured, catalog, policy, today, known_invoices,
                       county_duplicates)
     findings = run_rules(view)
-    excluded: dict[int, str] = {}
+    excluded: dict[int, Param] = {}
     for f in findings:
         if f.code in EXCLUDING and f.document is not None:
-            excluded.setdefault(f.document, f.message)
+            excluded.setdefault(f.document, f.words)
     result = estimate(view, used_this_year or UsedThisYear(), excluded)
     items = tuple({"document": ln.doc, "item": ln.item, "name": ln.name,
                    "class": ln.insurance_class or None, **ln.match.as_json()}

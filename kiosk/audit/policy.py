@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.audit.money import fen
+from kiosk.core.messages import Text
 
 LEVELS = ("primary", "secondary", "tertiary")
-LEVEL_NAMES = {"primary": "一级及以下", "secondary": "二级", "tertiary": "三级"}
 
 
 class PolicyError(ValueError):
@@ -129,14 +129,15 @@ class Policy:
         except KeyError:
             raise PolicyError(f"the policy has no values for the {key!r} scheme") from None
 
-    def hospital_level(self, hospital: str | None) -> tuple[str, str]:
-        """(level, why) for a hospital by the words in its name, else the default level."""
+    def hospital_level(self, hospital: str | None) -> tuple[str, Text]:
+        """(level, why) for a hospital by the words in its name, else the default level;
+        `why` is words of the catalogue (estimate.level_by.*)."""
         if hospital:
             for level in LEVELS:
                 for word in self.hospital_level_keywords.get(level, ()):
                     if word in hospital:
-                        return level, f"名称含“{word}”"
-        return self.default_hospital_level, "名称未显示等级，按政策默认等级"
+                        return level, Text("estimate.level_by.keyword", {"word": word})
+        return self.default_hospital_level, Text("estimate.level_by.default")
 
 
 def _no_float(text: str) -> Decimal:

@@ -27,8 +27,7 @@ from decimal import Decimal
 
 from kiosk.audit.claim import ClaimView, Invoice, Line, breached, excess_over_standard
 from kiosk.audit.money import ZERO, fen, show
-from kiosk.audit.policy import LEVEL_NAMES
-from kiosk.core.messages import text
+from kiosk.core.messages import SOURCE, Param, Text
 
 
 @dataclass(frozen=True)
@@ -53,19 +52,30 @@ class UsedThisYear:
 
 @dataclass(frozen=True)
 class Step:
-    """One number of the estimate and the rule that produced it, in plain words."""
+    """One number of the estimate and the rule that produced it; `words` says it in plain
+    words (`estimate.step.<rule>` and its parameters, kiosk.core.messages)."""
 
     rule: str
-    text: str
-    text_en: str
+    words: Text
     amount: Decimal | None = None
     document: int | None = None
     items: tuple[int, ...] = ()
 
+    @property
+    def text(self) -> str:
+        """The words in the source language (Chinese: the county's console shows these)."""
+        return self.words.render(SOURCE)
+
     def as_json(self) -> dict[str, object]:
-        return {"rule": self.rule, "text": self.text, "text_en": self.text_en,
+        return {"rule": self.rule, "text": self.text, "words": self.words.as_json(),
                 "amount": show(self.amount) if self.amount is not None else None,
                 "document": self.document, "items": list(self.items)}
+
+
+def _step(rule: str, amount: Decimal | None = None, document: int | None = None,
+          items: tuple[int, ...] = (), /, case: str = "", **params: Param) -> Step:
+    """A step whose words are `estimate.step.<case or rule>` with `params`."""
+    return Step(rule, Text(f"estimate.step.{case or rule}", params), amount, document, items)
 
 
 @dataclass(frozen=True)
@@ -129,7 +139,7 @@ class _InvoiceSums:
 
 
 # Why part of an invoice is self-paid, in the estimate's order; the words are
-# estimate.self_paid.<reason> in kiosk.core.messages.
+# estimate.self_paid.<reason> in kiosk.core.messages, said by the step estimate.step.self_paid.
 _REASONS = ("class_c", "not_in_catalog", "restricted", "over_standard")
 
 
@@ -142,11 +152,11 @@ def _invoice_sums(claim: ClaimView, inv: Invoice, steps: list[Step]) -> _Invoice
     on = inv.day or claim.today
     lines_total = sum((ln.amount for ln in inv.lines), ZERO)
     total = inv.total if inv.total is not None else lines_total
-    where = str(inv.data.get("hospital") or f"第{inv.doc + 1}份单据")
-    steps.append(Step("invoice_total",
-                      f"{where}发票合计{show(total)}元" +
-                      ("" if inv.total is not None else "（未识别到合计，按明细相加）") + "。",
-                      f"Invoice total {show(total)}.", total, inv.doc))
+    where: Param = (str(inv.data.get("hospital") or "")
+                    or Text("estimate.document", {"n": inv.doc + 1}))
+    steps.append(_step("invoice_total", total, inv.doc,
+                       case="invoice_total" if inv.total is not None else "invoice_total_summed",
+                       where=where, total=show(total)))
     buckets: dict[str, list[tuple[Line, Decimal]]] = {k: [] for k in _REASONS}
     class_b: list[tuple[Line, Decimal]] = []
     unclassified = ZERO
@@ -179,68 +189,48 @@ def _invoice_sums(claim: ClaimView, inv: Invoice, steps: list[Step]) -> _Invoice
         items = tuple(ln.item for ln, _ in found)
         doc = found[0][0].doc
         parts.append(SelfPaid(reason, amount, doc, items))
-        names = "、".join(ln.name for ln, _ in found)
-        zh = text(f"estimate.self_paid.{reason}")
-        en = text(f"estimate.self_paid.{reason}", "en")
-        steps.append(Step(reason, f"{zh}：{names}，共{show(amount)}元。",
-                          f"{en}: {len(found)} item(s), {show(amount)}.", amount, doc, items))
+        steps.append(_step(reason, amount, doc, items, case="self_paid",
+                           reason=Text(f"estimate.self_paid.{reason}"),
+                           names=[ln.name for ln, _ in found], amount=show(amount)))
     if unclassified > 0:
-        steps.append(Step("unclassified",
-                          f"收费类别（如西药费、检查费）共{show(unclassified)}元没有明细，"
-                          "暂按可报销估算，以县医保审核为准。",
-                          f"Category lines without details, {show(unclassified)}, counted as "
-                          "covered pending review.", unclassified, inv.doc))
+        steps.append(_step("unclassified", unclassified, inv.doc, amount=show(unclassified)))
     unexplained = total - lines_total
     if inv.lines and unexplained > 0:
-        steps.append(Step("unitemised",
-                          f"合计比明细多{show(unexplained)}元，这部分暂按可报销估算。",
-                          f"The total exceeds the items by {show(unexplained)}; counted as "
-                          "covered pending review.", unexplained, inv.doc))
+        steps.append(_step("unitemised", unexplained, inv.doc, amount=show(unexplained)))
     self_paid = min(self_paid, total)
     b_amount = sum((a for _, a in class_b), ZERO)
     share = policy.class_b_self_share
     b_self = fen(b_amount * share)
     if b_amount > 0:
-        steps.append(Step("class_b_self_pay",
-                          f"乙类项目{show(b_amount)}元先由个人自付{_pct(share)}："
-                          f"{show(b_amount)} × {_pct(share)} = {show(b_self)}元。",
-                          f"Class B items {show(b_amount)}: {_pct(share)} first self-pay = "
-                          f"{show(b_self)}.", b_self, inv.doc,
-                          tuple(ln.item for ln, _ in class_b)))
+        steps.append(_step("class_b_self_pay", b_self, inv.doc,
+                           tuple(ln.item for ln, _ in class_b), amount=show(b_amount),
+                           share=_pct(share), self_pay=show(b_self)))
     eligible = max(ZERO, total - self_paid - b_self)
-    steps.append(Step("eligible",
-                      f"进入报销的金额：{show(total)} − {show(self_paid)}（自费） − "
-                      f"{show(b_self)}（乙类自付） = {show(eligible)}元。",
-                      f"Eligible: {show(total)} − {show(self_paid)} − {show(b_self)} = "
-                      f"{show(eligible)}.", eligible, inv.doc))
+    steps.append(_step("eligible", eligible, inv.doc, total=show(total),
+                       self_paid=show(self_paid), class_b=show(b_self), eligible=show(eligible)))
     return _InvoiceSums(inv, total, self_paid, b_amount, b_self, eligible, parts)
 
 
 def estimate(claim: ClaimView, used: UsedThisYear,
-             excluded: dict[int, str] | None = None) -> Estimate:
+             excluded: dict[int, Param] | None = None) -> Estimate:
     """The estimate for the claim's invoices; `excluded` maps an invoice's document index to
-    the reason it is left out (an audit error: duplicate, out of time, in the province)."""
+    the reason it is left out (an audit error's words: duplicate, out of time, in the
+    province)."""
     excluded = excluded or {}
     policy = claim.policy
     scheme = policy.scheme(claim.insured.scheme)
     steps: list[Step] = []
     if policy.example:
-        steps.append(Step("example_policy", "注意：使用的是示例县的参数，金额仅作演示。",
-                          "Note: the example county's policy is in use; amounts are for "
-                          "demonstration only."))
+        steps.append(_step("example_policy"))
     for doc, why in sorted(excluded.items()):
-        steps.append(Step("excluded", f"第{doc + 1}份单据不计入估算：{why}",
-                          f"Document {doc + 1} is left out of the estimate: {why}",
-                          None, doc))
+        steps.append(_step("excluded", None, doc, n=doc + 1, why=why))
     sums = [_invoice_sums(claim, inv, steps) for inv in claim.invoices
             if inv.doc not in excluded]
 
     left = max(ZERO, scheme.deductible - used.deductible_met)
-    steps.append(Step("deductible",
-                      f"{scheme.name}年度起付线{show(scheme.deductible)}元，本年已累计"
-                      f"{show(used.deductible_met)}元，还需自付{show(left)}元。",
-                      f"Deductible {show(scheme.deductible)} a year; {show(used.deductible_met)} "
-                      f"met; {show(left)} left.", left))
+    steps.append(_step("deductible", left, scheme=scheme.name,
+                       deductible=show(scheme.deductible), met=show(used.deductible_met),
+                       left=show(left)))
     deductible_taken = ZERO
     fund_share = ZERO
     reduction = ZERO if claim.insured.registered else policy.unregistered_rate_reduction
@@ -253,26 +243,17 @@ def estimate(claim: ClaimView, used: UsedThisYear,
         rate = max(ZERO, scheme.rates[level] - reduction)
         fund = fen(base * rate)
         fund_share += fund
-        rate_text = _pct(scheme.rates[level])
-        if reduction:
-            rate_text = (f"{rate_text}，未办理异地就医备案降低{_pct(reduction)}，"
-                         f"按{_pct(rate)}")
-        steps.append(Step("fund_share",
-                          f"扣除起付线{show(taken)}元后{show(base)}元，{LEVEL_NAMES[level]}医院"
-                          f"（{why}）报销比例{rate_text}：{show(base)} × {_pct(rate)} = "
-                          f"{show(fund)}元。",
-                          f"After {show(taken)} deductible, {show(base)} × {_pct(rate)} "
-                          f"({level} hospital{', unregistered' if reduction else ''}) = "
-                          f"{show(fund)}.", fund, s.inv.doc))
+        steps.append(_step("fund_share", fund, s.inv.doc,
+                           case="fund_share_unregistered" if reduction else "fund_share",
+                           taken=show(taken), base=show(base),
+                           level_name=Text(f"estimate.level.{level}"), why=why,
+                           full_rate=_pct(scheme.rates[level]), reduction=_pct(reduction),
+                           rate=_pct(rate), fund=show(fund)))
 
     cap_left = max(ZERO, scheme.annual_cap - used.fund_paid)
     after_cap = min(fund_share, cap_left)
-    steps.append(Step("annual_cap",
-                      f"年度封顶线{show(scheme.annual_cap)}元，本年已支付{show(used.fund_paid)}元，"
-                      f"还可支付{show(cap_left)}元；本次统筹应付{show(after_cap)}元。",
-                      f"Annual cap {show(scheme.annual_cap)}, {show(used.fund_paid)} used, "
-                      f"{show(cap_left)} left: the fund's share is {show(after_cap)}.",
-                      after_cap))
+    steps.append(_step("annual_cap", after_cap, cap=show(scheme.annual_cap),
+                       used=show(used.fund_paid), left=show(cap_left), fund=show(after_cap)))
     settled = ZERO
     for s in sums:
         paid = s.inv.money("fund_paid")
@@ -280,14 +261,9 @@ def estimate(claim: ClaimView, used: UsedThisYear,
             settled += paid
     refund = max(ZERO, after_cap - settled)
     if settled > 0:
-        steps.append(Step("settled_at_hospital",
-                          f"医院已由统筹基金支付{show(settled)}元，只能报销差额："
-                          f"{show(after_cap)} − {show(settled)} = {show(refund)}元。",
-                          f"The fund already paid {show(settled)} at the hospital: "
-                          f"{show(after_cap)} − {show(settled)} = {show(refund)}.", refund))
-    steps.append(Step("refund", f"预计可报销{show(refund)}元（以县医保审核为准）。",
-                      f"Estimated refund {show(refund)} (subject to the county's review).",
-                      refund))
+        steps.append(_step("settled_at_hospital", refund, settled=show(settled),
+                           fund=show(after_cap), refund=show(refund)))
+    steps.append(_step("refund", refund, refund=show(refund)))
     return Estimate(
         total=sum((s.total for s in sums), ZERO),
         self_paid=sum((s.self_paid for s in sums), ZERO),

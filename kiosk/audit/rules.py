@@ -2,7 +2,9 @@
 
 A county reviewer reads a rule from top to bottom: its code (what findings carry), severity
 and `check`, which yields findings. Its title and explanation, in every language, are data:
-`rule.<code>.title` and `rule.<code>.explanation` in resources/messages (kiosk.core.messages).
+`rule.<code>.title` and `rule.<code>.explanation` in resources/messages (kiosk.core.messages);
+so are its findings' words: a finding carries the code `finding.<code>.<case>` and the
+parameters, and is rendered in the reader's language.
 Severity:
 
 - `error`: the claim will not be paid as it stands (a duplicate, out of time, care in the
@@ -27,8 +29,8 @@ from kiosk.audit.regions import (
     province_of_code,
     province_of_name,
 )
-from kiosk.core.messages import catalogue, text
-from kiosk.store.invoices import describe, invoice_key
+from kiosk.core.messages import SOURCE, Param, Text, catalogue, text
+from kiosk.store.invoices import invoice_key
 
 Severity = Literal["error", "warning", "info"]
 
@@ -40,19 +42,26 @@ SUM_CHECKS = ("total_upper_mismatch", "items_sum_mismatch", "payments_sum_mismat
 
 @dataclass(frozen=True)
 class Finding:
-    """One finding: `items` index the items of document `document` (None: the whole claim)."""
+    """One finding: `items` index the items of document `document` (None: the whole claim);
+    `words` is what it says, as a catalogue code and parameters."""
 
     code: str
     severity: Severity
     document: int | None
     items: tuple[int, ...]
-    message: str
-    message_en: str
+    words: Text
+
+    @property
+    def message(self) -> str:
+        """The words in the source language (Chinese: the county's reviewers read these)."""
+        return self.words.render(SOURCE)
 
     def as_json(self) -> dict[str, object]:
+        """`message` for the county (Chinese), `words` for the kiosk's screens to render in
+        the resident's language."""
         return {"code": self.code, "severity": self.severity, "document": self.document,
                 "items": list(self.items), "message": self.message,
-                "message_en": self.message_en}
+                "words": self.words.as_json()}
 
 
 class Rule:
@@ -62,9 +71,11 @@ class Rule:
     def check(self, claim: ClaimView) -> Iterator[Finding]:
         raise NotImplementedError
 
-    def finding(self, document: int | None, items: list[int] | tuple[int, ...], message: str,
-                message_en: str) -> Finding:
-        return Finding(self.code, self.severity, document, tuple(items), message, message_en)
+    def finding(self, document: int | None, items: list[int] | tuple[int, ...], case: str,
+                **params: Param) -> Finding:
+        """A finding whose words are `finding.<code>.<case>` with `params`."""
+        return Finding(self.code, self.severity, document, tuple(items),
+                       Text(f"finding.{self.code}.{case}", params))
 
     @classmethod
     def title(cls, language: str = "zh_CN") -> str:
@@ -76,15 +87,28 @@ class Rule:
 
     @classmethod
     def describe(cls) -> dict[str, str]:
-        """Code, severity, title and explanation in Chinese and English (the reviewer's
-        screen and the claim's JSON keep these keys); the words are in resources/messages."""
-        return {"code": cls.code, "severity": cls.severity, "title": cls.title(),
-                "title_en": cls.title("en"), "explanation": cls.explanation(),
-                "explanation_en": cls.explanation("en")}
+        """Code, severity, title and explanation in the source language (`title`,
+        `explanation`) and in every other shipped one (`title_<language>`, …); the
+        words are in resources/messages, so a new language file adds its keys here."""
+        others = [language for language in catalogue().languages if language != SOURCE]
+        out = {"code": cls.code, "severity": cls.severity}
+        for part, words in (("title", cls.title), ("explanation", cls.explanation)):
+            out[part] = words(SOURCE)
+            out.update({f"{part}_{language}": words(language) for language in others})
+        return out
 
 
-def _hospital(inv: Invoice) -> str:
-    return str(inv.data.get("hospital") or "医院未识别")
+def _hospital(inv: Invoice) -> Param:
+    return str(inv.data.get("hospital") or "") or Text("finding.hospital_not_read")
+
+
+def _invoice(key: str) -> Text:
+    """An invoice as a person would name it, from its key (kiosk.store.invoices)."""
+    parts = key.split("\x1f")
+    if parts[0] == "code":
+        return Text("finding.invoice_by_code", {"code": parts[1], "number": parts[2]})
+    return Text("finding.invoice_by_receipt", {"hospital": parts[1], "number": parts[2],
+                                               "date": parts[3], "total": parts[4]})
 
 
 class NoInvoice(Rule):
@@ -94,10 +118,7 @@ class NoInvoice(Rule):
     def check(self, claim: ClaimView) -> Iterator[Finding]:
         if not claim.invoices:
             # "not scanned" would blame the resident when a scanned invoice was not recognised
-            yield self.finding(None, [], "机器没有认出这次扫的哪一张是医院的收费票据（发票）。"
-                               "请补扫发票，或者请协理员核对票据类型。",
-                               "No page was recognised as a hospital invoice: scan the "
-                               "invoice, or the assistant checks the document type.")
+            yield self.finding(None, [], "none")
 
 
 class MissingRequired(Rule):
@@ -109,14 +130,10 @@ class MissingRequired(Rule):
             missing = [k for k in REQUIRED_FIELDS if not inv.data.get(k)
                        and not (k == "issue_date" and inv.data.get("visit_date"))]
             if missing:
-                zh = "、".join(text(f"rule.missing_required.field.{k}") for k in missing)
-                en = ", ".join(text(f"rule.missing_required.field.{k}", "en") for k in missing)
                 # what the machine did not read, not what the paper lacks: most are printed
-                yield self.finding(inv.doc, [],
-                                   f"机器没有从{_hospital(inv)}的发票上读出：{zh}。"
-                                   "请协理员对照纸质发票补录。",
-                                   f"Not read from the invoice: {en}; the assistant types "
-                                   "them in from the paper.")
+                yield self.finding(inv.doc, [], "missing", hospital=_hospital(inv),
+                                   fields=[Text(f"rule.missing_required.field.{k}")
+                                           for k in missing])
 
 
 class PayerNotResident(Rule):
@@ -130,11 +147,9 @@ class PayerNotResident(Rule):
             payer = re.sub(r"\s+", "", str(inv.data.get("payer_name") or ""))
             payer_id = str(inv.data.get("payer_id_number") or "").upper()
             if payer and name and payer != name:
-                yield self.finding(inv.doc, [], f"发票交款人“{payer}”与参保人“{name}”不一致。",
-                                   f"The payer {payer!r} is not the resident {name!r}.")
+                yield self.finding(inv.doc, [], "name", payer=payer, name=name)
             elif payer_id and len(payer_id) == 18 and payer_id != id_number:
-                yield self.finding(inv.doc, [], "发票上的身份证号与参保人不一致。",
-                                   "The ID number on the invoice is not the resident's.")
+                yield self.finding(inv.doc, [], "id_number")
 
 
 class DuplicateInvoice(Rule):
@@ -148,17 +163,12 @@ class DuplicateInvoice(Rule):
             if key is None:
                 continue
             if key in seen:
-                yield self.finding(inv.doc, [],
-                                   f"这次申请里{describe(key, 'zh')}出现了两次（第{seen[key] + 1}份"
-                                   f"和第{inv.doc + 1}份），只算一次。",
-                                   f"{describe(key)} appears twice in this claim "
-                                   f"(documents {seen[key] + 1} and {inv.doc + 1}).")
+                yield self.finding(inv.doc, [], "twice", invoice=_invoice(key),
+                                   first=seen[key] + 1, second=inv.doc + 1)
                 continue
             seen[key] = inv.doc
             if claim.is_known_invoice(key):
-                yield self.finding(inv.doc, [], f"{describe(key, 'zh')}已经在本机的另一次申请中受理过。",
-                                   f"{describe(key)} is already in another claim on this "
-                                   "kiosk.")
+                yield self.finding(inv.doc, [], "known", invoice=_invoice(key))
 
 
 class DuplicateInvoiceCounty(Rule):
@@ -169,8 +179,7 @@ class DuplicateInvoiceCounty(Rule):
         for inv in claim.invoices:
             key = invoice_key(inv.data)
             if key is not None and key in claim.county_duplicates:
-                yield self.finding(inv.doc, [], f"县医保记录显示{describe(key, 'zh')}已经报销或正在办理。",
-                                   f"The county reports {describe(key)} as already claimed.")
+                yield self.finding(inv.doc, [], "claimed", invoice=_invoice(key))
 
 
 class OutsideClaimWindow(Rule):
@@ -185,14 +194,10 @@ class OutsideClaimWindow(Rule):
             if day is None:
                 continue
             if day < oldest:
-                yield self.finding(inv.doc, [],
-                                   f"发票日期{day.isoformat()}已超过{window}天的报销时限"
-                                   f"（最早可报{oldest.isoformat()}）。",
-                                   f"Invoice date {day.isoformat()} is more than {window} days "
-                                   f"ago (earliest allowed {oldest.isoformat()}).")
+                yield self.finding(inv.doc, [], "too_old", date=day.isoformat(),
+                                   days=window, earliest=oldest.isoformat())
             elif day > claim.today:
-                yield self.finding(inv.doc, [], f"发票日期{day.isoformat()}在今天之后，请核对。",
-                                   f"Invoice date {day.isoformat()} is in the future.")
+                yield self.finding(inv.doc, [], "future", date=day.isoformat())
 
 
 def insured_province(claim: ClaimView) -> tuple[str | None, str]:
@@ -215,12 +220,10 @@ class HospitalInInsuredProvince(Rule):
             where, how = hospital_province(inv.data.get("invoice_code"),
                                            inv.data.get("hospital"))
             if home and where == home:
-                basis = "票据代码" if how == "invoice_code" else "医院名称"
-                yield self.finding(inv.doc, [],
-                                   f"{_hospital(inv)}在参保地{province_name(home)}（据{basis}），"
-                                   "不属于省外就医。",
-                                   f"{_hospital(inv)} is in the insured province "
-                                   f"({province_name(home)}, by the {how}).")
+                basis = how if how == "invoice_code" else "hospital_name"
+                yield self.finding(inv.doc, [], "home", hospital=_hospital(inv),
+                                   province=province_name(home),
+                                   basis=Text(f"finding.{self.code}.basis.{basis}"))
 
 
 class HospitalPlaceUnknown(Rule):
@@ -231,8 +234,7 @@ class HospitalPlaceUnknown(Rule):
         for inv in claim.invoices:
             where, _ = hospital_province(inv.data.get("invoice_code"), inv.data.get("hospital"))
             if where is None:
-                yield self.finding(inv.doc, [], f"无法判断{_hospital(inv)}所在省份。",
-                                   f"The province of {_hospital(inv)} is unknown.")
+                yield self.finding(inv.doc, [], "unknown", hospital=_hospital(inv))
 
 
 class TotalsInconsistent(Rule):
@@ -245,12 +247,8 @@ class TotalsInconsistent(Rule):
                      if isinstance(c, dict)]
             found = [c for c in SUM_CHECKS if c in codes]
             if found:
-                yield self.finding(inv.doc, [],
-                                   f"{_hospital(inv)}的发票：" +
-                                   "；".join(text(f"rule.{self.code}.check.{c}") for c in found)
-                                   + "。",
-                                   "; ".join(text(f"rule.{self.code}.check.{c}", "en")
-                                             for c in found) + ".")
+                yield self.finding(inv.doc, [], "sums", hospital=_hospital(inv),
+                                   checks=[Text(f"rule.{self.code}.check.{c}") for c in found])
 
 
 class SelfPaidItems(Rule):
@@ -262,11 +260,8 @@ class SelfPaidItems(Rule):
             items = [ln for ln in lines if ln.insurance_class == "丙"]
             if items:
                 total = sum((ln.amount for ln in items), ZERO)
-                yield self.finding(doc, [ln.item for ln in items],
-                                   f"{'、'.join(ln.name for ln in items)}属丙类或目录外，"
-                                   f"共{show(total)}元自费。",
-                                   f"{len(items)} class C item(s), {show(total)} yuan, "
-                                   "self-paid.")
+                yield self.finding(doc, [ln.item for ln in items], "items",
+                                   names=[ln.name for ln in items], total=show(total))
 
 
 class NotInCatalog(Rule):
@@ -277,9 +272,8 @@ class NotInCatalog(Rule):
         for doc, lines in _by_doc(claim):
             items = [ln for ln in lines if ln.match.kind == "none" and not ln.insurance_class]
             if items:
-                yield self.finding(doc, [ln.item for ln in items],
-                                   f"目录中找不到：{'、'.join(ln.name for ln in items)}。",
-                                   f"{len(items)} item(s) not found in the catalog.")
+                yield self.finding(doc, [ln.item for ln in items], "items",
+                                   names=[ln.name for ln in items])
 
 
 class FuzzyMatches(Rule):
@@ -290,10 +284,10 @@ class FuzzyMatches(Rule):
         for doc, lines in _by_doc(claim):
             items = [ln for ln in lines if ln.match.kind == "fuzzy" and ln.entry is not None]
             if items:
-                pairs = "；".join(f"{ln.name}→{ln.entry.display}" for ln in items
-                                 if ln.entry is not None)
-                yield self.finding(doc, [ln.item for ln in items], f"近似对照：{pairs}。",
-                                   f"{len(items)} item(s) matched by similarity.")
+                pairs: list[Param] = [Text(f"finding.{self.code}.pair",
+                                           {"name": ln.name, "entry": ln.entry.display})
+                                      for ln in items if ln.entry is not None]
+                yield self.finding(doc, [ln.item for ln in items], "items", pairs=pairs)
 
 
 class MatchNotExact(Rule):
@@ -306,14 +300,15 @@ class MatchNotExact(Rule):
                 m = ln.match
                 if m.kind not in ("fuzzy", "none") or not (m.reasons or m.candidates):
                     continue
-                why = [_why(r) for r in m.reasons]
-                names = "、".join(f"{c.display}（{c.insurance_class}）" for c in m.candidates)
-                got = f"对照为{m.entry.display}；" if m.entry is not None else ""
-                zh = f"{ln.name}：{'；'.join(w[0] for w in why)}。{got}" + (
-                    f"候选：{names}。" if names else "")
-                en = f"{ln.name}: {'; '.join(w[1] for w in why)}." + (
-                    f" {len(m.candidates)} candidate(s)." if m.candidates else "")
-                yield self.finding(doc, [ln.item], zh, en)
+                case = f"finding.{self.code}"
+                names: list[Param] = [Text(f"{case}.candidate", {"name": c.display,
+                                                                  "cls": c.insurance_class})
+                                      for c in m.candidates]
+                yield self.finding(
+                    doc, [ln.item], "item", name=ln.name, why=[_why(r) for r in m.reasons],
+                    mapped=(Text(f"{case}.mapped", {"entry": m.entry.display})
+                            if m.entry is not None else ""),
+                    candidates=Text(f"{case}.candidates", {"names": names}) if names else "")
 
 
 class PriceAboveStandard(Rule):
@@ -325,12 +320,10 @@ class PriceAboveStandard(Rule):
             for ln in lines:
                 excess, standard = excess_over_standard(ln)
                 if excess > 0 and standard is not None:
-                    yield self.finding(
-                        doc, [ln.item],
-                        f"{ln.name}单价{show(ln.unit_price or ZERO)}元，高于支付标准"
-                        f"{show(standard.price)}元/{standard.per}，超出{show(excess)}元自付。",
-                        f"{ln.name}: unit price above the standard "
-                        f"{show(standard.price)} per {standard.per}; {show(excess)} self-paid.")
+                    yield self.finding(doc, [ln.item], "over", name=ln.name,
+                                       price=show(ln.unit_price or ZERO),
+                                       standard=show(standard.price), per=standard.per,
+                                       excess=show(excess))
 
 
 class AgeRestricted(Rule):
@@ -357,9 +350,7 @@ class SettledAtHospital(Rule):
         for inv in claim.invoices:
             paid = parse_money(inv.data.get("fund_paid"))
             if paid is not None and paid > 0:
-                yield self.finding(inv.doc, [], f"{_hospital(inv)}已由医保统筹支付{show(paid)}元，"
-                                   "这部分不能再报。",
-                                   f"The fund already paid {show(paid)} at the hospital.")
+                yield self.finding(inv.doc, [], "paid", hospital=_hospital(inv), paid=show(paid))
 
 
 class NotReimbursable(Rule):
@@ -370,18 +361,15 @@ class NotReimbursable(Rule):
         for d, doc in enumerate(claim.documents):
             kind = doc.get("doc_type")
             if kind == "payment_slip":
-                yield self.finding(d, [], "这是缴费凭条，不是发票，不能据此报销。",
-                                   "A payment slip, not an invoice.")
+                yield self.finding(d, [], "payment_slip")
             elif kind not in ("outpatient_invoice", "inpatient_invoice", "expense_list"):
-                yield self.finding(d, [], "无法识别这份单据的类型。", "Unrecognised document.")
+                yield self.finding(d, [], "unknown")
 
 
-def _why(reason: str) -> tuple[str, str]:
-    """(Chinese, English) of a catalog reason code; the bare code for one not in the catalogue."""
+def _why(reason: str) -> Param:
+    """The words of a catalog reason code; the bare code for one not in the catalogue."""
     code = f"rule.items_match_not_exact.why.{reason}"
-    if code not in catalogue().codes():
-        return reason, reason
-    return text(code), text(code, "en")
+    return Text(code) if code in catalogue().codes() else reason
 
 
 def _by_doc(claim: ClaimView) -> Iterator[tuple[int, list[Line]]]:
@@ -402,13 +390,11 @@ def _restricted(rule: Rule, claim: ClaimView, kind: str) -> Iterator[Finding]:
                 if r.rule != kind:
                     continue
                 if kind == "sex":
-                    who = "男性" if r.sex == "M" else "女性"
-                    zh = f"{ln.name}限{who}使用，参保人性别不符，医保不予支付。"
-                    en = f"{ln.name} is for {'men' if r.sex == 'M' else 'women'} only."
+                    who = Text(f"finding.{rule.code}.{'men' if r.sex == 'M' else 'women'}")
+                    yield rule.finding(ln.doc, [ln.item], "only", name=ln.name, who=who)
                 else:
-                    zh = f"{ln.name}限{r.target}使用，参保人年龄不符，医保不予支付。"
-                    en = f"{ln.name} is restricted to {r.target} (age)."
-                yield rule.finding(ln.doc, [ln.item], zh, en)
+                    yield rule.finding(ln.doc, [ln.item], "only", name=ln.name,
+                                       target=r.target)
                 break
 
 

@@ -18,6 +18,7 @@ from kiosk.audit import Insured, Policy, audit_claim
 from kiosk.catalog import Catalog
 from kiosk.catalog.model import CatalogEntry
 from kiosk.claims.receipts import Correction, Receipt
+from kiosk.core.messages import Param, Text
 from kiosk.residents import Resident
 from kiosk.store import ClaimStore, ClaimSummary, NewDocument, Status
 from kiosk.store.invoices import claim_total
@@ -64,19 +65,14 @@ def name_finding(receipts: Sequence[Receipt], given: str = "") -> dict[str, Any]
     given = re.sub(r"\s+", "", given)
     if len(names) <= 1 and (not given or not names or given in names):
         return None
-    parts = [f"第{'、'.join(str(p + 1) for p in pages)}张“{name}”"
-             for name, pages in names.items()]
-    parts_en = [f"{name!r} on page {', '.join(str(p + 1) for p in pages)}"
-                for name, pages in names.items()]
+    parts: list[Param] = [Text("finding.payer_names_differ.page",
+                               {"name": name, "pages": [p + 1 for p in pages]})
+                          for name, pages in names.items()]
     if given:
-        parts.insert(0, f"开始时登记的“{given}”")
-        parts_en.insert(0, f"{given!r} given at the start")
+        parts.insert(0, Text("finding.payer_names_differ.given", {"name": given}))
+    words = Text("finding.payer_names_differ.names", {"parts": parts})
     return {"code": PAYER_NAMES_DIFFER, "severity": "error", "document": None, "items": [],
-            "message": "收据上的姓名不一样：" + "，".join(parts) +
-                       "。请协理员核对，改成参保人本人的名字，或者去掉别人的收据。",
-            "message_en": "The names differ: " + "; ".join(parts_en) +
-                          ". The assistant corrects the name or removes the other person's "
-                          "receipt."}
+            "message": words.render(), "words": words.as_json()}
 
 
 @dataclass(frozen=True)

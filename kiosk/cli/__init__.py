@@ -61,7 +61,7 @@ def _jobs(paths: Sequence[str], failed: list[str],
         try:
             caps = list(FileSource(path, qr=True).captures())
         except (CaptureError, ImageRejected) as exc:
-            failed.append(f"{path}: {exc.message_en} ({exc.code})")
+            failed.append(f"{path}: {exc.words.render('en')} ({exc.code})")
             continue
         for cap in caps:
             name = path if len(caps) == 1 else f"{path}#{cap.page}"
@@ -89,7 +89,7 @@ def cmd_recognize(args: argparse.Namespace) -> int:
     try:
         for name, result in stack.run_jobs(_jobs(args.images, refused, qr_codes)):
             if isinstance(result, ImageRejected):
-                refused.append(f"{name}: {result.message_en} ({result.code})")
+                refused.append(f"{name}: {result.words.render('en')} ({result.code})")
                 continue
             if name in qr_codes:  # the fiscal QR code and the printed figures must agree
                 result["checks"].extend(cross_check_qr(qr_codes.pop(name), result))

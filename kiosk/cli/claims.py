@@ -102,7 +102,7 @@ def cmd_create(args: argparse.Namespace) -> int:
         except OSError as exc:
             return _fail(f"refused: cannot read {path}: {exc.strerror}", REFUSED)
         except preprocess.ImageRejected as exc:
-            return _fail(f"refused: {path}: {exc.message_en} ({exc.code})", REFUSED)
+            return _fail(f"refused: {path}: {exc.words.render('en')} ({exc.code})", REFUSED)
     short = _short_of_space(settings.home, settings.store.database,
                             sum(len(data) for _, data, _ in decoded))
     if short:
@@ -115,7 +115,7 @@ def cmd_create(args: argparse.Namespace) -> int:
             rec = recognizer.recognize_image(image, path, started=t0)
             documents.append(NewDocument(rec, data))
     except preprocess.ImageRejected as exc:
-        return _fail(f"refused: {exc.message_en} ({exc.code})", REFUSED)
+        return _fail(f"refused: {exc.words.render('en')} ({exc.code})", REFUSED)
     except EngineError as exc:
         return _fail(f"OCR engine failed: {exc}", OCR_FAILED)
     assistant = args.assistant or f"cli:{os.environ.get('USER') or 'technician'}"

@@ -161,7 +161,7 @@ def _held(worker: SyncWorker, release: list[str], *, release_all: bool = False) 
             return _fail(f"no held claim {uid}", REFUSED)
         print(f"released {uid}: it will be sent again")
     if not release:
-        for uid, why in sorted(worker.state.held.items()):
+        for uid, why in sorted(worker.held().items()):
             by = ("refused by the county" if why.get("by", "county") == "county"
                   else "a problem on this kiosk")
             print(f"{uid}  claim {why.get('claim_id')}  {by}: {why.get('status') or ''} "

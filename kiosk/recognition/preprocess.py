@@ -35,39 +35,11 @@ MIN_SIDE = 300
 _DETECT_SIDE = 1000
 """Long side of the working copy that all measurements are taken on."""
 
-_MESSAGES: dict[str, tuple[str, str]] = {
-    "unreadable": (
-        "无法读取这张图片，请重新拍摄或重新扫描",
-        "The picture cannot be read. Please take the photo or scan again.",
-    ),
-    "too_small": (
-        "图片太小，看不清票据上的字，请靠近一些重新拍摄",
-        "The picture is too small to read. Please move closer and take the photo again.",
-    ),
-    "too_large": (
-        "图片太大，无法处理，请用手机普通拍照模式重新拍摄",
-        "The picture is too large. Please take it again in the camera's normal photo mode.",
-    ),
-    "no_document": (
-        "没有找到票据，请把票据放在拍摄区域中间",
-        "No receipt was found. Please place the receipt in the middle of the capture area.",
-    ),
-    "too_dark": (
-        "图片太暗，请打开灯或到亮一些的地方重新拍摄",
-        "The picture is too dark. Please turn on a light or move somewhere brighter.",
-    ),
-    "too_blurred": (
-        "图片太模糊，请拿稳手机、等对焦清楚后重新拍摄",
-        "The picture is too blurred. Please hold the camera still and let it focus.",
-    ),
-}
-
-
 class ImageRejected(PlainError):
     """A picture we cannot use, for a reason the person in front of the kiosk can fix
-    (codes and plain words: the table above)."""
+    (codes: the catalogue's `rejection` section, resources/messages)."""
 
-    MESSAGES = _MESSAGES
+    SECTION = "rejection"
     KIND = "rejection"
 
 

@@ -4,7 +4,7 @@ Every source yields `Capture` objects (`source.py`); problems the person can fix
 `CaptureError` whose code keys the spoken message table (`messages.py`).
 """
 
-from kiosk.scanner.messages import MESSAGES, CaptureError
+from kiosk.scanner.messages import CODES, CaptureError
 from kiosk.scanner.source import Capture, CaptureSource
 
-__all__ = ["MESSAGES", "Capture", "CaptureError", "CaptureSource"]
+__all__ = ["CODES", "Capture", "CaptureError", "CaptureSource"]

@@ -17,7 +17,6 @@ import re
 import shlex
 import signal
 import subprocess
-from typing import ClassVar
 
 from kiosk.core.plain import PlainError
 from kiosk.residents import valid_id_number
@@ -31,16 +30,7 @@ class CardReadError(PlainError):
     """The card could not be read; `code` says why in words the resident can act on."""
 
     KIND = "card reader"
-    MESSAGES: ClassVar[dict[str, tuple[str, str]]] = {
-        "no_reader": ("读卡器没有准备好，请输入身份证号码，或者叫工作人员",
-                      "The card reader is not ready. Please type the ID number or ask the staff."),
-        "no_card": ("没有读到身份证，请把身份证平放在读卡器上，再点一次",
-                    "No card was read. Lay the ID card flat on the reader and try again."),
-        "timeout": ("读卡时间太长了，请把身份证拿起来重新放好，再点一次",
-                    "Reading the card took too long. Put the card down again and try again."),
-        "bad_number": ("读到的号码不对，请输入身份证号码",
-                       "The number read from the card is not valid. Please type the ID number."),
-    }
+    SECTION = "card"  # the words: resources/messages, [card]
 
 
 def read_card(command: str, timeout_s: float) -> str:

@@ -44,19 +44,11 @@ PREVIEW_PDF_PAGES = 6
 """Pages of a PDF shown as pictures (its page count is said in words)."""
 
 
-MEDIA_MESSAGES: dict[str, tuple[str, str]] = {
-    "outside_medium": ("只能打开U盘里的文件", "Only files on the USB stick can be opened."),
-    "medium_gone": ("U盘被拔出来了，请重新插好", "The USB stick was removed. Please plug it in again."),
-    "folder_unreadable": ("这个文件夹打不开，请换一个U盘或请协理员帮忙",
-                          "This folder cannot be opened. Try another stick or ask the assistant."),
-}
-
-
 class MediaError(PlainError):
     """What the import screen says about the stick itself (shown, not spoken: the screen is
     read by the person at it); a file's own problems are `CaptureError`s."""
 
-    MESSAGES = MEDIA_MESSAGES
+    SECTION = "media"  # the words: resources/messages, [media]
     KIND = "USB stick error"
 
 

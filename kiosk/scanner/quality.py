@@ -4,7 +4,7 @@ Per-frame work must stay cheap (the preview runs at camera rate), so the outline
 a copy about 320 pixels wide: paper is bright and colourless, the plate or table is not, so
 one Otsu threshold on "brightness minus saturation" separates them, and the biggest blob is
 approximated by four corners. The gate looks at the full-resolution still once, and names
-every problem in plain words (codes of `kiosk.scanner.messages.MESSAGES`).
+every problem in plain words (codes of `kiosk.scanner.messages.CODES`).
 """
 
 from __future__ import annotations

@@ -28,6 +28,11 @@ class Capture:
     pdf_text: str | None = None
     pdf_lines: list[tuple[str, float, float, float, float]] | None = None
 
+    def size(self) -> tuple[int, int]:
+        """(height, width) of the image in pixels, the frame `pdf_lines` are placed in."""
+        h, w = self.image.shape[:2]
+        return int(h), int(w)
+
 
 @runtime_checkable
 class CaptureSource(Protocol):

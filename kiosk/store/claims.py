@@ -239,7 +239,7 @@ class ClaimStore:
             self.home / "claims.sqlite3")
         self.key_path = Path(settings.key_file) if settings.key_file else (
             self.home / "keys" / "store.key")
-        self.retention_days = settings.retention_days
+        self.retention_days = settings.retention_days  # set_retention_days from the settings
         self._clock = clock
         self._writer = threading.RLock()  # held by the one write in progress (re-entrant:
         self._closed = False               # opening re-queues, purges and sweeps)
@@ -729,6 +729,12 @@ class ClaimStore:
         return None
 
     @_writes
+    def set_retention_days(self, days: int) -> None:
+        """The settings changed how long filed claims are kept: used from the next purge."""
+        if days < 1:
+            raise ValueError("retention_days must be at least 1")
+        self.retention_days = days
+
     def purge_expired(self, *, now: float | None = None) -> list[int]:
         """Drop images and personal fields of claims the county closed long enough ago.
 

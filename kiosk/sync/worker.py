@@ -537,7 +537,7 @@ class SyncWorker:
     def held(self) -> dict[str, dict[str, Any]]:
         """The claims held back, by uid, with the reason (status, error, detail, at, claim_id,
         `by` "kiosk" for a local problem); a copy, as sync-state.json has it now."""
-        return self.state.held
+        return {uid: dict(why) for uid, why in self.state.held.items()}
 
     def release(self, uid: str) -> bool:
         """A technician fixed the cause: try this held claim again."""

@@ -87,13 +87,13 @@ class AssistantMode(QObject):
     def _checked(self, result: AssistantCheck) -> None:
         if self.nav.current() != SIGN_IN:
             return  # the idle timeout came first
+        who = result.assistant
         if not result.ok:
             if result.locked_for_s:
-                log.warning("assistant %s locked for %d s", result.assistant.code
-                            if result.assistant else "?", result.locked_for_s)
+                log.warning("assistant %s locked for %d s", who.code if who else "?",
+                            result.locked_for_s)
             self.sign_in.show_result(result)
             return
-        who = result.assistant
         assert who is not None
         log.info("assistant %s signed in", who.code)
         self.flow.sign_in(who.actor)

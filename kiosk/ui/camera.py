@@ -8,6 +8,7 @@ stopped may still deliver a last frame: its callbacks are ignored once it is not
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 import cv2
@@ -17,17 +18,17 @@ from PySide6.QtGui import QImage
 from kiosk.core.config import CameraSettings
 from kiosk.scanner import Capture, CaptureError
 from kiosk.scanner.camera import CameraWorker, Preview
-from kiosk.scanner.messages import MESSAGES
-from kiosk.ui.i18n import domain_text
+from kiosk.scanner.messages import CODES
+from kiosk.ui.i18n import render
 
 log = logging.getLogger("kiosk.ui.camera")
 
 
 def message_for(code: str) -> str:
     """The scanner's plain-words line for a code, in the language in force."""
-    if code not in MESSAGES:
+    if code not in CODES:
         return ""
-    return domain_text(*MESSAGES[code])
+    return render(CaptureError.words_of(code))
 
 
 def to_qimage(image: Any) -> QImage:
@@ -46,7 +47,7 @@ def capture_to_jpeg(capture: Capture, quality: int = 92) -> tuple[bytes, str]:
 
 
 class CameraFeed(QObject):
-    frame = Signal(QImage, str)  # preview, hint code ("" if none): kiosk.scanner.MESSAGES
+    frame = Signal(QImage, str)  # preview, hint code ("" if none): kiosk.scanner.CODES
     captured = Signal(object)  # kiosk.scanner.Capture
     refused = Signal(str)  # message code of the quality gate's first reason
     failed = Signal(str)  # message code: no camera, camera lost
@@ -55,6 +56,10 @@ class CameraFeed(QObject):
         super().__init__(parent)
         self.settings = settings
         self._worker: CameraWorker | None = None
+
+    def use_device(self, device: str) -> None:
+        """Another camera from the settings: used from the next start."""
+        self.settings = replace(self.settings, device=device)
 
     @property
     def running(self) -> bool:
@@ -94,7 +99,7 @@ class CameraFeed(QObject):
 
     def _preview(self, worker: CameraWorker, p: Preview) -> None:
         if worker is self._worker:
-            hint = p.hint if p.hint in MESSAGES else ""
+            hint = p.hint if p.hint in CODES else ""
             self.frame.emit(to_qimage(p.image), hint)
 
     def _capture(self, worker: CameraWorker, c: Capture) -> None:

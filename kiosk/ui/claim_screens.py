@@ -20,11 +20,12 @@ from PySide6.QtCore import QObject, Signal
 
 from kiosk.claims.desk import ClaimDesk
 from kiosk.claims.flow import ClaimFlow, Purpose, Snapshot, Step
+from kiosk.core.messages import Text
 from kiosk.scanner import CaptureError
 from kiosk.scanner.files import read_file
 from kiosk.store import ClaimSummary, DiskFull, DuplicateInvoice
 from kiosk.ui.camera import CameraFeed, capture_to_jpeg, message_for
-from kiosk.ui.i18n import domain_text
+from kiosk.ui.i18n import render
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.navigator import Navigator, ScreenName
 from kiosk.ui.operations import QueryOp
@@ -264,7 +265,7 @@ class ClaimScreens(QObject):
     def _unreadable(self, exc: Exception) -> None:
         self.capture.set_busy(False)
         if isinstance(exc, CaptureError):
-            self.capture.show_problem(domain_text(exc.message, exc.message_en))
+            self.capture.show_problem(render(exc.words))
             self.voice.say(scan_key(exc.code))
             return
         log.error("the picture could not be read: %s", exc)
@@ -274,11 +275,11 @@ class ClaimScreens(QObject):
         if self.flow.pages_read(job, pages) is Step.REVIEW:
             self._review()
 
-    def _rejected(self, job: int, code: str, message: str, message_en: str) -> None:
+    def _rejected(self, job: int, code: str, section: str) -> None:
         if self.flow.refused(job):
             log.info("image rejected: %s", code)
-            self.capture.show_problem(domain_text(message, message_en))
-            self.voice.say(rejection_key(code, message))
+            self.capture.show_problem(render(Text(f"{section}.{code}")))
+            self.voice.say(rejection_key(code, section))
             if self.camera is not None and self.capture.camera_available:
                 self.camera.start()  # the camera stopped for the still: look again
 

@@ -6,7 +6,9 @@ packaging/build-translations.sh. Qt's own strings (qtbase) are translated too.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
@@ -29,10 +31,22 @@ def message_text(code: str, /, **params: object) -> str:
     return messages.text(code, current_language(), **params)
 
 
-def domain_text(zh: str, en: str) -> str:
-    """Pick the domain's own wording (audit, scanner, recognition carry both) for the
-    language in force; these strings come with the data, not through Qt's translator."""
-    return en if QLocale().language() == QLocale.Language.English and en else zh
+def render(words: messages.Text) -> str:
+    """Domain words (a finding, a step, a plain error's `words`) in the language in force."""
+    return words.render(current_language())
+
+
+def stored_text(data: Mapping[str, Any], fallback: str) -> str:
+    """The words of a finding or estimate step as the audit JSON keeps them (`words`: code
+    and parameters) in the language in force; a record made before the catalogue, or one
+    whose words cannot be read, shows its Chinese `fallback` field as it was stored."""
+    words = data.get("words")
+    if isinstance(words, Mapping):
+        try:
+            return render(messages.Text.from_json(words))
+        except (KeyError, ValueError, IndexError) as exc:  # a code or parameter of another
+            log.warning("stored words not shown: %s", exc)  # version: its Chinese instead
+    return str(data.get(fallback, ""))
 
 
 class Translations:

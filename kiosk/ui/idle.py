@@ -39,6 +39,13 @@ class IdleWatcher(QObject):
         self._grace.setSingleShot(True)
         self._grace.timeout.connect(self._expire)
 
+    def set_times(self, *, timeout_ms: int | None = None, grace_ms: int | None = None) -> None:
+        """New times from the settings; they count from the next input."""
+        if timeout_ms is not None:
+            self.timeout_ms = timeout_ms
+        if grace_ms is not None:
+            self.grace_ms = grace_ms
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if self._armed and event.type() in ACTIVITY:
             self.poke()

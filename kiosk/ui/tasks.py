@@ -111,7 +111,7 @@ class _OcrWorker(QObject):
 
     loaded = Signal()
     recognized = Signal(int, object)  # job id, list[PageRead] (one or more receipts)
-    rejected = Signal(int, str, str, str)  # job id, code, plain Chinese, English
+    rejected = Signal(int, str, str)  # job id, code, its catalogue section (PlainError)
     failed = Signal(int, str)  # job id, detail (a bug or an engine failure)
 
     def __init__(self, factory: Callable[[], Any]) -> None:
@@ -155,7 +155,7 @@ class _OcrWorker(QObject):
         try:
             pages = read_pages(self._recognizer, data, name)
         except (ImageRejected, CaptureError) as exc:
-            self.rejected.emit(job, exc.code, exc.message, exc.message_en)
+            self.rejected.emit(job, exc.code, exc.SECTION)
             return
         except Exception as exc:  # a bug or an engine crash on this thread: reported through
             log.exception("recognition of %s failed", name)  # `failed` (technician's screen)
@@ -199,7 +199,7 @@ def read_pages(recognizer: Any, data: bytes, name: str) -> list[PageRead]:
     for cap in captures:
         try:
             if cap.pdf_lines:
-                h, w = cap.image.shape[:2]
+                h, w = cap.size()
                 doc = dict(recognizer.recognize_text_runs(cap.pdf_lines, w, h, name))
             else:
                 doc = dict(recognizer.recognize_image(cap.image, name))
@@ -226,7 +226,7 @@ class OcrService(QObject):
 
     loaded = Signal()
     recognized = Signal(int, object)  # job id, list[PageRead]
-    rejected = Signal(int, str, str, str)
+    rejected = Signal(int, str, str)  # job id, code, catalogue section ("rejection"…)
     failed = Signal(int, str)
     _request = Signal(int, bytes, str)
     _load = Signal()

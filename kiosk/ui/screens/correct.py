@@ -32,11 +32,10 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.catalog.model import CatalogEntry
-from kiosk.ui.i18n import domain_text
+from kiosk.ui.i18n import message_text
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.screens.correct_search import CatalogSearch
 from kiosk.ui.screens.correct_values import (
-    PROBLEMS,
     check_code,
     check_date,
     check_money,
@@ -397,8 +396,7 @@ class CorrectionPanel(Screen):
     # --- finishing --------------------------------------------------------------------------
 
     def _problem(self, code: str) -> None:
-        zh, en = PROBLEMS[code]
-        self.problem.setText(domain_text(zh, en))
+        self.problem.setText(message_text(f"correction.{code}"))
         self.problem.show()
 
     def _ok(self) -> None:

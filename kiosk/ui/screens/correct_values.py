@@ -3,7 +3,7 @@
 Qt-free, so the rules are tested without a screen. Each `check_*` returns `(value, problem)`:
 the value normalised as /work/shared/spec/receipt-json.md wants it (money `"123.40"`, dates
 ISO, text cleaned) and an empty problem, or None and a problem code the editor shows in plain
-words (`PROBLEMS`).
+words (`PROBLEMS`, worded in the message catalogue's `correction` section).
 """
 
 from __future__ import annotations
@@ -17,20 +17,21 @@ EARLIEST = date(2000, 1, 1)
 MAX_AMOUNT = Decimal("1000000")
 MAX_TEXT = 60
 
-# code -> (Chinese, English), shown by the editor under the typed value
-PROBLEMS: dict[str, tuple[str, str]] = {
-    "empty": ("还没有输入", "Nothing has been typed yet."),
-    "date_short": ("日期要8位数字，例如 20260612", "A date has 8 digits, e.g. 20260612."),
-    "date_invalid": ("没有这一天，请检查月和日", "There is no such day: check month and day."),
-    "date_future": ("日期不能晚于今天", "The date cannot be after today."),
-    "date_old": ("日期太早了，请检查年份", "The date is too early: check the year."),
-    "money_invalid": ("金额不对，例如 123.45", "Not an amount, e.g. 123.45."),
-    "money_decimals": ("小数点后最多两位", "At most two digits after the point."),
-    "money_zero": ("金额要大于0", "The amount must be more than 0."),
-    "money_large": ("金额太大了，请检查", "The amount is too large: check it."),
-    "text_long": ("太长了，请检查", "That is too long: check it."),
-    "code_invalid": ("只能是数字和字母，请对照收据", "Only digits and letters: check the receipt."),
-}
+# Every problem code a check may return; the editor shows its words, `correction.<code>` in
+# the message catalogue (resources/messages), under the typed value.
+PROBLEMS: tuple[str, ...] = (
+    "empty",
+    "date_short",
+    "date_invalid",
+    "date_future",
+    "date_old",
+    "money_invalid",
+    "money_decimals",
+    "money_zero",
+    "money_large",
+    "text_long",
+    "code_invalid",
+)
 
 
 def date_digits(text: str) -> str:

@@ -23,7 +23,7 @@ from kiosk.residents.evoucher import read_payload
 from kiosk.scanner.cardreader import CardReadError, read_card
 from kiosk.scanner.qr import decode_qr
 from kiosk.ui.camera import CameraFeed
-from kiosk.ui.i18n import domain_text, message_text
+from kiosk.ui.i18n import message_text, render
 from kiosk.ui.operations import QueryOp
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.tasks import TaskManager
@@ -320,8 +320,7 @@ class ResidentIdScreen(Screen):
         if not self.isVisible():
             return  # she left the screen: the card's number is not wanted any more
         if code:
-            zh, en = CardReadError.MESSAGES[code]
-            self._show_error(domain_text(zh, en))
+            self._show_error(render(CardReadError.words_of(code)))
             self.said.emit(f"card.{code}")
             return
         self.number = number

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.claims.desk import ClaimAmounts, Receipt
-from kiosk.ui.i18n import domain_text
+from kiosk.ui.i18n import stored_text
 from kiosk.ui.pictures import Picture, PictureLoader
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.screens.correct import CorrectionPanel
@@ -133,6 +133,13 @@ class _Field(QFrame):
         lay.addWidget(self.name, 1)
         lay.addWidget(self.value, 2)
         lay.addWidget(self.edit_btn)
+
+    def retranslate(self, name: str, edit: str) -> None:
+        self.name.setText(name)
+        self.edit_btn.setText(edit)
+
+    def set_editable(self, editable: bool) -> None:
+        self.edit_btn.setVisible(editable)
 
     def show_value(self, text: str, is_unsure: bool) -> None:
         self.value.setText(text)
@@ -310,8 +317,7 @@ class ReviewScreen(Screen):
                  "account_paid": self.tr("个人账户支付"), "cash_paid": self.tr("个人现金支付"),
                  "other_paid": self.tr("其他支付")}
         for key, f in self.fields.items():
-            f.name.setText(names[key])
-            f.edit_btn.setText(self.tr("修改"))
+            f.retranslate(names[key], self.tr("修改"))
         self.items_caption.setText(self.tr("收费项目"))
         self.prev_btn.setText(self.tr("◀ 上一张"))
         self.next_btn.setText(self.tr("下一张 ▶"))
@@ -401,7 +407,7 @@ class ReviewScreen(Screen):
             elif (key == "total" or key in PAYMENTS) and value not in (None, ""):
                 text = self.tr("{amount} 元").format(amount=value)
             f.show_value(text, key in doubtful)
-            f.edit_btn.setVisible(self._can_edit)
+            f.set_editable(self._can_edit)
             # the details are the assistant's to check; the resident sees the fund's payment
             # when there is one, since the refund sentence counts it
             f.setVisible(key in FIELDS or self._can_edit
@@ -523,12 +529,10 @@ class ReviewScreen(Screen):
         for f in (audit or {}).get("findings", []):
             if f.get("severity") in ("error", "warning"):
                 mark = "✖ " if f.get("severity") == "error" else "！"
-                lines.append(mark + domain_text(str(f.get("message", "")),
-                                                str(f.get("message_en", ""))))
+                lines.append(mark + stored_text(f, "message"))
         self.warnings.setText("\n".join(lines))
         self.warnings.setVisible(bool(lines))
-        steps = [domain_text(str(s.get("text", "")), str(s.get("text_en", "")))
-                 for s in estimate.get("steps", [])]
+        steps = [stored_text(s, "text") for s in estimate.get("steps", [])]
         self.steps.setText("\n".join(f"{i}. {t}" for i, t in enumerate(steps, 1)))
         self.steps_btn.setVisible(bool(steps))
         if not steps and self.steps_btn.isChecked():

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.core.plain import PlainError
 from kiosk.scanner.media import Entry, Listing, MediaError, Medium
-from kiosk.ui.i18n import domain_text
+from kiosk.ui.i18n import render
 from kiosk.ui.media_feed import MediaFeed
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.widgets import MessageLine, big_button, label, restyle, scroll_area
@@ -67,6 +67,17 @@ class Tile(QPushButton):
 
     def show_picture(self, image: QImage) -> None:
         self.picture.setPixmap(QPixmap.fromImage(image))
+
+    def show_sign(self, text: str) -> None:
+        """Words or a sign where the picture goes (a folder, "showing…", ✖)."""
+        self.picture.setText(text)
+
+    def set_caption(self, text: str) -> None:
+        self.caption.setText(text)
+
+    def problem_words(self) -> str:
+        """Why the file cannot be read, in the language in force ("" when it can)."""
+        return render(self.problem.words) if self.problem is not None else ""
 
     def has_picture(self) -> bool:
         return not self.picture.pixmap().isNull()
@@ -216,9 +227,9 @@ class UsbImportScreen(Screen):
             self._caption(tile)
             self.grid.addWidget(tile, i // columns, i % columns)
             if entry.kind == "folder":
-                tile.picture.setText(self.tr("文件夹"))
+                tile.show_sign(self.tr("文件夹"))
             else:
-                tile.picture.setText(self.tr("正在显示……"))
+                tile.show_sign(self.tr("正在显示……"))
                 self.feed.preview(entry, THUMB)
         self.grid.setRowStretch(len(result.entries) // columns + 1, 1)
         self._state = "shown" if result.entries else ("empty" if not rel.parts
@@ -231,7 +242,7 @@ class UsbImportScreen(Screen):
             return
         if isinstance(result, PlainError):
             tile.problem = result
-            tile.picture.setText("✖")
+            tile.show_sign("✖")
             tile.setProperty("unsure", True)
             restyle(tile)
         else:
@@ -248,13 +259,13 @@ class UsbImportScreen(Screen):
             return
         if tile.problem is not None:
             self.message.setText(self.tr("“{name}”读不出来：{why}").format(
-                name=entry.name, why=domain_text(tile.problem.message, tile.problem.message_en)))
+                name=entry.name, why=tile.problem_words()))
             self.message.show()
             return
         try:
             path = entry.path
         except MediaError as exc:
-            self.message.setText(domain_text(exc.message, exc.message_en))
+            self.message.setText(render(exc.words))
             self.message.show()
             return
         self._timer.stop()
@@ -303,7 +314,7 @@ class UsbImportScreen(Screen):
             text = self.tr("{name}\nPDF，共{n}页").format(name=short(entry.name), n=tile.pages)
         else:
             text = short(entry.name)
-        tile.caption.setText(text)
+        tile.set_caption(text)
 
     def _show_state(self) -> None:
         state = self._state
@@ -322,7 +333,7 @@ class UsbImportScreen(Screen):
                 if self._more else ""
         else:  # a known problem from the stick (pulled out, folder unreadable)
             problem = self._problem
-            text = domain_text(problem.message, problem.message_en) if problem else ""
+            text = render(problem.words) if problem else ""
         self.message.setText(text)
         self.message.setVisible(bool(text))
         shown = self._medium is not None and state not in ("no_stick", "looking")

@@ -91,7 +91,7 @@ class SettingsScreen(Screen):
                         self.scanner, self.ocr, self.maintenance):
             self.panel.add_section(section)
         self.panel.finish_sections()
-        self.panel.finish.clicked.connect(self.back)
+        self.panel.finished.connect(self.back)
         self.panel.saved.connect(self.setting_saved)
         self.panel.refused.connect(self.setting_refused)
         self.panel.language_chosen.connect(self.language_chosen)
@@ -176,7 +176,7 @@ class SettingsScreen(Screen):
         ctx = self.ctx
         if result.ok and ctx is not None:
             log.info("technician signed in%s", " (new PIN set)" if result.newly_set else "")
-            QueryOp(ctx.tasks, ctx.desk.counts).success(self._counts).run()
+            QueryOp(ctx.tasks, ctx.counts).success(self._counts).run()
         elif result.locked_for_s:
             log.warning("technician PIN locked for %d s", result.locked_for_s)
         self.pin_result(result)

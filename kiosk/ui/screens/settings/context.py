@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -58,27 +58,36 @@ class SettingsContext:
     def home(self) -> Path:
         return self.settings.home
 
+    def counts(self) -> dict[str, int]:
+        """The overview's claim counts (on the database thread: a QueryOp's function)."""
+        return self.desk.counts()
+
+    def apply_live(self, section: str, key: str, value: Any) -> bool:
+        """Apply a saved setting to the running app; False: it applies after a restart.
+        Each part is told through its own method, never by setting its attributes."""
+        if (section, key) == ("ui", "idle_timeout_s") and self.idle is not None:
+            self.idle.set_times(timeout_ms=int(value) * 1000)
+            return True
+        if (section, key) == ("ui", "idle_warning_s") and self.idle is not None:
+            self.idle.set_times(grace_ms=int(value) * 1000)
+            return True
+        if (section, key) == ("ui", "language"):
+            return True  # the panel emits language_chosen; the settings screen installs it
+        if (section, key) == ("ui", "volume") and self.voice is not None:
+            self.voice.set_volume(int(value))
+            return True
+        if (section, key) == ("ui", "voice") and self.voice is not None:
+            self.voice.set_enabled(bool(value))
+            return True
+        if section == "camera" and key == "device" and self.camera is not None:
+            self.camera.use_device(str(value))  # read at its next start
+            return True
+        if (section, key) == ("store", "retention_days"):
+            self.store.set_retention_days(int(value))  # read at the next purge
+            return True
+        return False
+
 
 def apply_live(ctx: SettingsContext, section: str, key: str, value: Any) -> bool:
     """Apply a saved setting to the running app; False: it applies after a restart."""
-    if (section, key) == ("ui", "idle_timeout_s") and ctx.idle is not None:
-        ctx.idle.timeout_ms = int(value) * 1000
-        return True
-    if (section, key) == ("ui", "idle_warning_s") and ctx.idle is not None:
-        ctx.idle.grace_ms = int(value) * 1000
-        return True
-    if (section, key) == ("ui", "language"):
-        return True  # the panel emits language_chosen; the settings screen installs it
-    if (section, key) == ("ui", "volume") and ctx.voice is not None:
-        ctx.voice.set_volume(int(value))
-        return True
-    if (section, key) == ("ui", "voice") and ctx.voice is not None:
-        ctx.voice.set_enabled(bool(value))
-        return True
-    if section == "camera" and key == "device" and ctx.camera is not None:
-        ctx.camera.settings = replace(ctx.camera.settings, device=str(value))  # read at start
-        return True
-    if (section, key) == ("store", "retention_days"):
-        ctx.store.retention_days = int(value)  # read at the next purge
-        return True
-    return False
+    return ctx.apply_live(section, key, value)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.core.config import ConfigError, Settings
 from kiosk.ui.operations import QueryOp
-from kiosk.ui.screens.settings.context import SettingsContext, apply_live
+from kiosk.ui.screens.settings.context import SettingsContext
 from kiosk.ui.screens.settings.fields import Section
 from kiosk.ui.widgets import QWIDGETSIZE_MAX, big_button, label, scroll_area
 
@@ -38,6 +38,7 @@ class SettingsPanel(QWidget):
     saved = Signal(str, object)  # "section.key", the value now in the file
     refused = Signal(str)  # the reason, naming the key
     language_chosen = Signal(str)
+    finished = Signal()  # "回到首页" tapped
 
     def __init__(self) -> None:
         super().__init__()
@@ -72,6 +73,7 @@ class SettingsPanel(QWidget):
         self.message = label(role="hint", name="settingsMessage")
         outer.addWidget(self.message)
         self.finish = big_button("", kind="primary", name="finish")
+        self.finish.clicked.connect(self.finished)
         outer.addWidget(self.finish)
         self.sections: dict[str, Section] = {}
         self._nav_buttons: dict[str, Any] = {}
@@ -225,7 +227,7 @@ class SettingsPanel(QWidget):
         self.settings = settings
         assert self.ctx is not None
         self.ctx.settings = settings
-        live = apply_live(self.ctx, section, key, value)
+        live = self.ctx.apply_live(section, key, value)
         if name == "ui.language":
             self.language_chosen.emit(str(value))
         shown = self.tr("开") if value is True else self.tr("关") if value is False else value
