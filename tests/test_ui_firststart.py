@@ -335,3 +335,25 @@ def test_idle_during_the_first_start_locks_it_again_instead_of_opening_the_kiosk
     assert w.settings.gate.title.text() == "首次设置"
     sign_in(qtbot, kiosk)
     at_step(qtbot, kiosk, "server")  # where it was left
+
+
+def test_the_kiosk_command_opens_a_fresh_install_on_the_first_start(tmp_path):
+    """`kiosk --one-frame` (the installation check's way) on a home as the installer leaves
+    it names the first-start wizard as its first screen; `--demo` never shows it."""
+    import os
+    import subprocess
+    import sys
+
+    installed(tmp_path)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("NOTIFY_SOCKET", None)
+    shown = {}
+    for extra in ([], ["--demo"]):
+        proc = subprocess.run([sys.executable, "-m", "kiosk", "--home", str(home_of(tmp_path)),
+                               *extra, "--one-frame"], env=env, capture_output=True,
+                              text=True, timeout=180, check=False)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        shown[bool(extra)] = proc.stdout
+    assert "s after start: settings (first start)" in shown[False]
+    assert "s after start: start" in shown[True]
+    assert record(tmp_path) is None  # looking is not a step: nothing recorded
