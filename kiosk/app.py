@@ -49,6 +49,7 @@ from kiosk.ui.screens.done import DoneScreen
 from kiosk.ui.screens.resident_id import ResidentIdScreen
 from kiosk.ui.screens.review import ReviewScreen
 from kiosk.ui.screens.settings import SettingsContext, SettingsScreen, first_start_due
+from kiosk.ui.screens.settings.firststart.wizard import FirstStartHook, FirstStartScreen
 from kiosk.ui.screens.start import StartScreen
 from kiosk.ui.screens.status import StatusScreen
 from kiosk.ui.screens.trouble import TroubleScreen
@@ -129,6 +130,7 @@ class Kiosk:
     printer: SlipPrinter
     screens: Screens
     navigator: Navigator
+    first_start: FirstStartScreen
     closed: bool = False
 
     def close(self) -> None:
@@ -243,21 +245,22 @@ def compose(app: QApplication, settings: Settings, *,
         window.first_frame.connect(warm_up)
     if sync:
         sync_feed.start()  # idle (enrolled False) unless a device credential exists
-    screens.settings.bind(SettingsContext(
+    settings_ctx = SettingsContext(
         tasks=tasks, config=ConfigFile.for_settings(settings), settings=settings, pins=pins,
         desk=desk, store=store, idle=idle, voice=voice, camera=feed, sync=sync_feed,
         translations=translations, info=info, ocr_ready=lambda: ocr.ready,
-        self_test=self_test))
-    if first_start:
-        # Decided before the first frame (the store was just opened on this thread too): a
-        # start screen flashed at a kiosk that is not set up would be a lie.
-        resume = first_start_due(desk, settings.home)
-        if resume is not None:
-            log.info("first start due, at the %s step", resume.step)
-            screens.settings.begin_first_start(resume)
-            nav.show(ScreenName.SETTINGS)
-            claims.went_home.connect(lambda: nav.show(ScreenName.SETTINGS)
-                                     if screens.settings.first_start_due else None)
+        self_test=self_test)
+    screens.settings.bind(settings_ctx)
+    first_start_screen = FirstStartScreen()
+    first_start_screen.bind(settings_ctx)
+    nav.add(ScreenName.FIRST_START, first_start_screen)
+    # Decided before the first frame (the store was just opened on this thread too): a
+    # start screen flashed at a kiosk that is not set up would be a lie.
+    due = first_start_due(desk, settings.home) if first_start else None
+    if due is not None:
+        log.info("first start due, at the %s step", due.step)
+    FirstStartHook(navigator=nav, settings=screens.settings, screen=first_start_screen,
+                   went_home=claims.went_home, go_home=claims.go_home, due=due, parent=window)
     bugs = BugReporter()
     bugs.bug.connect(claims.show_bug)
     if excepthook:
@@ -265,7 +268,8 @@ def compose(app: QApplication, settings: Settings, *,
     return Kiosk(app=app, window=window, store=store, tasks=tasks, ocr=ocr, desk=desk,
                  camera=feed, idle=idle, bugs=bugs, sync=sync_feed, flow=flow, claims=claims,
                  assistant_mode=assistant_mode, voice=voice, translations=translations,
-                 printer=printer, screens=screens, navigator=nav)
+                 printer=printer, screens=screens, navigator=nav,
+                 first_start=first_start_screen)
 
 
 def cannot_start(app: QApplication, settings: Settings, reason: str, *, windowed: bool,

@@ -67,13 +67,14 @@ def sign_in(qtbot, kiosk, pin: str = PIN) -> None:
 
 
 def at_step(qtbot, kiosk, step: str) -> None:
-    wizard = kiosk.window.settings.wizard
-    qtbot.waitUntil(lambda: wizard.isVisible() and wizard.step == step, timeout=5000)
+    wizard = kiosk.first_start
+    qtbot.waitUntil(lambda: kiosk.window.current_screen() == "first_start"
+                    and wizard.step == step, timeout=5000)
 
 
 def next_step(qtbot, kiosk, step: str) -> None:
     """下一步, and wait until `step` is on screen (its record written first)."""
-    tap(qtbot, kiosk.window.settings.wizard, "firstStartNext")
+    tap(qtbot, kiosk.first_start, "firstStartNext")
     at_step(qtbot, kiosk, step)
 
 
@@ -127,7 +128,7 @@ def test_a_fresh_kiosk_opens_on_the_first_start_behind_the_installer_pin(make_ki
     assert "密码不对" in gate.error.text() and not w.settings.unlocked
     sign_in(qtbot, kiosk)
     at_step(qtbot, kiosk, "language")
-    wizard = w.settings.wizard
+    wizard = kiosk.first_start
     assert "第1步，共5步" in wizard.step_label.text()
     assert not button(wizard, "firstStartBack").isEnabled()  # the first step
     assert not button(wizard, "enrolLater").isVisible()
@@ -150,7 +151,7 @@ def test_enrolment_in_the_first_start_says_what_went_wrong_and_saves_nothing_the
     installed(tmp_path)
     kiosk = make_kiosk(first_start=True)
     to_server_step(qtbot, kiosk)
-    wizard = kiosk.window.settings.wizard
+    wizard = kiosk.first_start
     section = wizard.server
     qtbot.waitUntil(lambda: "还没有登记" in section.status.text(), timeout=5000)
     tap(qtbot, wizard, "firstStartNext")  # neither enrolled nor "later"
@@ -189,7 +190,7 @@ def test_later_warns_that_claims_wait_and_a_restart_resumes_at_the_step_reached(
     kiosk = make_kiosk(first_start=True)
     kiosk.window.settings.ctx.dev_dir = dev
     to_server_step(qtbot, kiosk)
-    wizard = kiosk.window.settings.wizard
+    wizard = kiosk.first_start
     tap(qtbot, wizard, "enrolLater")
     assert "排队" in wizard.note.text() and wizard.step == "server"  # asked, not yet done
     assert button(wizard, "enrolLater").text() == "确定以后再登记"
@@ -209,7 +210,7 @@ def test_later_warns_that_claims_wait_and_a_restart_resumes_at_the_step_reached(
     assert w.settings.gate.title.text() == "首次设置"
     sign_in(qtbot, again)
     at_step(qtbot, again, "scanner")
-    tap(qtbot, w.settings.wizard, "firstStartBack")
+    tap(qtbot, again.first_start, "firstStartBack")
     at_step(qtbot, again, "camera")  # back is allowed; the record is not moved back
     assert record(tmp_path)["step"] == "scanner"
 
@@ -226,7 +227,7 @@ def test_the_camera_step_shows_the_live_picture(make_kiosk, qtbot, tmp_path):
     kiosk.window.settings.ctx.dev_dir = dev
     sign_in(qtbot, kiosk)
     at_step(qtbot, kiosk, "camera")
-    camera = kiosk.window.settings.wizard.camera
+    camera = kiosk.first_start.camera
     qtbot.waitUntil(lambda: bool(camera.devices.buttons), timeout=10_000)
     with qtbot.waitSignal(kiosk.window.settings.setting_saved, timeout=5000):
         tap(qtbot, camera, "camera_0")
@@ -256,7 +257,7 @@ def test_scanner_step_summary_and_start_screen_then_never_again(make_kiosk, qtbo
     w = kiosk.window
     sign_in(qtbot, kiosk)
     at_step(qtbot, kiosk, "scanner")
-    scanner = w.settings.wizard.scanner
+    scanner = kiosk.first_start.scanner
     tap(qtbot, scanner, "findScanners")
     qtbot.waitUntil(lambda: bool(scanner.devices.buttons), timeout=30_000)
     index = scanner.devices.devices.index("test:0")
@@ -267,14 +268,14 @@ def test_scanner_step_summary_and_start_screen_then_never_again(make_kiosk, qtbo
     assert checked.args == [WORKS]
     assert not scanner.thumbnail.pixmap().isNull()
     next_step(qtbot, kiosk, "summary")
-    summary = w.settings.wizard.summary
+    summary = kiosk.first_start.summary
     qtbot.waitUntil(lambda: "还没有登记" in summary.server.text(), timeout=5000)
     assert summary.language.text() == "中文"
     assert "没有找到摄像头" in summary.camera.text()
     assert "正常" in summary.scanner.text()
-    assert button(w.settings.wizard, "firstStartNext").text() == "完成，开始使用"
-    with qtbot.waitSignal(w.settings.first_start_finished, timeout=5000):
-        tap(qtbot, w.settings.wizard, "firstStartNext")
+    assert button(kiosk.first_start, "firstStartNext").text() == "完成，开始使用"
+    with qtbot.waitSignal(kiosk.first_start.finished, timeout=5000):
+        tap(qtbot, kiosk.first_start, "firstStartNext")
     qtbot.waitUntil(lambda: w.current_screen() == "start", timeout=5000)
     assert record(tmp_path)["finished"] is True
     assert load_settings(home_of(tmp_path)).scanner.device == "test:0"
@@ -299,7 +300,7 @@ def test_the_technician_walks_it_again_from_settings_and_nothing_is_recorded(
     qtbot.waitUntil(lambda: w.settings.panel.isVisible(), timeout=5000)
     tap(qtbot, w.settings.panel, "firstStartAgain")
     at_step(qtbot, kiosk, "language")
-    wizard = w.settings.wizard
+    wizard = kiosk.first_start
     assert button(wizard, "firstStartBack").text() == "← 回到设置"
     next_step(qtbot, kiosk, "server")
     tap(qtbot, wizard, "firstStartBack")

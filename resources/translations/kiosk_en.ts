@@ -344,17 +344,17 @@
         <translation>Test the picture</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="130" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="133" />
         <source>没有找到摄像头。</source>
         <translation>No camera found.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="157" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="160" />
         <source>正在打开摄像头……</source>
         <translation>Opening the camera…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="177" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="180" />
         <source>摄像头正常：{w}×{h}</source>
         <translation>The camera works: {w}×{h}</translation>
     </message>
@@ -598,60 +598,60 @@
     </message>
 </context>
 <context>
-    <name>FirstStartWizard</name>
+    <name>FirstStartScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="212" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="224" />
         <source>首次设置</source>
         <translation>First start</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="214" />
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="250" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="226" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="269" />
         <source>← 上一步</source>
         <translation>← Previous</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="248" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="267" />
         <source>第{n}步，共{m}步</source>
         <translation>Step {n} of {m}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="251" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="270" />
         <source>← 回到设置</source>
         <translation>← Back to settings</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="253" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="272" />
         <source>确定以后再登记</source>
         <translation>Yes, enrol later</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="254" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="273" />
         <source>以后再登记</source>
         <translation>Enrol later</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="255" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="274" />
         <source>完成，开始使用</source>
         <translation>Done, start the kiosk</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="256" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="275" />
         <source>下一步</source>
         <translation>Next</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="287" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="306" />
         <source>请先登记本机，或者选“以后再登记”。</source>
         <translation>Enrol this kiosk first, or choose “Enrol later”.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="293" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="312" />
         <source>不登记也能收报销单，但它们会先存在本机排队，等登记好、连上县服务器以后才送到县里。确定要以后再登记吗？</source>
         <translation>Claims can be filed without enrolment, but they wait in this kiosk's queue and go to the county only once it is enrolled and reaches the county server. Enrol later?</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="343" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="362" />
         <source>没能记下这一步（{why}），请叫技术员检查磁盘。</source>
         <translation>This step could not be recorded ({why}); please check the disk.</translation>
     </message>
@@ -758,13 +758,13 @@
 <context>
     <name>LanguageSection</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="57" />
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="62" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="68" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="73" />
         <source>语言</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="61" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="72" />
         <source>机器上的字用哪种语言？选好马上就换，以后可以在⚙里改。</source>
         <translation>Which language should the kiosk show? It changes at once; you can change it later under ⚙.</translation>
     </message>
@@ -1697,47 +1697,47 @@ You can unplug it now.</translation>
 <context>
     <name>ScannerSection</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="238" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="241" />
         <source>扫描仪</source>
         <translation>Scanner</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="242" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="245" />
         <source>查找扫描仪</source>
         <translation>Find scanners</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="243" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="246" />
         <source>扫描一张测试页</source>
         <translation>Scan a test page</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="254" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="257" />
         <source>正在查找扫描仪……</source>
         <translation>Looking for scanners…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="269" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="272" />
         <source>没有找到扫描仪，请检查电源和连线。</source>
         <translation>No scanner found. Check its power and cable.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="282" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="285" />
         <source>正在扫描……</source>
         <translation>Scanning…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="301" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="304" />
         <source>扫描正常（{w}×{h}），图像清楚，可以使用。</source>
         <translation>The scan works ({w}×{h}); the picture is clear and usable.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="304" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="307" />
         <source>扫描到了（{w}×{h}），但图像有问题：{why}</source>
         <translation>Scanned ({w}×{h}), but the picture has a problem: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="312" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="315" />
         <source>本机没有装扫描程序（sane-utils），请技术员安装。</source>
         <translation>The scanner software (sane-utils) is not installed on this kiosk.</translation>
     </message>
@@ -1883,53 +1883,53 @@ Device ID: {device}</translation>
 <context>
     <name>SettingsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="247" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="235" />
         <source>密码错误次数太多，请{m}分钟后再试。</source>
         <translation>Too many wrong PINs. Try again in {m} minutes.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="248" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="236" />
         <source>密码不对，还可以试{n}次。</source>
         <translation>Wrong PIN. {n} tries left.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="293" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="281" />
         <source>现在的密码不对，还可以试{n}次。</source>
         <translation>The current PIN is wrong. {n} tries left.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="299" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="287" />
         <source>技术员密码已经改好了。</source>
         <translation>The technician PIN has been changed.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="304" />
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="305" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="292" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="293" />
         <source>密码要{a}到{b}位数字。</source>
         <translation>The PIN must be {a} to {b} digits.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="306" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="294" />
         <source>不能全是同一个数字，请换一个。</source>
         <translation>Not one digit repeated; please choose another.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="307" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="295" />
         <source>不能用123456这样连着的数字，请换一个。</source>
         <translation>Not a run like 123456; please choose another.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="308" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="296" />
         <source>不能用121212这样重复的数字，请换一个。</source>
         <translation>Not a repeated pair like 121212; please choose another.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="309" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="297" />
         <source>两次输入的不一样，请重新输入。</source>
         <translation>The two entries differ. Please start again.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="310" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="298" />
         <source>这台机器已经有技术员密码了，请输入密码。</source>
         <translation>This kiosk already has a technician PIN. Please enter it.</translation>
     </message>
@@ -2095,72 +2095,72 @@ Device ID: {device}</translation>
 <context>
     <name>SummarySection</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="93" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="104" />
         <source>设置好了</source>
         <translation>All set</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="97" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="108" />
         <source>语言</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="97" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="108" />
         <source>县服务器</source>
         <translation>County server</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="98" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="109" />
         <source>摄像头</source>
         <translation>Camera</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="98" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="109" />
         <source>扫描仪</source>
         <translation>Scanner</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="126" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="137" />
         <source>已登记：{server}，本机编号 {device}</source>
         <translation>Enrolled with {server}, kiosk number {device}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="129" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="140" />
         <source>还没有登记。报销单会先存在本机排队，登记以后才送到县里。请尽快在⚙ → 县服务器登记。</source>
         <translation>Not enrolled yet. Claims wait in this kiosk's queue and go to the county only after enrolment. Enrol soon under ⚙ → County server.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="136" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="147" />
         <source>正常，有画面</source>
         <translation>Works: live picture seen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="136" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="147" />
         <source>正常，扫出了测试页</source>
         <translation>Works: a test page was scanned</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="138" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="149" />
         <source>没有找到摄像头：收据只能用扫描仪或从U盘导入</source>
         <translation>No camera found: receipts can only be scanned or imported from a USB stick</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="139" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="150" />
         <source>没有找到扫描仪：收据只能用摄像头拍或从U盘导入</source>
         <translation>No scanner found: receipts can only be photographed or imported from a USB stick</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="141" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="152" />
         <source>打不开，请检查连线后在⚙ → 摄像头再试</source>
         <translation>Could not be opened; check the cable, then try again under ⚙ → Camera</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="142" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="153" />
         <source>扫描没成功，请检查电源和连线后在⚙ → 扫描仪再试</source>
         <translation>The scan failed; check power and cable, then try again under ⚙ → Scanner</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="143" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="154" />
         <source>没有测试</source>
         <translation>Not tested</translation>
     </message>

@@ -9,9 +9,10 @@ claims and is not enrolled, otherwise on the console (`kiosk pin set`).
 `bind(SettingsContext)` (from the composition root) hands the panel the config file, the
 task manager and the running parts; unbound, the gate works and the panel only shows.
 
-A freshly installed kiosk starts in its first start (`begin_first_start`, from the
-composition root when `first_start_due`): after the PIN, the wizard of `firststart/` instead
-of the panel, until it is finished; ⚙ → "重新走一遍首次设置" walks it again.
+A freshly installed kiosk starts in its first start (`begin_first_start`, from
+`firststart.wizard.FirstStartHook` when `first_start_due`): the PIN then opens the
+first-start wizard (`first_start_unlocked`) instead of the panel, until it is finished;
+⚙ → "重新走一遍首次设置" asks for it again (`walk_again`).
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ from kiosk.ui.screens.base import Screen
 from kiosk.ui.screens.settings.context import SettingsContext
 from kiosk.ui.screens.settings.firststart import progress as first_start
 from kiosk.ui.screens.settings.firststart.progress import Progress
-from kiosk.ui.screens.settings.firststart.wizard import FirstStartWizard
 from kiosk.ui.screens.settings.gate import CHANGE, CHECK, CONSOLE, FIRST, PinGate
 from kiosk.ui.screens.settings.general import GeneralSection, OcrSection, OverviewSection
 from kiosk.ui.screens.settings.hardware import CameraSection, ScannerSection
@@ -76,7 +76,8 @@ class SettingsScreen(Screen):
     setting_refused = Signal(str)  # the reason, naming the key
     pin_changed = Signal()
     gate_ready = Signal(str)  # the gate's mode once known (check, first, console)
-    first_start_finished = Signal()
+    first_start_unlocked = Signal(object)  # the PIN was right: the wizard, at this Progress
+    walk_again = Signal()  # the technician asks for the first-start wizard again
 
     def __init__(self) -> None:
         super().__init__()
@@ -115,15 +116,8 @@ class SettingsScreen(Screen):
         self.maintenance.manage_assistants.connect(self.manage_assistants)
         self.maintenance.change_pin.connect(lambda: self._open_gate(CHANGE))
         self.pages.addWidget(self.panel)
-
+        self.panel.first_start_wanted.connect(self.walk_again)
         self._first_start: Progress | None = None  # the first start, while it is due
-        self.wizard = FirstStartWizard()
-        self.wizard.finished.connect(self._wizard_finished)
-        self.wizard.progressed.connect(self._first_start_progressed)
-        self.wizard.language_chosen.connect(self.language_chosen)
-        self.wizard.saved.connect(self.setting_saved)
-        self.panel.first_start_wanted.connect(self._walk_again)
-        self.pages.addWidget(self.wizard)
         self.retranslate()
         self.reset()
 
@@ -149,29 +143,25 @@ class SettingsScreen(Screen):
 
     @property
     def unlocked(self) -> bool:
-        return self.pages.currentWidget() in (self.panel, self.wizard)
+        return self.pages.currentWidget() is self.panel
 
     # --- set-up -------------------------------------------------------------------------
 
     def bind(self, ctx: SettingsContext) -> None:
         self.ctx = ctx
         self.panel.bind(ctx)
-        self.wizard.bind(ctx)
 
     def arrange(self, landscape: bool) -> None:
         self.gate.arrange(landscape)
         self.panel.arrange(landscape)
-        self.wizard.arrange(landscape)
 
     def retranslate(self) -> None:
         self.gate.retranslate()
         self.panel.retranslate()
-        self.wizard.retranslate()
 
     def reset(self) -> None:
         """Locked again, nothing running (the idle timeout and "回到首页" call this)."""
         self.panel.close_sections()
-        self.wizard.close_sections()
         self.gate.set_first_start(self._first_start is not None)
         self.gate.set_mode(CHECK)
         self.pages.setCurrentWidget(self.gate)
@@ -186,7 +176,6 @@ class SettingsScreen(Screen):
 
     def hideEvent(self, event: QHideEvent) -> None:
         self.panel.close_sections()  # no camera preview left running behind another screen
-        self.wizard.close_sections()
         super().hideEvent(event)
 
     def _gate_mode(self, mode: str) -> None:
@@ -227,8 +216,7 @@ class SettingsScreen(Screen):
     def pin_result(self, result: PinResult) -> None:
         if result.ok and self._first_start is not None:
             self.gate.set_mode(CHECK)
-            self.wizard.begin(self._first_start, persist=True)
-            self.pages.setCurrentWidget(self.wizard)
+            self.first_start_unlocked.emit(self._first_start)  # locked again behind it
             return
         if result.ok:
             self.gate.set_mode(CHECK)
@@ -313,34 +301,19 @@ class SettingsScreen(Screen):
 
     # --- the first start ----------------------------------------------------------------
 
-    def begin_first_start(self, at: Progress) -> None:
-        """This kiosk's first start is due: after the PIN, the wizard at `at.step`."""
+    def begin_first_start(self, at: Progress | None) -> None:
+        """The kiosk's first start is due at `at` (None: no longer): the PIN opens it."""
         self._first_start = at
-        self.gate.set_first_start(True)
+        self.gate.set_first_start(at is not None)
 
     @property
     def first_start_due(self) -> bool:
         return self._first_start is not None
 
-    def _first_start_progressed(self, reached: Progress) -> None:
-        self._first_start = None if reached.finished else reached
-
-    def _walk_again(self) -> None:
-        self.panel.close_sections()
-        self.wizard.begin(Progress(), persist=False)
-        self.pages.setCurrentWidget(self.wizard)
-
-    def _wizard_finished(self) -> None:
-        self.wizard.close_sections()
-        if self.wizard.persist:  # the first start: on to the kiosk's start screen
-            self._first_start = None
-            self.gate.set_first_start(False)
-            log.info("first start finished")
-            self.first_start_finished.emit()
-            self.back.emit()
-            return
+    def show_panel(self) -> None:
+        """Back from the wizard walked again: the panel, with what it saved."""
         if self.ctx is not None:
-            self.panel.bind(self.ctx)  # what the walk saved
+            self.panel.bind(self.ctx)
         self.pages.setCurrentWidget(self.panel)
         self.panel.open_section("overview")
 

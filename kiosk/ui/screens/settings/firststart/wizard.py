@@ -1,6 +1,10 @@
 """The first start on the screen, after the technician PIN: language, county server and
 enrolment, camera, scanner, a summary; then the kiosk's start screen.
 
+`FirstStartScreen` is a screen of its own (`ScreenName.FIRST_START`), reached only through
+the settings screen's PIN gate; `FirstStartHook` (built by the composition root) keeps the
+kiosk on that gate instead of the start screen while the first start is due.
+
 The wizard is a `SettingsPanel` shown one section at a time (`as_steps`), so saving, the
 message line and what applies at once are the panel's, and the steps are the panel's own
 sections (`ServerSection`, `CameraSection`, `ScannerSection`) plus a language row and a
@@ -12,12 +16,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtCore import QObject, Signal, SignalInstance
+from PySide6.QtGui import QHideEvent
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QVBoxLayout
 
 from kiosk.core.config import Settings
+from kiosk.ui.navigator import Navigator, ScreenName
 from kiosk.ui.operations import QueryOp
+from kiosk.ui.screens.base import Screen
 from kiosk.ui.screens.settings.context import SettingsContext
 from kiosk.ui.screens.settings.fields import ChoiceRow, Section
 from kiosk.ui.screens.settings.firststart import progress
@@ -33,6 +41,9 @@ from kiosk.ui.screens.settings.hardware import CameraSection, ScannerSection
 from kiosk.ui.screens.settings.panel import SettingsPanel
 from kiosk.ui.screens.settings.server import ServerSection, enrolled_with
 from kiosk.ui.widgets import big_button, label
+
+if TYPE_CHECKING:
+    from kiosk.ui.screens.settings import SettingsScreen
 
 log = logging.getLogger("kiosk.ui.settings")
 
@@ -143,7 +154,7 @@ class SummarySection(Section):
         return self.tr("没有测试")
 
 
-class FirstStartWizard(QWidget):
+class FirstStartScreen(Screen):
     """The steps of `progress.STEPS`, each a section of its own panel."""
 
     finished = Signal()
@@ -161,6 +172,7 @@ class FirstStartWizard(QWidget):
         self._camera, self._scanner = UNCHECKED, UNCHECKED
         self._later_asked = False
         outer = QVBoxLayout(self)
+        outer.setContentsMargins(48, 32, 48, 32)
         outer.setSpacing(16)
         self.title = label(role="title", name="firstStartTitle")
         self.step_label = label(role="hint", name="firstStartStep")
@@ -225,6 +237,13 @@ class FirstStartWizard(QWidget):
 
     def close_sections(self) -> None:
         self.panel.close_sections()
+
+    def reset(self) -> None:  # the idle timeout, "home": no camera left running
+        self.panel.close_sections()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.panel.close_sections()
+        super().hideEvent(event)
 
     @property
     def step(self) -> str:
@@ -341,3 +360,48 @@ class FirstStartWizard(QWidget):
         log.error("first start: cannot record the step: %s", exc)
         why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         self._say(self.tr("没能记下这一步（{why}），请叫技术员检查磁盘。").format(why=why))
+
+
+class FirstStartHook(QObject):
+    """While the first start is due, the kiosk's "home" is the settings screen's PIN gate
+    (its first-start words); the PIN opens the wizard; finished, the start screen."""
+
+    def __init__(self, *, navigator: Navigator, settings: SettingsScreen,
+                 screen: FirstStartScreen, went_home: SignalInstance,
+                 go_home: Callable[[], None], due: Progress | None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._nav, self._settings, self._screen = navigator, settings, screen
+        self._go_home = go_home
+        self.due = due
+        settings.first_start_unlocked.connect(lambda at: self._open(at, persist=True))
+        settings.walk_again.connect(lambda: self._open(Progress(), persist=False))
+        screen.progressed.connect(self._progressed)
+        screen.finished.connect(self._finished)
+        screen.language_chosen.connect(settings.language_chosen)  # installed there
+        screen.saved.connect(settings.setting_saved)
+        went_home.connect(self._home)
+        settings.begin_first_start(due)
+        self._home()
+
+    def _home(self) -> None:
+        if self.due is not None:
+            self._nav.show(ScreenName.SETTINGS)
+
+    def _open(self, at: Progress, *, persist: bool) -> None:
+        self._screen.begin(at, persist=persist)
+        self._nav.show(ScreenName.FIRST_START)
+
+    def _progressed(self, reached: Progress) -> None:
+        self.due = None if reached.finished else reached
+        self._settings.begin_first_start(self.due)
+
+    def _finished(self) -> None:
+        if self._screen.persist:  # the first start: on to the kiosk's start screen
+            log.info("first start finished")
+            self.due = None
+            self._settings.begin_first_start(None)
+            self._go_home()
+            return
+        self._settings.show_panel()  # walked again from ⚙: back where it was asked for
+        self._nav.show(ScreenName.SETTINGS)
