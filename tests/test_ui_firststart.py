@@ -305,8 +305,16 @@ def test_the_technician_walks_it_again_from_settings_and_nothing_is_recorded(
     next_step(qtbot, kiosk, "server")
     tap(qtbot, wizard, "firstStartBack")
     at_step(qtbot, kiosk, "language")
-    tap(qtbot, wizard, "firstStartBack")  # from the first step: back to the panel
-    qtbot.waitUntil(lambda: w.settings.panel.isVisible(), timeout=5000)
+    try:
+        with qtbot.waitSignal(wizard.saved, timeout=5000):
+            tap(qtbot, wizard, "lang_en")
+        tap(qtbot, wizard, "firstStartBack")  # from the first step: back to the panel
+        qtbot.waitUntil(lambda: w.settings.panel.isVisible(), timeout=5000)
+        # the panel shows what the walk changed
+        assert button(w.settings.panel, "lang_en").isChecked()
+        assert not button(w.settings.panel, "lang_zh_CN").isChecked()
+    finally:
+        kiosk.translations.install("zh_CN")
     assert (home_of(tmp_path) / PROGRESS_FILE).read_bytes() == before
 
 

@@ -220,8 +220,7 @@ class SettingsScreen(Screen):
             return
         if result.ok:
             self.gate.set_mode(CHECK)
-            self.pages.setCurrentWidget(self.panel)
-            self.panel.open_section("overview")
+            self.show_panel()
             return
         self.gate.restart()
         if result.not_set:
@@ -311,7 +310,8 @@ class SettingsScreen(Screen):
         return self._first_start is not None
 
     def show_panel(self) -> None:
-        """Back from the wizard walked again: the panel, with what it saved."""
+        """The panel, showing what is in force (the first-start wizard saves through the
+        same context, and may have changed something since the panel was last shown)."""
         if self.ctx is not None:
             self.panel.bind(self.ctx)
         self.pages.setCurrentWidget(self.panel)

@@ -132,6 +132,10 @@ class SummarySection(Section):
 
     def _show(self) -> None:
         self.language.setText(LANGUAGE_NAMES.get(self._language, self._language))
+        # not enrolled is the one line the technician must not miss
+        self.server.setProperty("role", "" if self._enrolled is not None else "error")
+        self.server.style().unpolish(self.server)
+        self.server.style().polish(self.server)
         if self._enrolled is not None:
             server, device = self._enrolled
             self.server.setText(self.tr("已登记：{server}，本机编号 {device}")
@@ -161,6 +165,7 @@ class FirstStartScreen(Screen):
     progressed = Signal(object)  # the Progress just recorded (first start only)
     language_chosen = Signal(str)
     saved = Signal(str, object)  # the panel's: "section.key", value
+    refused = Signal(str)  # the panel's: the reason, naming the key
     step_shown = Signal(str)  # the step now on screen
 
     def __init__(self) -> None:
@@ -205,6 +210,7 @@ class FirstStartScreen(Screen):
         self.next_btn.clicked.connect(self._next)
         self.panel.language_chosen.connect(self.language_chosen)
         self.panel.saved.connect(self.saved)
+        self.panel.refused.connect(self.refused)
         self.server.enrolled.connect(self._enrolled)
         self.camera.checked.connect(self._camera_checked)
         self.scanner.checked.connect(self._scanner_checked)
@@ -380,6 +386,7 @@ class FirstStartHook(QObject):
         screen.finished.connect(self._finished)
         screen.language_chosen.connect(settings.language_chosen)  # installed there
         screen.saved.connect(settings.setting_saved)
+        screen.refused.connect(settings.setting_refused)
         went_home.connect(self._home)
         settings.begin_first_start(due)
         self._home()
