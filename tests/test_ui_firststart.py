@@ -366,3 +366,19 @@ def test_the_kiosk_command_opens_a_fresh_install_on_the_first_start(tmp_path):
     assert "s after start: settings (first start)" in shown[False]
     assert "s after start: start" in shown[True]
     assert record(tmp_path) is None  # looking is not a step: nothing recorded
+
+
+def test_a_checkout_without_the_installer_pin_sets_one_first_then_opens_the_wizard(
+        make_kiosk, qtbot, tmp_path):
+    """No installer ran (a developer's checkout): the fresh kiosk's first PIN is set on the
+    screen, twice, as before; the wizard follows."""
+    kiosk = make_kiosk(first_start=True)
+    s = kiosk.window.settings
+    qtbot.waitUntil(lambda: s.gate.mode == "first", timeout=5000)
+    assert not s.gate.back_btn.isVisible()
+    for _ in range(2):
+        for ch in PIN:
+            tap(qtbot, s, f"key_{ch}")
+        tap(qtbot, s, "confirmPin")
+    at_step(qtbot, kiosk, "language")
+    assert PinStore(home_of(tmp_path) / "technician_pin.json").check(PIN).ok
