@@ -41,14 +41,15 @@ from kiosk.ui.i18n import Translations
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.main_window import MainWindow, Screens
 from kiosk.ui.media_feed import MediaFeed
-from kiosk.ui.navigator import Navigator
+from kiosk.ui.navigator import Navigator, ScreenName
 from kiosk.ui.pictures import PictureLoader
 from kiosk.ui.screens.capture import CaptureScreen
 from kiosk.ui.screens.correct_search import CatalogSearch
 from kiosk.ui.screens.done import DoneScreen
 from kiosk.ui.screens.resident_id import ResidentIdScreen
 from kiosk.ui.screens.review import ReviewScreen
-from kiosk.ui.screens.settings import SettingsContext, SettingsScreen
+from kiosk.ui.screens.settings import SettingsContext, SettingsScreen, first_start_due
+from kiosk.ui.screens.settings.firststart.wizard import FirstStartHook, FirstStartScreen
 from kiosk.ui.screens.start import StartScreen
 from kiosk.ui.screens.status import StatusScreen
 from kiosk.ui.screens.trouble import TroubleScreen
@@ -129,8 +130,13 @@ class Kiosk:
     printer: SlipPrinter
     screens: Screens
     navigator: Navigator
+    first_start: FirstStartScreen
+    closed: bool = False
 
     def close(self) -> None:
+        if self.closed:  # a test that restarts the kiosk closes it before its teardown
+            return
+        self.closed = True
         self.idle.disarm()
         self.app.removeEventFilter(self.idle)
         self.bugs.uninstall()
@@ -157,7 +163,8 @@ def compose(app: QApplication, settings: Settings, *,
             sample: SampleProvider | None = None,
             load_ocr: bool = True, excepthook: bool = True,
             camera: CameraSettings | None = None, sync: bool = True,
-            self_test: Callable[[Settings], list[Check]] | None = None) -> Kiosk:
+            self_test: Callable[[Settings], list[Check]] | None = None,
+            first_start: bool = False) -> Kiosk:
     """Build every part of the kiosk; raises StoreError if the claim store cannot open.
 
     The catalog opens behind the start screen (with `load_ocr`); if it cannot, the
@@ -167,6 +174,9 @@ def compose(app: QApplication, settings: Settings, *,
     `excepthook=False` leaves `sys.excepthook` alone (tests: pytest-qt's hook fails the test).
     `sync=False` keeps the sync worker off even on an enrolled kiosk.
     `self_test`: the checks "现在自检" under ⚙ runs (kiosk.cli.selftest.run_checks).
+    `first_start`: a fresh kiosk (or one whose first start was cut short) opens on the
+    first-start wizard behind the technician PIN, and goes back to it instead of the start
+    screen until it is finished (the `kiosk` command; tests ask for it).
     """
     ui = settings.ui
     translations = Translations(app)
@@ -235,11 +245,22 @@ def compose(app: QApplication, settings: Settings, *,
         window.first_frame.connect(warm_up)
     if sync:
         sync_feed.start()  # idle (enrolled False) unless a device credential exists
-    screens.settings.bind(SettingsContext(
+    settings_ctx = SettingsContext(
         tasks=tasks, config=ConfigFile.for_settings(settings), settings=settings, pins=pins,
         desk=desk, store=store, idle=idle, voice=voice, camera=feed, sync=sync_feed,
         translations=translations, info=info, ocr_ready=lambda: ocr.ready,
-        self_test=self_test))
+        self_test=self_test)
+    screens.settings.bind(settings_ctx)
+    first_start_screen = FirstStartScreen()
+    first_start_screen.bind(settings_ctx)
+    nav.add(ScreenName.FIRST_START, first_start_screen)
+    # Decided before the first frame (the store was just opened on this thread too): a
+    # start screen flashed at a kiosk that is not set up would be a lie.
+    due = first_start_due(desk, settings.home) if first_start else None
+    if due is not None:
+        log.info("first start due, at the %s step", due.step)
+    FirstStartHook(navigator=nav, settings=screens.settings, screen=first_start_screen,
+                   went_home=claims.went_home, go_home=claims.go_home, due=due, parent=window)
     bugs = BugReporter()
     bugs.bug.connect(claims.show_bug)
     if excepthook:
@@ -247,7 +268,8 @@ def compose(app: QApplication, settings: Settings, *,
     return Kiosk(app=app, window=window, store=store, tasks=tasks, ocr=ocr, desk=desk,
                  camera=feed, idle=idle, bugs=bugs, sync=sync_feed, flow=flow, claims=claims,
                  assistant_mode=assistant_mode, voice=voice, translations=translations,
-                 printer=printer, screens=screens, navigator=nav)
+                 printer=printer, screens=screens, navigator=nav,
+                 first_start=first_start_screen)
 
 
 def cannot_start(app: QApplication, settings: Settings, reason: str, *, windowed: bool,
@@ -281,6 +303,13 @@ def cannot_start(app: QApplication, settings: Settings, reason: str, *, windowed
         screen.deleteLater()
 
 
+def first_screen(kiosk: Kiosk) -> str:
+    """What `--one-frame` names: the screen up, and whether it is the first start."""
+    name = kiosk.navigator.current()
+    due = name == ScreenName.SETTINGS and kiosk.screens.settings.first_start_due
+    return f"{name} (first start)" if due else str(name)
+
+
 def run_app(args: argparse.Namespace, *,
             self_test: Callable[[Settings], list[Check]] | None = None) -> int:
     """The `kiosk` command without a subcommand: full screen unless --windowed.
@@ -295,8 +324,10 @@ def run_app(args: argparse.Namespace, *,
     windowed = bool(getattr(args, "windowed", False)) or not settings.ui.fullscreen
     while True:
         try:
+            # a demonstration shows the claim screens, never a technician's first start
             kiosk = compose(app, settings, sample=demo_sample(args), camera=settings.camera,
-                            self_test=self_test)
+                            self_test=self_test,
+                            first_start=not getattr(args, "demo", False))
             break
         except CANNOT_START as exc:
             close_splash()  # shown by kiosk.cli before the imports
@@ -313,7 +344,8 @@ def run_app(args: argparse.Namespace, *,
     watchdog.watch()
     if getattr(args, "one_frame", False):
         watchdog.first_frame.connect(lambda s: (print(f"first screen shown {s:.2f} s after "
-                                                      "start", flush=True), app.quit()))
+                                                      f"start: {first_screen(kiosk)}",
+                                                      flush=True), app.quit()))
     # The technician's quit under ⚙ leaves a note, so the kiosk session is not restarted.
     kiosk.screens.settings.quit_requested.connect(
         lambda: (settings.home / TECHNICIAN_EXIT).touch())

@@ -12,6 +12,7 @@
 #   5. `systemd-analyze verify` passes on the installed units;
 #   6. the app shows its first screen under cage with the headless wlroots backend, as the
 #      kiosk user (the time it took is printed, and flagged when over 5 s);
+#      on a home as a first install leaves it, its first screen is the first-start wizard;
 #   7. no library the app loads is missing from the system;
 #   8. installing the previous build again over a newer schema: the postinst says what
 #      restoring the pre-migration backup would do, `backup restore` changes nothing without
@@ -208,6 +209,24 @@ if timeout 180 runuser -u kiosk -- env -i PATH=/usr/bin:/bin HOME=/var/lib/towns
 else
     bad "cage (headless): the app did not show its first screen"
     tail -30 "$work/cage.log" | sed 's/^/    /'
+fi
+
+# The first start: on a home as a first install leaves it (a random PIN, nothing else) the
+# installed app's first screen is the first-start wizard behind the PIN, not the start screen
+# (the upgraded home above holds a claim, so it opens on the start screen).
+fresh="$work/fresh-home"
+install -d -o kiosk -g kiosk -m 0750 "$fresh"
+if printf '%s\n' 305917 | runuser -u kiosk -- env KIOSK_HOME="$fresh" \
+        /opt/township-kiosk/township-kiosk pin set --stdin >/dev/null 2>&1 \
+        && timeout 180 runuser -u kiosk -- env -i PATH=/usr/bin:/bin HOME="$fresh" \
+        KIOSK_HOME="$fresh" QT_QPA_PLATFORM=offscreen \
+        /opt/township-kiosk/township-kiosk --one-frame >"$work/firststart.log" 2>&1 \
+        && grep -q 'first screen shown [0-9.]* s after start: settings (first start)' \
+        "$work/firststart.log"; then
+    ok "first start: a freshly installed home opens on the first-start wizard behind the PIN"
+else
+    bad "first start: the installed app did not open on the first-start wizard"
+    tail -10 "$work/firststart.log" | sed 's/^/    /'
 fi
 
 # 7. libraries ---------------------------------------------------------------------------------

@@ -48,10 +48,14 @@ def test_the_id_keypad_keeps_its_place_when_the_error_comes_and_goes(make_kiosk,
     assert key_places(w, screen.keypad) == before
 
 
-def test_the_pin_keypad_keeps_its_place_after_a_wrong_pin(make_kiosk, qtbot):
+def test_the_pin_keypad_keeps_its_place_after_a_wrong_pin(make_kiosk, qtbot, tmp_path):
+    from kiosk.auth.pin import PinStore
+
     kiosk = make_kiosk()
-    w = kiosk.window
-    w.show_screen("settings")
+    PinStore(tmp_path / "home" / "technician_pin.json").set_pin("246810")  # a wrong PIN
+    w = kiosk.window  # can only be typed where there is one: the gate's check mode
+    with qtbot.waitSignal(w.settings.gate_ready, timeout=5000):  # the mode, known: it was
+        w.show_screen("settings")  # a race with the 20 ms waits below
     gate = w.settings.gate
     qtbot.waitUntil(lambda: gate.keypad.isVisible(), timeout=5000)
     before = key_places(w, gate.keypad)

@@ -16,6 +16,7 @@ log = logging.getLogger("kiosk.devices")
 class CameraChoice:
     device: str  # what goes into camera.device
     label: str
+    found: bool = True  # False: only the configured device, not seen on this machine
 
 
 def _v4l_name(dev: Path) -> str:
@@ -45,5 +46,5 @@ def list_cameras(dev_dir: Path = Path("/dev"), *, current: str = "",
             finally:
                 cap.release()
     if current and all(c.device != current for c in found):
-        found.append(CameraChoice(current, current))
+        found.append(CameraChoice(current, current, found=False))
     return found

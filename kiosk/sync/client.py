@@ -165,7 +165,14 @@ def enrol(server: str, code: str, device_name: str, *, pin: str | None,
             raise _transport_error(exc) from exc
     if r.status_code != 201:
         raise classify(r)
-    return _body(r)
+    body = _body(r)
+    if not all(isinstance(body.get(k), str) and body.get(k) for k in ("device_id", "token")):
+        # a 201 from something that is not the county API (a captive portal, a web server
+        # at the wrong port): nothing to keep, and not a bug of the kiosk
+        kind = r.headers.get("content-type", "?").split(";")[0]
+        raise ServerFault(f"the server answered 201 {kind} to POST {API}/enrol without a "
+                          "device id and token: not the county API; check the address")
+    return body
 
 
 def _too_large(url: str, limit: int) -> ServerFault:

@@ -34,6 +34,7 @@ class ScreenName(StrEnum):
     ASSISTANT_SIGN_IN = "assistant_sign_in"
     ASSISTANT_HOME = "assistant_home"
     ASSISTANTS = "assistants"  # the technician's list of assistants
+    FIRST_START = "first_start"  # the first-start wizard, behind the technician PIN
 
 
 class Navigator(QObject):

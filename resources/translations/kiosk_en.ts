@@ -324,37 +324,37 @@
 <context>
     <name>CameraSection</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="92" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="94" />
         <source>摄像头</source>
         <translation>Camera</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="96" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="98" />
         <source>查找摄像头</source>
         <translation>Find cameras</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="97" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="99" />
         <source>停止测试</source>
         <translation>Stop the test</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="97" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="99" />
         <source>测试画面</source>
         <translation>Test the picture</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="128" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="133" />
         <source>没有找到摄像头。</source>
         <translation>No camera found.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="153" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="160" />
         <source>正在打开摄像头……</source>
         <translation>Opening the camera…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="171" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="180" />
         <source>摄像头正常：{w}×{h}</source>
         <translation>The camera works: {w}×{h}</translation>
     </message>
@@ -598,6 +598,65 @@
     </message>
 </context>
 <context>
+    <name>FirstStartScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="224" />
+        <source>首次设置</source>
+        <translation>First start</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="226" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="269" />
+        <source>← 上一步</source>
+        <translation>← Previous</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="267" />
+        <source>第{n}步，共{m}步</source>
+        <translation>Step {n} of {m}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="270" />
+        <source>← 回到设置</source>
+        <translation>← Back to settings</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="272" />
+        <source>确定以后再登记</source>
+        <translation>Yes, enrol later</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="273" />
+        <source>以后再登记</source>
+        <translation>Enrol later</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="274" />
+        <source>完成，开始使用</source>
+        <translation>Done, start the kiosk</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="275" />
+        <source>下一步</source>
+        <translation>Next</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="306" />
+        <source>请先登记本机，或者选“以后再登记”。</source>
+        <translation>Enrol this kiosk first, or choose “Enrol later”.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="312" />
+        <source>不登记也能收报销单，但它们会先存在本机排队，等登记好、连上县服务器以后才送到县里。确定要以后再登记吗？</source>
+        <translation>Claims can be filed without enrolment, but they wait in this kiosk's queue and go to the county only once it is enrolled and reaches the county server. Enrol later?</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="362" />
+        <source>没能记下这一步（{why}），请叫技术员检查磁盘。</source>
+        <translation>This step could not be recorded ({why}); please check the disk.</translation>
+    </message>
+</context>
+<context>
     <name>GeneralSection</name>
     <message>
         <location filename="../../kiosk/ui/screens/settings/general.py" line="122" />
@@ -694,6 +753,20 @@
         <location filename="../../kiosk/ui/widgets.py" line="251" />
         <source>清空</source>
         <translation>Clear</translation>
+    </message>
+</context>
+<context>
+    <name>LanguageSection</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="68" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="73" />
+        <source>语言</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="72" />
+        <source>机器上的字用哪种语言？选好马上就换，以后可以在⚙里改。</source>
+        <translation>Which language should the kiosk show? It changes at once; you can change it later under ⚙.</translation>
     </message>
 </context>
 <context>
@@ -1024,84 +1097,95 @@ You can unplug it now.</translation>
 <context>
     <name>PinGate</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/gate.py" line="55" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="56" />
         <source>← 返回</source>
         <translation>← Back</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/gate.py" line="61" />
-        <location filename="../../kiosk/ui/screens/settings/gate.py" line="77" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="67" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="83" />
         <source>技术员设置</source>
         <translation>Technician settings</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/gate.py" line="62" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="68" />
         <source>请输入技术员密码（至少6位数字）</source>
         <translation>Enter the technician PIN (at least 6 digits)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/gate.py" line="63" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="65" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="69" />
         <source>确定</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/gate.py" line="65" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="62" />
+        <source>首次设置</source>
+        <translation>First start</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="63" />
+        <source>这台机器刚装好，还要设置才能用。请技术员输入安装时屏幕上显示的技术员密码。</source>
+        <translation>This kiosk was just installed and must be set up before use. Technician: enter the technician PIN the installer showed on the console.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="71" />
         <source>设置技术员密码</source>
         <translation>Set the technician PIN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/gate.py" line="67" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="73" />
         <source>这台机器还没有技术员密码。请设一个{a}到{b}位的数字密码，不要用123456或111111这样好猜的。</source>
         <translation>This kiosk has no technician PIN yet. Choose one of {a} to {b} digits; nothing easy to guess like 123456 or 111111.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/gate.py" line="69" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="75" />
         <source>请再输入一次同样的密码。</source>
         <translation>Enter the same PIN again.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/gate.py" line="70" />
-        <location filename="../../kiosk/ui/screens/settings/gate.py" line="75" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="76" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="81" />
         <source>下一步</source>
         <translation>Next</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/gate.py" line="70" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="76" />
         <source>设为密码</source>
         <translation>Set PIN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/gate.py" line="72" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="78" />
         <source>更改技术员密码</source>
         <translation>Change the technician PIN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/gate.py" line="73" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="79" />
         <source>请输入现在的密码。</source>
         <translation>Enter the current PIN.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/gate.py" line="73" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="79" />
         <source>请输入新密码。</source>
         <translation>Enter the new PIN.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/gate.py" line="74" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="80" />
         <source>请再输入一次新密码。</source>
         <translation>Enter the new PIN again.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/gate.py" line="75" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="81" />
         <source>更改密码</source>
         <translation>Change PIN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/gate.py" line="78" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="84" />
         <source>这台机器还没有技术员密码。请在机器的维护终端上运行“kiosk pin set”设置密码，然后再来。</source>
         <translation>This kiosk has no technician PIN. Set one on the kiosk's maintenance console with “kiosk pin set”, then come back.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/gate.py" line="115" />
+        <location filename="../../kiosk/ui/screens/settings/gate.py" line="126" />
         <source>已输入{n}位</source>
         <translation>{n} digits entered</translation>
     </message>
@@ -1109,7 +1193,7 @@ You can unplug it now.</translation>
 <context>
     <name>QueryOp</name>
     <message>
-        <location filename="../../kiosk/ui/operations.py" line="77" />
+        <location filename="../../kiosk/ui/operations.py" line="79" />
         <source>没能完成，请叫工作人员帮忙。</source>
         <translation>That did not work; please ask the staff.</translation>
     </message>
@@ -1298,314 +1382,314 @@ You can unplug it now.</translation>
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="304" />
+        <location filename="../../kiosk/ui/screens/review.py" line="305" />
         <source>请核对收据上的内容</source>
         <translation>Please check what was read</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="305" />
+        <location filename="../../kiosk/ui/screens/review.py" line="306" />
         <source>医院</source>
         <translation>Hospital</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="305" />
+        <location filename="../../kiosk/ui/screens/review.py" line="306" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="306" />
+        <location filename="../../kiosk/ui/screens/review.py" line="307" />
         <source>总金额</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="306" />
+        <location filename="../../kiosk/ui/screens/review.py" line="307" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="307" />
+        <location filename="../../kiosk/ui/screens/review.py" line="308" />
         <source>票据类型</source>
         <translation>Kind of paper</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="307" />
+        <location filename="../../kiosk/ui/screens/review.py" line="308" />
         <source>票据号码</source>
         <translation>Invoice number</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="308" />
+        <location filename="../../kiosk/ui/screens/review.py" line="309" />
         <source>票据代码</source>
         <translation>Invoice code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="308" />
+        <location filename="../../kiosk/ui/screens/review.py" line="309" />
         <source>医保统筹支付</source>
         <translation>Paid by the insurance fund</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="309" />
+        <location filename="../../kiosk/ui/screens/review.py" line="310" />
         <source>个人账户支付</source>
         <translation>Paid from the personal account</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="309" />
+        <location filename="../../kiosk/ui/screens/review.py" line="310" />
         <source>个人现金支付</source>
         <translation>Paid in cash</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="310" />
+        <location filename="../../kiosk/ui/screens/review.py" line="311" />
         <source>其他支付</source>
         <translation>Other payments</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="313" />
+        <location filename="../../kiosk/ui/screens/review.py" line="314" />
         <source>修改</source>
         <translation>Change</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="314" />
+        <location filename="../../kiosk/ui/screens/review.py" line="315" />
         <source>收费项目</source>
         <translation>Items charged</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="315" />
+        <location filename="../../kiosk/ui/screens/review.py" line="316" />
         <source>◀ 上一张</source>
         <translation>◀ Previous</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="316" />
+        <location filename="../../kiosk/ui/screens/review.py" line="317" />
         <source>下一张 ▶</source>
         <translation>Next ▶</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="317" />
+        <location filename="../../kiosk/ui/screens/review.py" line="318" />
         <source>重新拍这张</source>
         <translation>Take this one again</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="321" />
+        <location filename="../../kiosk/ui/screens/review.py" line="322" />
         <source>重新拍这一张</source>
         <translation>Take this one again</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="322" />
+        <location filename="../../kiosk/ui/screens/review.py" line="323" />
         <source>请协理员来帮忙</source>
         <translation>Ask the assistant for help</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="323" />
+        <location filename="../../kiosk/ui/screens/review.py" line="324" />
         <source>不要这一张，跳过</source>
         <translation>Leave this one out</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="324" />
+        <location filename="../../kiosk/ui/screens/review.py" line="325" />
         <source>← 返回核对</source>
         <translation>← Back to checking</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="325" />
+        <location filename="../../kiosk/ui/screens/review.py" line="326" />
         <source>收据的照片，点一下放大</source>
         <translation>The receipt's picture; tap to enlarge</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="384" />
+        <location filename="../../kiosk/ui/screens/review.py" line="385" />
         <source>第{i}张，共{n}张</source>
         <translation>Receipt {i} of {n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="389" />
+        <location filename="../../kiosk/ui/screens/review.py" line="390" />
         <source>文件第{p}页</source>
         <translation>Page {p} of the file</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="399" />
-        <location filename="../../kiosk/ui/screens/review.py" line="431" />
+        <location filename="../../kiosk/ui/screens/review.py" line="400" />
+        <location filename="../../kiosk/ui/screens/review.py" line="432" />
         <source>认不出</source>
         <translation>Not recognised</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="416" />
+        <location filename="../../kiosk/ui/screens/review.py" line="417" />
         <source>黄色的地方没有看清楚，请点“修改”核对。</source>
         <translation>The yellow parts were not read clearly: press 'Change' to check them.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="418" />
+        <location filename="../../kiosk/ui/screens/review.py" line="419" />
         <source>黄色的地方机器没有看清楚，协理员或县医保局会帮您核对，您可以先提交。</source>
         <translation>The machine could not read the yellow parts clearly. The assistant or the county insurance office will check them; you can submit now.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="427" />
+        <location filename="../../kiosk/ui/screens/review.py" line="428" />
         <source>门诊收费票据</source>
         <translation>Outpatient invoice</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="428" />
+        <location filename="../../kiosk/ui/screens/review.py" line="429" />
         <source>住院收费票据</source>
         <translation>Inpatient invoice</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="429" />
+        <location filename="../../kiosk/ui/screens/review.py" line="430" />
         <source>费用清单</source>
         <translation>Expense list</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="430" />
+        <location filename="../../kiosk/ui/screens/review.py" line="431" />
         <source>缴费凭条（不能单独报销）</source>
         <translation>Payment slip (cannot be claimed on its own)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="435" />
+        <location filename="../../kiosk/ui/screens/review.py" line="436" />
         <source>这一张机器认不出是看病的收据</source>
         <translation>The kiosk does not recognise this as a medical receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="437" />
+        <location filename="../../kiosk/ui/screens/review.py" line="438" />
         <source>机器没有在这张照片上找到医院的发票或费用清单。如果它是收据，请把它放平、放全再拍一次；不是收据的，请跳过它。</source>
         <translation>The kiosk found no hospital invoice or expense list in this picture. If it is a receipt, lay it flat and whole and take it again; if it is not, leave it out.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="440" />
+        <location filename="../../kiosk/ui/screens/review.py" line="441" />
         <source>这张收据机器没能读出来</source>
         <translation>The kiosk could not read this receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="442" />
+        <location filename="../../kiosk/ui/screens/review.py" line="443" />
         <source>机器认出这是收据，但是没能读出上面的字。这不是您的错：请重新拍一次，或者请协理员照着纸上的字帮您填上。</source>
         <translation>The kiosk sees a receipt but could not read its writing. It is not your fault: take it again, or the assistant types it in from the paper.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="454" />
+        <location filename="../../kiosk/ui/screens/review.py" line="455" />
         <source>请向旁边的协理员招手，或者到服务台找协理员。协理员来之前，这些收据会一直留在这里。</source>
         <translation>Wave to the assistant nearby or ask at the desk. Your receipts stay here until the assistant comes.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="467" />
+        <location filename="../../kiosk/ui/screens/review.py" line="468" />
         <source>确定不报了？再点一次</source>
         <translation>Stop this claim? Tap again</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="468" />
+        <location filename="../../kiosk/ui/screens/review.py" line="469" />
         <source>不报了，回首页</source>
         <translation>Stop, back to the start</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="489" />
+        <location filename="../../kiosk/ui/screens/review.py" line="490" />
         <source>{c}类</source>
         <translation>Class {c}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="509" />
+        <location filename="../../kiosk/ui/screens/review.py" line="510" />
         <source>第{n}张还没有处理好（重新拍、请协理员填上，或者跳过），处理好才能提交。</source>
         <translation>Receipt {n} still needs attention (take it again, have the assistant fill it in, or leave it out) before the claim can be submitted.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="514" />
+        <location filename="../../kiosk/ui/screens/review.py" line="515" />
         <source>正在重新计算……</source>
         <translation>Working it out again…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="516" />
+        <location filename="../../kiosk/ui/screens/review.py" line="517" />
         <source>现在算不出能报多少，县医保局审核后会告诉您。</source>
         <translation>The refund cannot be worked out now; the county insurance office will tell you after its review.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="544" />
+        <location filename="../../kiosk/ui/screens/review.py" line="545" />
         <source>看病一共花了{total}元，医院已经用医保付了{settled}元。按估算，这次没有可以再报的钱，县医保局审核后会告诉您结果。</source>
         <translation>The visit cost {total} yuan; the hospital already charged {settled} yuan to the insurance. By the estimate nothing more can be refunded this time; the county office will tell you after its review.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="547" />
+        <location filename="../../kiosk/ui/screens/review.py" line="548" />
         <source>看病一共花了{total}元。按估算，这次没有可以报的钱，原因请看计算过程；县医保局审核后会告诉您结果。</source>
         <translation>The visit cost {total} yuan. By the estimate nothing can be refunded this time (see the calculation for why); the county office will tell you after its review.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="551" />
+        <location filename="../../kiosk/ui/screens/review.py" line="552" />
         <source>看病一共花了{total}元，医院已经用医保付了{settled}元，这次还能报大约{refund}元，自己负担{own}元。</source>
         <translation>The treatment cost {total} yuan in all. Insurance already paid {settled} yuan at the hospital; about {refund} yuan more can be refunded now, and you pay {own} yuan yourself.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="555" />
+        <location filename="../../kiosk/ui/screens/review.py" line="556" />
         <source>看病一共花了{total}元，医保能报大约{refund}元，自己负担{own}元。</source>
         <translation>The treatment cost {total} yuan in all. Insurance can refund about {refund} yuan; you pay {own} yuan yourself.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="560" />
+        <location filename="../../kiosk/ui/screens/review.py" line="561" />
         <source>收起计算过程</source>
         <translation>Hide the calculation</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="560" />
+        <location filename="../../kiosk/ui/screens/review.py" line="561" />
         <source>看计算过程</source>
         <translation>Show the calculation</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="585" />
+        <location filename="../../kiosk/ui/screens/review.py" line="586" />
         <source>正在显示收据的照片……</source>
         <translation>Showing the receipt's picture…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="597" />
+        <location filename="../../kiosk/ui/screens/review.py" line="598" />
         <source>这张照片显示不出来</source>
         <translation>This picture cannot be shown</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="613" />
+        <location filename="../../kiosk/ui/screens/review.py" line="614" />
         <source>输入开票日期（年月日8位数字）</source>
         <translation>Enter the invoice date (8 digits: year, month, day)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="615" />
+        <location filename="../../kiosk/ui/screens/review.py" line="616" />
         <source>输入收据上的总金额</source>
         <translation>Enter the total printed on the receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="617" />
+        <location filename="../../kiosk/ui/screens/review.py" line="618" />
         <source>输入收据上的“{name}”（没有印就输入0）</source>
         <translation>Enter “{name}” from the receipt (0 when not printed)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="620" />
+        <location filename="../../kiosk/ui/screens/review.py" line="621" />
         <source>输入收据上的“{name}”</source>
         <translation>Enter “{name}” from the receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="624" />
+        <location filename="../../kiosk/ui/screens/review.py" line="625" />
         <source>这是哪一种单据？</source>
         <translation>What kind of paper is this?</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="629" />
+        <location filename="../../kiosk/ui/screens/review.py" line="630" />
         <source>输入医院名称</source>
         <translation>Enter the hospital's name</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="632" />
+        <location filename="../../kiosk/ui/screens/review.py" line="633" />
         <source>输入交款人姓名</source>
         <translation>Enter the payer's name</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="318" />
+        <location filename="../../kiosk/ui/screens/review.py" line="319" />
         <source>再加一张收据</source>
         <translation>Add another receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="319" />
+        <location filename="../../kiosk/ui/screens/review.py" line="320" />
         <source>没错，提交</source>
         <translation>Correct, submit</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="393" />
+        <location filename="../../kiosk/ui/screens/review.py" line="394" />
         <source>没有读到</source>
         <translation>not read</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="401" />
-        <location filename="../../kiosk/ui/screens/review.py" line="487" />
+        <location filename="../../kiosk/ui/screens/review.py" line="402" />
+        <location filename="../../kiosk/ui/screens/review.py" line="488" />
         <source>{amount} 元</source>
         <translation>¥{amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="519" />
+        <location filename="../../kiosk/ui/screens/review.py" line="520" />
         <source>（按示例政策估算，以县医保局审核为准）</source>
         <translation>(estimated with the example policy; the county's review decides)</translation>
     </message>
@@ -1613,47 +1697,47 @@ You can unplug it now.</translation>
 <context>
     <name>ScannerSection</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="230" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="241" />
         <source>扫描仪</source>
         <translation>Scanner</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="234" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="245" />
         <source>查找扫描仪</source>
         <translation>Find scanners</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="235" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="246" />
         <source>扫描一张测试页</source>
         <translation>Scan a test page</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="246" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="257" />
         <source>正在查找扫描仪……</source>
         <translation>Looking for scanners…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="260" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="272" />
         <source>没有找到扫描仪，请检查电源和连线。</source>
         <translation>No scanner found. Check its power and cable.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="271" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="285" />
         <source>正在扫描……</source>
         <translation>Scanning…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="289" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="304" />
         <source>扫描正常（{w}×{h}），图像清楚，可以使用。</source>
         <translation>The scan works ({w}×{h}); the picture is clear and usable.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="292" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="307" />
         <source>扫描到了（{w}×{h}），但图像有问题：{why}</source>
         <translation>Scanned ({w}×{h}), but the picture has a problem: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="299" />
+        <location filename="../../kiosk/ui/screens/settings/hardware.py" line="315" />
         <source>本机没有装扫描程序（sane-utils），请技术员安装。</source>
         <translation>The scanner software (sane-utils) is not installed on this kiosk.</translation>
     </message>
@@ -1686,59 +1770,64 @@ You can unplug it now.</translation>
         <translation>Enrol this kiosk</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="141" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="145" />
         <source>本机还没有登记到县服务器。</source>
         <translation>This kiosk is not enrolled with a county server.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="144" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="148" />
         <source>已登记：{server}
 本机编号：{device}</source>
         <translation>Enrolled with: {server}
 Device ID: {device}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="154" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="158" />
         <source>正在连接县服务器……</source>
         <translation>Connecting to the county server…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="164" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="168" />
         <source>填写的内容不对：{why}</source>
         <translation>Something typed is not right: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="166" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="170" />
         <source>登记码不对，请核对后再输入。</source>
         <translation>The enrolment code is wrong. Check it and type it again.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="167" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="171" />
         <source>这个登记码已经用过了，请向县里要一个新的。</source>
         <translation>This enrolment code was already used. Ask the county for a new one.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="168" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="172" />
         <source>这个登记码已经过期了，请向县里要一个新的。</source>
         <translation>This enrolment code has expired. Ask the county for a new one.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="169" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="173" />
         <source>县服务器拒绝了登记：{why}</source>
         <translation>The county server refused the enrolment: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="173" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="177" />
         <source>服务器的证书和填写的指纹对不上，没有登记。请核对指纹，或检查是不是连错了服务器。</source>
         <translation>The server's certificate does not match the fingerprint typed, so nothing was enrolled. Check the fingerprint, or whether this is the right server.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="177" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="181" />
+        <source>这个地址有服务器回答，但回答看不懂，不是县医保服务器。请核对地址和端口。没有登记。</source>
+        <translation>Something answers at this address, but not the county insurance server: its answer makes no sense. Check the address and port. Not enrolled.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="185" />
         <source>连不上县服务器，请检查地址和网络。</source>
         <translation>Cannot reach the county server. Check the address and the network.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/server.py" line="186" />
+        <location filename="../../kiosk/ui/screens/settings/server.py" line="194" />
         <source>登记成功，开始同步。</source>
         <translation>Enrolled. Syncing starts now.</translation>
     </message>
@@ -1746,42 +1835,47 @@ Device ID: {device}</translation>
 <context>
     <name>SettingsPanel</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="143" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="153" />
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="144" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="154" />
         <source>回到首页</source>
         <translation>Back to the start</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="212" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="155" />
+        <source>重新走一遍首次设置</source>
+        <translation>Walk through the first start again</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="223" />
         <source>没有保存：{why}</source>
         <translation>Not saved: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="217" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="228" />
         <source>配置文件写不进去：{why}</source>
         <translation>The configuration file cannot be written: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="231" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="242" />
         <source>开</source>
         <translation>On</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="231" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="242" />
         <source>关</source>
         <translation>Off</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="232" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="243" />
         <source>已保存“{name}”：{value}，已经生效。</source>
         <translation>Saved “{name}”: {value}, in force now.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="233" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="244" />
         <source>已保存“{name}”：{value}，重启后生效。</source>
         <translation>Saved “{name}”: {value}, in force after a restart.</translation>
     </message>
@@ -1789,53 +1883,53 @@ Device ID: {device}</translation>
 <context>
     <name>SettingsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="211" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="235" />
         <source>密码错误次数太多，请{m}分钟后再试。</source>
         <translation>Too many wrong PINs. Try again in {m} minutes.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="212" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="236" />
         <source>密码不对，还可以试{n}次。</source>
         <translation>Wrong PIN. {n} tries left.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="257" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="281" />
         <source>现在的密码不对，还可以试{n}次。</source>
         <translation>The current PIN is wrong. {n} tries left.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="263" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="287" />
         <source>技术员密码已经改好了。</source>
         <translation>The technician PIN has been changed.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="268" />
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="269" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="292" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="293" />
         <source>密码要{a}到{b}位数字。</source>
         <translation>The PIN must be {a} to {b} digits.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="270" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="294" />
         <source>不能全是同一个数字，请换一个。</source>
         <translation>Not one digit repeated; please choose another.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="271" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="295" />
         <source>不能用123456这样连着的数字，请换一个。</source>
         <translation>Not a run like 123456; please choose another.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="272" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="296" />
         <source>不能用121212这样重复的数字，请换一个。</source>
         <translation>Not a repeated pair like 121212; please choose another.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="273" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="297" />
         <source>两次输入的不一样，请重新输入。</source>
         <translation>The two entries differ. Please start again.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="274" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="298" />
         <source>这台机器已经有技术员密码了，请输入密码。</source>
         <translation>This kiosk already has a technician PIN. Please enter it.</translation>
     </message>
@@ -1999,6 +2093,79 @@ Device ID: {device}</translation>
     </message>
 </context>
 <context>
+    <name>SummarySection</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="104" />
+        <source>设置好了</source>
+        <translation>All set</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="108" />
+        <source>语言</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="108" />
+        <source>县服务器</source>
+        <translation>County server</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="109" />
+        <source>摄像头</source>
+        <translation>Camera</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="109" />
+        <source>扫描仪</source>
+        <translation>Scanner</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="137" />
+        <source>已登记：{server}，本机编号 {device}</source>
+        <translation>Enrolled with {server}, kiosk number {device}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="140" />
+        <source>还没有登记。报销单会先存在本机排队，登记以后才送到县里。请尽快在⚙ → 县服务器登记。</source>
+        <translation>Not enrolled yet. Claims wait in this kiosk's queue and go to the county only after enrolment. Enrol soon under ⚙ → County server.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="147" />
+        <source>正常，有画面</source>
+        <translation>Works: live picture seen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="147" />
+        <source>正常，扫出了测试页</source>
+        <translation>Works: a test page was scanned</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="149" />
+        <source>没有找到摄像头：收据只能用扫描仪或从U盘导入</source>
+        <translation>No camera found: receipts can only be scanned or imported from a USB stick</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="150" />
+        <source>没有找到扫描仪：收据只能用摄像头拍或从U盘导入</source>
+        <translation>No scanner found: receipts can only be photographed or imported from a USB stick</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="152" />
+        <source>打不开，请检查连线后在⚙ → 摄像头再试</source>
+        <translation>Could not be opened; check the cable, then try again under ⚙ → Camera</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="153" />
+        <source>扫描没成功，请检查电源和连线后在⚙ → 扫描仪再试</source>
+        <translation>The scan failed; check power and cable, then try again under ⚙ → Scanner</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="154" />
+        <source>没有测试</source>
+        <translation>Not tested</translation>
+    </message>
+</context>
+<context>
     <name>TechnicianScreen</name>
     <message>
         <location filename="../../kiosk/ui/technician.py" line="52" />
@@ -2069,91 +2236,91 @@ Device ID: {device}</translation>
 <context>
     <name>UsbImportScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="139" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="140" />
         <source>从U盘导入收据</source>
         <translation>Import a receipt from a USB stick</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="140" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="141" />
         <source>点一下收据的照片或PDF文件，就会读这一张。</source>
         <translation>Tap the photo or PDF of a receipt to read it.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="141" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="142" />
         <source>◀ 上一层</source>
         <translation>◀ Up one folder</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="142" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="143" />
         <source>← 返回</source>
         <translation>← Back</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="218" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="219" />
         <source>文件夹</source>
         <translation>Folder</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="220" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="221" />
         <source>正在显示……</source>
         <translation>Showing…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="249" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="250" />
         <source>“{name}”读不出来：{why}</source>
         <translation>“{name}” cannot be read: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="290" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="291" />
         <source>U盘 {name}</source>
         <translation>USB stick {name}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="300" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="301" />
         <source>{name}
 读不出来</source>
         <translation>{name}
 cannot be read</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="302" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="303" />
         <source>{name}
 PDF，共{n}页</source>
         <translation>{name}
 PDF, {n} pages</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="310" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="311" />
         <source>正在找U盘……</source>
         <translation>Looking for a USB stick…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="311" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="312" />
         <source>没有找到U盘。请把U盘插到机器的USB口上，稍等几秒钟，这里会自动显示。</source>
         <translation>No USB stick found. Plug the stick into the kiosk's USB port and wait a few seconds: it shows here by itself.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="313" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="314" />
         <source>正在打开U盘……</source>
         <translation>Opening the USB stick…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="314" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="315" />
         <source>这个U盘里没有照片或PDF文件。请换一个U盘，或者请协理员帮忙。</source>
         <translation>There are no photos or PDF files on this stick. Try another stick, or ask the assistant.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="315" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="316" />
         <source>这个文件夹里没有照片或PDF文件，请点“上一层”。</source>
         <translation>There are no photos or PDF files in this folder; tap “Up one folder”.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="320" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="321" />
         <source>还有{n}个文件没有列出来，请协理员帮忙找。</source>
         <translation>{n} more files are not listed; ask the assistant to find yours.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="332" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="333" />
         <source>U盘：{where}</source>
         <translation>USB stick: {where}</translation>
     </message>

@@ -63,7 +63,8 @@ def make_kiosk(qapp: QApplication, tmp_path: Path) -> Iterator[Callable[..., Kio
 
     def make(*, ocr: bool = False, idle_ms: tuple[int, int] = (600_000, 600_000),
              sample_seed: int | None = None, recognizer: Callable[[], Any] | None = None,
-             camera: CameraSettings | None = None, **ui: Any) -> Kiosk:
+             camera: CameraSettings | None = None, first_start: bool = False,
+             **ui: Any) -> Kiosk:
         settings = load_settings(tmp_path / "home")
         if ui:
             settings = replace(settings, ui=replace(settings.ui, **ui))
@@ -74,7 +75,8 @@ def make_kiosk(qapp: QApplication, tmp_path: Path) -> Iterator[Callable[..., Kio
         if recognizer is None and not ocr:
             recognizer = _NoOcr
         kiosk = compose(qapp, settings, recognizer=recognizer, idle_ms=idle_ms, sample=sample,
-                        load_ocr=ocr, excepthook=False, camera=camera)
+                        load_ocr=ocr, excepthook=False, camera=camera,
+                        first_start=first_start)
         built.append(kiosk)
         kiosk.window.resize(1080, 1600)
         kiosk.window.show()

@@ -8,6 +8,11 @@ claims and is not enrolled, otherwise on the console (`kiosk pin set`).
 
 `bind(SettingsContext)` (from the composition root) hands the panel the config file, the
 task manager and the running parts; unbound, the gate works and the panel only shows.
+
+A freshly installed kiosk starts in its first start (`begin_first_start`, from
+`firststart.wizard.FirstStartHook` when `first_start_due`): the PIN then opens the
+first-start wizard (`first_start_unlocked`) instead of the panel, until it is finished;
+⚙ → "重新走一遍首次设置" asks for it again (`walk_again`).
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ from kiosk.claims.desk import ClaimDesk
 from kiosk.ui.operations import QueryOp
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.screens.settings.context import SettingsContext
+from kiosk.ui.screens.settings.firststart import progress as first_start
+from kiosk.ui.screens.settings.firststart.progress import Progress
 from kiosk.ui.screens.settings.gate import CHANGE, CHECK, CONSOLE, FIRST, PinGate
 from kiosk.ui.screens.settings.general import GeneralSection, OcrSection, OverviewSection
 from kiosk.ui.screens.settings.hardware import CameraSection, ScannerSection
@@ -34,21 +41,29 @@ from kiosk.ui.screens.settings.panel import SettingsPanel
 from kiosk.ui.screens.settings.server import ServerSection
 from kiosk.ui.screens.settings.sync_queue import QueueSection
 
-__all__ = ["SettingsContext", "SettingsScreen"]
+__all__ = ["SettingsContext", "SettingsScreen", "first_start_due"]
 
 log = logging.getLogger("kiosk.ui.settings")
+
+
+def in_service(desk: ClaimDesk, home: Path) -> bool:
+    """The kiosk holds claims or is enrolled (else it is fresh)."""
+    from kiosk.sync.credentials import CREDENTIAL_FILE
+
+    return (home / CREDENTIAL_FILE).exists() or any(desk.counts().values())
 
 
 def gate_mode(pins: PinStore, desk: ClaimDesk, home: Path) -> str:
     """CHECK with a PIN; FIRST on a fresh kiosk (no claims, not enrolled); else CONSOLE."""
     if pins.is_set:
         return CHECK
-    from kiosk.sync.credentials import CREDENTIAL_FILE
+    return CONSOLE if in_service(desk, home) else FIRST
 
-    holds_claims = any(desk.counts().values())
-    if holds_claims or (home / CREDENTIAL_FILE).exists():
-        return CONSOLE
-    return FIRST
+
+def first_start_due(desk: ClaimDesk, home: Path) -> Progress | None:
+    """Where the first start resumes; None when it is finished or the kiosk was in service
+    before it had one."""
+    return first_start.due(home, lambda: in_service(desk, home))
 
 
 class SettingsScreen(Screen):
@@ -61,6 +76,8 @@ class SettingsScreen(Screen):
     setting_refused = Signal(str)  # the reason, naming the key
     pin_changed = Signal()
     gate_ready = Signal(str)  # the gate's mode once known (check, first, console)
+    first_start_unlocked = Signal(object)  # the PIN was right: the wizard, at this Progress
+    walk_again = Signal()  # the technician asks for the first-start wizard again
 
     def __init__(self) -> None:
         super().__init__()
@@ -99,6 +116,8 @@ class SettingsScreen(Screen):
         self.maintenance.manage_assistants.connect(self.manage_assistants)
         self.maintenance.change_pin.connect(lambda: self._open_gate(CHANGE))
         self.pages.addWidget(self.panel)
+        self.panel.first_start_wanted.connect(self.walk_again)
+        self._first_start: Progress | None = None  # the first start, while it is due
         self.retranslate()
         self.reset()
 
@@ -143,6 +162,7 @@ class SettingsScreen(Screen):
     def reset(self) -> None:
         """Locked again, nothing running (the idle timeout and "回到首页" call this)."""
         self.panel.close_sections()
+        self.gate.set_first_start(self._first_start is not None)
         self.gate.set_mode(CHECK)
         self.pages.setCurrentWidget(self.gate)
 
@@ -194,10 +214,13 @@ class SettingsScreen(Screen):
             translations.install(language)
 
     def pin_result(self, result: PinResult) -> None:
+        if result.ok and self._first_start is not None:
+            self.gate.set_mode(CHECK)
+            self.first_start_unlocked.emit(self._first_start)  # locked again behind it
+            return
         if result.ok:
             self.gate.set_mode(CHECK)
-            self.pages.setCurrentWidget(self.panel)
-            self.panel.open_section("overview")
+            self.show_panel()
             return
         self.gate.restart()
         if result.not_set:
@@ -274,6 +297,25 @@ class SettingsScreen(Screen):
             "already_set": self.tr("这台机器已经有技术员密码了，请输入密码。"),
         }
         return texts.get(exc.code, str(exc))
+
+    # --- the first start ----------------------------------------------------------------
+
+    def begin_first_start(self, at: Progress | None) -> None:
+        """The kiosk's first start is due at `at` (None: no longer): the PIN opens it."""
+        self._first_start = at
+        self.gate.set_first_start(at is not None)
+
+    @property
+    def first_start_due(self) -> bool:
+        return self._first_start is not None
+
+    def show_panel(self) -> None:
+        """The panel, showing what is in force (the first-start wizard saves through the
+        same context, and may have changed something since the panel was last shown)."""
+        if self.ctx is not None:
+            self.panel.bind(self.ctx)
+        self.pages.setCurrentWidget(self.panel)
+        self.panel.open_section("overview")
 
     # --- what the window fills in -------------------------------------------------------
 

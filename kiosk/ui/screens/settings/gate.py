@@ -28,6 +28,7 @@ class PinGate(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.mode = CHECK
+        self.first_start = False  # the kiosk's first start: the installer's PIN, no way back
         self.pin = ""
         self._typed: list[str] = []
         g = QVBoxLayout()
@@ -57,7 +58,12 @@ class PinGate(QWidget):
 
     def _show_step(self) -> None:
         step = len(self._typed)
-        if self.mode == CHECK:
+        if self.mode == CHECK and self.first_start:
+            self.title.setText(self.tr("首次设置"))
+            self.hint.setText(self.tr("这台机器刚装好，还要设置才能用。请技术员输入安装时"
+                                      "屏幕上显示的技术员密码。"))
+            self.ok.setText(self.tr("确定"))
+        elif self.mode == CHECK:
             self.title.setText(self.tr("技术员设置"))
             self.hint.setText(self.tr("请输入技术员密码（至少6位数字）"))
             self.ok.setText(self.tr("确定"))
@@ -78,9 +84,14 @@ class PinGate(QWidget):
             self.hint.setText(self.tr("这台机器还没有技术员密码。请在机器的维护终端上运行"
                                       "“kiosk pin set”设置密码，然后再来。"))
         typing = self.mode != CONSOLE
+        self.back_btn.setVisible(not self.first_start)  # the kiosk is not ready for anyone
         self.keypad.setVisible(typing)
         self.display.setVisible(typing)
         self.ok.setVisible(typing)
+
+    def set_first_start(self, first_start: bool) -> None:
+        self.first_start = first_start
+        self._show_step()
 
     def set_mode(self, mode: str) -> None:
         self.mode = mode

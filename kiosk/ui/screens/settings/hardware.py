@@ -20,6 +20,7 @@ from kiosk.core.devices import CameraChoice, list_cameras
 from kiosk.ui.camera import CameraFeed, message_for, to_qimage
 from kiosk.ui.operations import QueryOp
 from kiosk.ui.screens.settings.fields import Section
+from kiosk.ui.screens.settings.firststart.progress import FAILED, MISSING, WORKS
 from kiosk.ui.widgets import big_button, label
 
 if TYPE_CHECKING:
@@ -67,6 +68,7 @@ class DeviceButtons(QWidget):
 
 class CameraSection(Section):
     key = "camera"
+    checked = Signal(str)  # what the check found: works (a live picture), missing, failed
 
     def __init__(self, panel: SettingsPanel) -> None:
         super().__init__(panel)
@@ -125,7 +127,12 @@ class CameraSection(Section):
 
     def _found(self, cameras: list[CameraChoice]) -> None:
         self.devices.show_devices([(c.device, c.label) for c in cameras], self.device)
-        self.status.setText("" if cameras else self.tr("没有找到摄像头。"))
+        # the configured device is offered even when not seen (a video file, an index that
+        # may open): "no camera" is what the machine shows, not what the file says
+        seen = any(c.found for c in cameras)
+        self.status.setText("" if seen else self.tr("没有找到摄像头。"))
+        if not seen:
+            self.checked.emit(MISSING)
 
     def _choose(self, device: str) -> None:
         self.panel.save("camera", "device", device)
@@ -165,6 +172,8 @@ class CameraSection(Section):
 
     def _frame(self, image: QImage, hint: str) -> None:
         self.frames += 1
+        if self.frames == 1:
+            self.checked.emit(WORKS)
         self.preview.setPixmap(QPixmap.fromImage(image).scaled(
             PREVIEW_W, PREVIEW_H, Qt.AspectRatioMode.KeepAspectRatio,
             Qt.TransformationMode.SmoothTransformation))
@@ -174,6 +183,7 @@ class CameraSection(Section):
     def _failed(self, code: str) -> None:
         self.stop_preview()
         self.status.setText(message_for(code) or code)
+        self.checked.emit(FAILED)
 
 
 @dataclass(frozen=True)
@@ -209,6 +219,7 @@ def list_scanners() -> list[tuple[str, str]]:
 class ScannerSection(Section):
     key = "scanner"
     scanned = Signal(bool)  # the test page passed the quality gate
+    checked = Signal(str)  # works (a page came back, sharp or not), missing, failed
 
     def __init__(self, panel: SettingsPanel) -> None:
         super().__init__(panel)
@@ -254,10 +265,13 @@ class ScannerSection(Section):
         if not isinstance(exc, CaptureError):
             raise exc  # a failure the scanner layer does not name: a bug report
         self.verdict.setText(self._why(exc.code, exc.detail))
+        self.checked.emit(FAILED)
 
     def _found(self, found: list[tuple[str, str]]) -> None:
         self.devices.show_devices(found, self.settings.device)
         self.verdict.setText("" if found else self.tr("没有找到扫描仪，请检查电源和连线。"))
+        if not found:
+            self.checked.emit(MISSING)
 
     def _choose(self, device: str) -> None:
         self.panel.save("scanner", "device", device)
@@ -281,6 +295,7 @@ class ScannerSection(Section):
         log.warning("test scan failed: %s %s", exc.code, exc.detail)
         self.verdict.setText(self._why(exc.code, exc.detail))
         self.scanned.emit(False)
+        self.checked.emit(FAILED)
 
     def _scanned(self, result: ScanResult) -> None:
         self.thumbnail.setPixmap(QPixmap.fromImage(result.thumbnail))
@@ -293,6 +308,7 @@ class ScannerSection(Section):
                                                                        why=reasons)
         self.verdict.setText(text)
         self.scanned.emit(result.ok)
+        self.checked.emit(WORKS)
 
     def _why(self, code: str, detail: str) -> str:
         if "scanimage is not installed" in detail:

@@ -39,6 +39,7 @@ class SettingsPanel(QWidget):
     refused = Signal(str)  # the reason, naming the key
     language_chosen = Signal(str)
     finished = Signal()  # "回到首页" tapped
+    first_start_wanted = Signal()  # the technician asks for the first-start walk again
 
     def __init__(self) -> None:
         super().__init__()
@@ -72,6 +73,9 @@ class SettingsPanel(QWidget):
         outer.addLayout(body, 1)
         self.message = label(role="hint", name="settingsMessage")
         outer.addWidget(self.message)
+        self.again = big_button("", name="firstStartAgain")
+        self.again.clicked.connect(self.first_start_wanted)
+        outer.addWidget(self.again)
         self.finish = big_button("", kind="primary", name="finish")
         self.finish.clicked.connect(self.finished)
         outer.addWidget(self.finish)
@@ -98,6 +102,12 @@ class SettingsPanel(QWidget):
 
     def finish_sections(self) -> None:
         self._place_nav()
+
+    def as_steps(self) -> None:
+        """One section at a time, chosen by its owner (the first-start wizard): no title,
+        no section buttons, no way home of its own; saving and the message line as ever."""
+        for w in (self.title, self.nav_scroll, self.again, self.finish):
+            w.hide()
 
     def arrange(self, landscape: bool) -> None:
         self._landscape = landscape
@@ -144,6 +154,7 @@ class SettingsPanel(QWidget):
     def retranslate(self) -> None:
         self.title.setText(self.tr("设置"))
         self.finish.setText(self.tr("回到首页"))
+        self.again.setText(self.tr("重新走一遍首次设置"))
         for key, section in self.sections.items():
             section.retranslate()
             self._nav_buttons[key].setText(section.title())

@@ -130,6 +130,10 @@ class ServerSection(Section):
         home = ctx.home
         QueryOp(ctx.tasks, lambda: enrolled_with(home)).success(self._status_read).run()
 
+    def is_enrolled(self) -> bool:
+        """As last read (on opening) or just enrolled."""
+        return self._current is not None
+
     def _status_read(self, current: tuple[str, str] | None) -> None:
         self._current = current
         if self._current and not self.url.text():
@@ -157,7 +161,7 @@ class ServerSection(Section):
             self._not_enrolled).run()
 
     def _not_enrolled(self, exc: Exception) -> None:
-        from kiosk.sync.client import Blocked, Refused, Transient
+        from kiosk.sync.client import Blocked, Refused, ServerFault, Transient
         from kiosk.sync.credentials import CredentialError
 
         if isinstance(exc, CredentialError):
@@ -172,6 +176,10 @@ class ServerSection(Section):
             log.warning("enrolment blocked: %s", exc)
             self.result.setText(self.tr("服务器的证书和填写的指纹对不上，没有登记。"
                                         "请核对指纹，或检查是不是连错了服务器。"))
+        elif isinstance(exc, ServerFault):  # an answer, but not the county API's
+            log.warning("enrolment: not a county server: %s", exc)
+            self.result.setText(self.tr("这个地址有服务器回答，但回答看不懂，不是县医保服务器。"
+                                        "请核对地址和端口。没有登记。"))
         elif isinstance(exc, Transient):
             log.warning("enrolment: county unreachable: %s", exc)
             self.result.setText(self.tr("连不上县服务器，请检查地址和网络。"))
