@@ -53,7 +53,9 @@ def record(tmp_path: Path) -> dict | None:
 
 def tap(qtbot, parent, name: str) -> None:
     b = button(parent, name)
-    assert b.isVisible() and b.isEnabled(), f"{name} cannot be tapped"
+    # a device button added from a finished scan is shown by the layout on a later turn of
+    # the event loop: wait for that, not for a fixed time
+    qtbot.waitUntil(lambda: b.isVisible() and b.isEnabled(), timeout=5000)
     qtbot.mouseClick(b, LEFT)
 
 
