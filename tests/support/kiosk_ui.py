@@ -65,6 +65,7 @@ def make_kiosk(qapp: QApplication, tmp_path: Path) -> Iterator[Callable[..., Kio
              sample_seed: int | None = None, recognizer: Callable[[], Any] | None = None,
              camera: CameraSettings | None = None, **ui: Any) -> Kiosk:
         settings = load_settings(tmp_path / "home")
+        ui.setdefault("dark_at_night", False)  # a test at night is not darkened (test_ui_night)
         if ui:
             settings = replace(settings, ui=replace(settings.ui, **ui))
         sample = None
