@@ -157,7 +157,7 @@ class DarkCover(QWidget):
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.setObjectName("darkCover")
-        self.setAccessibleName("screen dark for the night: touch to wake")
+        self.setAccessibleName(self.tr("夜间熄屏：轻触屏幕点亮"))
         self.setAutoFillBackground(True)
         palette = self.palette()
         palette.setColor(QPalette.ColorRole.Window, QColor(0, 0, 0))
@@ -172,6 +172,11 @@ class DarkCover(QWidget):
             self.setGeometry(parent.rect())
         self.show()
         self.raise_()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.setAccessibleName(self.tr("夜间熄屏：轻触屏幕点亮"))
+        super().changeEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize and self.isVisible():
