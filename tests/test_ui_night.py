@@ -9,14 +9,14 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QElapsedTimer, QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 from support.kiosk_ui import button, tap
 
 from kiosk.core.config import ConfigError, load_settings
 from kiosk.core.night import Backlight, OpeningHours
-from kiosk.ui.idle import DarkCover, NightScreen
+from kiosk.ui.idle import WAKING_TOUCH_MAX_MS, DarkCover, NightScreen
 
 REPO = Path(__file__).resolve().parents[1]
 HOURS = OpeningHours.parse("07:00-20:00")
@@ -121,6 +121,21 @@ def test_a_key_wakes_it_without_pressing_the_focused_button(screen, qtbot, tmp_p
     assert not night.dark
     with qtbot.waitSignal(press.clicked, timeout=1000):
         QTest.keyClick(press, Qt.Key.Key_Space)
+
+
+def test_a_waking_key_whose_release_never_comes_does_not_eat_the_next_touch(screen, qtbot):
+    _window, press, night = screen(Clock("01:00"))
+    qtbot.waitUntil(lambda: night.dark, timeout=3000)
+    night.set_timing(dark_after_ms=60_000, check_ms=20)  # not dark again while the test waits
+    woken = QElapsedTimer()
+    with qtbot.waitSignal(night.woken, timeout=1000):
+        QTest.keyPress(press, Qt.Key.Key_A)  # its release went elsewhere
+    woken.start()
+    with qtbot.assertNotEmitted(press.clicked):  # soon after: still the waking gesture
+        qtbot.mouseClick(press, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: woken.elapsed() > WAKING_TOUCH_MAX_MS + 50, timeout=5000)
+    with qtbot.waitSignal(press.clicked, timeout=1000):
+        qtbot.mouseClick(press, Qt.MouseButton.LeftButton)
 
 
 def test_never_dark_in_opening_hours_and_lit_when_they_begin(screen, qtbot, tmp_path):

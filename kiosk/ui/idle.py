@@ -42,6 +42,8 @@ RELEASES = frozenset({QEvent.Type.TouchEnd, QEvent.Type.TouchCancel,
                       QEvent.Type.MouseButtonRelease, QEvent.Type.KeyRelease,
                       QEvent.Type.TabletRelease})
 
+WAKING_TOUCH_MAX_MS = 2000  # a press this long after the waking one is a new touch
+
 log = logging.getLogger("kiosk.ui.night")
 
 
@@ -212,6 +214,7 @@ class NightScreen(QObject):
         self._dark = False
         self._swallow = False  # the waking touch is still going on
         self._gesture_down = False
+        self._woke = QElapsedTimer()  # since the waking touch began
         self._since_input = QElapsedTimer()
         self._since_input.start()
         self._idle = QTimer(self)
@@ -246,13 +249,17 @@ class NightScreen(QObject):
             if kind in PRESSES or kind == QEvent.Type.Wheel:
                 self.wake()
                 self._swallow, self._gesture_down = True, kind != QEvent.Type.Wheel
+                self._woke.start()
             return True  # a release or move alone neither wakes nor reaches anything
         if self._swallow:
             if kind in RELEASES:
                 self._gesture_down = False
                 return True
-            if kind in PRESSES and not self._gesture_down:
-                self._swallow = False  # a new touch, after the waking one ended: let it through
+            # a new touch after the waking one ended goes through; so does one after a release
+            # that never came (a key whose release went to another window)
+            if kind in PRESSES and (not self._gesture_down
+                                    or self._woke.elapsed() > WAKING_TOUCH_MAX_MS):
+                self._swallow = False
             else:
                 return True  # the waking touch's own press (mouse made from touch), moves
         if kind in ACTIVITY:
