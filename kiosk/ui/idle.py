@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QApplication, QFrame, QVBoxLayout, QWidget
 
 from kiosk.core.night import Backlight, OpeningHours
@@ -160,10 +160,7 @@ class DarkCover(QWidget):
         super().__init__(parent)
         self.setObjectName("darkCover")
         self.setAccessibleName(self.tr("夜间熄屏：轻触屏幕点亮"))
-        self.setAutoFillBackground(True)
-        palette = self.palette()
-        palette.setColor(QPalette.ColorRole.Window, QColor(0, 0, 0))
-        self.setPalette(palette)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # paintEvent covers it all
         self.setCursor(Qt.CursorShape.BlankCursor)
         parent.installEventFilter(self)
         self.hide()
@@ -174,6 +171,11 @@ class DarkCover(QWidget):
             self.setGeometry(parent.rect())
         self.show()
         self.raise_()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        # painted, not styled: the app's QSS sets widget backgrounds, and a stylesheet
+        # background here would lose to a later, more specific rule
+        QPainter(self).fillRect(self.rect(), QColor(0, 0, 0))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
