@@ -26,6 +26,7 @@ from kiosk.claims.desk import ClaimDesk
 from kiosk.claims.flow import ClaimFlow
 from kiosk.core.config import CameraSettings, ConfigFile, Settings, load_settings
 from kiosk.core.health import Check
+from kiosk.core.night import Backlight, OpeningHours
 from kiosk.scanner.media import parse_roots
 from kiosk.store import ClaimStore, StoreError
 from kiosk.ui.assistant_mode import AssistantMode
@@ -38,7 +39,7 @@ from kiosk.ui.errors import (
     shutdown_logging,
 )
 from kiosk.ui.i18n import Translations
-from kiosk.ui.idle import IdleWatcher
+from kiosk.ui.idle import DarkCover, IdleWatcher, NightScreen
 from kiosk.ui.main_window import MainWindow, Screens
 from kiosk.ui.media_feed import MediaFeed
 from kiosk.ui.navigator import Navigator, ScreenName
@@ -120,6 +121,7 @@ class Kiosk:
     desk: ClaimDesk
     camera: CameraFeed | None
     idle: IdleWatcher
+    night: NightScreen
     bugs: BugReporter
     sync: SyncFeed
     flow: ClaimFlow
@@ -139,6 +141,8 @@ class Kiosk:
         self.closed = True
         self.idle.disarm()
         self.app.removeEventFilter(self.idle)
+        self.night.stop()  # lit again for whatever comes next
+        self.app.removeEventFilter(self.night)
         self.bugs.uninstall()
         if self.camera is not None:
             self.camera.shutdown()
@@ -212,6 +216,12 @@ def compose(app: QApplication, settings: Settings, *,
     nav = Navigator()
     window = MainWindow(nav, screens, idle)
     printer.setParent(window)
+    # dark at night on the idle start screen only: any other screen arms the privacy watcher
+    night = NightScreen(DarkCover(window),
+                        OpeningHours.parse(ui.open_hours) if ui.dark_at_night else None,
+                        ui.dark_after_s * 1000, backlight=Backlight(Path(ui.backlight)),
+                        busy=lambda: idle.armed, parent=window)
+    app.installEventFilter(night)  # installed last, filters first: a waking touch reaches nothing
     flow = ClaimFlow()
     ScreenEffects(nav, capture=screens.capture, camera=feed, idle=idle, voice=voice)
     claims = ClaimScreens(flow=flow, navigator=nav, tasks=tasks, ocr=ocr, desk=desk,
@@ -266,7 +276,8 @@ def compose(app: QApplication, settings: Settings, *,
     if excepthook:
         bugs.install()
     return Kiosk(app=app, window=window, store=store, tasks=tasks, ocr=ocr, desk=desk,
-                 camera=feed, idle=idle, bugs=bugs, sync=sync_feed, flow=flow, claims=claims,
+                 camera=feed, idle=idle, night=night, bugs=bugs, sync=sync_feed, flow=flow,
+                 claims=claims,
                  assistant_mode=assistant_mode, voice=voice, translations=translations,
                  printer=printer, screens=screens, navigator=nav,
                  first_start=first_start_screen)

@@ -68,12 +68,14 @@ t1=$(date +%s)
 root="$here/build/deb-root"
 rm -rf "$root"
 mkdir -p "$root/DEBIAN" "$root/opt" "$root/usr/bin" "$root/usr/lib/township-kiosk" \
-    "$root/lib/systemd/system" "$root/etc/pam.d" "$root/usr/share/doc/township-kiosk"
+    "$root/lib/systemd/system" "$root/lib/udev/rules.d" "$root/etc/pam.d" \
+    "$root/usr/share/doc/township-kiosk"
 cp -a "$app" "$root/opt/township-kiosk"
 deb="packaging/deb"
 install -m 0755 "$deb/township-kiosk" "$root/usr/bin/township-kiosk"
 install -m 0755 "$deb/session" "$deb/backlight" "$root/usr/lib/township-kiosk/"
 install -m 0644 "$deb"/systemd/*.service "$deb"/systemd/*.timer "$root/lib/systemd/system/"
+install -m 0644 "$deb"/udev/*.rules "$root/lib/udev/rules.d/"
 install -m 0644 "$deb/pam.d/township-kiosk" "$root/etc/pam.d/township-kiosk"
 install -m 0644 packaging/README.md "$root/usr/share/doc/township-kiosk/README.md"
 install -m 0644 "$deb/copyright" "$root/usr/share/doc/township-kiosk/copyright"

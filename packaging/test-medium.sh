@@ -129,8 +129,7 @@ else
     bad "the kiosk user or its home"
 fi
 units=0
-for unit in township-kiosk.service township-kiosk-selftest.timer township-kiosk-dark.timer \
-        township-kiosk-light.timer; do
+for unit in township-kiosk.service township-kiosk-selftest.timer; do
     [ -f "$root/lib/systemd/system/$unit" ] || continue
     case "$unit" in
         *.service) link="$root/etc/systemd/system/graphical.target.wants/$unit" ;;
@@ -138,7 +137,11 @@ for unit in township-kiosk.service township-kiosk-selftest.timer township-kiosk-
     esac
     [ -L "$link" ] && units=$((units + 1))
 done
-if [ "$units" -eq 4 ]; then ok "the session and its 3 timers installed and enabled"; else bad "$units of 4 units enabled"; fi
+if [ "$units" -eq 2 ] && [ -f "$root/lib/udev/rules.d/70-township-kiosk-backlight.rules" ]; then
+    ok "the session and its self-test timer enabled, the backlight's udev rule installed"
+else
+    bad "$units of 2 units enabled, or no backlight udev rule"
+fi
 
 # 4. the installed app runs ----------------------------------------------------------------------
 k() { in_root env QT_QPA_PLATFORM=offscreen township-kiosk "$@"; }

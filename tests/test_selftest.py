@@ -21,7 +21,7 @@ from kiosk.cli.selftest import (
     resources_dir,
 )
 from kiosk.core.config import load_settings
-from kiosk.core.health import last_result, record
+from kiosk.core.health import last_result, reason, record
 from kiosk.store import ClaimStore
 from kiosk.store.claims import NewDocument
 from kiosk.store.samples import sample_recognition, sample_resident
@@ -114,13 +114,52 @@ def test_the_engine_reads_the_bundled_sample_and_a_missing_sample_is_named(
     assert not missing.ok and "missing" in missing.detail
 
 
-def test_the_command_exits_1_naming_what_failed(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("language", "says"), [
+    (None, "FAIL camera    the document camera '7' is not there (/dev/video7 is missing)"),
+    ("zh_CN", "FAIL camera    找不到摄像头 '7'（没有 /dev/video7）"),
+    ("en", "FAIL camera    the document camera '7' is not there"),
+])
+def test_the_command_exits_1_naming_what_failed_in_the_configured_language(
+        tmp_path: Path, language: str | None, says: str) -> None:
     # No camera at /dev/video7 here, so the command must fail on it and say so.
-    (tmp_path / "kiosk.toml").write_text('[camera]\ndevice = "7"\n')
+    ui = "" if language is None else f'[ui]\nlanguage = "{language}"\n'
+    (tmp_path / "kiosk.toml").write_text(f'[camera]\ndevice = "7"\n{ui}', encoding="utf-8")
     env = {**os.environ, "KIOSK_HOME": str(tmp_path)}
     proc = subprocess.run([sys.executable, "-m", "kiosk", "--self-test"], env=env,
                           capture_output=True, text=True, timeout=180, check=False)
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert "self-test failed: camera" in proc.stdout
+    assert says in proc.stdout
+    assert proc.stdout.rstrip().endswith("self-test failed: camera")  # scripts read this
     saved = json.loads((tmp_path / "selftest.json").read_text())
-    assert {c["name"]: c["ok"] for c in saved["checks"]}["camera"] is False
+    camera = {c["name"]: c for c in saved["checks"]}["camera"]
+    assert camera["ok"] is False and camera["code"] == "selftest.camera_missing"
+    assert camera["params"] == {"device": "'7'", "path": "/dev/video7"}
+    assert "is not there" in camera["detail"]  # the English words, for older readers
+
+
+def test_every_finding_has_its_words_in_every_language(tmp_path: Path) -> None:
+    """Each check's reasons render in Chinese and English from the record alone."""
+    settings = load_settings(tmp_path)
+    _queued_claim(tmp_path, NOW)
+    checks = [check_disk(settings, min_free=1), check_disk(settings, min_free=1 << 60),
+              check_camera(settings, dev=tmp_path), check_clock(settings, now=NOW),
+              check_clock(settings, now=1_600_000_000.0), check_database(settings),
+              check_queue(settings, now=NOW + 4 * 86400)]
+    record(tmp_path, checks, now=NOW)
+    saved = last_result(tmp_path)
+    assert saved is not None
+    for c, kept in zip(checks, saved["checks"], strict=True):
+        assert kept["code"].startswith("selftest.") and kept["detail"] == c.detail
+        zh, en = reason(kept, "zh_CN"), reason(kept, "en")
+        assert zh != en and en == c.detail
+        assert not any(word in zh for word in ("the ", " is ", "free for", "waiting"))
+    assert reason(saved["checks"][6], "zh_CN").startswith("1 份报销在等待上传，最早的已经等了 96 小时")
+
+
+def test_an_old_record_or_an_unknown_code_shows_its_recorded_words() -> None:
+    old = {"name": "camera", "ok": False, "detail": "no camera found at /dev/video*"}
+    assert reason(old, "zh_CN") == reason(old, "en") == "no camera found at /dev/video*"
+    newer = {**old, "code": "selftest.made_up_by_a_newer_version", "params": {}}
+    assert reason(newer, "zh_CN") == "no camera found at /dev/video*"
+    short = {**old, "code": "selftest.camera_missing", "params": {"device": "'0'"}}
+    assert reason(short, "en") == "no camera found at /dev/video*"  # a parameter missing

@@ -15,7 +15,8 @@ from PySide6.QtCore import Qt
 from support.kiosk_ui import button
 
 from kiosk.auth.pin import PinStore
-from kiosk.cli.selftest import check_clock, check_disk, check_queue
+from kiosk.cli.selftest import check_camera, check_clock, check_disk, check_queue
+from kiosk.core.config import load_settings
 from kiosk.core.health import Check, last_result, record
 
 PIN = "246810"
@@ -97,7 +98,8 @@ def test_run_it_now_records_and_shows_the_new_result(make_kiosk, qtbot, tmp_path
     assert time.time() - stored["at"] < 60
     assert "没有通过" in section.selftest_summary.text()
     assert "磁盘空间" in section.selftest_failed.text()
-    assert "MB needed" in section.selftest_failed.text()
+    assert "至少要" in section.selftest_failed.text()  # the reason in the screen's language
+    assert "MB needed" not in section.selftest_failed.text()
     assert btn.isEnabled() and btn.text() == "现在自检"
     assert json.loads((home / "selftest.json").read_text())["ok"] is False
 
@@ -156,3 +158,34 @@ def test_a_self_test_that_cannot_finish_says_so_and_records_nothing(make_kiosk, 
     assert "自检没能做完" in summary and "从没做过自检" in summary
     assert button(section, "runSelfTest").isEnabled()
     assert last_result(tmp_path / "home") is None
+
+
+def test_the_reasons_follow_the_screens_language(make_kiosk, qtbot, tmp_path):
+    """A coded reason is rendered in the language in force, again at a switch; a record from
+    before the codes keeps its English words in both."""
+    root = Path(__file__).parents[1]
+    if not (root / "resources/translations/kiosk_en.qm").exists():
+        subprocess.run(["sh", "packaging/build-translations.sh"], check=True, cwd=root)
+    home = tmp_path / "home"
+    home.mkdir(parents=True)
+    settings = load_settings(home)
+    record(home, [check_camera(settings, dev=tmp_path),
+                  Check("scanner", False, "no scanner found (an old record)")])
+    kiosk = make_kiosk()
+    w = kiosk.window
+    section = open_maintenance(qtbot, kiosk, tmp_path)
+    text = section.selftest_failed.text()
+    assert "摄像头：找不到摄像头 '0'" in text and "is not there" not in text
+    assert "no scanner found (an old record)" in text
+    qtbot.mouseClick(button(w.settings, "section_general"), LEFT)
+    with qtbot.waitSignal(w.settings.setting_saved, timeout=5000):
+        qtbot.mouseClick(button(w.settings, "lang_en"), LEFT)
+    try:
+        qtbot.waitUntil(lambda: "the document camera '0' is not there"
+                        in section.selftest_failed.text(), timeout=2000)
+        assert "找不到" not in section.selftest_failed.text()
+        assert "no scanner found (an old record)" in section.selftest_failed.text()
+    finally:
+        with qtbot.waitSignal(w.settings.setting_saved, timeout=5000):
+            qtbot.mouseClick(button(w.settings, "lang_zh_CN"), LEFT)
+    qtbot.waitUntil(lambda: "找不到摄像头" in section.selftest_failed.text(), timeout=2000)

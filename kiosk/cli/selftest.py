@@ -1,8 +1,11 @@
 """`township-kiosk --self-test`: is this kiosk fit to serve residents? Qt-free.
 
-Each check says what it found in one line; the command exits 1 naming the failed checks, 0
-when all pass. The result is also written to `<home>/selftest.json`, which the daily timer
-(`township-kiosk-selftest.timer`) refreshes and the technician reads under ⚙.
+Each check says what it found in one line, as a message code and its parameters
+(`[selftest]` in resources/messages/*.toml), printed in the kiosk's configured language
+(`[ui] language`; English when kiosk.toml names none). The command exits 1 naming the failed
+checks, 0 when all pass. The result is also written to `<home>/selftest.json`, which the
+daily timer (`township-kiosk-selftest.timer`) refreshes and the technician reads under ⚙ in the
+screen's language.
 
 The checks never take what the running app holds: the database is opened read-only, the
 camera is looked for, not opened (the app may be streaming from it), and the OCR engine is a
@@ -15,11 +18,13 @@ import argparse
 import shutil
 import sqlite3
 import time
+import tomllib
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 
 from kiosk.core.config import Settings, load_settings
-from kiosk.core.health import Check, record
+from kiosk.core.health import Check, finding, reason, record
 
 SAMPLE = Path("samples") / "einvoice.jpg"
 MIN_FREE_BYTES = 1 << 30  # below this a day of claims with photos may not fit
@@ -39,19 +44,20 @@ def check_engine(settings: Settings, resources: Path) -> Check:
 
     sample = resources / SAMPLE
     if not sample.is_file():
-        return Check("ocr", False, f"the bundled sample receipt {sample} is missing")
+        return finding("ocr", False, "ocr_no_sample", path=str(sample))
     t0 = time.perf_counter()
     try:
         doc = Recognizer(settings.ocr).recognize_file(sample)
     except Exception as exc:  # any failure of the engine is the finding, not a crash
-        return Check("ocr", False, f"the {settings.ocr.engine} engine failed on the sample "
-                                   f"receipt: {type(exc).__name__}: {exc}")
+        return finding("ocr", False, "ocr_failed", engine=settings.ocr.engine,
+                       error=f"{type(exc).__name__}: {exc}")
     took = time.perf_counter() - t0
     if doc.get("doc_type") in (None, "unknown") or doc.get("total") is None:
-        return Check("ocr", False, f"the {settings.ocr.engine} engine read the sample receipt "
-                                   f"as {doc.get('doc_type')!r} without a total")
-    return Check("ocr", True, f"{settings.ocr.engine} read the sample receipt "
-                              f"({doc['doc_type']}, total {doc['total']}) in {took:.1f} s")
+        return finding("ocr", False, "ocr_unread", engine=settings.ocr.engine,
+                       doc_type=str(doc.get("doc_type")))
+    return finding("ocr", True, "ocr_ok", engine=settings.ocr.engine,
+                   doc_type=str(doc["doc_type"]), total=str(doc["total"]),
+                   seconds=round(took, 1))
 
 
 def check_database(settings: Settings) -> Check:
@@ -59,50 +65,47 @@ def check_database(settings: Settings) -> Check:
 
     path = Path(settings.store.database)
     if not path.exists():
-        return Check("database", True, f"no claim database yet ({path} is made at first use)")
+        return finding("database", True, "db_none", path=str(path))
     known = {HEAD_REVISION} | {p.name.split("_", 1)[0]
                                for p in (MIGRATIONS / "versions").glob("[0-9]*_*.py")}
     try:
         db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=10)
     except sqlite3.Error as exc:
-        return Check("database", False, f"{path} cannot be opened: {exc}")
+        return finding("database", False, "db_cannot_open", path=str(path), error=str(exc))
     try:
         rows = db.execute("PRAGMA quick_check").fetchall()
         if [tuple(r) for r in rows] != [("ok",)]:
-            return Check("database", False, f"{path} failed its integrity check: "
-                                            + "; ".join(str(r[0]) for r in rows[:3]))
+            return finding("database", False, "db_damaged", path=str(path),
+                           problems="; ".join(str(r[0]) for r in rows[:3]))
         row = db.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.Error as exc:
-        return Check("database", False, f"{path} cannot be read: {exc}")
+        return finding("database", False, "db_cannot_read", path=str(path), error=str(exc))
     finally:
         db.close()
     revision = None if row is None else str(row[0])
     if revision not in known:
-        return Check("database", False, f"{path} has schema revision {revision!r}, which this "
-                                        "version does not know (written by a newer version? "
-                                        "see `township-kiosk backup list`)")
-    return Check("database", True, f"{path} passed its integrity check (schema {revision})")
+        return finding("database", False, "db_newer", path=str(path),
+                       revision=repr(revision))
+    return finding("database", True, "db_ok", path=str(path), revision=str(revision))
 
 
 def check_disk(settings: Settings, min_free: int = MIN_FREE_BYTES) -> Check:
     if not settings.home.is_dir():
-        return Check("disk", False, f"the kiosk's home folder {settings.home} is not there "
-                                    "(KIOSK_HOME, or the package's /var/lib/township-kiosk)")
+        return finding("disk", False, "disk_no_home", path=str(settings.home))
     usage = shutil.disk_usage(settings.home)
     free_mb = usage.free // (1 << 20)
     if usage.free < min_free:
-        return Check("disk", False, f"only {free_mb} MB free for {settings.home} "
-                                    f"(at least {min_free >> 20} MB needed)")
-    return Check("disk", True, f"{free_mb} MB free for {settings.home}")
+        return finding("disk", False, "disk_low", path=str(settings.home), free_mb=free_mb,
+                       need_mb=min_free >> 20)
+    return finding("disk", True, "disk_ok", path=str(settings.home), free_mb=free_mb)
 
 
 def check_camera(settings: Settings, dev: Path = Path("/dev")) -> Check:
     device = settings.camera.device
     path = dev / f"video{device}" if device.isdigit() else Path(device)
     if not path.exists():
-        return Check("camera", False, f"the document camera {device!r} is not there ({path} "
-                                      "is missing): check its cable, or choose it under ⚙")
-    return Check("camera", True, f"the document camera {device!r} is there ({path})")
+        return finding("camera", False, "camera_missing", device=repr(device), path=str(path))
+    return finding("camera", True, "camera_ok", device=repr(device), path=str(path))
 
 
 def check_scanner(settings: Settings, timeout_s: float = 30.0) -> Check:
@@ -111,15 +114,17 @@ def check_scanner(settings: Settings, timeout_s: float = 30.0) -> Check:
 
     device = settings.scanner.device
     if not device:
-        return Check("scanner", True, "no flatbed scanner configured")
+        return finding("scanner", True, "scanner_none")
     try:
         names = [d.name for d in list_devices(timeout_s)]
     except CaptureError as exc:
-        return Check("scanner", False, f"cannot ask SANE for scanners: {exc.detail}")
+        return finding("scanner", False, "scanner_cannot_ask", error=str(exc.detail))
     if device not in names:
-        return Check("scanner", False, f"the scanner {device!r} is not there (SANE sees "
-                                       f"{', '.join(names) or 'none'})")
-    return Check("scanner", True, f"the scanner {device!r} is there")
+        if not names:
+            return finding("scanner", False, "scanner_missing_none", device=repr(device))
+        return finding("scanner", False, "scanner_missing", device=repr(device),
+                       seen=", ".join(names))
+    return finding("scanner", True, "scanner_ok", device=repr(device))
 
 
 def _latest_write(path: Path) -> float | None:
@@ -132,12 +137,11 @@ def check_clock(settings: Settings, now: float | None = None) -> Check:
     now = time.time() if now is None else now
     shown = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(now))
     if now < EARLIEST_CLOCK:
-        return Check("clock", False, f"the clock says {shown}: set the date and time")
+        return finding("clock", False, "clock_unset", shown=shown)
     last = _latest_write(Path(settings.store.database))
     if last is not None and now + CLOCK_SLACK_S < last:
-        return Check("clock", False, f"the clock says {shown}, before the database was last "
-                                     "written: the clock went back; set the date and time")
-    return Check("clock", True, f"the clock says {shown}")
+        return finding("clock", False, "clock_back", shown=shown)
+    return finding("clock", True, "clock_ok", shown=shown)
 
 
 def check_queue(settings: Settings, now: float | None = None,
@@ -145,7 +149,7 @@ def check_queue(settings: Settings, now: float | None = None,
     now = time.time() if now is None else now
     path = Path(settings.store.database)
     if not path.exists():
-        return Check("queue", True, "no claims waiting")
+        return finding("queue", True, "queue_empty")
     try:
         db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=10)
         try:
@@ -155,15 +159,13 @@ def check_queue(settings: Settings, now: float | None = None,
         finally:
             db.close()
     except sqlite3.Error as exc:
-        return Check("queue", False, f"cannot read the upload queue: {exc}")
+        return finding("queue", False, "queue_cannot_read", error=str(exc))
     if not count:
-        return Check("queue", True, "no claims waiting")
+        return finding("queue", True, "queue_empty")
     age_h = (now - float(oldest)) / 3600
     if now - float(oldest) > max_age_s:
-        return Check("queue", False, f"{count} claims waiting, the oldest for {age_h:.0f} h: "
-                                     "the county server has not been reached; check the "
-                                     "network and the server address under ⚙")
-    return Check("queue", True, f"{count} claims waiting, the oldest for {age_h:.1f} h")
+        return finding("queue", False, "queue_stuck", count=int(count), hours=round(age_h))
+    return finding("queue", True, "queue_ok", count=int(count), hours=round(age_h, 1))
 
 
 def run_checks(settings: Settings, *, resources: Path | None = None) -> list[Check]:
@@ -180,11 +182,25 @@ def run_checks(settings: Settings, *, resources: Path | None = None) -> list[Che
     return [c() for c in checks]
 
 
+def configured_language(settings: Settings) -> str:
+    """`[ui] language` when kiosk.toml sets it, else English (the console's default: a
+    technician's terminal may have no Chinese font). load_settings has validated the file."""
+    try:
+        raw = tomllib.loads(settings.config_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return "en"
+    ui = raw.get("ui")
+    return settings.ui.language if isinstance(ui, dict) and "language" in ui else "en"
+
+
 def cmd_selftest(args: argparse.Namespace) -> int:
     settings = load_settings(args.home)
+    language = configured_language(settings)
     checks = run_checks(settings)
     for c in checks:
-        print(f"{'ok  ' if c.ok else 'FAIL'} {c.name:9s} {c.detail}", flush=True)
+        # "ok"/"FAIL", the names and the last line stay English: scripts read them
+        print(f"{'ok  ' if c.ok else 'FAIL'} {c.name:9s} {reason(asdict(c), language)}",
+              flush=True)
     try:
         record(settings.home, checks)
     except OSError as exc:

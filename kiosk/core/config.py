@@ -28,6 +28,7 @@ from pydantic import ConfigDict, Field, Strict, TypeAdapter, ValidationError, fi
 from pydantic.dataclasses import dataclass
 
 from kiosk.core.durable import replace_file
+from kiosk.core.night import OpeningHours
 
 CONFIG_NAME = "kiosk.toml"
 APP_NAME = "township-kiosk"
@@ -162,10 +163,15 @@ class ScannerSettings:
 
 @dataclass(frozen=True, config=_SECTION)
 class UiSettings:
-    """The touchscreen: privacy timeout, language, full screen.
+    """The touchscreen: privacy timeout, language, full screen, the night.
 
     After `idle_timeout_s` without a touch the screen warns for `idle_warning_s`, then clears
     the session and returns to the start screen.
+
+    The screen never blanks during `open_hours` (local time, "07:00-20:00"; "22:00-06:00" runs
+    past midnight). Outside them, with `dark_at_night`, the start screen goes dark after
+    `dark_after_s` without a touch (the backlights below `backlight`, and a black cover); a
+    touch lights it again. A claim under way is never darkened.
     """
 
     idle_timeout_s: Annotated[Int, Field(ge=10, le=3600)] = 90
@@ -176,6 +182,23 @@ class UiSettings:
     pin_lockout_s: Annotated[Int, Field(ge=10, le=86400)] = 300
     voice: Bool = True
     volume: Annotated[Int, Field(ge=0, le=100)] = 80
+    open_hours: Str = "07:00-20:00"
+    dark_at_night: Bool = True
+    dark_after_s: Annotated[Int, Field(ge=10, le=3600)] = 120
+    backlight: Str = "/sys/class/backlight"
+
+    @field_validator("open_hours")
+    @classmethod
+    def _hours(cls, open_hours: str) -> str:
+        return str(OpeningHours.parse(open_hours))
+
+    @field_validator("backlight")
+    @classmethod
+    def _absolute_backlight(cls, backlight: str) -> str:
+        if not backlight.startswith("/"):
+            raise ValueError(f"{backlight!r} is not an absolute folder (the sysfs "
+                             "/sys/class/backlight)")
+        return backlight
 
 
 @dataclass(frozen=True, config=_SECTION)

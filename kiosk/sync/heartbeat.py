@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from kiosk import __version__
-from kiosk.core.health import last_result
+from kiosk.core import messages
+from kiosk.core.health import last_result, reason
 from kiosk.store import ClaimStore
 
 log = logging.getLogger("kiosk.sync")
@@ -32,8 +33,10 @@ def selftest_report(result: dict[str, Any] | None) -> dict[str, Any] | None:
         return None
     try:
         at = datetime.fromtimestamp(float(result["at"]), UTC).isoformat()
+        # the reason in the county console's language (Chinese), from its code when it has
+        # one; the fields are the same as before the codes
         checks = [{"name": str(c["name"])[:40], "ok": bool(c["ok"]),
-                   "detail": str(c.get("detail") or "")[:500]} for c in result["checks"]]
+                   "detail": reason(c, messages.SOURCE)[:500]} for c in result["checks"]]
     except (KeyError, TypeError, ValueError, OverflowError, OSError):
         return None
     if not checks:

@@ -725,6 +725,14 @@
     </message>
 </context>
 <context>
+    <name>DarkCover</name>
+    <message>
+        <location filename="../../kiosk/ui/idle.py" line="160" />
+        <source>夜间熄屏：轻触屏幕点亮</source>
+        <translation>Screen dark for the night: touch to light it</translation>
+    </message>
+</context>
+<context>
     <name>IdleWarning</name>
     <message>
         <location filename="../../kiosk/ui/idle.py" line="106" />

@@ -66,6 +66,7 @@ def make_kiosk(qapp: QApplication, tmp_path: Path) -> Iterator[Callable[..., Kio
              camera: CameraSettings | None = None, first_start: bool = False,
              **ui: Any) -> Kiosk:
         settings = load_settings(tmp_path / "home")
+        ui.setdefault("dark_at_night", False)  # a test at night is not darkened (test_ui_night)
         if ui:
             settings = replace(settings, ui=replace(settings.ui, **ui))
         sample = None

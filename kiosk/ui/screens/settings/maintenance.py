@@ -4,7 +4,9 @@ technician PIN, the assistants, quitting the app.
 The daily timer's `township-kiosk --self-test` writes `<home>/selftest.json`
 (`kiosk.core.health`); this page reads it each time it is opened, and "现在自检" runs the same
 checks (handed in by the command line as `SettingsContext.self_test`: the UI may not import the
-commands) on the device pool and records them the same way.
+commands) on the device pool and records them the same way. Each failed check's reason is
+rendered from its code in the screen's language at every retranslate (a record from before the
+codes shows its English words).
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Signal
 
 from kiosk.core.config import Settings
-from kiosk.core.health import RESULT_FILE, Check, last_result, record
+from kiosk.core.health import RESULT_FILE, Check, last_result, reason, record
 from kiosk.core.logexport import ExportError, export_logs, find_removable
+from kiosk.ui.i18n import current_language
 from kiosk.ui.operations import QueryOp
 from kiosk.ui.screens.settings.fields import Section
 from kiosk.ui.widgets import big_button, label
@@ -188,6 +191,7 @@ class MaintenanceSection(Section):
         when = (time.strftime("%Y-%m-%d %H:%M", time.localtime(float(at)))
                 if isinstance(at, int | float) else self.tr("时间不明"))
         checks = [c for c in result.get("checks", []) if isinstance(c, dict)]
+        language = current_language()  # the reasons' codes in the screen's language
         failed = [c for c in checks if not c.get("ok")]
         if result.get("ok") and not failed:
             text = self.tr("上次自检：{when}，全部通过（{n}项）。").format(when=when,
@@ -202,7 +206,7 @@ class MaintenanceSection(Section):
         self.selftest_summary.setText(text)
         self.selftest_failed.setText("\n".join(
             self.tr("{name}：{why}").format(name=self.check_name(str(c.get("name", ""))),
-                                           why=c.get("detail", ""))
+                                           why=reason(c, language))
             for c in failed))
         self.selftest_failed.setVisible(bool(failed))
 
