@@ -251,14 +251,20 @@ def _name(v: str) -> str | None:
 
 
 # words of a label or of a seal's ring, never part of a hospital's name: where OCR runs them
-# into the name (收款单位(盖章专用某某医院), the name is what follows, and is flagged. The
-# payment labels (其他支付, 个人现金支付) print next to the seal and run into its ring text.
-ORG_RESIDUE = re.compile(r"^.*(?:单位|単位|收款|盖章|[(（]?章[)）]|专用|收[费費]|票据|收据|支付|其他支)")
+# into the name (收款单位(盖章专用某某医院), the name is what follows, and is flagged. A name
+# whose seal's red ring garbles it is read again without the red (overprint.reread_hospital).
+ORG_RESIDUE = re.compile(r"^.*(?:单位|単位|收款|盖章|[(（]?章[)）]|专用|收[费費]|[门住][诊院]收|票据|收据)")
 
 
 # an institution's name: what a hospital field must end with to be taken as whole
 ORG_NAME = re.compile(r"[\u4e00-\u9fff()（）]{2,}(?:医院|卫生院|卫生服务中心|卫生服务站|医疗中心|"
                       r"保健院|诊所|门诊部|卫生室|医学中心)")
+
+# kinds of institution (医疗机构类型：综合医院), never a hospital's name on their own
+INSTITUTION_TYPES = frozenset({
+    "综合医院", "中医医院", "中西医结合医院", "西医结合医院", "专科医院", "妇幼保健院", "民族医医院",
+    "社区卫生服务中心", "乡镇卫生院", "卫生院", "门诊部", "诊所", "卫生室", "医疗中心", "护理院",
+    "康复医院"})
 
 
 def strip_residue(name: str) -> tuple[str, bool]:

@@ -27,7 +27,15 @@ import cv2
 import numpy as np
 
 from kiosk.recognition.engines import OcrEngine
-from kiosk.recognition.fields import ORG_NAME, Found, _barrier, _org, split_line, strip_residue
+from kiosk.recognition.fields import (
+    INSTITUTION_TYPES,
+    ORG_NAME,
+    Found,
+    _barrier,
+    _org,
+    split_line,
+    strip_residue,
+)
 from kiosk.recognition.layout import Token, median_height
 from kiosk.recognition.text import digits_fixed, parse_money
 
@@ -158,18 +166,22 @@ def without_red(crop: np.ndarray) -> np.ndarray | None:
     return cv2.cvtColor(v, cv2.COLOR_GRAY2BGR)
 
 
+_READ_HEIGHT = 36.0  # text height the crops are read at
 _SEALED = 0.01  # a seal's ring and words cover a per cent or more of the value's box
 
 
-def _org_in(text: str) -> str | None:
-    """The institution's name in one line read from a crop (label, seal words dropped)."""
+def _org_in(text: str) -> tuple[str, bool] | None:
+    """The institution's name in one line read from a crop (label, seal words dropped), and
+    whether seal words had to be dropped from its front."""
     for p in split_line(Token(text, 0, 0, 1, 1, 1.0)):
         if p.value is None or (p.label is not None and p.field != "hospital"):
             continue
         for m in ORG_NAME.finditer(re.sub(r"\s+", "", p.value.text)):
-            name = _org(strip_residue(m.group(0))[0])
-            if name is not None and ORG_NAME.fullmatch(name) and len(name) >= 4:
-                return name
+            stripped, cut = strip_residue(m.group(0))
+            name = _org(stripped)
+            if (name is not None and ORG_NAME.fullmatch(name) and len(name) >= 4
+                    and name not in INSTITUTION_TYPES):
+                return name, cut
     return None
 
 
@@ -188,13 +200,23 @@ def reread_hospital(page: np.ndarray, tokens: Sequence[Token], found: dict[str, 
     labels: list[Token] = []
     anchors: list[Token] = []
     for tok in tokens:
+        before = ""
         for p in split_line(tok):
-            if p.label is None:
-                continue
-            labels.append(p.label)
-            if p.field == "hospital":
-                anchors.append(p.label)
+            if p.label is not None:
+                labels.append(p.label)
+                # a label, not the same words inside a title (浙江省医疗机构门诊收费票据)
+                if p.field == "hospital" and not re.search(r"[\u4e00-\u9fff]$", before):
+                    anchors.append(p.label)
+            before = (p.value or p.label).text if (p.value or p.label) else before
     old = found.get("hospital")
+    if old is None:
+        # no label read (its line lost under the seal): a name read on its own, whose first
+        # characters the seal may have split off to the left
+        orgs = [t for t in tokens if ORG_NAME.search(t.text) and "类型" not in t.text]
+        if orgs:
+            t = max(orgs, key=lambda t: t.h * t.score)
+            old = Found(t.text, t.score, "fallback", Token(t.text, t.x0 - t.h * 3, t.y0, t.x1,
+                                                           t.y1, t.score))
     boxes: list[tuple[float, float, float, float, float]] = []  # x0, y0, x1, y1, value's x0
     if old is not None and old.token is not None:
         # the line the name was read from, first: the tightest box round it
@@ -205,9 +227,12 @@ def reread_hospital(page: np.ndarray, tokens: Sequence[Token], found: dict[str, 
                       start))
     for lab in anchors[:2]:
         h = lab.h
-        stop = min(_barrier(lab, labels), lab.x1 + h * 16, W)
+        stop = min(_barrier(lab, labels), lab.x1 + h * 24, W)
         boxes.append((lab.x0 - h * 0.3, lab.y0 - h * 0.8, stop, lab.y1 + h * 0.8, lab.x1))
+    reads = 0
     for x0f, y0f, x1f, y1f, value_x in boxes:
+        if reads >= 2:
+            break
         x0, y0 = int(max(0, x0f)), int(max(0, y0f))
         x1, y1 = int(min(W, x1f)), int(min(H, y1f))
         if x1 - x0 < hs * 3 or y1 - y0 < hs:
@@ -219,10 +244,15 @@ def reread_hospital(page: np.ndarray, tokens: Sequence[Token], found: dict[str, 
         clean = without_red(crop)
         if clean is None:
             continue
+        scale = _READ_HEIGHT / hs
+        if scale < 1:  # the recogniser reads lines at 48 px: larger print only costs time
+            clean = cv2.resize(clean, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        reads += 1
         names = [(ln.score, _org_in(ln.text)) for ln in engine.read(clean)]
-        names = [(s, n) for s, n in names if n is not None and s >= 0.9]
-        if len(names) != 1:
+        hits = [(s, n) for s, n in names if n is not None and s >= 0.9]
+        if len(hits) != 1:
             continue  # nothing whole, or two names: not for us to choose
-        score, name = names[0]
-        return Found(name, score * 0.95, "reread", old.token if old else None)
+        score, (name, cut) = hits[0]
+        # a name the seal's words ran into even without the red is for the person to check
+        return Found(name, score * 0.95, "seal" if cut else "reread", old.token if old else None)
     return None
