@@ -233,7 +233,8 @@ def _clean_name(text: str, group: Group) -> str | None:
     if any(c.kind == "seq" for c in group.columns):
         s = re.sub(r"^\d{1,3}(?=[\u4e00-\u9fff])", "", s)
     s = re.sub(r"^\d+\.\d{2}(?=[\u4e00-\u9fff])", "", s)  # the neighbour cell's amount
-    return clean_text(trim_category_run(s))
+    s = clean_text(trim_category_run(s)) or ""
+    return restore_leading_one(fix_category(s)) or None
 
 
 # Fee categories (the national 收费项目 groups), longest first so 中成药费 wins over 药费.
@@ -246,6 +247,36 @@ _FEES = tuple(sorted((
 # What a pre-printed form puts beside its category cells: copy marks (二联/收据/交款),
 # stray amounts and the 大写 amount's characters.
 _FORM_RESIDUE = re.compile(r"[一二三四第联收据交款存根页\d.,，壹贰叁肆伍陆柒捌玖拾佰仟万元角分整零A-Za-z]*")
+
+
+def _is_form_residue(text: str) -> bool:
+    """A copy mark (第二联交款人 printed down the margin) or a 大写 amount, never the rest of a
+    wrapped item name."""
+    m = _FORM_RESIDUE.fullmatch(text)
+    upper = sum(c in "壹贰叁肆伍陆柒捌玖拾佰仟万元角分整" for c in text)
+    return m is not None or upper >= 3
+
+
+# characters the recogniser puts for a printed 费 at the end of a category cell
+_FEE_MISREADS = set("費贸资號鑽货賀资赞")
+
+
+def fix_category(name: str) -> str:
+    """"诊察號" → "诊察费": the fee categories are a closed list, so a cell that is one of them
+    but for a misread 费 at its end is that category."""
+    if len(name) >= 3 and name[-1] in _FEE_MISREADS and name[:-1] + "费" in _FEES:
+        return name[:-1] + "费"
+    return name
+
+
+# a name cannot begin 次性 or 般诊疗/般治疗: the recogniser dropped the thin 一 in front
+_LOST_ONE = re.compile(r"^(?=次性|般(?:诊疗|治疗|检查|护理))")
+
+
+def restore_leading_one(name: str) -> str:
+    """"次性使用输液器" → "一次性使用输液器": a 一 of one stroke at the start of a cell is often
+    lost by the recogniser; 次性 and 般诊疗 cannot begin a word."""
+    return _LOST_ONE.sub("一", name, count=1)
 
 
 def trim_category_run(name: str) -> str:
@@ -363,7 +394,8 @@ def extract_items(tokens: Sequence[Token]) -> tuple[list[Item], list[Group]]:
             row_top = min(t.y0 for t in row)
             if amount is None:
                 if (name and group_items and not _is_category(name)
-                        and not name.endswith("费") and row_top - last_bottom < hs * 0.8):
+                        and not name.endswith("费") and row_top - last_bottom < hs * 0.8
+                        and group_items[-1].name not in _FEES and not _is_form_residue(name)):
                     group_items[-1].name += name  # a wrapped name
                     last_bottom = max(t.y1 for t in row)
                 continue
