@@ -79,3 +79,40 @@ def test_a_drug_name_wrapped_onto_a_second_line_is_still_joined() -> None:
               _tok("溶液", 80, 194)]
     items, _ = extract_items(tokens)
     assert [it.name for it in items] == ["复方甘草口服溶液"]
+
+
+def _grid(heads: list[Token]) -> list[Token]:
+    """Three 项目/金额 column pairs of a category grid, names left in their cells, amounts
+    right-aligned under where the 金额 heads are printed (x 180/700/1220 for 项目)."""
+    cells = [("西药费", 100, None), ("中成药费", 620, None), ("中草药费", 1140, "5.20"),
+             ("诊察费", 100, "13.00"), ("挂号费", 620, "2.00"), ("检查费", 1140, None),
+             ("化验费", 100, "25.00"), ("治疗费", 620, None), ("手术费", 1140, "40.00")]
+    toks = list(heads)
+    for i, (name, x, amount) in enumerate(cells):
+        y = 160 + (i // 3) * 50
+        toks.append(_tok(name, x, y))
+        if amount:
+            toks.append(_tok(amount, x + 440 - 16 * len(amount), y))
+    return toks
+
+
+_WANT = [("中草药费", "5.20"), ("诊察费", "13.00"), ("挂号费", "2.00"), ("化验费", "25.00"),
+         ("手术费", "40.00")]
+
+
+@pytest.mark.parametrize("amount_heads", [(0, 1, 2), (0, 2), (1,), ()])
+def test_a_category_grid_whose_amount_heads_were_not_read(amount_heads: tuple[int, ...]) -> None:
+    """The 金额(元) heads lie under a form's guilloche or its seal and OCR loses some or all of
+    them: each 项目 head still pairs with the amounts up to the next pair's cells."""
+    heads = [_tok("项目", 180 + 520 * k, 100) for k in range(3)]
+    heads += [_tok("金额(元)", 410 + 520 * k, 100) for k in amount_heads]
+    items, _ = extract_items(_grid(heads))
+    assert sorted((it.name, str(it.amount)) for it in items) == sorted(_WANT)
+
+
+def test_a_head_cut_into_its_characters_is_one_head() -> None:
+    """项  目 spaced out on the form come back as two tokens."""
+    heads = [_tok("项", 170, 100), _tok("目", 230, 100), _tok("项目", 700, 100),
+             _tok("项目", 1220, 100)]
+    items, _ = extract_items(_grid(heads))
+    assert sorted((it.name, str(it.amount)) for it in items) == sorted(_WANT)
