@@ -116,3 +116,18 @@ def test_a_head_cut_into_its_characters_is_one_head() -> None:
              _tok("项目", 1220, 100)]
     items, _ = extract_items(_grid(heads))
     assert sorted((it.name, str(it.amount)) for it in items) == sorted(_WANT)
+
+
+@pytest.mark.parametrize("amount_head", ["企额", "金颖", "金额"])
+def test_an_expense_list_whose_amount_head_is_misread_by_one_character(amount_head: str) -> None:
+    heads = [_tok("序号", 60, 100), _tok("收费项目名称", 200, 100), _tok("数量", 560, 100),
+             _tok("单价", 680, 100), _tok(amount_head, 820, 100), _tok("医保等级", 960, 100)]
+    rows = [("蒙脱石散", "2", "18.40", "36.80", "甲"), ("奥美拉唑肠溶胶囊", "1", "8.30", "8.30", "乙")]
+    toks = list(heads)
+    for i, (name, qty, price, amount, cls) in enumerate(rows):
+        y = 150 + i * 40
+        toks += [_tok(str(i + 1), 60, y), _tok(name, 200, y), _tok(qty, 570, y),
+                 _tok(price, 680, y), _tok(amount, 820, y), _tok(cls, 980, y)]
+    items, _ = extract_items(toks)
+    assert [(it.name, str(it.amount), it.insurance_class) for it in items] == [
+        ("蒙脱石散", "36.80", "甲"), ("奥美拉唑肠溶胶囊", "8.30", "乙")]

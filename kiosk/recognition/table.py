@@ -168,6 +168,17 @@ def _joined_heads(row: Sequence[Token]) -> list[Token]:
     return out
 
 
+def _misread_amount_head(row: Sequence[Token], cells: Sequence[Column]) -> list[Column]:
+    """金额 read with one character wrong (企额, 金颖) in a row of other column heads: the one
+    head an item table cannot lack."""
+    for t in row:
+        word = re.sub(r"[(（]元[)）]|\s", "", t.text)
+        if (len(word) == 2 and sum(a != b for a, b in zip(word, "金额", strict=True)) == 1
+                and not any(c.x0 < t.cx < c.x1 for c in cells)):
+            return [Column("amount", t.x0, t.x1)]
+    return []
+
+
 def _pair_heads(cells: list[Column]) -> list[Column] | None:
     """项目 … 金额 column pairs of a category grid where some 金额 heads were not read (under
     a form's guilloche or a seal): each 项目 head gets the 金额 head before the next 项目, or
@@ -208,8 +219,11 @@ def find_groups(tokens: Sequence[Token]) -> list[Group]:
     groups: list[Group] = []
     for row in rows(tokens, tolerance=0.6):
         cells: list[Column] = []
-        for t in _joined_heads(row):
+        heads = _joined_heads(row)
+        for t in heads:
             cells.extend(header_cells(t))
+        if len(cells) >= 3 and not any(c.kind == "amount" for c in cells):
+            cells += _misread_amount_head(heads, cells)
         cells.sort(key=lambda c: c.x0)
         cells = _pair_heads(cells) or cells
         if not _is_header_row(cells):
