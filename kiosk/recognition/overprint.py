@@ -207,7 +207,8 @@ def reread_hospital(page: np.ndarray, tokens: Sequence[Token], found: dict[str, 
                 # a label, not the same words inside a title (浙江省医疗机构门诊收费票据)
                 if p.field == "hospital" and not re.search(r"[\u4e00-\u9fff]$", before):
                     anchors.append(p.label)
-            before = (p.value or p.label).text if (p.value or p.label) else before
+            last = p.value or p.label
+            before = last.text if last is not None else before
     old = found.get("hospital")
     if old is None:
         # no label read (its line lost under the seal): a name read on its own, whose first
