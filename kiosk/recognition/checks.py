@@ -112,6 +112,14 @@ def reconcile(doc: dict[str, Any], conf: dict[str, float], items: Sequence[Item]
                     conf[k] = min(conf[k], 0.6)
     if upper is not None and total is not None and upper == total:
         conf["total_upper"] = max(conf.get("total_upper", 0.0), 0.95)
+    if total is not None:
+        # no one part of the bill can be more than all of it (85528 read for 855.28 without
+        # its point, where the other payments are missing and cannot be added up)
+        for k in ("fund_paid", "other_paid", "account_paid", "cash_paid"):
+            if doc.get(k) is not None and Decimal(doc[k]) > total:
+                out.add("payment_over_total", "error",
+                        f"{k} {doc[k]} is more than the total {money_str(total)}")
+                conf[k] = min(conf.get(k, 1.0), 0.5)
 
     needed = REQUIRED.get(doc.get("doc_type") or "", ())
     missing = [k for k in needed if doc.get(k) is None]

@@ -131,7 +131,12 @@ def fuzzy_label(before: str) -> tuple[str, int] | None:
         if len(tail) == n and sum(a != b for a, b in zip(tail, lb, strict=False)) == 1:
             return lb, n + cut
         tail = stem[-(n - 1):]
-        if tail == lb[1:] and (len(stem) == n - 1 or not re.match(r"[\u4e00-\u9fff]", stem[-n])):
+        alone = len(stem) <= n - 1 or not re.match(r"[\u4e00-\u9fff]", stem[-n])
+        if tail == lb[1:] and alone:
+            return lb, n - 1 + cut
+        # one character inside a long label lost (医保统支付 for 医保统筹支付)
+        if n >= 6 and alone and len(tail) == n - 1 and tail[0] == lb[0] and any(
+                tail == lb[:i] + lb[i + 1:] for i in range(1, n - 1)):
             return lb, n - 1 + cut
     return None
 
@@ -153,11 +158,11 @@ def _fuzzy_matches(text: str, start: int, end: int) -> list[tuple[int, int, str 
         # a whole line that is a long label misread by one character, with no colon (the
         # form prints 医保统筹支付 in a box; 医保统筹支寸 is it), its value after a space or
         # on its own
-        whole = re.fullmatch(r"(\S{5,}?)(\s*[¥￥]?\s*-?\d[\d,.]*)?\s*", text[start:end])
+        whole = re.fullmatch(r"(\S{5,}?)(\s*[¥￥]?\s*-?[\d.][\d,.]*[,，。]?)?\s*", text[start:end])
         if whole:
             stem = whole.group(1)
             hit = fuzzy_label(stem)
-            if hit is not None and hit[1] == len(stem) == len(hit[0]):
+            if hit is not None and hit[1] == len(stem) >= len(hit[0]) - 1:
                 out.append((start, start + hit[1], LABELS[hit[0]]))
             else:
                 # or its first five or more characters, the rest lost under a seal or the
@@ -246,9 +251,20 @@ def _name(v: str) -> str | None:
 
 
 # words of a label or of a seal's ring, never part of a hospital's name: where OCR runs them
-# into the name (收款单位(盖章专用某某医院), the name is what follows, and is flagged. The
-# payment labels (其他支付, 个人现金支付) print next to the seal and run into its ring text.
-ORG_RESIDUE = re.compile(r"^.*(?:单位|単位|收款|盖章|[(（]?章[)）]|专用|收[费費]|票据|收据|支付|其他支)")
+# into the name (收款单位(盖章专用某某医院), the name is what follows, and is flagged. A name
+# whose seal's red ring garbles it is read again without the red (overprint.reread_hospital).
+ORG_RESIDUE = re.compile(r"^.*(?:单位|単位|收款|盖章|[(（]?章[)）]|专用|收[费費]|[门住][诊院]收|票据|收据)")
+
+
+# an institution's name: what a hospital field must end with to be taken as whole
+ORG_NAME = re.compile(r"[\u4e00-\u9fff()（）]{2,}(?:医院|卫生院|卫生服务中心|卫生服务站|医疗中心|"
+                      r"保健院|诊所|门诊部|卫生室|医学中心)")
+
+# kinds of institution (医疗机构类型：综合医院), never a hospital's name on their own
+INSTITUTION_TYPES = frozenset({
+    "综合医院", "中医医院", "中西医结合医院", "西医结合医院", "专科医院", "妇幼保健院", "民族医医院",
+    "社区卫生服务中心", "乡镇卫生院", "卫生院", "门诊部", "诊所", "卫生室", "医疗中心", "护理院",
+    "康复医院"})
 
 
 def strip_residue(name: str) -> tuple[str, bool]:

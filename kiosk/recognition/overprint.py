@@ -1,4 +1,4 @@
-"""Amounts a dot-matrix printer put over their own pre-printed label, read again.
+"""Fields read again from the pixels: amounts over their own label, names under a seal.
 
 A paper form is printed in one colour (red or blue) and filled in black by a printer that is
 out of register, so an amount often starts on the last character of its label: OCR then reads
@@ -9,6 +9,12 @@ paper, while black print stays dark where it crosses it) and the crop is read ag
 A new reading is taken only where it keeps every digit the first reading had (the digits
 lost to the label come back, none change) or where the first reading found nothing; the
 payment checks then run on the result as on any other reading.
+
+A hospital's name printed over the red ring of its 收费专用章 loses the characters the ring
+crosses (上海 read as 主海, 义乌 as 义阜) or gains the ring's words. The seal's ink is as bright
+as paper in the red channel while black print stays dark there, so a crop of the name in
+that channel, contrast stretched, is read again; the new name is taken only when it is a
+whole institution's name.
 """
 
 from __future__ import annotations
@@ -21,8 +27,16 @@ import cv2
 import numpy as np
 
 from kiosk.recognition.engines import OcrEngine
-from kiosk.recognition.fields import Found, _barrier, split_line
-from kiosk.recognition.layout import Token
+from kiosk.recognition.fields import (
+    INSTITUTION_TYPES,
+    ORG_NAME,
+    Found,
+    _barrier,
+    _org,
+    split_line,
+    strip_residue,
+)
+from kiosk.recognition.layout import Token, median_height
 from kiosk.recognition.text import digits_fixed, parse_money
 
 PAYMENTS = ("fund_paid", "other_paid", "account_paid", "cash_paid")
@@ -109,3 +123,137 @@ def reread_payments(page: np.ndarray, tokens: Sequence[Token], found: dict[str, 
         if old_value is None or (new != old_value and _keeps_digits(old_value, new)):
             out[field] = Found(new, score * 0.9, "reread", lab)
     return out
+
+
+def payments_doubtful(found: dict[str, Found]) -> bool:
+    """The payments read do not add up to the total (or there is no total to add up to)."""
+    total = found.get("total")
+    paid = [found[k].value for k in PAYMENTS if k in found]
+    if total is None or not paid:
+        return True
+    return sum(paid) != total.value  # type: ignore[arg-type]
+
+
+def reread_fields(page: np.ndarray, tokens: Sequence[Token], found: dict[str, Found],
+                  doc_type: str, engine: OcrEngine) -> dict[str, Found]:
+    """Every field worth a second look at the pixels: doubtful payments on an invoice, a
+    hospital's name under a seal on any receipt."""
+    out: dict[str, Found] = {}
+    if doc_type.endswith("_invoice") and payments_doubtful(found):
+        out.update(reread_payments(page, tokens, found, engine))
+    hospital = reread_hospital(page, tokens, found, engine)
+    if hospital is not None:
+        out["hospital"] = hospital
+    return out
+
+
+def seal_share(crop: np.ndarray) -> float:
+    """The share of a crop's pixels in a seal's red (bright in red, dark in green and blue)."""
+    if crop.ndim != 3 or crop.size == 0:
+        return 0.0
+    b, g, r = (c.astype(np.int16) for c in cv2.split(crop))
+    red = (r > 110) & (r - np.maximum(g, b) > 40)
+    return float(red.mean())
+
+
+def without_red(crop: np.ndarray) -> np.ndarray | None:
+    """The crop's red channel, stretched so that red ink goes to paper and black stays."""
+    r = crop[..., 2].astype(np.float32)
+    ink, paper = float(np.percentile(r, 1)), float(np.percentile(r, 90))
+    if paper - ink < 40:
+        return None
+    v = np.clip((r - ink) / ((paper - ink) * 0.7) * 255, 0, 255).astype(np.uint8)
+    return cv2.cvtColor(v, cv2.COLOR_GRAY2BGR)
+
+
+_READ_HEIGHT = 36.0  # text height the crops are read at
+_SEALED = 0.01  # a seal's ring and words cover a per cent or more of the value's box
+
+
+def _org_in(text: str) -> tuple[str, bool] | None:
+    """The institution's name in one line read from a crop (label, seal words dropped), and
+    whether seal words had to be dropped from its front."""
+    for p in split_line(Token(text, 0, 0, 1, 1, 1.0)):
+        if p.value is None or (p.label is not None and p.field != "hospital"):
+            continue
+        for m in ORG_NAME.finditer(re.sub(r"\s+", "", p.value.text)):
+            stripped, cut = strip_residue(m.group(0))
+            name = _org(stripped)
+            if (name is not None and ORG_NAME.fullmatch(name) and len(name) >= 4
+                    and name not in INSTITUTION_TYPES):
+                return name, cut
+    return None
+
+
+def reread_hospital(page: np.ndarray, tokens: Sequence[Token], found: dict[str, Found],
+                    engine: OcrEngine) -> Found | None:
+    """The hospital's name read again without the red of a seal stamped over it.
+
+    The box looked at is the hospital label's line, from the label to the next label on its
+    row, a line's height up and down (a dot-matrix printer puts the name out of register),
+    and the token the name was read from. Nothing is read again where no seal is there.
+    """
+    if page.ndim != 3:
+        return None
+    H, W = page.shape[:2]
+    hs = median_height(tokens)
+    labels: list[Token] = []
+    anchors: list[Token] = []
+    for tok in tokens:
+        before = ""
+        for p in split_line(tok):
+            if p.label is not None:
+                labels.append(p.label)
+                # a label, not the same words inside a title (浙江省医疗机构门诊收费票据)
+                if p.field == "hospital" and not re.search(r"[\u4e00-\u9fff]$", before):
+                    anchors.append(p.label)
+            last = p.value or p.label
+            before = last.text if last is not None else before
+    old = found.get("hospital")
+    if old is None:
+        # no label read (its line lost under the seal): a name read on its own, whose first
+        # characters the seal may have split off to the left
+        orgs = [t for t in tokens if ORG_NAME.search(t.text) and "类型" not in t.text]
+        if orgs:
+            t = max(orgs, key=lambda t: t.h * t.score)
+            old = Found(t.text, t.score, "fallback", Token(t.text, t.x0 - t.h * 3, t.y0, t.x1,
+                                                           t.y1, t.score))
+    boxes: list[tuple[float, float, float, float, float]] = []  # x0, y0, x1, y1, value's x0
+    if old is not None and old.token is not None:
+        # the line the name was read from, first: the tightest box round it
+        t = old.token
+        start = next((a.x1 for a in anchors if t.x0 <= a.cx <= t.x1 and t.y0 <= a.cy <= t.y1),
+                     t.x0)
+        boxes.append((t.x0 - t.h * 0.5, t.y0 - t.h * 0.4, t.x1 + t.h * 0.5, t.y1 + t.h * 0.4,
+                      start))
+    for lab in anchors[:2]:
+        h = lab.h
+        stop = min(_barrier(lab, labels), lab.x1 + h * 24, W)
+        boxes.append((lab.x0 - h * 0.3, lab.y0 - h * 0.8, stop, lab.y1 + h * 0.8, lab.x1))
+    reads = 0
+    for x0f, y0f, x1f, y1f, value_x in boxes:
+        if reads >= 2:
+            break
+        x0, y0 = int(max(0, x0f)), int(max(0, y0f))
+        x1, y1 = int(min(W, x1f)), int(min(H, y1f))
+        if x1 - x0 < hs * 3 or y1 - y0 < hs:
+            continue
+        crop = np.ascontiguousarray(page[y0:y1, x0:x1])
+        # the seal must lie on the value, not only on a red label before it
+        if seal_share(crop[:, int(max(0, value_x - x0)):]) < _SEALED:
+            continue
+        clean = without_red(crop)
+        if clean is None:
+            continue
+        scale = _READ_HEIGHT / hs
+        if scale < 1:  # the recogniser reads lines at 48 px: larger print only costs time
+            clean = cv2.resize(clean, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        reads += 1
+        names = [(ln.score, _org_in(ln.text)) for ln in engine.read(clean)]
+        hits = [(s, n) for s, n in names if n is not None and s >= 0.9]
+        if len(hits) != 1:
+            continue  # nothing whole, or two names: not for us to choose
+        score, (name, cut) = hits[0]
+        # a name the seal's words ran into even without the red is for the person to check
+        return Found(name, score * 0.95, "seal" if cut else "reread", old.token if old else None)
+    return None

@@ -25,7 +25,7 @@ from kiosk.recognition.fields import (
     strip_residue,
 )
 from kiosk.recognition.layout import Token, tokens_from_lines, upside_down
-from kiosk.recognition.overprint import PAYMENTS, reread_payments
+from kiosk.recognition.overprint import reread_fields
 from kiosk.recognition.table import extract_items
 from kiosk.recognition.text import clean_text, money_str
 
@@ -48,7 +48,7 @@ _INSTITUTION_TYPES = {"综合医院", "中医医院", "中西医结合医院", "
 _SOURCE_WEIGHT = {"label": 1.0, "mark": 0.97, "right": 0.97, "below": 0.9, "row": 0.9,
                   "fallback": 0.75, "seal": 0.5, "reread": 1.0}
 
-Reread = Callable[[Sequence[Token], dict[str, Found]], dict[str, Found]]
+Reread = Callable[[Sequence[Token], dict[str, Found], str], dict[str, Found]]
 
 
 def _hospital_fallback(tokens: Sequence[Token], found: Found | None) -> Found | None:
@@ -142,8 +142,9 @@ class Recognizer:
         # tokens of an upside-down page are on the page turned round: crops come from that
         seen = np.rot90(page, 2) if upside_down(lines) else page
 
-        def reread(toks: Sequence[Token], found: dict[str, Found]) -> dict[str, Found]:
-            return reread_payments(seen, toks, found, self.engine)
+        def reread(toks: Sequence[Token], found: dict[str, Found], doc_type: str
+                   ) -> dict[str, Found]:
+            return reread_fields(seen, toks, found, doc_type, self.engine)
 
         doc = build_document(tokens, name, reread=reread)
         doc["ocr_ms"] = round(ocr_ms, 1)
@@ -174,26 +175,18 @@ def _runs_to_lines(runs: Sequence[tuple[str, float, float, float, float]]) -> li
             for t, x0, y0, x1, y1 in runs if t.strip()]
 
 
-def _payments_doubtful(found: dict[str, Found]) -> bool:
-    """The payments read do not add up to the total (or there is no total to add up to)."""
-    total = found.get("total")
-    paid = [found[k].value for k in PAYMENTS if k in found]
-    if total is None or not paid:
-        return True
-    return sum(paid) != total.value  # type: ignore[arg-type]
-
-
 def build_document(tokens: Sequence[Token], name: str, *, reread: Reread | None = None
                    ) -> dict[str, Any]:
     """Fields, items and checks from the page's tokens, in the contract's key order.
 
-    `reread` reads payment amounts again from the pixels (see `overprint`) when those read
-    do not add up; without pixels (a PDF's text layer) there is nothing to read again.
+    `reread` reads fields again from the pixels (see `overprint`): payment amounts that do
+    not add up, a hospital's name under a red seal; without pixels (a PDF's text layer)
+    there is nothing to read again.
     """
     found = extract_fields(tokens)
     doc_type = classify(tokens, found)
-    if reread is not None and doc_type.endswith("_invoice") and _payments_doubtful(found):
-        found.update(reread(tokens, found))
+    if reread is not None and doc_type != "unknown":
+        found.update(reread(tokens, found, doc_type))
     doc: dict[str, Any] = {"image": name, "doc_type": doc_type}
     conf: dict[str, float] = {}
     if doc_type == "unknown":

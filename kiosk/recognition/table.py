@@ -50,6 +50,7 @@ class Column:
     kind: str
     x0: float
     x1: float
+    inferred: bool = False
 
     @property
     def cx(self) -> float:
@@ -66,6 +67,9 @@ class Group:
     left: float = 0.0
     right: float = 0.0
     bounds: list[float] = field(default_factory=list)
+    # an amount column inferred from the grid, not read from a head: cells are placed by
+    # their centres, since the next pair's category cells start left of its centred head
+    inferred: bool = False
 
     def finish(self) -> None:
         cols = self.columns
@@ -149,16 +153,81 @@ def _is_header_row(cells: Sequence[Column]) -> bool:
     return "amount" in kinds and ("name" in kinds or len(kinds) >= 3) and len(cells) >= 3
 
 
+def _joined_heads(row: Sequence[Token]) -> list[Token]:
+    """A header word the detector cut into its characters (项  目 spaced out on a form) as one
+    token again."""
+    out: list[Token] = []
+    for t in row:
+        last = out[-1] if out else None
+        if (last is not None and (last.text + t.text).replace(" ", "") in HEADER_WORDS
+                and t.x0 - last.x1 < 2.5 * max(last.h, t.h)):
+            out[-1] = Token(last.text + t.text, last.x0, min(last.y0, t.y0), t.x1,
+                            max(last.y1, t.y1), min(last.score, t.score))
+            continue
+        out.append(t)
+    return out
+
+
+def _misread_amount_head(row: Sequence[Token], cells: Sequence[Column]) -> list[Column]:
+    """金额 read with one character wrong (企额, 金颖) in a row of other column heads: the one
+    head an item table cannot lack."""
+    for t in row:
+        word = re.sub(r"[(（]元[)）]|\s", "", t.text)
+        if (len(word) == 2 and sum(a != b for a, b in zip(word, "金额", strict=True)) == 1
+                and not any(c.x0 < t.cx < c.x1 for c in cells)):
+            return [Column("amount", t.x0, t.x1)]
+    return []
+
+
+def _pair_heads(cells: list[Column]) -> list[Column] | None:
+    """项目 … 金额 column pairs of a category grid where some 金额 heads were not read (under
+    a form's guilloche or a seal): each 项目 head gets the 金额 head before the next 项目, or
+    else an amount column spanning the gap to it. None when the row is not such a grid."""
+    names = [c for c in cells if c.kind == "name"]
+    if len(names) < 2 or any(c.kind not in ("name", "amount") for c in cells):
+        return None
+    if sum(c.kind == "amount" for c in cells) >= len(names):
+        return None  # every pair has its amount head: the usual header row
+    pitch = statistics.median(b.x0 - a.x0 for a, b in itertools.pairwise(names))
+    out: list[Column] = []
+    for i, name in enumerate(names):
+        nxt = names[i + 1].x0 if i + 1 < len(names) else name.x0 + pitch
+        amount = next((c for c in cells if c.kind == "amount" and name.x1 < c.x0 < nxt), None)
+        h = name.x1 - name.x0
+        out += [name, amount or Column("amount", name.x1 + h, nxt - h * 0.5, inferred=True)]
+    return out
+
+
+def _nearest_pair(t: Token, pairs: Sequence[Group]) -> Group | None:
+    """The 项目/金额 pair a cell of a grid with inferred amount columns belongs to: an amount
+    to the pair whose amount column is nearest, a name to the pair whose 项目 head is (its
+    cells start left of the centred head, where the pair before it ends)."""
+    kind = "amount" if _fits("amount", t.text.strip()) else "name"
+    best, best_d = None, float("inf")
+    for g in pairs:
+        col = next((c for c in g.columns if c.kind == kind), None)
+        if col is None:
+            continue
+        d = abs(t.cx - col.cx)
+        if d < best_d:
+            best, best_d = g, d
+    return best
+
+
 def find_groups(tokens: Sequence[Token]) -> list[Group]:
     """Header rows → one group per repeated run of columns."""
     groups: list[Group] = []
     for row in rows(tokens, tolerance=0.6):
         cells: list[Column] = []
-        for t in row:
+        heads = _joined_heads(row)
+        for t in heads:
             cells.extend(header_cells(t))
+        if len(cells) >= 3 and not any(c.kind == "amount" for c in cells):
+            cells += _misread_amount_head(heads, cells)
+        cells.sort(key=lambda c: c.x0)
+        cells = _pair_heads(cells) or cells
         if not _is_header_row(cells):
             continue
-        cells.sort(key=lambda c: c.x0)
         hy = statistics.median(t.cy for t in row)
         hh = median_height(row)
         # split where a column kind repeats (two tables side by side)
@@ -170,9 +239,10 @@ def find_groups(tokens: Sequence[Token]) -> list[Group]:
                 current = []
             current.append(c)
         parts.append(current)
+        inferred = any(c.inferred for c in cells)
         for p in parts:
             if any(c.kind == "amount" for c in p):
-                groups.append(Group(p, hy, hh))
+                groups.append(Group(p, hy, hh, inferred=inferred))
     for i, g in enumerate(groups):
         g.finish()
         g.left = g.columns[0].x0 - g.header_h * 3
@@ -233,7 +303,8 @@ def _clean_name(text: str, group: Group) -> str | None:
     if any(c.kind == "seq" for c in group.columns):
         s = re.sub(r"^\d{1,3}(?=[\u4e00-\u9fff])", "", s)
     s = re.sub(r"^\d+\.\d{2}(?=[\u4e00-\u9fff])", "", s)  # the neighbour cell's amount
-    return clean_text(trim_category_run(s))
+    s = clean_text(trim_category_run(s)) or ""
+    return restore_leading_one(fix_category(s)) or None
 
 
 # Fee categories (the national 收费项目 groups), longest first so 中成药费 wins over 药费.
@@ -246,6 +317,36 @@ _FEES = tuple(sorted((
 # What a pre-printed form puts beside its category cells: copy marks (二联/收据/交款),
 # stray amounts and the 大写 amount's characters.
 _FORM_RESIDUE = re.compile(r"[一二三四第联收据交款存根页\d.,，壹贰叁肆伍陆柒捌玖拾佰仟万元角分整零A-Za-z]*")
+
+
+def _is_form_residue(text: str) -> bool:
+    """A copy mark (第二联交款人 printed down the margin) or a 大写 amount, never the rest of a
+    wrapped item name."""
+    m = _FORM_RESIDUE.fullmatch(text)
+    upper = sum(c in "壹贰叁肆伍陆柒捌玖拾佰仟万元角分整" for c in text)
+    return m is not None or upper >= 3
+
+
+# characters the recogniser puts for a printed 费 at the end of a category cell
+_FEE_MISREADS = set("費贸资號鑽货賀资赞")
+
+
+def fix_category(name: str) -> str:
+    """"诊察號" → "诊察费": the fee categories are a closed list, so a cell that is one of them
+    but for a misread 费 at its end is that category."""
+    if len(name) >= 3 and name[-1] in _FEE_MISREADS and name[:-1] + "费" in _FEES:
+        return name[:-1] + "费"
+    return name
+
+
+# a name cannot begin 次性 or 般诊疗/般治疗: the recogniser dropped the thin 一 in front
+_LOST_ONE = re.compile(r"^(?=次性|般(?:诊疗|治疗|检查|护理))")
+
+
+def restore_leading_one(name: str) -> str:
+    """"次性使用输液器" → "一次性使用输液器": a 一 of one stroke at the start of a cell is often
+    lost by the recogniser; 次性 and 般诊疗 cannot begin a word."""
+    return _LOST_ONE.sub("一", name, count=1)
 
 
 def trim_category_run(name: str) -> str:
@@ -339,9 +440,11 @@ def extract_items(tokens: Sequence[Token]) -> tuple[list[Item], list[Group]]:
         later = [h.header_y for h in groups if h.header_y > g.header_y + g.header_h
                  and abs(h.columns[0].x0 - g.columns[0].x0) < g.header_h * 4]
         bottom = min([bottom, *later])
+        pairs = [h for h in groups if h.inferred and abs(h.header_y - g.header_y) < g.header_h]
         inside = [t for t in tokens
                   if g.header_y + g.header_h * 0.6 < t.cy < bottom
-                  and t.x1 > g.left and t.x0 < g.right]
+                  and (_nearest_pair(t, pairs) is g if g.inferred
+                       else t.x1 > g.left and t.x0 < g.right)]
         pieces: list[Token] = []
         for t in inside:
             pieces.extend(_split_token(t, g))
@@ -363,7 +466,8 @@ def extract_items(tokens: Sequence[Token]) -> tuple[list[Item], list[Group]]:
             row_top = min(t.y0 for t in row)
             if amount is None:
                 if (name and group_items and not _is_category(name)
-                        and not name.endswith("费") and row_top - last_bottom < hs * 0.8):
+                        and not name.endswith("费") and row_top - last_bottom < hs * 0.8
+                        and group_items[-1].name not in _FEES and not _is_form_residue(name)):
                     group_items[-1].name += name  # a wrapped name
                     last_bottom = max(t.y1 for t in row)
                 continue

@@ -53,8 +53,10 @@ def _money(v: Decimal, rng: random.Random | None = None) -> str:
 
 
 def stamp(img: Image.Image, centre: tuple[int, int], radius: int, ring_text: str,
-          centre_text: str = "", oval: float = 1.0, opacity: float = 0.85) -> None:
-    """A round (or oval) red seal: ring, star or centre words, text round the upper edge.
+          centre_text: str = "", oval: float = 1.0, opacity: float = 0.85,
+          foot_text: str = "") -> None:
+    """A round (or oval) red seal: ring, star or centre words, text round the upper edge,
+    and `foot_text` in a line under the star (a 收费专用章's 门诊收费专用章).
 
     Stamp ink is laid over what is printed (multiplied), as on paper.
     """
@@ -71,6 +73,9 @@ def stamp(img: Image.Image, centre: tuple[int, int], radius: int, ring_text: str
         pts = [(cx + radius * 0.32 * math.cos(math.pi / 2 + k * 4 * math.pi / 5),
                 cy - radius * 0.32 * math.sin(math.pi / 2 + k * 4 * math.pi / 5)) for k in range(5)]
         d.polygon(pts, fill=255)
+    if foot_text:
+        d.text((cx, cy + radius * 0.55), foot_text, font=font(max(12, radius // 6)), fill=255,
+               anchor="mm")
     f = font(max(14, radius // 4))
     n = len(ring_text)
     for i, ch in enumerate(ring_text):
@@ -206,13 +211,17 @@ def _dotted(img: Image.Image, box: tuple[int, int, int, int], seed: int) -> None
     img.paste(Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)))
 
 
-def dotmatrix_form(seed: int, *, overprint: bool = False,
-                   category_grid: bool = False) -> tuple[Image.Image, Receipt]:
+def dotmatrix_form(seed: int, *, overprint: bool = False, category_grid: bool = False,
+                   seal: bool = False, drop: bool = False) -> tuple[Image.Image, Receipt]:
     """A pre-printed 门诊收费票据 form in red or blue, filled by a dot-matrix printer out of
     register. `overprint` shifts the printer's pass far enough left that the amounts start
     on the last character of their labels (医保统筹支付 with 118.53 printed over its 付).
     `category_grid`: the form pre-prints every fee category in two column pairs and the
-    printer fills in only the amounts of those charged, the rest stay empty."""
+    printer fills in only the amounts of those charged, the rest stay empty.
+    `seal`: the hospital's round 收费专用章 stamped over the start of its printed name, its
+    ring reaching up over the payment labels above (its own name round the ring).
+    `drop`: the pass lands most of a line low, so each payment amount sits under its label,
+    level with the next row's label, and the table's rules cross the figures."""
     rng = random.Random(seed)
     w, h = 1650, 760
     img = Image.new("RGB", (w, h), (252, 250, 246))
@@ -260,6 +269,8 @@ def dotmatrix_form(seed: int, *, overprint: bool = False,
     dx, dy = rng.randint(-25, 25), rng.randint(-18, 18)
     if overprint:
         dx, dy = rng.randint(-52, -44), rng.randint(-6, 6)
+    if drop:
+        dx, dy = rng.randint(-10, 25), rng.randint(18, 24)
     printed: list[tuple[tuple[int, int], str]] = [
         ((200, 60), fields["invoice_code"] or ""),
         ((w - 420, 100), f"{y_}年{m_}月{d_}日"),
@@ -282,7 +293,20 @@ def dotmatrix_form(seed: int, *, overprint: bool = False,
     for (x, y), text in printed:
         jx, jy = rng.randint(-4, 4), rng.randint(-4, 4)
         d.text((x + dx + jx, y + dy + jy), text, font=fv, fill=(30, 30, 30))
+    if drop:
+        # the form's ruled boxes under each label line, which the dropped figures cross
+        for y in (512, 582):
+            d.line((50, y, w - 120, y), fill=form_ink, width=2)
     _dotted(img, (0, 0, w - 130, h), seed)
+    if seal:
+        hosp = fields["hospital"] or ""
+        x_name, y_name = 290 + dx, 620 + dy
+        r = rng.randint(100, 120)
+        # the ring's upper right crosses the name's first characters, its top the labels
+        cx = x_name - int(r * rng.uniform(0.1, 0.4))
+        cy = y_name + 14 + int(r * rng.uniform(0.35, 0.75))
+        stamp(img, (cx, cy), r, hosp, foot_text="门诊收费专用章",
+              opacity=rng.uniform(0.75, 0.9))
     return img, Receipt("outpatient_invoice", fields, items)
 
 
