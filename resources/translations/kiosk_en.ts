@@ -410,32 +410,32 @@
 <context>
     <name>ClaimScreens</name>
     <message>
-        <location filename="../../kiosk/ui/claim_screens.py" line="210" />
+        <location filename="../../kiosk/ui/claim_screens.py" line="211" />
         <source>现在查不到，请叫工作人员帮忙。</source>
         <translation>Cannot look this up now; please ask the staff.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/claim_screens.py" line="271" />
+        <location filename="../../kiosk/ui/claim_screens.py" line="272" />
         <source>没能读取这张图片，请叫工作人员帮忙。</source>
         <translation>This picture could not be read; please ask the staff.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/claim_screens.py" line="288" />
+        <location filename="../../kiosk/ui/claim_screens.py" line="289" />
         <source>读收据的程序出了问题，请叫技术员。</source>
         <translation>The receipt reader has a problem; please call the technician.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/claim_screens.py" line="383" />
+        <location filename="../../kiosk/ui/claim_screens.py" line="384" />
         <source>这张收据已经报过了（在报销单 {n} 里），不能重复报销。</source>
         <translation>This receipt was already claimed (claim {n}); it cannot be claimed twice.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/claim_screens.py" line="386" />
+        <location filename="../../kiosk/ui/claim_screens.py" line="387" />
         <source>机器的存储空间满了，请叫技术员。</source>
         <translation>The kiosk's storage is full; please call the technician.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/claim_screens.py" line="389" />
+        <location filename="../../kiosk/ui/claim_screens.py" line="390" />
         <source>没能保存，请叫工作人员帮忙。</source>
         <translation>Could not save; please ask the staff.</translation>
     </message>
@@ -443,94 +443,103 @@
 <context>
     <name>CorrectionPanel</name>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="217" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="216" />
         <source>← 不改了</source>
         <translation>← Leave it</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="218" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="217" />
         <source>改好了</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="219" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="218" />
         <source>或者点下面的医院：</source>
         <translation>Or choose a hospital below:</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="220" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="219" />
         <source>没有找到，请换几个字母试试</source>
         <translation>Nothing found. Try other letters.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="222" />
-        <location filename="../../kiosk/ui/screens/correct.py" line="307" />
-        <location filename="../../kiosk/ui/screens/correct.py" line="329" />
-        <location filename="../../kiosk/ui/screens/correct.py" line="382" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="221" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="306" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="328" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="381" />
         <source>{c}类</source>
         <translation>Class {c}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="225" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="224" />
         <source>清空</source>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="233" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="232" />
         <source>原来读到：{v}</source>
         <translation>Read as: {v}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="261" />
-        <location filename="../../kiosk/ui/screens/correct.py" line="321" />
-        <location filename="../../kiosk/ui/screens/correct.py" line="352" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="260" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="320" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="351" />
         <source>{amount} 元</source>
         <translation>{amount} yuan</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="301" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="300" />
         <source>改第{n}项</source>
         <translation>Change item {n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="303" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="302" />
         <source>名称：{v}</source>
         <translation>Name: {v}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="304" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="303" />
         <source>金额：{v} 元</source>
         <translation>Amount: {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="306" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="305" />
         <source>类别：{v}</source>
         <translation>Class: {v}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="307" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="306" />
         <source>没有印</source>
         <translation>not printed</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="313" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="312" />
         <source>输入药品或项目名称的拼音首字母</source>
         <translation>Type the pinyin initials of the drug or item</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="320" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="319" />
         <source>输入这一项的金额</source>
         <translation>Enter this item's amount</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="328" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="327" />
         <source>这一项是哪一类？</source>
         <translation>Which class is this item?</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/correct.py" line="341" />
+        <location filename="../../kiosk/ui/screens/correct.py" line="340" />
         <source>____年__月__日</source>
         <translation>year-month-day</translation>
+    </message>
+</context>
+<context>
+    <name>DarkCover</name>
+    <message>
+        <location filename="../../kiosk/ui/idle.py" line="169" />
+        <location filename="../../kiosk/ui/idle.py" line="189" />
+        <source>夜间熄屏：轻触屏幕点亮</source>
+        <translation>Screen dark for the night: touch to light it</translation>
     </message>
 </context>
 <context>
@@ -600,58 +609,58 @@
 <context>
     <name>FirstStartScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="224" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="230" />
         <source>首次设置</source>
         <translation>First start</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="226" />
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="269" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="232" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="275" />
         <source>← 上一步</source>
         <translation>← Previous</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="267" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="273" />
         <source>第{n}步，共{m}步</source>
         <translation>Step {n} of {m}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="270" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="276" />
         <source>← 回到设置</source>
         <translation>← Back to settings</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="272" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="278" />
         <source>确定以后再登记</source>
         <translation>Yes, enrol later</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="273" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="279" />
         <source>以后再登记</source>
         <translation>Enrol later</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="274" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="280" />
         <source>完成，开始使用</source>
         <translation>Done, start the kiosk</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="275" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="281" />
         <source>下一步</source>
         <translation>Next</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="306" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="312" />
         <source>请先登记本机，或者选“以后再登记”。</source>
         <translation>Enrol this kiosk first, or choose “Enrol later”.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="312" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="318" />
         <source>不登记也能收报销单，但它们会先存在本机排队，等登记好、连上县服务器以后才送到县里。确定要以后再登记吗？</source>
         <translation>Claims can be filed without enrolment, but they wait in this kiosk's queue and go to the county only once it is enrolled and reaches the county server. Enrol later?</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="362" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="368" />
         <source>没能记下这一步（{why}），请叫技术员检查磁盘。</source>
         <translation>This step could not be recorded ({why}); please check the disk.</translation>
     </message>
@@ -725,27 +734,19 @@
     </message>
 </context>
 <context>
-    <name>DarkCover</name>
-    <message>
-        <location filename="../../kiosk/ui/idle.py" line="160" />
-        <source>夜间熄屏：轻触屏幕点亮</source>
-        <translation>Screen dark for the night: touch to light it</translation>
-    </message>
-</context>
-<context>
     <name>IdleWarning</name>
     <message>
-        <location filename="../../kiosk/ui/idle.py" line="106" />
+        <location filename="../../kiosk/ui/idle.py" line="139" />
         <source>您还在吗？</source>
         <translation>Are you still there?</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/idle.py" line="117" />
+        <location filename="../../kiosk/ui/idle.py" line="150" />
         <source>{s}秒后回到首页，您刚才输入的信息会被清除。</source>
         <translation>In {s} seconds the kiosk goes back to the start and forgets what you entered.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/idle.py" line="107" />
+        <location filename="../../kiosk/ui/idle.py" line="140" />
         <source>我还在，继续</source>
         <translation>I'm here, continue</translation>
     </message>
@@ -788,149 +789,149 @@
 <context>
     <name>MaintenanceSection</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="104" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="107" />
         <source>维护</source>
         <translation>Upkeep</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="108" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="111" />
         <source>把日志导出到U盘</source>
         <translation>Export the logs to a USB stick</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="109" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="112" />
         <source>更改技术员密码</source>
         <translation>Change the technician PIN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="110" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="113" />
         <source>管理协理员</source>
         <translation>Manage assistants</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="111" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="114" />
         <source>退出程序（技术员维护）</source>
         <translation>Quit the app (technician maintenance)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="112" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="115" />
         <source>自检</source>
         <translation>Self-test</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="113" />
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="141" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="116" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="144" />
         <source>正在自检……</source>
         <translation>Self-test running…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="114" />
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="149" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="117" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="152" />
         <source>现在自检</source>
         <translation>Run the self-test now</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="142" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="145" />
         <source>正在自检，可能要一两分钟。其他设置可以照常用。</source>
         <translation>The self-test is running; it may take a minute or two. The other settings work meanwhile.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="164" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="167" />
         <source>自检没能做完：{why}</source>
         <translation>The self-test could not finish: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="169" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="172" />
         <source>识别引擎</source>
         <translation>OCR engine</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="169" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="172" />
         <source>数据库</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="170" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="173" />
         <source>磁盘空间</source>
         <translation>Disk space</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="170" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="173" />
         <source>摄像头</source>
         <translation>Camera</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="171" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="174" />
         <source>扫描仪</source>
         <translation>Scanner</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="171" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="174" />
         <source>时钟</source>
         <translation>Clock</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="172" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="175" />
         <source>上传队列</source>
         <translation>Upload queue</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="183" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="186" />
         <source>自检记录读不出来（文件坏了）。请点“现在自检”。</source>
         <translation>The self-test record cannot be read (the file is damaged). Tap “Run the self-test now”.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="184" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="187" />
         <source>从没做过自检。</source>
         <translation>The self-test has never run.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="189" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="192" />
         <source>时间不明</source>
         <translation>time unknown</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="193" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="197" />
         <source>上次自检：{when}，全部通过（{n}项）。</source>
         <translation>Last self-test: {when}: passed (all of its {n} checks).</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="196" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="200" />
         <source>上次自检：{when}，没有通过：{n}项有问题。</source>
         <translation>Last self-test: {when}: failed ({n} of the checks found a problem).</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="199" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="203" />
         <source>已经两天多没有自检了：每天的自动自检可能没有运行。</source>
         <translation>No self-test for more than two days: the daily self-test may not be running.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="201" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="205" />
         <source>结果没能记下来：{why}</source>
         <translation>The result could not be recorded: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="204" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="208" />
         <source>{name}：{why}</source>
         <translation>{name}: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="216" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="220" />
         <source>正在导出……</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="223" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="227" />
         <source>没有找到U盘。请插上U盘，等几秒再试。</source>
         <translation>No USB stick found. Plug one in, wait a few seconds and try again.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="226" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="230" />
         <source>没能写到U盘（可能满了或是只读的）：{why}</source>
         <translation>Could not write to the USB stick (full or read-only?): {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="232" />
+        <location filename="../../kiosk/ui/screens/settings/maintenance.py" line="236" />
         <source>已导出到U盘：{name}
 现在可以拔下U盘。</source>
         <translation>Exported to the USB stick: {name}
@@ -1382,7 +1383,7 @@ You can unplug it now.</translation>
         <translation>Reading the card…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/resident_id.py" line="340" />
+        <location filename="../../kiosk/ui/screens/resident_id.py" line="339" />
         <source>已输入{n}位</source>
         <translation>{n} characters entered</translation>
     </message>
@@ -1390,314 +1391,314 @@ You can unplug it now.</translation>
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="305" />
+        <location filename="../../kiosk/ui/screens/review.py" line="312" />
         <source>请核对收据上的内容</source>
         <translation>Please check what was read</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="306" />
+        <location filename="../../kiosk/ui/screens/review.py" line="313" />
         <source>医院</source>
         <translation>Hospital</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="306" />
+        <location filename="../../kiosk/ui/screens/review.py" line="313" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="307" />
+        <location filename="../../kiosk/ui/screens/review.py" line="314" />
         <source>总金额</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="307" />
+        <location filename="../../kiosk/ui/screens/review.py" line="314" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="308" />
+        <location filename="../../kiosk/ui/screens/review.py" line="315" />
         <source>票据类型</source>
         <translation>Kind of paper</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="308" />
+        <location filename="../../kiosk/ui/screens/review.py" line="315" />
         <source>票据号码</source>
         <translation>Invoice number</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="309" />
+        <location filename="../../kiosk/ui/screens/review.py" line="316" />
         <source>票据代码</source>
         <translation>Invoice code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="309" />
+        <location filename="../../kiosk/ui/screens/review.py" line="316" />
         <source>医保统筹支付</source>
         <translation>Paid by the insurance fund</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="310" />
+        <location filename="../../kiosk/ui/screens/review.py" line="317" />
         <source>个人账户支付</source>
         <translation>Paid from the personal account</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="310" />
+        <location filename="../../kiosk/ui/screens/review.py" line="317" />
         <source>个人现金支付</source>
         <translation>Paid in cash</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="311" />
+        <location filename="../../kiosk/ui/screens/review.py" line="318" />
         <source>其他支付</source>
         <translation>Other payments</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="314" />
+        <location filename="../../kiosk/ui/screens/review.py" line="320" />
         <source>修改</source>
         <translation>Change</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="315" />
+        <location filename="../../kiosk/ui/screens/review.py" line="321" />
         <source>收费项目</source>
         <translation>Items charged</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="316" />
+        <location filename="../../kiosk/ui/screens/review.py" line="322" />
         <source>◀ 上一张</source>
         <translation>◀ Previous</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="317" />
+        <location filename="../../kiosk/ui/screens/review.py" line="323" />
         <source>下一张 ▶</source>
         <translation>Next ▶</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="318" />
+        <location filename="../../kiosk/ui/screens/review.py" line="324" />
         <source>重新拍这张</source>
         <translation>Take this one again</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="322" />
+        <location filename="../../kiosk/ui/screens/review.py" line="328" />
         <source>重新拍这一张</source>
         <translation>Take this one again</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="323" />
+        <location filename="../../kiosk/ui/screens/review.py" line="329" />
         <source>请协理员来帮忙</source>
         <translation>Ask the assistant for help</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="324" />
+        <location filename="../../kiosk/ui/screens/review.py" line="330" />
         <source>不要这一张，跳过</source>
         <translation>Leave this one out</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="325" />
+        <location filename="../../kiosk/ui/screens/review.py" line="331" />
         <source>← 返回核对</source>
         <translation>← Back to checking</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="326" />
+        <location filename="../../kiosk/ui/screens/review.py" line="332" />
         <source>收据的照片，点一下放大</source>
         <translation>The receipt's picture; tap to enlarge</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="385" />
+        <location filename="../../kiosk/ui/screens/review.py" line="391" />
         <source>第{i}张，共{n}张</source>
         <translation>Receipt {i} of {n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="390" />
+        <location filename="../../kiosk/ui/screens/review.py" line="396" />
         <source>文件第{p}页</source>
         <translation>Page {p} of the file</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="400" />
-        <location filename="../../kiosk/ui/screens/review.py" line="432" />
+        <location filename="../../kiosk/ui/screens/review.py" line="406" />
+        <location filename="../../kiosk/ui/screens/review.py" line="438" />
         <source>认不出</source>
         <translation>Not recognised</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="417" />
+        <location filename="../../kiosk/ui/screens/review.py" line="423" />
         <source>黄色的地方没有看清楚，请点“修改”核对。</source>
         <translation>The yellow parts were not read clearly: press 'Change' to check them.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="419" />
+        <location filename="../../kiosk/ui/screens/review.py" line="425" />
         <source>黄色的地方机器没有看清楚，协理员或县医保局会帮您核对，您可以先提交。</source>
         <translation>The machine could not read the yellow parts clearly. The assistant or the county insurance office will check them; you can submit now.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="428" />
+        <location filename="../../kiosk/ui/screens/review.py" line="434" />
         <source>门诊收费票据</source>
         <translation>Outpatient invoice</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="429" />
+        <location filename="../../kiosk/ui/screens/review.py" line="435" />
         <source>住院收费票据</source>
         <translation>Inpatient invoice</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="430" />
+        <location filename="../../kiosk/ui/screens/review.py" line="436" />
         <source>费用清单</source>
         <translation>Expense list</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="431" />
+        <location filename="../../kiosk/ui/screens/review.py" line="437" />
         <source>缴费凭条（不能单独报销）</source>
         <translation>Payment slip (cannot be claimed on its own)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="436" />
+        <location filename="../../kiosk/ui/screens/review.py" line="442" />
         <source>这一张机器认不出是看病的收据</source>
         <translation>The kiosk does not recognise this as a medical receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="438" />
+        <location filename="../../kiosk/ui/screens/review.py" line="444" />
         <source>机器没有在这张照片上找到医院的发票或费用清单。如果它是收据，请把它放平、放全再拍一次；不是收据的，请跳过它。</source>
         <translation>The kiosk found no hospital invoice or expense list in this picture. If it is a receipt, lay it flat and whole and take it again; if it is not, leave it out.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="441" />
+        <location filename="../../kiosk/ui/screens/review.py" line="447" />
         <source>这张收据机器没能读出来</source>
         <translation>The kiosk could not read this receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="443" />
+        <location filename="../../kiosk/ui/screens/review.py" line="449" />
         <source>机器认出这是收据，但是没能读出上面的字。这不是您的错：请重新拍一次，或者请协理员照着纸上的字帮您填上。</source>
         <translation>The kiosk sees a receipt but could not read its writing. It is not your fault: take it again, or the assistant types it in from the paper.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="455" />
+        <location filename="../../kiosk/ui/screens/review.py" line="461" />
         <source>请向旁边的协理员招手，或者到服务台找协理员。协理员来之前，这些收据会一直留在这里。</source>
         <translation>Wave to the assistant nearby or ask at the desk. Your receipts stay here until the assistant comes.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="468" />
+        <location filename="../../kiosk/ui/screens/review.py" line="474" />
         <source>确定不报了？再点一次</source>
         <translation>Stop this claim? Tap again</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="469" />
+        <location filename="../../kiosk/ui/screens/review.py" line="475" />
         <source>不报了，回首页</source>
         <translation>Stop, back to the start</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="490" />
+        <location filename="../../kiosk/ui/screens/review.py" line="496" />
         <source>{c}类</source>
         <translation>Class {c}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="510" />
+        <location filename="../../kiosk/ui/screens/review.py" line="516" />
         <source>第{n}张还没有处理好（重新拍、请协理员填上，或者跳过），处理好才能提交。</source>
         <translation>Receipt {n} still needs attention (take it again, have the assistant fill it in, or leave it out) before the claim can be submitted.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="515" />
+        <location filename="../../kiosk/ui/screens/review.py" line="521" />
         <source>正在重新计算……</source>
         <translation>Working it out again…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="517" />
+        <location filename="../../kiosk/ui/screens/review.py" line="523" />
         <source>现在算不出能报多少，县医保局审核后会告诉您。</source>
         <translation>The refund cannot be worked out now; the county insurance office will tell you after its review.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="545" />
+        <location filename="../../kiosk/ui/screens/review.py" line="549" />
         <source>看病一共花了{total}元，医院已经用医保付了{settled}元。按估算，这次没有可以再报的钱，县医保局审核后会告诉您结果。</source>
         <translation>The visit cost {total} yuan; the hospital already charged {settled} yuan to the insurance. By the estimate nothing more can be refunded this time; the county office will tell you after its review.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="548" />
+        <location filename="../../kiosk/ui/screens/review.py" line="552" />
         <source>看病一共花了{total}元。按估算，这次没有可以报的钱，原因请看计算过程；县医保局审核后会告诉您结果。</source>
         <translation>The visit cost {total} yuan. By the estimate nothing can be refunded this time (see the calculation for why); the county office will tell you after its review.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="552" />
+        <location filename="../../kiosk/ui/screens/review.py" line="556" />
         <source>看病一共花了{total}元，医院已经用医保付了{settled}元，这次还能报大约{refund}元，自己负担{own}元。</source>
         <translation>The treatment cost {total} yuan in all. Insurance already paid {settled} yuan at the hospital; about {refund} yuan more can be refunded now, and you pay {own} yuan yourself.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="556" />
+        <location filename="../../kiosk/ui/screens/review.py" line="560" />
         <source>看病一共花了{total}元，医保能报大约{refund}元，自己负担{own}元。</source>
         <translation>The treatment cost {total} yuan in all. Insurance can refund about {refund} yuan; you pay {own} yuan yourself.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="561" />
+        <location filename="../../kiosk/ui/screens/review.py" line="565" />
         <source>收起计算过程</source>
         <translation>Hide the calculation</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="561" />
+        <location filename="../../kiosk/ui/screens/review.py" line="565" />
         <source>看计算过程</source>
         <translation>Show the calculation</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="586" />
+        <location filename="../../kiosk/ui/screens/review.py" line="590" />
         <source>正在显示收据的照片……</source>
         <translation>Showing the receipt's picture…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="598" />
+        <location filename="../../kiosk/ui/screens/review.py" line="602" />
         <source>这张照片显示不出来</source>
         <translation>This picture cannot be shown</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="614" />
+        <location filename="../../kiosk/ui/screens/review.py" line="618" />
         <source>输入开票日期（年月日8位数字）</source>
         <translation>Enter the invoice date (8 digits: year, month, day)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="616" />
+        <location filename="../../kiosk/ui/screens/review.py" line="620" />
         <source>输入收据上的总金额</source>
         <translation>Enter the total printed on the receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="618" />
+        <location filename="../../kiosk/ui/screens/review.py" line="622" />
         <source>输入收据上的“{name}”（没有印就输入0）</source>
         <translation>Enter “{name}” from the receipt (0 when not printed)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="621" />
+        <location filename="../../kiosk/ui/screens/review.py" line="625" />
         <source>输入收据上的“{name}”</source>
         <translation>Enter “{name}” from the receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="625" />
+        <location filename="../../kiosk/ui/screens/review.py" line="629" />
         <source>这是哪一种单据？</source>
         <translation>What kind of paper is this?</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="630" />
+        <location filename="../../kiosk/ui/screens/review.py" line="634" />
         <source>输入医院名称</source>
         <translation>Enter the hospital's name</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="633" />
+        <location filename="../../kiosk/ui/screens/review.py" line="637" />
         <source>输入交款人姓名</source>
         <translation>Enter the payer's name</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="319" />
+        <location filename="../../kiosk/ui/screens/review.py" line="325" />
         <source>再加一张收据</source>
         <translation>Add another receipt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="320" />
+        <location filename="../../kiosk/ui/screens/review.py" line="326" />
         <source>没错，提交</source>
         <translation>Correct, submit</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="394" />
+        <location filename="../../kiosk/ui/screens/review.py" line="400" />
         <source>没有读到</source>
         <translation>not read</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="402" />
-        <location filename="../../kiosk/ui/screens/review.py" line="488" />
+        <location filename="../../kiosk/ui/screens/review.py" line="408" />
+        <location filename="../../kiosk/ui/screens/review.py" line="494" />
         <source>{amount} 元</source>
         <translation>¥{amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="520" />
+        <location filename="../../kiosk/ui/screens/review.py" line="526" />
         <source>（按示例政策估算，以县医保局审核为准）</source>
         <translation>(estimated with the example policy; the county's review decides)</translation>
     </message>
@@ -1843,47 +1844,47 @@ Device ID: {device}</translation>
 <context>
     <name>SettingsPanel</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="153" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="155" />
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="154" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="156" />
         <source>回到首页</source>
         <translation>Back to the start</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="155" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="157" />
         <source>重新走一遍首次设置</source>
         <translation>Walk through the first start again</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="223" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="225" />
         <source>没有保存：{why}</source>
         <translation>Not saved: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="228" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="230" />
         <source>配置文件写不进去：{why}</source>
         <translation>The configuration file cannot be written: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="242" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="244" />
         <source>开</source>
         <translation>On</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="242" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="244" />
         <source>关</source>
         <translation>Off</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="243" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="245" />
         <source>已保存“{name}”：{value}，已经生效。</source>
         <translation>Saved “{name}”: {value}, in force now.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/panel.py" line="244" />
+        <location filename="../../kiosk/ui/screens/settings/panel.py" line="246" />
         <source>已保存“{name}”：{value}，重启后生效。</source>
         <translation>Saved “{name}”: {value}, in force after a restart.</translation>
     </message>
@@ -1891,53 +1892,53 @@ Device ID: {device}</translation>
 <context>
     <name>SettingsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="235" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="234" />
         <source>密码错误次数太多，请{m}分钟后再试。</source>
         <translation>Too many wrong PINs. Try again in {m} minutes.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="236" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="235" />
         <source>密码不对，还可以试{n}次。</source>
         <translation>Wrong PIN. {n} tries left.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="281" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="280" />
         <source>现在的密码不对，还可以试{n}次。</source>
         <translation>The current PIN is wrong. {n} tries left.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="287" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="286" />
         <source>技术员密码已经改好了。</source>
         <translation>The technician PIN has been changed.</translation>
     </message>
     <message>
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="291" />
         <location filename="../../kiosk/ui/screens/settings/__init__.py" line="292" />
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="293" />
         <source>密码要{a}到{b}位数字。</source>
         <translation>The PIN must be {a} to {b} digits.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="294" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="293" />
         <source>不能全是同一个数字，请换一个。</source>
         <translation>Not one digit repeated; please choose another.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="295" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="294" />
         <source>不能用123456这样连着的数字，请换一个。</source>
         <translation>Not a run like 123456; please choose another.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="296" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="295" />
         <source>不能用121212这样重复的数字，请换一个。</source>
         <translation>Not a repeated pair like 121212; please choose another.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="297" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="296" />
         <source>两次输入的不一样，请重新输入。</source>
         <translation>The two entries differ. Please start again.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="298" />
+        <location filename="../../kiosk/ui/screens/settings/__init__.py" line="297" />
         <source>这台机器已经有技术员密码了，请输入密码。</source>
         <translation>This kiosk already has a technician PIN. Please enter it.</translation>
     </message>
@@ -2128,47 +2129,47 @@ Device ID: {device}</translation>
         <translation>Scanner</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="137" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="141" />
         <source>已登记：{server}，本机编号 {device}</source>
         <translation>Enrolled with {server}, kiosk number {device}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="140" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="144" />
         <source>还没有登记。报销单会先存在本机排队，登记以后才送到县里。请尽快在⚙ → 县服务器登记。</source>
         <translation>Not enrolled yet. Claims wait in this kiosk's queue and go to the county only after enrolment. Enrol soon under ⚙ → County server.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="147" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="151" />
         <source>正常，有画面</source>
         <translation>Works: live picture seen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="147" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="151" />
         <source>正常，扫出了测试页</source>
         <translation>Works: a test page was scanned</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="149" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="153" />
         <source>没有找到摄像头：收据只能用扫描仪或从U盘导入</source>
         <translation>No camera found: receipts can only be scanned or imported from a USB stick</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="150" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="154" />
         <source>没有找到扫描仪：收据只能用摄像头拍或从U盘导入</source>
         <translation>No scanner found: receipts can only be photographed or imported from a USB stick</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="152" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="156" />
         <source>打不开，请检查连线后在⚙ → 摄像头再试</source>
         <translation>Could not be opened; check the cable, then try again under ⚙ → Camera</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="153" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="157" />
         <source>扫描没成功，请检查电源和连线后在⚙ → 扫描仪再试</source>
         <translation>The scan failed; check power and cable, then try again under ⚙ → Scanner</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="154" />
+        <location filename="../../kiosk/ui/screens/settings/firststart/wizard.py" line="158" />
         <source>没有测试</source>
         <translation>Not tested</translation>
     </message>
@@ -2244,91 +2245,91 @@ Device ID: {device}</translation>
 <context>
     <name>UsbImportScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="140" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="151" />
         <source>从U盘导入收据</source>
         <translation>Import a receipt from a USB stick</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="141" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="152" />
         <source>点一下收据的照片或PDF文件，就会读这一张。</source>
         <translation>Tap the photo or PDF of a receipt to read it.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="142" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="153" />
         <source>◀ 上一层</source>
         <translation>◀ Up one folder</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="143" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="154" />
         <source>← 返回</source>
         <translation>← Back</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="219" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="230" />
         <source>文件夹</source>
         <translation>Folder</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="221" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="232" />
         <source>正在显示……</source>
         <translation>Showing…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="250" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="261" />
         <source>“{name}”读不出来：{why}</source>
         <translation>“{name}” cannot be read: {why}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="291" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="302" />
         <source>U盘 {name}</source>
         <translation>USB stick {name}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="301" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="312" />
         <source>{name}
 读不出来</source>
         <translation>{name}
 cannot be read</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="303" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="314" />
         <source>{name}
 PDF，共{n}页</source>
         <translation>{name}
 PDF, {n} pages</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="311" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="322" />
         <source>正在找U盘……</source>
         <translation>Looking for a USB stick…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="312" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="323" />
         <source>没有找到U盘。请把U盘插到机器的USB口上，稍等几秒钟，这里会自动显示。</source>
         <translation>No USB stick found. Plug the stick into the kiosk's USB port and wait a few seconds: it shows here by itself.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="314" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="325" />
         <source>正在打开U盘……</source>
         <translation>Opening the USB stick…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="315" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="326" />
         <source>这个U盘里没有照片或PDF文件。请换一个U盘，或者请协理员帮忙。</source>
         <translation>There are no photos or PDF files on this stick. Try another stick, or ask the assistant.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="316" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="327" />
         <source>这个文件夹里没有照片或PDF文件，请点“上一层”。</source>
         <translation>There are no photos or PDF files in this folder; tap “Up one folder”.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="321" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="332" />
         <source>还有{n}个文件没有列出来，请协理员帮忙找。</source>
         <translation>{n} more files are not listed; ask the assistant to find yours.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/usb_import.py" line="333" />
+        <location filename="../../kiosk/ui/screens/usb_import.py" line="344" />
         <source>U盘：{where}</source>
         <translation>USB stick: {where}</translation>
     </message>
