@@ -85,10 +85,20 @@ def _hospital_fallback(tokens: Sequence[Token], found: Found | None) -> Found | 
 
 
 def _sideways(lines: Sequence[TextLine]) -> bool:
-    """Most lines read top to bottom (boxes far taller than wide): the page lies sideways."""
-    tall = sum(1 for ln in lines if len(ln.text) >= 2 and ln.height > 0
-               and (ln.y1 - ln.y0) > 1.5 * (ln.x1 - ln.x0))
-    return len(lines) >= 6 and tall > len(lines) * 0.5
+    """Most lines read top to bottom (boxes far taller than wide): the page lies sideways.
+
+    Upright print gives no box of two or more characters that is far taller than wide, so
+    three such lines are evidence enough on a small slip; single characters and stamps
+    (square or round) say nothing and are not counted.
+    """
+    worded = [ln for ln in lines if len(ln.text) >= 2 and ln.height > 0]
+    tall = sum(1 for ln in worded if (ln.y1 - ln.y0) > 1.5 * (ln.x1 - ln.x0))
+    return tall >= 3 and tall > len(worded) * 0.5
+
+
+def _read_weight(lines: Sequence[TextLine]) -> float:
+    """How much was read, and how surely: characters weighted by their line's confidence."""
+    return sum(len(ln.text.strip()) * ln.score for ln in lines)
 
 
 class Recognizer:
@@ -129,7 +139,7 @@ class Recognizer:
             # which the angle classifier reports line by line and the tokens undo.
             page = np.ascontiguousarray(np.rot90(page, k=-1))
             turned = self.engine.read(page)
-            if len(turned) >= len(lines) * 0.3 and not _sideways(turned):
+            if not _sideways(turned) and _read_weight(turned) > _read_weight(lines):
                 lines = turned
                 prepared.steps.append("rotate_90_after_ocr")
             else:
