@@ -139,7 +139,9 @@ class Recognizer:
             # which the angle classifier reports line by line and the tokens undo.
             page = np.ascontiguousarray(np.rot90(page, k=-1))
             turned = self.engine.read(page)
-            if not _sideways(turned) and _read_weight(turned) > _read_weight(lines):
+            # the engine reads a tall box turned, so a sideways page's columns may read
+            # nearly as well as its lines: the turn is kept unless it lost much of the text
+            if not _sideways(turned) and _read_weight(turned) >= 0.5 * _read_weight(lines):
                 lines = turned
                 prepared.steps.append("rotate_90_after_ocr")
             else:

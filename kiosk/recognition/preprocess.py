@@ -450,7 +450,7 @@ def _text_line_count(strokes: np.ndarray) -> int:
         long_, short = (w, h) if axis == 0 else (h, w)
         extent = strokes.shape[1 - axis]
         # Longer than the picture is wide or high, it is wood grain or cloth, not a line of text.
-        ok = (long_ >= 4 * short) & (short >= 3) & (short <= side / 25) & (long_ >= side / 20) \
+        ok = (long_ >= 3 * short) & (short >= 3) & (short <= side / 25) & (long_ >= side / 20) \
             & (long_ < 0.9 * extent)
         count = max(count, int(np.count_nonzero(ok)))
     return count
