@@ -198,6 +198,25 @@ def finger(photo: np.ndarray, tip: tuple[float, float], side: str = "left",
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
+def placed(page_size: tuple[int, int], frame: tuple[int, int], centre: tuple[float, float],
+           height: float, tilt: float = 0.0, lean: float = 0.03) -> np.ndarray:
+    """Corners (TL, TR, BR, BL) for `photograph` that keep the page's proportions.
+
+    `page_size` and `frame` are (height, width); `centre` is (x, y) and `height` the page's
+    height, as fractions of the frame; `tilt` turns the page (degrees, clockwise) and
+    `lean` narrows its far edge, as a camera held at a slant sees it.
+    """
+    ph, pw = page_size
+    fh, fw = frame
+    hh = height * fh / 2
+    hw = hh * pw / ph
+    pts = np.array([[-hw * (1 - lean), -hh], [hw * (1 - lean), -hh], [hw, hh], [-hw, hh]],
+                   np.float64)
+    t = np.radians(tilt)
+    rot = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
+    return (pts @ rot.T + [centre[0] * fw, centre[1] * fh]).astype(np.float32)
+
+
 def photograph(page: np.ndarray, frame: tuple[int, int] = (2000, 1600),
                corners: np.ndarray | None = None, seed: int = 1,
                background: str = "wood") -> tuple[np.ndarray, np.ndarray]:
