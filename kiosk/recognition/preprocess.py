@@ -151,9 +151,12 @@ class Prepared:
     quality: dict[str, float] = field(default_factory=dict)
 
 
-def prepare(image: np.ndarray, *, max_side: int = 2400, suppress_seals: bool = True) -> Prepared:
+def prepare(image: np.ndarray, *, max_side: int = 2400, suppress_seals: bool = True,
+            outline: bool = True) -> Prepared:
     """Find the page, turn it upright and flat, whiten red seals, scale to `max_side`.
 
+    `outline=False` keeps the whole frame instead of cutting out the page: the reader asks
+    for that when the outline found turned out to cut through print (a fold, a footer band).
     `suppress_seals=False` keeps red ink: e-invoices print their title and field labels
     in red, which whitening removes along with the seal.
 
@@ -182,7 +185,7 @@ def prepare(image: np.ndarray, *, max_side: int = 2400, suppress_seals: bool = T
         raise ImageRejected("too_dark", f"95th percentile grey {bright:.0f}")
 
     # 1. The page outline (a 4-point perspective warp), or the whole frame.
-    quad = _find_page(small, gray)
+    quad = _find_page(small, gray) if outline else None
     # Text is measured on the red channel, in which red seals and rules fade into the paper
     # and only black (or blue) ink is left.
     ink = np.ascontiguousarray(small[:, :, 2])
