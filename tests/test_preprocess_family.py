@@ -14,10 +14,10 @@ import pytest
 from PIL import Image
 from support import imagegen
 from support.layouts import national_einvoice
-from support.render import cjk_font_path, thermal_slip
+from support.render import cjk_font_path, expense_list, thermal_slip
 
 from kiosk.core.config import OcrSettings
-from kiosk.recognition.pipeline import Recognizer
+from kiosk.recognition.pipeline import Recognizer, _cut_at_edge
 from kiosk.recognition.preprocess import prepare
 
 pytestmark = pytest.mark.skipif(
@@ -134,3 +134,22 @@ def test_a_thermal_slip_in_a_shaken_photo_is_read_the_right_way_up(
     assert doc["doc_type"] == truth.doc_type
     for key in ("payer_name", "outpatient_no", "serial_no"):
         assert doc[key] == truth.fields[key], key
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [461, 462])
+def test_print_running_into_the_top_or_bottom_marks_a_cut_not_a_page_edge(
+        recognizer: Recognizer, seed: int) -> None:
+    """An outline that followed a fold cuts the page through its rows of print; the read
+    of such a cut-out has lines running into its edge, a whole page has its margins."""
+    img, _ = expense_list(seed)
+    page = _bgr(img)
+    lines = recognizer.engine.read(page)
+    assert not _cut_at_edge(lines, *page.shape[:2])
+    # the rows' own pitch: cut each way through the middle of a row of the table
+    rows = sorted({round(ln.y0) for ln in lines if len(ln.text) >= 2})
+    mid = rows[len(rows) // 2]
+    below = np.ascontiguousarray(page[mid + 12:])
+    above = np.ascontiguousarray(page[:mid + 12])
+    assert _cut_at_edge(recognizer.engine.read(below), *below.shape[:2])
+    assert _cut_at_edge(recognizer.engine.read(above), *above.shape[:2])
