@@ -94,6 +94,22 @@ def test_a_page_lying_clearly_sideways_is_still_turned_before_reading(turn: int)
     assert _aspect(prepared.image) == pytest.approx(_aspect(page), rel=0.08)
 
 
+@pytest.mark.parametrize("seed", [474, 475])
+def test_a_slip_photographed_from_afar_in_dim_light_is_not_refused(seed: int) -> None:
+    """A thermal slip covering a twentieth of a dim phone photo on a dark counter: the
+    frame is mostly dark table, but the paper is lit well enough to read; neither the
+    darkness nor the line gate may turn the resident away."""
+    img, _ = thermal_slip(seed)
+    page = _bgr(img)
+    frame = (2250, 4000)
+    corners = imagegen.placed(page.shape[:2], frame, (0.5, 0.5), 0.35, tilt=3.0)
+    photo, _ = imagegen.photograph(page, frame=frame, corners=corners, seed=seed,
+                                   background="granite")
+    prepared = prepare(imagegen.blur(imagegen.warm_dim(photo, 0.7), 2.0))
+    assert prepared.quality["page_brightness"] >= 0.3
+    assert prepared.quality["text_lines"] >= 3
+
+
 # --- read end to end ------------------------------------------------------------------
 
 

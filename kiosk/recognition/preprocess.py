@@ -179,10 +179,13 @@ def prepare(image: np.ndarray, *, max_side: int = 2400, suppress_seals: bool = T
         else image
     gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
 
-    bright = _percentile(gray, 95)
+    # The paper's light, not the table's: a slip photographed from afar covers a few
+    # hundredths of the frame, so the brightest 1% is looked at (the page's own brightness
+    # is checked again once it is found).
+    bright = _percentile(gray, 99)
     quality["brightness"] = round(float(gray.mean()) / 255, 3)
     if bright < 70:
-        raise ImageRejected("too_dark", f"95th percentile grey {bright:.0f}")
+        raise ImageRejected("too_dark", f"99th percentile grey {bright:.0f}")
 
     # 1. The page outline (a 4-point perspective warp), or the whole frame.
     quad = _find_page(small, gray) if outline else None
@@ -199,13 +202,16 @@ def prepare(image: np.ndarray, *, max_side: int = 2400, suppress_seals: bool = T
 
     strokes = _text_strokes(page_small)
     lines = _text_line_count(strokes)
-    if lines < 3 and quad is None:
-        # No outline was found and a textured table top (granite, cloth) swamps the print
-        # of a small page in the whole frame: count the lines on the paper alone.
+    # Without an outline the frame is the page; where that is doubtful (too few lines, or
+    # too dark), the paper alone is measured: a textured table top (granite, cloth) swamps
+    # a small page's print, and a dark one its light.
+    paper = ink
+    if quad is None and (lines < 3 or _percentile(ink, 90) < 0.3 * 255):
         box = _paper_box(small)
         if box is not None:
             x0, y0, x1, y1 = box
-            lines = max(lines, _text_line_count(_text_strokes(ink[y0:y1, x0:x1])))
+            paper = ink[y0:y1, x0:x1]
+            lines = max(lines, _text_line_count(_text_strokes(paper)))
     quality["text_lines"] = float(lines)
     if lines < 3:
         raise ImageRejected("no_document", f"{lines} text lines")
@@ -214,7 +220,7 @@ def prepare(image: np.ndarray, *, max_side: int = 2400, suppress_seals: bool = T
     if paper_sat > 100:
         raise ImageRejected("no_document", f"brightest part is coloured ({paper_sat:.0f})")
 
-    page_gray = page_small
+    page_gray = page_small if quad is not None else paper
     quality["page_brightness"] = round(_percentile(page_gray, 90) / 255, 3)
     if quality["page_brightness"] < 0.3:
         raise ImageRejected("too_dark", f"page 90th percentile {quality['page_brightness']}")
