@@ -85,10 +85,35 @@ def _hospital_fallback(tokens: Sequence[Token], found: Found | None) -> Found | 
 
 
 def _sideways(lines: Sequence[TextLine]) -> bool:
-    """Most lines read top to bottom (boxes far taller than wide): the page lies sideways."""
-    tall = sum(1 for ln in lines if len(ln.text) >= 2 and ln.height > 0
-               and (ln.y1 - ln.y0) > 1.5 * (ln.x1 - ln.x0))
-    return len(lines) >= 6 and tall > len(lines) * 0.5
+    """Most lines read top to bottom (boxes far taller than wide): the page lies sideways.
+
+    Upright print gives no box of two or more characters that is far taller than wide, so
+    three such lines are evidence enough on a small slip; single characters and stamps
+    (square or round) say nothing and are not counted.
+    """
+    worded = [ln for ln in lines if len(ln.text) >= 2 and ln.height > 0]
+    tall = sum(1 for ln in worded if (ln.y1 - ln.y0) > 1.5 * (ln.x1 - ln.x0))
+    return tall >= 3 and tall > len(worded) * 0.5
+
+
+def _cut_at_edge(lines: Sequence[TextLine], height: int, width: int) -> bool:
+    """Two or more lines of words run into the top or the bottom of the cut-out page.
+
+    A page's own edge has a margin; print that reaches the top or bottom of the cut-out
+    was cut there, by an outline that followed a fold or the edge of a band across the
+    page. (Sides are not looked at: a form's vertical 第二联 note and a slip's right-aligned
+    amounts sit close to them on whole pages.)
+    """
+    margin = 0.02 * max(height, width)
+    worded = [ln for ln in lines if len(ln.text.strip()) >= 2]
+    top = sum(1 for ln in worded if ln.y0 <= margin)
+    bottom = sum(1 for ln in worded if ln.y1 >= height - margin)
+    return max(top, bottom) >= 2
+
+
+def _read_weight(lines: Sequence[TextLine]) -> float:
+    """How much was read, and how surely: characters weighted by their line's confidence."""
+    return sum(len(ln.text.strip()) * ln.score for ln in lines)
 
 
 class Recognizer:
@@ -129,11 +154,21 @@ class Recognizer:
             # which the angle classifier reports line by line and the tokens undo.
             page = np.ascontiguousarray(np.rot90(page, k=-1))
             turned = self.engine.read(page)
-            if len(turned) >= len(lines) * 0.3 and not _sideways(turned):
+            # the engine reads a tall box turned, so a sideways page's columns may read
+            # nearly as well as its lines: the turn is kept unless it lost much of the text
+            if not _sideways(turned) and _read_weight(turned) >= 0.5 * _read_weight(lines):
                 lines = turned
                 prepared.steps.append("rotate_90_after_ocr")
             else:
                 page = prepared.image
+        if "page_outline" in prepared.steps and _cut_at_edge(lines, *page.shape[:2]):
+            # the outline cut through print: it was a fold, a crease or a band of the page,
+            # not its edge. The whole frame is read instead, and kept if it reads more.
+            whole = preprocess.prepare(image, outline=False)
+            again = self.engine.read(whole.image)
+            if _read_weight(again) > 1.2 * _read_weight(lines):
+                prepared, page, lines = whole, whole.image, again
+                prepared.steps.append("outline_dropped")
         ocr_ms = (time.perf_counter() - t_ocr) * 1000
         h, w = page.shape[:2]
         tokens = tokens_from_lines(lines, w, h)

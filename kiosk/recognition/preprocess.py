@@ -123,9 +123,12 @@ class Prepared:
     quality: dict[str, float] = field(default_factory=dict)
 
 
-def prepare(image: np.ndarray, *, max_side: int = 2400, suppress_seals: bool = True) -> Prepared:
+def prepare(image: np.ndarray, *, max_side: int = 2400, suppress_seals: bool = True,
+            outline: bool = True) -> Prepared:
     """Find the page, turn it upright and flat, whiten red seals, scale to `max_side`.
 
+    `outline=False` keeps the whole frame instead of cutting out the page: the reader asks
+    for that when the outline found turned out to cut through print (a fold, a footer band).
     `suppress_seals=False` keeps red ink: e-invoices print their title and field labels
     in red, which whitening removes along with the seal.
 
@@ -148,13 +151,16 @@ def prepare(image: np.ndarray, *, max_side: int = 2400, suppress_seals: bool = T
         else image
     gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
 
-    bright = _percentile(gray, 95)
+    # The paper's light, not the table's: a slip photographed from afar covers a few
+    # hundredths of the frame, so the brightest 1% is looked at (the page's own brightness
+    # is checked again once it is found).
+    bright = _percentile(gray, 99)
     quality["brightness"] = round(float(gray.mean()) / 255, 3)
     if bright < 70:
-        raise ImageRejected("too_dark", f"95th percentile grey {bright:.0f}")
+        raise ImageRejected("too_dark", f"99th percentile grey {bright:.0f}")
 
     # 1. The page outline (a 4-point perspective warp), or the whole frame.
-    quad = _find_page(small, gray)
+    quad = _find_page(small, gray) if outline else None
     # Text is measured on the red channel, in which red seals and rules fade into the paper
     # and only black (or blue) ink is left.
     ink = np.ascontiguousarray(small[:, :, 2])
@@ -168,6 +174,16 @@ def prepare(image: np.ndarray, *, max_side: int = 2400, suppress_seals: bool = T
 
     strokes = _text_strokes(page_small)
     lines = _text_line_count(strokes)
+    # Without an outline the frame is the page; where that is doubtful (too few lines, or
+    # too dark), the paper alone is measured: a textured table top (granite, cloth) swamps
+    # a small page's print, and a dark one its light.
+    paper = ink
+    if quad is None and (lines < 3 or _percentile(ink, 90) < 0.3 * 255):
+        box = _paper_box(small)
+        if box is not None:
+            x0, y0, x1, y1 = box
+            paper = ink[y0:y1, x0:x1]
+            lines = max(lines, _text_line_count(_text_strokes(paper)))
     quality["text_lines"] = float(lines)
     if lines < 3:
         raise ImageRejected("no_document", f"{lines} text lines")
@@ -176,7 +192,7 @@ def prepare(image: np.ndarray, *, max_side: int = 2400, suppress_seals: bool = T
     if paper_sat > 100:
         raise ImageRejected("no_document", f"brightest part is coloured ({paper_sat:.0f})")
 
-    page_gray = page_small
+    page_gray = page_small if quad is not None else paper
     quality["page_brightness"] = round(_percentile(page_gray, 90) / 255, 3)
     if quality["page_brightness"] < 0.3:
         raise ImageRejected("too_dark", f"page 90th percentile {quality['page_brightness']}")
@@ -370,6 +386,25 @@ def _paper_saturation(small: np.ndarray, quad: np.ndarray | None) -> float:
     return _percentile(sat[bright], 50)
 
 
+def _paper_box(small: np.ndarray) -> tuple[int, int, int, int] | None:
+    """Bounding box (x0, y0, x1, y1) of the largest bright, nearly colourless region:
+    the paper, outlined or not. None when there is no such region of a page's size."""
+    h, w = small.shape[:2]
+    hsv = cv2.cvtColor(small, cv2.COLOR_BGR2HSV)
+    whiteness = cv2.GaussianBlur(cv2.subtract(hsv[:, :, 2], hsv[:, :, 1]), (5, 5), 0)
+    _, mask = cv2.threshold(whiteness, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    arm = cv2.getStructuringElement(cv2.MORPH_RECT, (max(7, round(0.03 * max(h, w))),) * 2)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, arm)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    if n < 2:
+        return None
+    i = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    x, y, bw, bh, area = (int(v) for v in stats[i])
+    if area < 0.03 * h * w or bw * bh > 0.9 * h * w or min(bw, bh) < MIN_SIDE // 6:
+        return None
+    return x, y, x + bw, y + bh
+
+
 def _text_strokes(gray: np.ndarray) -> np.ndarray:
     """Binary mask of dark, thin strokes (text and rules) on a lighter background."""
     side = max(gray.shape)
@@ -396,7 +431,7 @@ def _text_line_count(strokes: np.ndarray) -> int:
         long_, short = (w, h) if axis == 0 else (h, w)
         extent = strokes.shape[1 - axis]
         # Longer than the picture is wide or high, it is wood grain or cloth, not a line of text.
-        ok = (long_ >= 4 * short) & (short >= 3) & (short <= side / 25) & (long_ >= side / 20) \
+        ok = (long_ >= 3 * short) & (short >= 3) & (short <= side / 25) & (long_ >= side / 20) \
             & (long_ < 0.9 * extent)
         count = max(count, int(np.count_nonzero(ok)))
     return count
@@ -477,12 +512,17 @@ def _find_page(small: np.ndarray, gray: np.ndarray) -> np.ndarray | None:
     edge_maps = [cv2.Canny(blur, 20, 50)]
 
     close = cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5))
+    # A finger holding the page, or a pen lying across its edge, is bright too and joins
+    # the page in every mask, so that no quadrilateral fits. Opening with a block wider
+    # than a finger (a page is several times wider) cuts such arms off.
+    arm = cv2.getStructuringElement(cv2.MORPH_RECT, (max(7, round(0.03 * max(h, w))),) * 2)
     candidates: list[np.ndarray] = []
     for m in masks:
         m = cv2.morphologyEx(m, cv2.MORPH_CLOSE, close)
         m = cv2.morphologyEx(m, cv2.MORPH_OPEN, close)
-        cs, _ = cv2.findContours(m, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-        candidates += [c * 2 for c in cs if cv2.contourArea(c) > 0.02 * frame]
+        for mm in (m, cv2.morphologyEx(m, cv2.MORPH_OPEN, arm)):
+            cs, _ = cv2.findContours(mm, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+            candidates += [c * 2 for c in cs if cv2.contourArea(c) > 0.02 * frame]
     for edges in edge_maps:
         # Regions enclosed by edges; the dilation bridges small gaps in a faint outline.
         inv = cv2.bitwise_not(cv2.dilate(edges, np.ones((5, 5), np.uint8)))
@@ -677,6 +717,10 @@ def _remove_rules(strokes: np.ndarray) -> np.ndarray:
     return cv2.subtract(strokes, cv2.max(hl, vl))
 
 
+_CLEAR_TURN = 0.7
+"""How far (log ratio of the cues) the page must lean sideways before it is turned."""
+
+
 def _quarter_turn(strokes: np.ndarray) -> int:
     """0, 90 or 270: the clockwise turn that makes text lines run horizontally.
 
@@ -685,12 +729,18 @@ def _quarter_turn(strokes: np.ndarray) -> int:
     thin bars (across it only blocks); and digits and Latin letters, frequent on any
     receipt, are taller than wide. Which way up a sideways page goes is decided by the
     title: the largest text sits at the top.
+
+    The page is turned only on clear evidence, with the bars agreeing: in a blurred photo
+    neighbouring characters run together into wide blobs, so the glyph cue says
+    "sideways" on many upright pages, and a small or sparse page has few bars to go on.
+    A doubtful page stays as it is; the reader turns it after all if its lines then come
+    back as columns of single characters (`pipeline._sideways`).
     """
     text = _remove_rules(strokes)
     bars = math.log((_bar_length(text, axis=0) + 1) / (_bar_length(text, axis=1) + 1))
     tall, wide = _glyph_shapes(text)
     glyphs = math.log((tall + 1) / (wide + 1))
-    if bars + glyphs > -0.1:
+    if bars >= 0 or bars + glyphs > -_CLEAR_TURN:
         return 0
     upright = np.ascontiguousarray(np.rot90(text, k=-1))  # 90° clockwise
     return 90 if _title_on_top(upright) else 270

@@ -164,12 +164,66 @@ def textured_background(width: int, height: int, seed: int = 1) -> np.ndarray:
     return np.clip(v[..., None] * base[None, None, :] * 1.1, 0, 255).astype(np.uint8)
 
 
+def granite_background(width: int, height: int, seed: int = 1) -> np.ndarray:
+    """A dark speckled granite or terrazzo counter (BGR): grains of every size and shade,
+    which a stroke detector takes for print all over the frame."""
+    rng = np.random.default_rng(seed)
+    v = np.full((height, width), 0.32, np.float32)
+    for sigma, amp in ((0.6, 0.22), (1.5, 0.18), (4.0, 0.08)):
+        v += amp * cv2.GaussianBlur(rng.normal(0, 1, (height, width)).astype(np.float32),
+                                    (0, 0), sigma) * sigma
+    base = np.array([120, 125, 130], np.float32)  # a warm grey
+    return np.clip(v[..., None] * base[None, None, :] * 1.6, 0, 255).astype(np.uint8)
+
+
+def finger(photo: np.ndarray, tip: tuple[float, float], side: str = "left",
+           width: float = 0.035) -> np.ndarray:
+    """A fingertip holding the page: a skin-coloured rounded bar from the frame's `side`
+    ("left", "right", "top", "bottom") to `tip` (x, y as fractions of the frame), `width`
+    a fraction of the frame's long side (a finger is about 1/30 of a phone photo)."""
+    h, w = photo.shape[:2]
+    tx, ty = tip[0] * w, tip[1] * h
+    start = {"left": (0.0, ty), "right": (w - 1.0, ty), "top": (tx, 0.0),
+             "bottom": (tx, h - 1.0)}[side]
+    r = max(3, round(width * max(h, w) / 2))
+    mask = np.zeros((h, w), np.uint8)
+    cv2.line(mask, (round(start[0]), round(start[1])), (round(tx), round(ty)), (255,), 2 * r)
+    cv2.circle(mask, (round(tx), round(ty)), r, (255,), -1)
+    soft = cv2.GaussianBlur(mask, (0, 0), 2).astype(np.float32)[..., None] / 255
+    skin = np.array([165, 195, 232], np.float32)  # BGR, a pale hand in flat light
+    # lit from above: the finger's upper half lighter, its lower half in its own shade
+    ys = np.arange(h, dtype=np.float32)[:, None, None]
+    shade = np.clip(1.05 - 0.25 * (ys - ty + r) / (2 * r), 0.75, 1.1)
+    out = photo.astype(np.float32) * (1 - soft) + skin * shade * soft
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def placed(page_size: tuple[int, int], frame: tuple[int, int], centre: tuple[float, float],
+           height: float, tilt: float = 0.0, lean: float = 0.03) -> np.ndarray:
+    """Corners (TL, TR, BR, BL) for `photograph` that keep the page's proportions.
+
+    `page_size` and `frame` are (height, width); `centre` is (x, y) and `height` the page's
+    height, as fractions of the frame; `tilt` turns the page (degrees, clockwise) and
+    `lean` narrows its far edge, as a camera held at a slant sees it.
+    """
+    ph, pw = page_size
+    fh, fw = frame
+    hh = height * fh / 2
+    hw = hh * pw / ph
+    pts = np.array([[-hw * (1 - lean), -hh], [hw * (1 - lean), -hh], [hw, hh], [-hw, hh]],
+                   np.float64)
+    t = np.radians(tilt)
+    rot = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
+    return (pts @ rot.T + [centre[0] * fw, centre[1] * fh]).astype(np.float32)
+
+
 def photograph(page: np.ndarray, frame: tuple[int, int] = (2000, 1600),
-               corners: np.ndarray | None = None, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+               corners: np.ndarray | None = None, seed: int = 1,
+               background: str = "wood") -> tuple[np.ndarray, np.ndarray]:
     """The page laid on a table and shot at an angle: (photo, page corners in the photo).
 
     `frame` is (height, width); `corners` are TL, TR, BR, BL in the photo (a default
-    trapezoid is used when omitted).
+    trapezoid is used when omitted); `background` "wood" or "granite".
     """
     fh, fw = frame
     if corners is None:
@@ -180,7 +234,8 @@ def photograph(page: np.ndarray, frame: tuple[int, int] = (2000, 1600),
     hom = cv2.getPerspectiveTransform(src, corners.astype(np.float32))
     warped = cv2.warpPerspective(page, hom, (fw, fh), flags=cv2.INTER_LINEAR)
     mask = cv2.warpPerspective(np.full((ph, pw), 255, np.uint8), hom, (fw, fh))
-    photo = textured_background(fw, fh, seed)
+    table = granite_background if background == "granite" else textured_background
+    photo = table(fw, fh, seed)
     alpha = (mask.astype(np.float32) / 255)[..., None]
     out = photo * (1 - alpha) + warped * alpha
     # Uneven light: a soft gradient across the frame.
@@ -213,11 +268,28 @@ def blur(image: np.ndarray, sigma: float) -> np.ndarray:
     return cv2.GaussianBlur(image, (0, 0), sigma)
 
 
+def motion_blur(image: np.ndarray, length: int, degrees: float = 0.0) -> np.ndarray:
+    """A shaken hand: a straight smear of `length` pixels at `degrees` (0: along the rows),
+    which runs neighbouring characters of a line together."""
+    k = np.zeros((length, length), np.float32)
+    k[length // 2, :] = 1.0
+    rot = cv2.getRotationMatrix2D(((length - 1) / 2, (length - 1) / 2), degrees, 1.0)
+    k = cv2.warpAffine(k, rot, (length, length))
+    return cv2.filter2D(image, -1, k / max(float(k.sum()), 1e-6))
+
+
 def darken(image: np.ndarray, factor: float) -> np.ndarray:
     """Less light: every pixel multiplied by `factor`, with a little sensor noise."""
     rng = np.random.default_rng(7)
     out = image.astype(np.float32) * factor + rng.normal(0, 1.5, image.shape)
     return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def warm_dim(image: np.ndarray, level: float = 0.7) -> np.ndarray:
+    """Indoor light: the whole picture dimmer by `level` and yellowed (tungsten, a shaded
+    window), so that white paper comes out a beige hardly whiter than a finger."""
+    cast = np.array([0.78, 0.95, 1.0], np.float32) * level  # BGR: less blue
+    return np.clip(image.astype(np.float32) * cast, 0, 255).astype(np.uint8)
 
 
 def encode(image: np.ndarray, ext: str = ".jpg") -> bytes:
