@@ -18,6 +18,8 @@ from kiosk.recognition.classify import classify
 from kiosk.recognition.engines import OcrEngine, TextLine, create_engine
 from kiosk.recognition.fields import (
     FIELD_KINDS,
+    INSTITUTION_TYPES,
+    ORG_NAME,
     Found,
     extract_fields,
     header_date,
@@ -39,12 +41,6 @@ SCALAR_FIELDS = (
 MONEY_FIELDS = ("total", "total_upper", "fund_paid", "other_paid", "account_paid", "cash_paid",
                 "self_pay_class", "self_pay_full")
 
-_ORG_RE = re.compile(r"[\u4e00-\u9fff()（）]{2,}(?:医院|卫生院|卫生服务中心|卫生服务站|医疗中心|"
-                     r"保健院|诊所|门诊部|卫生室|医学中心)")
-# kinds of institution printed after 医疗机构类型, never a hospital's name on their own
-_INSTITUTION_TYPES = {"综合医院", "中医医院", "中西医结合医院", "西医结合医院", "专科医院",
-                      "妇幼保健院", "民族医医院", "社区卫生服务中心", "乡镇卫生院", "卫生院",
-                      "门诊部", "诊所", "卫生室", "医疗中心", "护理院", "康复医院"}
 _SOURCE_WEIGHT = {"label": 1.0, "mark": 0.97, "right": 0.97, "below": 0.9, "row": 0.9,
                   "fallback": 0.75, "seal": 0.5, "reread": 1.0}
 
@@ -66,9 +62,9 @@ def _hospital_fallback(tokens: Sequence[Token], found: Found | None) -> Found | 
         for txt in texts:
             if "类型" in txt:
                 continue  # 医疗机构类型：综合医院 says what kind, not which
-            for m in _ORG_RE.finditer(txt):
+            for m in ORG_NAME.finditer(txt):
                 name, cut = strip_residue(m.group(0))
-                if len(name) < 4 or name in _INSTITUTION_TYPES or not _ORG_RE.fullmatch(name):
+                if len(name) < 4 or name in INSTITUTION_TYPES or not ORG_NAME.fullmatch(name):
                     continue
                 cands.append((t.h * t.score, name, t, cut))
     if not cands:
@@ -78,7 +74,7 @@ def _hospital_fallback(tokens: Sequence[Token], found: Found | None) -> Found | 
     for _, name, t, cut in sorted(cands, key=lambda c: -c[0]):
         if current and current in name and len(name) > len(current):
             return Found(name, t.score * 0.9, "seal" if cut else "fallback", t)
-    if found is not None and _ORG_RE.fullmatch(current):
+    if found is not None and ORG_NAME.fullmatch(current):
         return found
     _, name, t, cut = max(cands, key=lambda c: c[0])
     return Found(name, t.score, "seal" if cut else "fallback", t)
@@ -246,7 +242,7 @@ def build_document(tokens: Sequence[Token], name: str, *, reread: Reread | None 
         doc[k] = None if f is None else clean_text(str(f.value))
         if f is not None and doc[k] is not None:
             score = f.score * _SOURCE_WEIGHT.get(f.source, 0.8)
-            if k == "hospital" and not _ORG_RE.search(doc[k] or ""):
+            if k == "hospital" and not ORG_NAME.search(doc[k] or ""):
                 score = min(score, 0.6)
             conf[k] = round(score, 3)
     if doc.get("payer_id_number"):
