@@ -267,6 +267,19 @@ INSTITUTION_TYPES = frozenset({
     "康复医院"})
 
 
+def whole_institution(name: str) -> bool:
+    """A name that is one whole institution's (ends in 医院, 卫生院… and is not only a kind
+    of institution such as 综合医院)."""
+    return len(name) >= 4 and name not in INSTITUTION_TYPES and ORG_NAME.fullmatch(name) is not None
+
+
+def hospital_texts(tok: Token) -> list[str]:
+    """The texts in a token, spaces removed, that no label but the hospital's claims: where
+    an institution's name may stand."""
+    return [re.sub(r"\s+", "", p.value.text) for p in split_line(tok)
+            if p.value is not None and (p.label is None or p.field == "hospital")]
+
+
 def strip_residue(name: str) -> tuple[str, bool]:
     """The name without a label's or seal's words run into its front; whether any were."""
     m = ORG_RESIDUE.match(name)

@@ -28,13 +28,14 @@ import numpy as np
 
 from kiosk.recognition.engines import OcrEngine
 from kiosk.recognition.fields import (
-    INSTITUTION_TYPES,
     ORG_NAME,
     Found,
     _barrier,
     _org,
+    hospital_texts,
     split_line,
     strip_residue,
+    whole_institution,
 )
 from kiosk.recognition.layout import Token, median_height
 from kiosk.recognition.text import digits_fixed, parse_money
@@ -173,14 +174,11 @@ _SEALED = 0.01  # a seal's ring and words cover a per cent or more of the value'
 def _org_in(text: str) -> tuple[str, bool] | None:
     """The institution's name in one line read from a crop (label, seal words dropped), and
     whether seal words had to be dropped from its front."""
-    for p in split_line(Token(text, 0, 0, 1, 1, 1.0)):
-        if p.value is None or (p.label is not None and p.field != "hospital"):
-            continue
-        for m in ORG_NAME.finditer(re.sub(r"\s+", "", p.value.text)):
+    for txt in hospital_texts(Token(text, 0, 0, 1, 1, 1.0)):
+        for m in ORG_NAME.finditer(txt):
             stripped, cut = strip_residue(m.group(0))
             name = _org(stripped)
-            if (name is not None and ORG_NAME.fullmatch(name) and len(name) >= 4
-                    and name not in INSTITUTION_TYPES):
+            if name is not None and whole_institution(name):
                 return name, cut
     return None
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -18,13 +17,13 @@ from kiosk.recognition.classify import classify
 from kiosk.recognition.engines import OcrEngine, TextLine, create_engine
 from kiosk.recognition.fields import (
     FIELD_KINDS,
-    INSTITUTION_TYPES,
     ORG_NAME,
     Found,
     extract_fields,
     header_date,
-    split_line,
+    hospital_texts,
     strip_residue,
+    whole_institution,
 )
 from kiosk.recognition.layout import Token, tokens_from_lines, upside_down
 from kiosk.recognition.overprint import reread_fields
@@ -57,16 +56,13 @@ def _hospital_fallback(tokens: Sequence[Token], found: Found | None) -> Found | 
     """
     cands: list[tuple[float, str, Token, bool]] = []
     for t in tokens:
-        texts = [re.sub(r"\s+", "", p.value.text) for p in split_line(t)
-                 if p.value is not None and (p.label is None or p.field == "hospital")]
-        for txt in texts:
+        for txt in hospital_texts(t):
             if "类型" in txt:
                 continue  # 医疗机构类型：综合医院 says what kind, not which
             for m in ORG_NAME.finditer(txt):
                 name, cut = strip_residue(m.group(0))
-                if len(name) < 4 or name in INSTITUTION_TYPES or not ORG_NAME.fullmatch(name):
-                    continue
-                cands.append((t.h * t.score, name, t, cut))
+                if whole_institution(name):
+                    cands.append((t.h * t.score, name, t, cut))
     if not cands:
         return found
     current = str(found.value) if found else ""

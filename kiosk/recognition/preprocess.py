@@ -386,6 +386,12 @@ def _paper_saturation(small: np.ndarray, quad: np.ndarray | None) -> float:
     return _percentile(sat[bright], 50)
 
 
+def _finger_block(h: int, w: int) -> np.ndarray:
+    """A square wider than a finger on a frame of h × w (a page is several times wider):
+    opening a mask with it cuts off a finger holding the page or a pen across its edge."""
+    return cv2.getStructuringElement(cv2.MORPH_RECT, (max(7, round(0.03 * max(h, w))),) * 2)
+
+
 def _paper_box(small: np.ndarray) -> tuple[int, int, int, int] | None:
     """Bounding box (x0, y0, x1, y1) of the largest bright, nearly colourless region:
     the paper, outlined or not. None when there is no such region of a page's size."""
@@ -393,7 +399,7 @@ def _paper_box(small: np.ndarray) -> tuple[int, int, int, int] | None:
     hsv = cv2.cvtColor(small, cv2.COLOR_BGR2HSV)
     whiteness = cv2.GaussianBlur(cv2.subtract(hsv[:, :, 2], hsv[:, :, 1]), (5, 5), 0)
     _, mask = cv2.threshold(whiteness, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    arm = cv2.getStructuringElement(cv2.MORPH_RECT, (max(7, round(0.03 * max(h, w))),) * 2)
+    arm = _finger_block(h, w)
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, arm)
     n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     if n < 2:
@@ -515,7 +521,7 @@ def _find_page(small: np.ndarray, gray: np.ndarray) -> np.ndarray | None:
     # A finger holding the page, or a pen lying across its edge, is bright too and joins
     # the page in every mask, so that no quadrilateral fits. Opening with a block wider
     # than a finger (a page is several times wider) cuts such arms off.
-    arm = cv2.getStructuringElement(cv2.MORPH_RECT, (max(7, round(0.03 * max(h, w))),) * 2)
+    arm = _finger_block(h, w)
     candidates: list[np.ndarray] = []
     for m in masks:
         m = cv2.morphologyEx(m, cv2.MORPH_CLOSE, close)
