@@ -9,12 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.county_server import enrol_kiosk
+from support.county_server import add_county_user, enrol_kiosk
 from test_county_console import PASSWORD, Browser, deliver
 
 from county.db import KioskHeartbeat
 from county.testing import RunningServer, new_claim_uuid, sample_claim, sample_image, sha256_hex
-from county.users import add_user
 from kiosk import __version__
 from kiosk.cli import main as kiosk
 from kiosk.core.health import Check, record
@@ -26,11 +25,7 @@ from kiosk.sync.payload import claim_payload, county_uuid
 
 @pytest.fixture
 def sue(server: RunningServer) -> Browser:
-    db = server.database()
-    try:
-        add_user(db, "sue", "supervisor", PASSWORD)
-    finally:
-        db.dispose()
+    add_county_user(server, "sue", "supervisor", PASSWORD)
     return Browser(server, "sue")
 
 

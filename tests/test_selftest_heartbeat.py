@@ -8,10 +8,10 @@ import html
 from pathlib import Path
 
 import pytest
+from support.county_server import add_county_user
 from test_county_console import PASSWORD, Browser
 
 from county.testing import RunningServer
-from county.users import add_user
 from kiosk.cli.selftest import check_camera, check_disk
 from kiosk.core.config import load_settings
 from kiosk.core.health import Check, last_result, record
@@ -20,11 +20,7 @@ from kiosk.sync.heartbeat import selftest_report
 
 @pytest.fixture
 def sue(server: RunningServer) -> Browser:
-    db = server.database()
-    try:
-        add_user(db, "sue", "supervisor", PASSWORD)
-    finally:
-        db.dispose()
+    add_county_user(server, "sue", "supervisor", PASSWORD)
     return Browser(server, "sue")
 
 

@@ -40,3 +40,14 @@ def enrol_kiosk(server: RunningServer, home: Path, name: str = "test kiosk") -> 
 
     assert kiosk_cli(["--home", str(home), "enrol", "--server", server.base_url,
                       "--code", new_code(server), "--name", name]) == 0
+
+
+def add_county_user(server: RunningServer, name: str, role: str, password: str) -> None:
+    """A console user on the server's database, as `county add-user` makes one."""
+    from county.users import add_user
+
+    db = server.database()
+    try:
+        add_user(db, name, role, password)
+    finally:
+        db.dispose()
