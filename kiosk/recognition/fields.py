@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from kiosk.recognition.layout import Token, below, median_height, right_of, rows, v_overlap
 from kiosk.recognition.text import (
@@ -105,7 +106,7 @@ def _label_key(matched: str) -> str:
     return s
 
 
-@dataclass
+@dataclass(frozen=True)
 class Piece:
     """A label or value piece of one line."""
 
@@ -193,7 +194,16 @@ def _serial_mark(text: str, start: int, end: int) -> bool:
 
 
 def split_line(tok: Token) -> list[Piece]:
-    """Cut one OCR line into (label, value) pieces."""
+    """Cut one OCR line into (label, value) pieces.
+
+    A page's tokens are cut up by the field extraction, the header date, the hospital
+    fallback and both re-reads: the cut is kept (tokens and pieces are frozen), so each
+    token is cut once."""
+    return list(_split_line(tok))
+
+
+@lru_cache(maxsize=1024)  # a page has a few hundred tokens; the cut is reused within one page
+def _split_line(tok: Token) -> tuple[Piece, ...]:
     text = tok.text
     pieces: list[Piece] = []
     matches: list[tuple[int, int, str | None]] = []
@@ -224,7 +234,7 @@ def split_line(tok: Token) -> list[Piece]:
         matches = [m for m in matches if m not in inside] + [(fa, fb, ff)]
     matches.sort()
     if not matches:
-        return [Piece(None, None, tok)]
+        return (Piece(None, None, tok),)
     if matches[0][0] > 0:
         lead = tok.slice(0, matches[0][0])
         if lead.text.strip():
@@ -234,7 +244,7 @@ def split_line(tok: Token) -> list[Piece]:
         label = tok.slice(a, b)
         value = tok.slice(b, end) if end > b and text[b:end].strip() else None
         pieces.append(Piece(field, label, value))
-    return pieces
+    return tuple(pieces)
 
 
 # words of a form's table head or totals, which a value misregistered out of its box can
