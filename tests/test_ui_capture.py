@@ -42,11 +42,15 @@ def test_the_camera_previews_and_captures_a_still_page_by_itself(make_kiosk, qtb
     kiosk = make_kiosk(recognizer=lambda: FixedReader(rec),
                        camera=CameraSettings(device=str(video), still_frames=6))
     w = kiosk.window
-    with qtbot.waitSignal(kiosk.camera.frame, timeout=10_000):
+    # Both blockers stay referenced to the end: a preview frame queued from the camera
+    # thread before the first one let go was once handed to a second blocker that
+    # PySide6 took for the first (it was built at the freed one's address).
+    with qtbot.waitSignal(kiosk.camera.frame, timeout=10_000) as first_frame:
         to_capture(qtbot, w, sample_id_number(51))
     with qtbot.waitSignal(w.screen_changed, timeout=30_000,
-                          check_params_cb=lambda name: name == "review"):
+                          check_params_cb=lambda *args: args == ("review",)) as reviewed:
         pass
+    assert first_frame.signal_triggered and reviewed.signal_triggered
     assert w.capture.preview.pixmap() is not None
     assert not kiosk.camera.running  # stopped as soon as the still was taken
     image = kiosk.flow.session.receipts[0].image
