@@ -302,6 +302,10 @@ def test_duplicate_invoice_messages_name_the_invoice_in_each_language() -> None:
     doc = {"doc_type": "outpatient_invoice", "invoice_code": "32037842", "invoice_number": "00012345"}
     key = invoice_key(doc)
     assert key is not None
-    zh, en = describe(key, "zh"), describe(key)
+    zh, en = describe(key).render("zh_CN"), describe(key).render("en")
     assert "32037842" in zh and "00012345" in zh and "invoice" not in zh
     assert en.startswith("invoice 32037842")
+    receipt = invoice_key({"doc_type": "outpatient_invoice", "invoice_number": "7",
+                           "hospital": "某某医院", "issue_date": "2024-03-05", "total": "12.50"})
+    assert receipt is not None
+    assert describe(receipt).render("zh_CN") == "某某医院2024-03-05的收据（号码7，金额12.50元）"

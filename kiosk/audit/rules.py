@@ -30,7 +30,7 @@ from kiosk.audit.regions import (
     province_of_name,
 )
 from kiosk.core.messages import SOURCE, Param, Text, catalogue, text
-from kiosk.store.invoices import invoice_key
+from kiosk.store.invoices import describe, invoice_key
 
 Severity = Literal["error", "warning", "info"]
 
@@ -102,13 +102,7 @@ def _hospital(inv: Invoice) -> Param:
     return str(inv.data.get("hospital") or "") or Text("finding.hospital_not_read")
 
 
-def _invoice(key: str) -> Text:
-    """An invoice as a person would name it, from its key (kiosk.store.invoices)."""
-    parts = key.split("\x1f")
-    if parts[0] == "code":
-        return Text("finding.invoice_by_code", {"code": parts[1], "number": parts[2]})
-    return Text("finding.invoice_by_receipt", {"hospital": parts[1], "number": parts[2],
-                                               "date": parts[3], "total": parts[4]})
+_invoice = describe  # an invoice as a person would name it, from its key
 
 
 class NoInvoice(Rule):

@@ -499,7 +499,7 @@ class ClaimStore:
         if holder is not None:
             where = "this claim" if holder == claim_id else "another claim"
             raise DuplicateInvoice(
-                f"{describe(key)} is already in {where}: claim {holder}",
+                f"{describe(key).render('en')} is already in {where}: claim {holder}",
                 invoice=describe(key), claim_id=holder)
         s.add(InvoiceKey(key=key, claim_id=claim_id, document_id=document_id))
         s.flush()

@@ -7,6 +7,8 @@ After any of them the store is in a safe state: the operation did not happen at 
 
 from __future__ import annotations
 
+from kiosk.core.messages import Text
+
 
 class StoreError(Exception):
     """A known failure of the claim store; `str(exc)` is a sentence for a technician."""
@@ -35,7 +37,7 @@ class KeyFileError(StoreError):
 class DuplicateInvoice(StoreError):
     """An invoice that is already part of another claim (or twice in this one)."""
 
-    def __init__(self, message: str, *, invoice: str, claim_id: int) -> None:
+    def __init__(self, message: str, *, invoice: Text, claim_id: int) -> None:
         super().__init__(message)
         self.invoice = invoice
         self.claim_id = claim_id

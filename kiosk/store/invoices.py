@@ -11,6 +11,8 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from kiosk.core.messages import Text
+
 INVOICE_TYPES = frozenset({"outpatient_invoice", "inpatient_invoice"})
 
 
@@ -39,16 +41,14 @@ def invoice_key(doc: Mapping[str, Any]) -> str | None:
     return None
 
 
-def describe(key: str, language: str = "en") -> str:
-    """A key as a person would name the invoice, in English or (`zh`) Chinese."""
+def describe(key: str) -> Text:
+    """A key as a person would name the invoice: a catalogue text (kiosk.core.messages),
+    rendered in whatever language its reader chose."""
     parts = key.split("\x1f")
-    if language == "zh":
-        if parts[0] == "code":
-            return f"发票（代码{parts[1]}，号码{parts[2]}）"
-        return f"{parts[1]}{parts[3]}的收据（号码{parts[2]}，金额{parts[4]}元）"
     if parts[0] == "code":
-        return f"invoice {parts[1]} No. {parts[2]}"
-    return f"invoice No. {parts[2]} of {parts[1]} dated {parts[3]} (total {parts[4]})"
+        return Text("invoice.by_code", {"code": parts[1], "number": parts[2]})
+    return Text("invoice.by_receipt", {"hospital": parts[1], "number": parts[2],
+                                       "date": parts[3], "total": parts[4]})
 
 
 def _amount(value: Any) -> Decimal | None:
