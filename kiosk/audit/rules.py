@@ -102,9 +102,6 @@ def _hospital(inv: Invoice) -> Param:
     return str(inv.data.get("hospital") or "") or Text("finding.hospital_not_read")
 
 
-_invoice = describe  # an invoice as a person would name it, from its key
-
-
 class NoInvoice(Rule):
     code = "no_invoice"
     severity = "error"
@@ -157,12 +154,12 @@ class DuplicateInvoice(Rule):
             if key is None:
                 continue
             if key in seen:
-                yield self.finding(inv.doc, [], "twice", invoice=_invoice(key),
+                yield self.finding(inv.doc, [], "twice", invoice=describe(key),
                                    first=seen[key] + 1, second=inv.doc + 1)
                 continue
             seen[key] = inv.doc
             if claim.is_known_invoice(key):
-                yield self.finding(inv.doc, [], "known", invoice=_invoice(key))
+                yield self.finding(inv.doc, [], "known", invoice=describe(key))
 
 
 class DuplicateInvoiceCounty(Rule):
@@ -173,7 +170,7 @@ class DuplicateInvoiceCounty(Rule):
         for inv in claim.invoices:
             key = invoice_key(inv.data)
             if key is not None and key in claim.county_duplicates:
-                yield self.finding(inv.doc, [], "claimed", invoice=_invoice(key))
+                yield self.finding(inv.doc, [], "claimed", invoice=describe(key))
 
 
 class OutsideClaimWindow(Rule):

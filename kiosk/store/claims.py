@@ -498,9 +498,10 @@ class ClaimStore:
         holder = s.scalar(select(InvoiceKey.claim_id).where(InvoiceKey.key == key))
         if holder is not None:
             where = "this claim" if holder == claim_id else "another claim"
+            invoice = describe(key)
             raise DuplicateInvoice(
-                f"{describe(key).render('en')} is already in {where}: claim {holder}",
-                invoice=describe(key), claim_id=holder)
+                f"{invoice.render('en')} is already in {where}: claim {holder}",
+                invoice=invoice, claim_id=holder)
         s.add(InvoiceKey(key=key, claim_id=claim_id, document_id=document_id))
         s.flush()
 
