@@ -170,3 +170,66 @@ def test_misread_labels_still_find_their_values() -> None:
     doc = build_document(tokens, "a.png")
     assert doc["hospital"] == "泰州市人民医院"
     assert doc["fund_paid"] == "16.22"
+
+
+def _retext(tokens: list[Token], old: str, new: str) -> list[Token]:
+    return [Token(t.text.replace(old, new), t.x0, t.y0, t.x1, t.y1, t.score) for t in tokens]
+
+
+def test_a_total_cut_short_is_outvoted_by_the_upper_amount_and_the_items() -> None:
+    # 小写 lost its last digits under a fold (4.00 for 47.00): not one digit apart, but the
+    # 大写, the items and the payments all say 47.00
+    doc = build_document(_retext(invoice_tokens(), "¥47.00", "¥4.00"), "a.png")
+    assert doc["total"] == "47.00"
+    assert "total_corrected" in {c["code"] for c in doc["checks"]}
+    assert not [c for c in doc["checks"] if c["severity"] == "error"]
+
+
+def test_a_garbled_upper_amount_still_confirms_the_items() -> None:
+    # 柒 read as 查, and the 小写 figure and the payments lost: the readable characters of
+    # 肆拾查元整 spell 47 with the items' sum and nothing else
+    tokens = [t for t in invoice_tokens() if "支付" not in t.text]
+    tokens = _retext(_retext(tokens, "肆拾柒元整", "肆拾查元整"), "(小写)¥47.00", "(小写)")
+    doc = build_document(tokens, "a.png")
+    assert doc["total"] == "47.00"
+    assert doc["total_upper"] == "肆拾柒元整"
+    codes = {c["code"] for c in doc["checks"]}
+    assert {"total_upper_corrected", "total_recovered"} <= codes
+    assert doc["confidence"]["total"] >= 0.8
+
+
+def test_a_garbled_upper_amount_that_could_be_another_figure_confirms_nothing() -> None:
+    from kiosk.recognition.checks import upper_reads_as
+    assert upper_reads_as("大写：玖佰叁拾查元伍角删分", Decimal("931.58"))
+    # a readable digit that differs, a 大写 digit before the run, too much garbled
+    assert not upper_reads_as("大写：玖佰叁拾查元伍角删分", Decimal("941.58"))
+    assert not upper_reads_as("壹仟玖佰叁拾查元伍角删分", Decimal("931.58"))
+    assert not upper_reads_as("大写：查佰叁拾查元伍角删分", Decimal("931.58"))
+    # a clean reading is a parse, not a fuzzy match
+    assert not upper_reads_as("玖佰叁拾壹元伍角捌分", Decimal("931.58"))
+
+
+def test_a_payment_that_lost_its_decimals_is_completed_from_the_balance() -> None:
+    doc = build_document(invoice_tokens(cash="30"), "a.png")
+    assert doc["cash_paid"] == "30.78"
+    assert "payment_corrected" in {c["code"] for c in doc["checks"]}
+    assert "payments_sum_mismatch" not in {c["code"] for c in doc["checks"]}
+
+
+def test_a_payment_whose_figure_is_lost_is_offered_as_the_balance_and_flagged() -> None:
+    doc = build_document(invoice_tokens(cash=""), "a.png")
+    assert doc["cash_paid"] == "30.78"
+    assert doc["confidence"]["cash_paid"] < 0.8
+    assert "payment_inferred" in {c["code"] for c in doc["checks"]}
+    # without its label on the page nothing is made up
+    tokens = [t for t in invoice_tokens() if "现金" not in t.text]
+    assert build_document(tokens, "a.png")["cash_paid"] is None
+
+
+def test_a_total_only_the_items_give_is_offered_and_flagged() -> None:
+    tokens = [t for t in invoice_tokens()
+              if "大写" not in t.text and "肆拾" not in t.text and "支付" not in t.text]
+    doc = build_document(_retext(tokens, "(小写)¥47.00", "(小写)"), "a.png")
+    assert doc["total"] == "47.00"
+    assert doc["confidence"]["total"] < 0.8
+    assert "total_inferred" in {c["code"] for c in doc["checks"]}

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from kiosk.recognition.table import Item
-from kiosk.recognition.text import money_str, parse_upper_amount
+from kiosk.recognition.text import UPPER_CHARS, fold, money_str, parse_upper_amount, to_upper_amount
 
 CONFIDENT = 0.8  # below this a field counts as flagged for the reviewer
 
@@ -40,16 +40,67 @@ def _one_digit_apart(a: Decimal, b: Decimal) -> bool:
     return sum(x != y for x, y in zip(sa, sb, strict=False)) == 1
 
 
-def reconcile(doc: dict[str, Any], conf: dict[str, float], items: Sequence[Item]) -> Outcome:
-    """Cross-check and, where the evidence pins a single reading, repair `doc` in place."""
+PAYMENTS = ("fund_paid", "other_paid", "account_paid", "cash_paid")
+
+
+def upper_reads_as(text: str, value: Decimal) -> bool:
+    """Whether a 大写 amount read with a few characters garbled can only be `value`.
+
+    玖佰叁拾查元伍角删分 (壹 and 捌 misread as characters that are no 大写 digit) reads as
+    931.58: every character that is a 大写 digit or unit is the one `value` prints in its
+    place, at most a quarter of them are garbled, every 元/角/分 stands where it should and
+    the run is whole (no 大写 character just before or after it).
+    """
+    s = fold(text)
+    want = to_upper_amount(value)
+    shapes = {want, want.removesuffix("整")} if want.endswith("整") else {want}
+    for shape in shapes:
+        n = len(shape)
+        for i in range(len(s) - n + 1):
+            window = s[i:i + n]
+            if i > 0 and s[i - 1] in UPPER_CHARS:
+                continue
+            if i + n < len(s) and s[i + n] in UPPER_CHARS and s[i + n] not in "整正":
+                continue
+            garbled = 0
+            for got, exp in zip(window, shape, strict=True):
+                if got == exp:
+                    continue
+                if got in UPPER_CHARS or exp in "元角分整":
+                    break
+                garbled += 1
+            else:
+                if 0 < garbled <= n // 4:
+                    return True
+    return False
+
+
+def reconcile(doc: dict[str, Any], conf: dict[str, float], items: Sequence[Item], *,
+              upper_text: str | None = None, labelled: frozenset[str] = frozenset()
+              ) -> Outcome:
+    """Cross-check and, where the evidence pins a single reading, repair `doc` in place.
+
+    `upper_text` is the line the 大写 amount was read from, as the engine read it (a garbled
+    character there may still leave only one amount it can be); `labelled` names the fields
+    whose label was found on the page, read or not (a payment whose label is printed and
+    whose figure is lost is the balance of the others).
+    """
     out = Outcome()
     total = Decimal(doc["total"]) if doc.get("total") else None
     upper = parse_upper_amount(doc.get("total_upper")) if doc.get("total_upper") else None
     items_sum = sum((it.amount for it in items), Decimal(0)) if items else None
-    pays = [doc.get(k) for k in ("fund_paid", "other_paid", "account_paid", "cash_paid")]
-    pay_sum = None
-    if doc.get("cash_paid") is not None and doc.get("fund_paid") is not None:
-        pay_sum = sum((Decimal(p) for p in pays if p is not None), Decimal(0))
+    pay_sum = _pay_sum(doc)
+
+    figures = {c for c in (total, items_sum, pay_sum) if c is not None and c > 0}
+    if upper_text and upper not in figures:
+        fits = {c for c in figures if upper_reads_as(upper_text, c)}
+        if len(fits) == 1:
+            upper = fits.pop()
+            out.add("total_upper_corrected", "warning",
+                    f"大写 read as “{doc.get('total_upper') or ''}”; its readable characters "
+                    f"spell {money_str(upper)} and nothing else")
+            doc["total_upper"] = to_upper_amount(upper)
+            conf["total_upper"] = 0.85
 
     if doc.get("total_upper") and upper is None:
         out.add("total_upper_unreadable", "warning",
@@ -60,18 +111,21 @@ def reconcile(doc: dict[str, Any], conf: dict[str, float], items: Sequence[Item]
     agree = [k for k, v in others.items() if v is not None and total is not None and v == total]
 
     if total is not None and not agree:
-        # can two independent sources outvote the printed figure by one misread digit?
+        # two independent sources that agree outvote the printed figure: a misread digit,
+        # or a figure cut short under a stamp or a fold (36 for 365.06)
         votes = [v for v in others.values() if v is not None]
         for cand in votes:
-            support = sum(1 for v in votes if v == cand)
-            if support >= 2 and _one_digit_apart(cand, total):
+            support = [k for k, v in others.items() if v == cand]
+            if len(support) >= 2:
+                how = ("one digit was misread" if _one_digit_apart(cand, total)
+                       else "the figure was misread")
                 out.add("total_corrected", "warning",
-                        f"合计 read as {money_str(total)}; 大写, items and payments agree on "
-                        f"{money_str(cand)}, so one digit was misread and is corrected")
+                        f"合计 read as {money_str(total)}; " + " and ".join(support)
+                        + f" agree on {money_str(cand)}, so {how} and is corrected")
                 doc["total"] = money_str(cand)
                 total = cand
                 conf["total"] = 0.85
-                agree = [k for k, v in others.items() if v == total]
+                agree = support
                 break
     elif total is None:
         votes = [v for v in others.values() if v is not None]
@@ -85,6 +139,19 @@ def reconcile(doc: dict[str, Any], conf: dict[str, float], items: Sequence[Item]
                         f"合计 not readable; taken as {money_str(cand)} where "
                         + " and ".join(agree) + " agree")
                 break
+        else:
+            alone = [(k, v) for k, v in others.items() if v is not None]
+            if len(alone) == 1:
+                # one source only: offered for the person to check, never taken as sure
+                k, cand = alone[0]
+                doc["total"] = money_str(cand)
+                total = cand
+                conf["total"] = 0.6
+                out.add("total_inferred", "warning",
+                        f"合计 not readable; {k} gives {money_str(cand)}, please check")
+
+    if total is not None and agree:
+        pay_sum = _balance_payments(doc, conf, total, pay_sum, labelled, out)
 
     if total is not None:
         if agree:
@@ -102,12 +169,14 @@ def reconcile(doc: dict[str, Any], conf: dict[str, float], items: Sequence[Item]
                         f"items add up to {money_str(items_sum)}, total is {money_str(total)}")
         if pay_sum is not None and pay_sum != total and agree:
             pay_sum = _repair_lost_point(doc, conf, total, pay_sum, out)
+        if pay_sum is not None and pay_sum != total and agree:
+            pay_sum = _repair_lost_decimals(doc, conf, total, pay_sum, out)
         if pay_sum is not None and pay_sum != total:
             out.add("payments_sum_mismatch", "error" if not agree else "warning",
                     f"fund + other + account + cash = {money_str(pay_sum)}, "
                     f"total is {money_str(total)}")
             # one of them is misread and the sum cannot say which: none is to be trusted
-            for k in ("fund_paid", "other_paid", "account_paid", "cash_paid"):
+            for k in PAYMENTS:
                 if k in conf:
                     conf[k] = min(conf[k], 0.6)
     if upper is not None and total is not None and upper == total:
@@ -115,7 +184,7 @@ def reconcile(doc: dict[str, Any], conf: dict[str, float], items: Sequence[Item]
     if total is not None:
         # no one part of the bill can be more than all of it (85528 read for 855.28 without
         # its point, where the other payments are missing and cannot be added up)
-        for k in ("fund_paid", "other_paid", "account_paid", "cash_paid"):
+        for k in PAYMENTS:
             if doc.get(k) is not None and Decimal(doc[k]) > total:
                 out.add("payment_over_total", "error",
                         f"{k} {doc[k]} is more than the total {money_str(total)}")
@@ -131,12 +200,64 @@ def reconcile(doc: dict[str, Any], conf: dict[str, float], items: Sequence[Item]
     return out
 
 
+def _pay_sum(doc: dict[str, Any]) -> Decimal | None:
+    if doc.get("cash_paid") is None or doc.get("fund_paid") is None:
+        return None
+    return sum((Decimal(doc[k]) for k in PAYMENTS if doc.get(k) is not None), Decimal(0))
+
+
+def _balance_payments(doc: dict[str, Any], conf: dict[str, float], total: Decimal,
+                      pay_sum: Decimal | None, labelled: frozenset[str], out: Outcome
+                      ) -> Decimal | None:
+    """The one payment whose label is printed but whose figure is lost is what the total
+    leaves after the others (a confirmed total, every other labelled payment read)."""
+    lost = [k for k in PAYMENTS if k in labelled and doc.get(k) is None]
+    if len(lost) != 1:
+        return pay_sum
+    known = sum((Decimal(doc[k]) for k in PAYMENTS if doc.get(k) is not None), Decimal(0))
+    rest = total - known
+    if rest < 0 or not any(doc.get(k) is not None for k in PAYMENTS):
+        return pay_sum
+    k = lost[0]
+    doc[k] = money_str(rest)
+    # derived, not read: the person sees it as unsure
+    conf[k] = 0.75
+    out.add("payment_inferred", "warning",
+            f"{k} not readable; the total {money_str(total)} less the other payments "
+            f"leaves {money_str(rest)}, please check")
+    return _pay_sum(doc)
+
+
+def _repair_lost_decimals(doc: dict[str, Any], conf: dict[str, float], total: Decimal,
+                          pay_sum: Decimal, out: Outcome) -> Decimal:
+    """A payment read without its 角 and 分 (现金支付199 for 199.38, the decimals lost in a
+    fold or under a stamp), when the balance of a confirmed total keeps its yuan."""
+    fixes = []
+    for k in PAYMENTS:
+        v = Decimal(doc[k]) if doc.get(k) is not None else None
+        # 0.00 is printed as such; a lost 角分 leaves a whole number of yuan
+        if v is None or v <= 0 or v != v.to_integral_value():
+            continue
+        want = total - (pay_sum - v)
+        if want != v and want > 0 and int(want) == v:
+            fixes.append((k, v, want))
+    if len(fixes) != 1:
+        return pay_sum
+    k, v, want = fixes[0]
+    doc[k] = money_str(want)
+    conf[k] = min(conf.get(k, 1.0), 0.85)
+    out.add("payment_corrected", "warning",
+            f"{k} read as {money_str(v)} without its decimals; {money_str(want)} makes "
+            f"the payments add up to the total")
+    return pay_sum - v + want
+
+
 def _repair_lost_point(doc: dict[str, Any], conf: dict[str, float], total: Decimal,
                        pay_sum: Decimal, out: Outcome) -> Decimal:
     """A payment read without its decimal point (85528 for 855.28), when that alone makes
     the payments add up to a total that another source confirms."""
     fixes = []
-    for k in ("fund_paid", "other_paid", "account_paid", "cash_paid"):
+    for k in PAYMENTS:
         v = Decimal(doc[k]) if doc.get(k) is not None else None
         if v is None or v < 100 or v != v.to_integral_value():
             continue

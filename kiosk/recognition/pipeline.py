@@ -22,10 +22,11 @@ from kiosk.recognition.fields import (
     extract_fields,
     header_date,
     hospital_texts,
+    split_line,
     strip_residue,
     whole_institution,
 )
-from kiosk.recognition.layout import Token, tokens_from_lines, upside_down
+from kiosk.recognition.layout import Token, tokens_from_lines, upside_down, v_overlap
 from kiosk.recognition.overprint import reread_fields
 from kiosk.recognition.table import extract_items
 from kiosk.recognition.text import clean_text, money_str
@@ -197,6 +198,16 @@ class Recognizer:
         return doc
 
 
+def _upper_row(tokens: Sequence[Token], labelled: dict[Token, frozenset[str]]) -> str | None:
+    """The text of the row that carries the 大写 label, left to right, as it was read: the
+    amount may stand in the label's own line or beside it."""
+    label = next((t for t in tokens if "total_upper" in labelled[t]), None)
+    if label is None:
+        return None
+    row = sorted((t for t in tokens if v_overlap(t, label) >= 0.5), key=lambda t: t.x0)
+    return " ".join(t.text for t in row)
+
+
 def _runs_to_lines(runs: Sequence[tuple[str, float, float, float, float]]) -> list[TextLine]:
     return [TextLine(text=t, box=((x0, y0), (x1, y0), (x1, y1), (x0, y1)), score=1.0)
             for t, x0, y0, x1, y1 in runs if t.strip()]
@@ -252,7 +263,10 @@ def build_document(tokens: Sequence[Token], name: str, *, reread: Reread | None 
             continue
         doc[k] = clean_text(str(f.value)) if FIELD_KINDS[k] == "upper" else money_str(f.value)  # type: ignore[arg-type]
         conf[k] = round(f.score * _SOURCE_WEIGHT.get(f.source, 0.8), 3)
-    outcome = reconcile(doc, conf, items)
+    labelled = {t: frozenset(p.field for p in split_line(t)
+                             if p.label is not None and p.field is not None) for t in tokens}
+    outcome = reconcile(doc, conf, items, upper_text=_upper_row(tokens, labelled),
+                        labelled=frozenset().union(*labelled.values()))
     doc["items"] = [it.as_json() for it in items]
     ordered: dict[str, Any] = {"image": doc["image"], "doc_type": doc_type}
     for k in SCALAR_FIELDS:
