@@ -233,3 +233,19 @@ def test_a_total_only_the_items_give_is_offered_and_flagged() -> None:
     assert doc["total"] == "47.00"
     assert doc["confidence"]["total"] < 0.8
     assert "total_inferred" in {c["code"] for c in doc["checks"]}
+
+
+def test_an_upper_amount_whose_labels_are_lost_still_gives_the_total() -> None:
+    # 金额合计（大写） and （小写） blurred away, 叁 read as 叠 and ¥ as V: the line is a 大写
+    # amount by its characters, the figure at the end of its row is the total
+    tokens = [t for t in invoice_tokens(total="203.61", fund="147.55", cash="56.06")
+              if "金额合计" not in t.text]
+    tokens = _retext(_retext(tokens, "贰佰零叁元陆角壹分", "贰佰零叠元陆角壹分"),
+                     "(小写)¥203.61", "V203.61")
+    doc = build_document(tokens, "a.png")
+    assert doc["total"] == "203.61"
+    assert doc["total_upper"] == "贰佰零叁元陆角壹分"
+    assert doc["confidence"]["total"] >= 0.8  # the payments agree with it
+    # a page with two such lines cannot say which is the total: nothing is taken by shape
+    twice = tokens + [tok("壹佰元整", 60, 700)]
+    assert build_document(twice, "a.png")["total_upper"] is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -29,7 +30,15 @@ from kiosk.recognition.fields import (
 from kiosk.recognition.layout import Token, tokens_from_lines, upside_down, v_overlap
 from kiosk.recognition.overprint import reread_fields
 from kiosk.recognition.table import extract_items
-from kiosk.recognition.text import clean_text, money_str
+from kiosk.recognition.text import (
+    UPPER_CHARS,
+    clean_text,
+    digits_fixed,
+    fold,
+    money_str,
+    parse_money,
+    upper_amount_text,
+)
 
 log = logging.getLogger("kiosk.recognition")
 
@@ -42,7 +51,7 @@ MONEY_FIELDS = ("total", "total_upper", "fund_paid", "other_paid", "account_paid
                 "self_pay_class", "self_pay_full")
 
 _SOURCE_WEIGHT = {"label": 1.0, "mark": 0.97, "right": 0.97, "below": 0.9, "row": 0.9,
-                  "fallback": 0.75, "seal": 0.5, "reread": 1.0}
+                  "fallback": 0.75, "seal": 0.5, "reread": 1.0, "shape": 0.9}
 
 Reread = Callable[[Sequence[Token], dict[str, Found], str], dict[str, Found]]
 
@@ -75,6 +84,36 @@ def _hospital_fallback(tokens: Sequence[Token], found: Found | None) -> Found | 
         return found
     _, name, t, cut = max(cands, key=lambda c: c[0])
     return Found(name, t.score, "seal" if cut else "fallback", t)
+
+
+def _upper_by_shape(tokens: Sequence[Token]) -> Token | None:
+    """The one line that is a 大写 amount by its characters alone, its label lost.
+
+    贰佰零叠元陆角壹分 with no 金额合计（大写） before it (the label faded, blurred or under
+    a seal): most of its characters are 大写 digits and units, with a 元 among them.
+    """
+    cands = []
+    for t in tokens:
+        s = "".join(fold(t.text).split())
+        if len(s) < 3 or not any(c in "元圆" for c in s):
+            continue
+        upper = sum(c in UPPER_CHARS for c in s)
+        if upper >= 3 and upper >= 0.6 * len(s) and any(c in "零壹贰叁肆伍陆柒捌玖" for c in s):
+            cands.append(t)
+    return cands[0] if len(cands) == 1 else None
+
+
+def _total_beside(anchor: Token, tokens: Sequence[Token]) -> Found | None:
+    """The figure at the end of the 大写 amount's row: the 小写 total, its label lost."""
+    row = sorted((t for t in tokens if t is not anchor and t.x0 > anchor.x1
+                  and v_overlap(t, anchor) >= 0.4), key=lambda t: t.x0)
+    for t in row:
+        # ¥ is read as V or Y as often as not
+        s = re.sub(r"^[¥￥VY]", "", digits_fixed(t.text).strip())
+        amount = parse_money(s, need_decimals=True)
+        if amount is not None:
+            return Found(amount, t.score * 0.9, "row", t)
+    return None
 
 
 def _sideways(lines: Sequence[TextLine]) -> bool:
@@ -200,8 +239,9 @@ class Recognizer:
 
 def _upper_row(tokens: Sequence[Token], labelled: dict[Token, frozenset[str]]) -> str | None:
     """The text of the row that carries the 大写 label, left to right, as it was read: the
-    amount may stand in the label's own line or beside it."""
-    label = next((t for t in tokens if "total_upper" in labelled[t]), None)
+    amount may stand in the label's own line or beside it, or alone with its label lost."""
+    label = next((t for t in tokens if "total_upper" in labelled[t]), None) \
+        or _upper_by_shape(tokens)
     if label is None:
         return None
     row = sorted((t for t in tokens if v_overlap(t, label) >= 0.5), key=lambda t: t.x0)
@@ -237,6 +277,16 @@ def build_document(tokens: Sequence[Token], name: str, *, reread: Reread | None 
                           "message": "这不是医疗收费票据或费用清单 (not a medical receipt)"}]
         doc["confidence"] = {}
         return doc
+    if "total_upper" not in found or "total" not in found:
+        anchor = found["total_upper"].token if "total_upper" in found else _upper_by_shape(tokens)
+        if anchor is not None and "total_upper" not in found:
+            value = upper_amount_text(anchor.text)
+            if value is not None:
+                found["total_upper"] = Found(value, anchor.score, "shape", anchor)
+        if anchor is not None and "total" not in found:
+            beside = _total_beside(anchor, tokens)
+            if beside is not None:
+                found["total"] = beside
     if doc_type.endswith("_invoice") and "issue_date" not in found:
         dated = header_date(tokens)
         if dated is not None:
