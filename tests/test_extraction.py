@@ -247,5 +247,5 @@ def test_an_upper_amount_whose_labels_are_lost_still_gives_the_total() -> None:
     assert doc["total_upper"] == "贰佰零叁元陆角壹分"
     assert doc["confidence"]["total"] >= 0.8  # the payments agree with it
     # a page with two such lines cannot say which is the total: nothing is taken by shape
-    twice = tokens + [tok("壹佰元整", 60, 700)]
+    twice = [*tokens, tok("壹佰元整", 60, 700)]
     assert build_document(twice, "a.png")["total_upper"] is None

@@ -262,3 +262,13 @@ def test_no_second_read_of_the_hospital_where_no_seal_lies_on_it(recognizer: Rec
     again = reread_hospital(page, tokens, extract_fields(tokens), counting)  # type: ignore[arg-type]
     assert 1 <= counting.reads <= 2
     assert again is None or again.value == truth.fields["hospital"]
+
+
+@pytest.mark.parametrize("seed", [0, 2, 5])
+def test_a_name_wrapped_onto_a_second_line_of_a_slip_is_read_whole(
+        recognizer: Recognizer, seed: int) -> None:
+    img, truth = thermal_slip(seed, long_name=True)
+    doc = recognizer.recognize_bytes(scanned(img, bed=200), f"slip{seed}.png")
+    assert doc["doc_type"] == "payment_slip"
+    assert doc["hospital"] == truth.fields["hospital"]
+    assert doc["total"] == truth.fields["total"]

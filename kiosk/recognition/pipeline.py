@@ -65,8 +65,8 @@ def _hospital_fallback(tokens: Sequence[Token], found: Found | None) -> Found | 
     marked `seal` so that it is flagged for the person, not taken as read.
     """
     cands: list[tuple[float, str, Token, bool]] = []
-    for t in tokens:
-        for txt in hospital_texts(t):
+    for t, texts in _name_lines(tokens):
+        for txt in texts:
             if "类型" in txt:
                 continue  # 医疗机构类型：综合医院 says what kind, not which
             for m in ORG_NAME.finditer(txt):
@@ -82,8 +82,33 @@ def _hospital_fallback(tokens: Sequence[Token], found: Found | None) -> Found | 
             return Found(name, t.score * 0.9, "seal" if cut else "fallback", t)
     if found is not None and ORG_NAME.fullmatch(current):
         return found
-    _, name, t, cut = max(cands, key=lambda c: c[0])
+    # of one line's readings, the name that runs on into the next line is the whole one
+    _, name, t, cut = max(cands, key=lambda c: (c[0], len(c[1])))
     return Found(name, t.score, "seal" if cut else "fallback", t)
+
+
+def _name_lines(tokens: Sequence[Token]) -> list[tuple[Token, list[str]]]:
+    """Each token's texts where a name may stand, and a name wrapped onto a second line.
+
+    A narrow slip prints a long name in two centred lines (上海市长宁区新华街道社区卫生服务 /
+    中心): a short line right under a line, no wider than it and as tall, is its end.
+    """
+    texts = {t: hospital_texts(t) for t in tokens}
+    out = list(texts.items())
+    for t in tokens:
+        head = texts[t][-1] if texts[t] else ""
+        if len(head) < 4 or ORG_NAME.fullmatch(head):
+            continue
+        for u in tokens:
+            if (u is not t and texts[u] and len(texts[u][0]) <= 6
+                    and 0 <= u.y0 - t.y1 + t.h * 0.3 <= t.h * 0.8
+                    and 0.7 * t.h <= u.h <= 1.4 * t.h
+                    and u.x0 >= t.x0 - t.h and u.x1 <= t.x1 + t.h):
+                joined = head + texts[u][0]
+                # the name must run on into the second line (…总医院 / 第一医学中心)
+                if any(m.end() > len(head) for m in ORG_NAME.finditer(joined)):
+                    out.append((t, [joined]))
+    return out
 
 
 def _upper_by_shape(tokens: Sequence[Token]) -> Token | None:

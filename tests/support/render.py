@@ -225,22 +225,35 @@ def save(img: Image.Image, path: Path, quality: int = 92) -> Path:
     return path
 
 
-def thermal_slip(seed: int) -> tuple[Image.Image, Receipt]:
-    """A narrow thermal self-service payment slip (80 mm roll, ~200 dpi): proof of payment."""
+# names too long for one line of an 80 mm slip
+LONG_NAMES = ["上海市长宁区新华街道社区卫生服务中心", "杭州市西湖区北山街道社区卫生服务中心",
+              "中国人民解放军总医院第一医学中心", "成都市武侯区玉林街道社区卫生服务中心"]
+
+
+def thermal_slip(seed: int, *, long_name: bool = False) -> tuple[Image.Image, Receipt]:
+    """A narrow thermal self-service payment slip (80 mm roll, ~200 dpi): proof of payment.
+
+    `long_name`: the institution's name does not fit the roll's width and is printed in
+    two centred lines, the second short (…社区卫生服务 / 中心).
+    """
     rng = random.Random(seed)
     w, h = 600, 900
     img = Image.new("RGB", (w, h), (246, 246, 242))
     d = ImageDraw.Draw(img)
     f_big, f = font(34), font(24)
-    hosp = rng.choice(HOSPITALS[:4])
+    hosp = rng.choice(LONG_NAMES) if long_name else rng.choice(HOSPITALS[:4])
     total = _money(rng, 20, 600)
     fields = {"hospital": hosp, "payer_name": rng.choice(NAMES),
               "outpatient_no": f"{rng.randint(10**8, 10**9 - 1)}",
               "serial_no": f"{rng.randint(10**15, 10**16 - 1)}", "total": str(total)}
     y = 30
-    d.text((w // 2 - 17 * len(hosp), y), hosp, font=f_big, fill="black")
-    d.text((w // 2 - 100, y + 50), "自助缴费凭条", font=f_big, fill="black")
-    y += 130
+    per_line = (w - 40) // 34
+    for start in range(0, len(hosp), per_line):
+        part = hosp[start:start + per_line]
+        d.text((w // 2 - 17 * len(part), y), part, font=f_big, fill="black")
+        y += 44
+    d.text((w // 2 - 100, y + 6), "自助缴费凭条", font=f_big, fill="black")
+    y += 86
     for line in (f"姓名：{fields['payer_name']}", f"门诊号：{fields['outpatient_no']}",
                  f"交易流水号：{fields['serial_no']}", "缴费时间：2026-03-05 09:41:27",
                  "支付方式：微信支付", "- - - - - - - - - - - - - - - - -",
