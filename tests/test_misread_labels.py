@@ -54,3 +54,27 @@ def test_payment_read_larger_than_the_total_is_flagged_not_taken() -> None:
     assert doc["cash_paid"] == "85528.00"
     assert doc["confidence"]["cash_paid"] < 0.8
     assert "payment_over_total" in [c["code"] for c in doc["checks"]]
+
+
+@pytest.mark.parametrize(("text", "field"), [
+    ("个人理金支村：108.78", "cash_paid"),      # 现→理, 付→村
+    ("个人理户支村：0.00", "account_paid"),     # 账→理, 付→村; 帐户 names the same field
+    ("医保统筹基全支忖：3.00", "fund_paid"),
+])
+def test_long_label_with_two_characters_misread_names_its_field(text: str, field: str) -> None:
+    assert split_line(_tok(text, 0, 0))[0].field == field
+
+
+@pytest.mark.parametrize("text", [
+    "个人现户支付：1.00",    # as near to 个人现金支付 as to 个人账户支付: not for us to choose
+    "个理现金文村：1.00",    # its first two characters are not the label's
+])
+def test_a_misread_label_that_could_be_two_fields_names_none(text: str) -> None:
+    assert all(p.field not in ("cash_paid", "account_paid") for p in split_line(_tok(text, 0, 0)))
+
+
+def test_a_four_character_label_alone_in_its_box_with_one_character_misread() -> None:
+    found = extract_fields([_tok("集据号码", 700, 200), _tok("0007006567", 800, 200)])
+    assert found["invoice_number"].value == "0007006567"
+    # a word one character from two labels of different fields is no label
+    assert split_line(_tok("票据吗码", 0, 0))[0].label is None  # 号码 or 代码?

@@ -130,7 +130,11 @@ def fuzzy_label(before: str) -> tuple[str, int] | None:
         n = len(lb)
         tail = stem[-n:]
         if len(tail) == n and sum(a != b for a, b in zip(tail, lb, strict=False)) == 1:
-            return lb, n + cut
+            # 个人现户支付 is one character from 个人现金支付 and from 个人账户支付: neither
+            if len({LABELS[o] for o in _FUZZY_LABELS if len(o) == n and sum(
+                    a != b for a, b in zip(tail, o, strict=True)) == 1}) == 1:
+                return lb, n + cut
+            continue
         tail = stem[-(n - 1):]
         alone = len(stem) <= n - 1 or not re.match(r"[\u4e00-\u9fff]", stem[-n])
         if tail == lb[1:] and alone:
@@ -139,6 +143,20 @@ def fuzzy_label(before: str) -> tuple[str, int] | None:
         if n >= 6 and alone and len(tail) == n - 1 and tail[0] == lb[0] and any(
                 tail == lb[:i] + lb[i + 1:] for i in range(1, n - 1)):
             return lb, n - 1 + cut
+    # two characters of a long label misread (个人理金支村 for 个人现金支付): only where its
+    # first two stand and no other label is as close (个人账户支付 differs in three)
+    near: list[tuple[int, str]] = []
+    for lb in _FUZZY_LABELS:
+        n = len(lb)
+        tail = stem[-n:]
+        if n < 6 or len(tail) != n or tail[:2] != lb[:2]:
+            continue
+        if len(stem) > n and re.match(r"[\u4e00-\u9fff]", stem[-n - 1]):
+            continue
+        near.append((sum(a != b for a, b in zip(tail, lb, strict=True)), lb))
+    best = [lb for d, lb in near if d == 2]
+    if best and len({LABELS[lb] for lb in best}) == 1 and not any(d < 2 for d, _ in near):
+        return best[0], len(best[0]) + cut
     return None
 
 
@@ -155,6 +173,16 @@ def _fuzzy_matches(text: str, start: int, end: int) -> list[tuple[int, int, str 
         while b < len(text) and text[b] == " ":
             b += 1
         out.append((colon - n, b, LABELS[label]))
+    if not out and re.fullmatch(r"[\u4e00-\u9fff]{4}", text[start:end].strip()):
+        # a four-character label alone in its box, one character misread (集据号码 for
+        # 票据号码, its value in the next box): only where every label that close names
+        # the same field
+        word = text[start:end].strip()
+        close = {LABELS[lb] for lb in _FUZZY_LABELS if len(lb) == 4
+                 and sum(a != b for a, b in zip(word, lb, strict=True)) == 1}
+        if len(close) == 1 and None not in close:
+            a = start + text[start:end].index(word)
+            out.append((a, a + 4, close.pop()))
     if not out:
         # a whole line that is a long label misread by one character, with no colon (the
         # form prints 医保统筹支付 in a box; 医保统筹支寸 is it), its value after a space or
