@@ -94,7 +94,9 @@ def test_reads_the_same_text_as_rapidocr(paddle: OcrEngine) -> None:
     for a, b in zip(ours, theirs, strict=True):
         assert len(a.box) == 4
         assert np.allclose(a.box, b.box, atol=2.0), (a.box, b.box)
-        assert a.score == pytest.approx(b.score, abs=0.02)
+        # RapidOCR reads each line alone and unpadded; PaddleX pads every line to at least
+        # 320 px, which lowers its confidence a little (0.963 against 0.987 here)
+        assert a.score == pytest.approx(b.score, abs=0.04)
         assert not a.flipped
 
     upside_down = np.ascontiguousarray(page[::-1, ::-1])
