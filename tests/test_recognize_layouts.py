@@ -21,7 +21,7 @@ from support.layouts import (
     scanned,
     settlement_sheet,
 )
-from support.render import cjk_font_path, thermal_slip
+from support.render import cjk_font_path, handwritten, thermal_slip
 
 from kiosk.core.config import OcrSettings
 from kiosk.recognition.classify import classify
@@ -272,3 +272,15 @@ def test_a_name_wrapped_onto_a_second_line_of_a_slip_is_read_whole(
     assert doc["doc_type"] == "payment_slip"
     assert doc["hospital"] == truth.fields["hospital"]
     assert doc["total"] == truth.fields["total"]
+
+
+@pytest.mark.parametrize(("seed", "stay"), [(60, "outpatient"), (62, "inpatient")])
+def test_ballpoint_marks_on_an_einvoice_change_none_of_its_fields(
+        recognizer: Recognizer, seed: int, stay: str) -> None:
+    """A note in the margin, a ring, a tick and a signature from the assistant's desk."""
+    img, truth = national_einvoice(seed, stay)
+    doc = recognizer.recognize_bytes(scanned(handwritten(img, seed), bed=200), "marked.png")
+    assert doc["doc_type"] == truth.doc_type
+    for key in ("invoice_number", "issue_date", "payer_name", "hospital", "total",
+                "fund_paid", "cash_paid"):
+        assert doc[key] == truth.fields[key], key

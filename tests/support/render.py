@@ -285,3 +285,34 @@ def save_pdf(img: Image.Image, receipt: Receipt, path: Path, dpi: int = 200) -> 
         c.drawString(x * k, (h - y - size * 0.9) * k, text)
     c.save()
     return path
+
+
+def handwritten(img: Image.Image, seed: int) -> Image.Image:
+    """The page as it comes back from the assistant's desk: ballpoint marks on it.
+
+    A note written slanted in the margin (a date and 已复印), a ring drawn round a figure,
+    a tick and a scribbled signature, in blue or black ink, anywhere on the page but over
+    no printed value (a note over a value is a stamp over it, another condition).
+    """
+    rng = random.Random(seed)
+    out = img.convert("RGB").copy()
+    w, h = out.size
+    ink = rng.choice([(30, 50, 160), (20, 20, 30)])
+    d = ImageDraw.Draw(out)
+    # a note, slanted, in the right-hand margin or at the foot
+    note = rng.choice(["已复印 3/12", "已报 5.8", "李 核对", "12.3 收"])
+    layer = Image.new("RGBA", (int(34 * len(note)), 50), (0, 0, 0, 0))
+    ImageDraw.Draw(layer).text((0, 0), note, font=font(30), fill=(*ink, 230))
+    layer = layer.rotate(rng.uniform(-14, 14), expand=True, resample=Image.BICUBIC)
+    spot = (rng.randint(int(w * 0.6), max(int(w * 0.6) + 1, w - layer.width - 10)),
+            rng.randint(int(h * 0.82), max(int(h * 0.82) + 1, h - layer.height - 5)))
+    out.paste(layer, spot, layer)
+    # a ring round something in the middle of the page, a tick, a scribble
+    cx, cy = rng.randint(w // 4, 3 * w // 4), rng.randint(h // 3, 2 * h // 3)
+    d.ellipse((cx - 90, cy - 26, cx + 90, cy + 26), outline=ink, width=3)
+    tx, ty = rng.randint(20, w // 5), rng.randint(int(h * 0.88), h - 30)
+    d.line((tx, ty, tx + 12, ty + 18, tx + 40, ty - 20), fill=ink, width=4)
+    sx, sy = rng.randint(w // 2, w - 200), rng.randint(int(h * 0.75), h - 40)
+    pts = [(sx + i * 9, sy + rng.randint(-14, 14)) for i in range(18)]
+    d.line(pts, fill=ink, width=3, joint="curve")
+    return out
