@@ -169,3 +169,21 @@ def test_print_running_into_the_top_or_bottom_marks_a_cut_not_a_page_edge(
     above = np.ascontiguousarray(page[:mid + 12])
     assert _cut_at_edge(recognizer.engine.read(below), *below.shape[:2])
     assert _cut_at_edge(recognizer.engine.read(above), *above.shape[:2])
+
+
+@pytest.mark.parametrize("tilt", [-3.0, 2.5])
+def test_a_page_turned_by_the_reader_is_levelled_on_its_lines_not_its_columns(
+        tilt: float) -> None:
+    """The reader turns a page the strokes left sideways once the engine has read it as
+    columns; preparing it again with that turn measures the skew on the lines."""
+    img, _ = thermal_slip(21)
+    slip = _bgr(img)
+    h, w = slip.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), tilt, 1.0)
+    tilted = cv2.warpAffine(slip, m, (w, h), borderValue=(246, 246, 242))
+    sideways = np.ascontiguousarray(np.rot90(tilted, k=1))  # lying across, title on the left
+    turned = prepare(sideways, turn=90)
+    assert "rotate_90" in turned.steps
+    assert turned.image.shape[0] > turned.image.shape[1]  # upright: taller than wide
+    # cv2's angle is anticlockwise: the lines then descend to the left
+    assert turned.quality["skew_deg"] == pytest.approx(-tilt, abs=0.4)

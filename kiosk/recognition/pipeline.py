@@ -209,12 +209,22 @@ class Recognizer:
             # the text came back as columns of single characters. A quarter turn and a
             # second read; a page that needed the other quarter turn is then upside down,
             # which the angle classifier reports line by line and the tokens undo.
-            page = np.ascontiguousarray(np.rot90(page, k=-1))
+            # The page is prepared again with that turn, so that its skew is measured on
+            # the lines and not on the columns (a slip levelled by its columns comes out
+            # with its labels a row away from their figures).
+            before = next((int(st.split("_")[1]) for st in prepared.steps
+                           if st in ("rotate_90", "rotate_270")), 0)
+            quarter = (before + 90) % 360
+            redone = preprocess.prepare(image, turn=quarter) if quarter != 180 else None
+            page = redone.image if redone is not None else \
+                np.ascontiguousarray(np.rot90(page, k=-1))
             turned = self.engine.read(page)
             # the engine reads a tall box turned, so a sideways page's columns may read
             # nearly as well as its lines: the turn is kept unless it lost much of the text
             if not _sideways(turned) and _read_weight(turned) >= 0.5 * _read_weight(lines):
                 lines = turned
+                if redone is not None:
+                    prepared = redone
                 prepared.steps.append("rotate_90_after_ocr")
             else:
                 page = prepared.image

@@ -124,13 +124,16 @@ class Prepared:
 
 
 def prepare(image: np.ndarray, *, max_side: int = 2400, suppress_seals: bool = True,
-            outline: bool = True) -> Prepared:
+            outline: bool = True, turn: int | None = None) -> Prepared:
     """Find the page, turn it upright and flat, whiten red seals, scale to `max_side`.
 
     `outline=False` keeps the whole frame instead of cutting out the page: the reader asks
     for that when the outline found turned out to cut through print (a fold, a footer band).
     `suppress_seals=False` keeps red ink: e-invoices print their title and field labels
-    in red, which whitening removes along with the seal.
+    in red, which whitening removes along with the seal. `turn` (0, 90 or 270) is the
+    quarter turn to make instead of the one the strokes suggest: the reader knows better
+    once the engine has read the page as columns, and the skew must then be measured on
+    the page turned, not on its columns.
 
     Raises `ImageRejected` ("too_small", "too_dark", "no_document", "too_blurred") when
     the picture cannot give a readable page.
@@ -199,7 +202,8 @@ def prepare(image: np.ndarray, *, max_side: int = 2400, suppress_seals: bool = T
 
     # 2. Quarter turns: text must run left to right.
     transform = to_page
-    turn = _quarter_turn(strokes)
+    if turn is None:
+        turn = _quarter_turn(strokes)
     if turn:
         rot = _rot90_matrix(page_small.shape[1], page_small.shape[0], turn)
         page_small = _apply_rot90(page_small, turn)
