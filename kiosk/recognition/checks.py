@@ -91,11 +91,15 @@ def reconcile(doc: dict[str, Any], conf: dict[str, float], items: Sequence[Item]
     items_sum = sum((it.amount for it in items), Decimal(0)) if items else None
     pay_sum = _pay_sum(doc)
 
+    # a 大写 amount matched with garbled characters vouches only for the ones it shows: on
+    # its own it never makes a total sure
+    guessed_upper = False
     figures = {c for c in (total, items_sum, pay_sum) if c is not None and c > 0}
     if upper_text and upper not in figures:
         fits = {c for c in figures if upper_reads_as(upper_text, c)}
         if len(fits) == 1:
             upper = fits.pop()
+            guessed_upper = True
             out.add("total_upper_corrected", "warning",
                     f"大写 read as “{doc.get('total_upper') or ''}”; its readable characters "
                     f"spell {money_str(upper)} and nothing else")
@@ -107,6 +111,7 @@ def reconcile(doc: dict[str, Any], conf: dict[str, float], items: Sequence[Item]
                 f"大写金额“{doc['total_upper']}”无法解析 (the upper-case amount does not parse)")
         conf["total_upper"] = min(conf.get("total_upper", 1.0), 0.5)
 
+    printed = total is not None  # the 小写 figure as read, until something outvotes it
     others = {"大写": upper, "明细合计": items_sum, "支付合计": pay_sum}
     agree = [k for k, v in others.items() if v is not None and total is not None and v == total]
 
@@ -126,6 +131,7 @@ def reconcile(doc: dict[str, Any], conf: dict[str, float], items: Sequence[Item]
                 total = cand
                 conf["total"] = 0.85
                 agree = support
+                printed = False
                 break
     elif total is None:
         votes = [v for v in others.values() if v is not None]
@@ -154,7 +160,12 @@ def reconcile(doc: dict[str, Any], conf: dict[str, float], items: Sequence[Item]
         pay_sum = _balance_payments(doc, conf, total, pay_sum, labelled, out)
 
     if total is not None:
-        if agree:
+        # sources that vouch for the total: the printed figure where it stood, and those
+        # that agree with it, a guessed 大写 not among them
+        sure = sum(1 for k in agree if not (k == "大写" and guessed_upper)) + int(printed)
+        if agree and guessed_upper and sure < 2:
+            conf["total"] = min(conf.get("total", 1.0), 0.75)
+        elif agree:
             conf["total"] = max(conf.get("total", 0.0), 0.95)
         else:
             conf["total"] = min(conf.get("total", 1.0), 0.6)
