@@ -256,7 +256,9 @@ def _repair_lost_decimals(doc: dict[str, Any], conf: dict[str, float], total: De
         return pay_sum
     k, v, want = fixes[0]
     doc[k] = money_str(want)
-    conf[k] = min(conf.get(k, 1.0), 0.85)
+    # the 角分 are the balance's, not read: a misread digit in another payment would move
+    # them, so the person sees them as unsure
+    conf[k] = min(conf.get(k, 1.0), 0.75)
     out.add("payment_corrected", "warning",
             f"{k} read as {money_str(v)} without its decimals; {money_str(want)} makes "
             f"the payments add up to the total")
