@@ -13,6 +13,7 @@ from decimal import Decimal
 import cv2
 import numpy as np
 import pytest
+from support.einvoice_styles import provincial_einvoice
 from support.layouts import (
     discharge_summary,
     dotmatrix_form,
@@ -283,4 +284,19 @@ def test_ballpoint_marks_on_an_einvoice_change_none_of_its_fields(
     assert doc["doc_type"] == truth.doc_type
     for key in ("invoice_number", "issue_date", "payer_name", "hospital", "total",
                 "fund_paid", "cash_paid"):
+        assert doc[key] == truth.fields[key], key
+
+
+@pytest.mark.parametrize(("style", "stay", "seed"), [
+    ("row", "outpatient", 1), ("row", "inpatient", 2),
+    ("column", "outpatient", 2), ("column", "inpatient", 1)])
+def test_other_provinces_arrangements_of_the_einvoice_are_read(
+        recognizer: Recognizer, style: str, stay: str, seed: int) -> None:
+    """Identifiers in a row or stacked, one item table or two, payments in the 其他信息
+    block or in a column of their own with each figure under its label."""
+    img, truth = provincial_einvoice(seed, style, stay)
+    doc = recognizer.recognize_bytes(scanned(img, bed=200), f"{style}{seed}.png")
+    assert doc["doc_type"] == truth.doc_type
+    for key in ("invoice_number", "issue_date", "payer_name", "hospital", "total",
+                "fund_paid", "account_paid", "cash_paid"):
         assert doc[key] == truth.fields[key], key

@@ -412,6 +412,32 @@ def _barrier(label: Token, labels: Sequence[Token]) -> float:
     return min(xs, default=float("inf"))
 
 
+def _nearer_label(value: Token, label: Token, bare_labels: Sequence[Token]) -> bool:
+    """Whether another label alone on its line, left of `value` as `label` is, has its
+    row nearer the value's middle than `label` has."""
+    mine = abs(value.cy - label.cy)
+    return any(o is not label and o.x1 <= value.x0 and abs(o.x0 - label.x0) < label.h * 2
+               and abs(value.cy - o.cy) < mine - 0.05 * label.h for o in bare_labels)
+
+
+def _figure_under(label: Token, free_values: Sequence[Token], labels: Sequence[Token],
+                  hs: float) -> Token | None:
+    """An amount printed under its label at the right end of the label's box (a column of
+    payments: 医保统筹基金支付： on one line, 345.49 right-aligned under it): the first
+    figure in the line below, right of the label's start, that no label on its own line
+    claims."""
+    cands = []
+    for t in free_values:
+        gap = t.y0 - label.y1
+        if not (-0.3 * label.h <= gap <= hs * 1.2) or t.x0 < label.x0 or \
+                t.x0 - label.x1 > hs * 20 or _strict_money(t.text) is None:
+            continue
+        if any(o is not label and o.x1 <= t.x0 and v_overlap(o, t) >= 0.4 for o in labels):
+            continue  # its own line has a label of its own
+        cands.append(t)
+    return min(cands, key=lambda t: (t.y0, t.x0)) if cands else None
+
+
 def extract_fields(tokens: Sequence[Token]) -> dict[str, Found]:
     """Every header field that a label points at, with the OCR score behind it.
 
@@ -427,6 +453,8 @@ def extract_fields(tokens: Sequence[Token]) -> dict[str, Found]:
         if len(pieces) == 1 and pieces[0].field is None and pieces[0].label is None:
             free_values.append(pieces[0].value)  # type: ignore[arg-type]
         labels += [p.label for p in pieces if p.label is not None]
+    bare_labels = [p.label for _, pieces in pieces_by_tok for p in pieces
+                   if p.label is not None and p.field is not None and _bare(p.value)]
     found: dict[str, Found] = {}
     upper_labels: list[Token] = []
     for tok, pieces in pieces_by_tok:
@@ -448,6 +476,9 @@ def extract_fields(tokens: Sequence[Token]) -> dict[str, Found]:
                         if t.x0 < stop]
                 # a value on the label's own line before one shifted up or down into it
                 near.sort(key=lambda t: (abs(t.cy - p.label.cy) > p.label.h / 2, t.x0))  # type: ignore[union-attr]
+                # but not one that sits nearer the row of another label alone on its line
+                # (a curled slip: each figure drifts towards the next label's row)
+                near = [t for t in near if not _nearer_label(t, p.label, bare_labels)]
                 # a token beside the label must be the value and nothing else: 杭区第41 is
                 # what OCR made of a seal over a name, not an amount of 41
                 strict = _strict_money if kind == "money" else parse
@@ -461,6 +492,10 @@ def extract_fields(tokens: Sequence[Token]) -> dict[str, Found]:
                     if under is not None:
                         value = (_strict_money if kind == "money" else parse)(under.text)
                         source = "below"
+                if value is None and kind == "money":
+                    under = _figure_under(p.label, free_values, labels, hs)
+                    if under is not None:
+                        value, source = _strict_money(under.text), "below"
             if value is None:
                 continue
             prev = found.get(p.field)
