@@ -453,8 +453,10 @@ def extract_fields(tokens: Sequence[Token]) -> dict[str, Found]:
         if len(pieces) == 1 and pieces[0].field is None and pieces[0].label is None:
             free_values.append(pieces[0].value)  # type: ignore[arg-type]
         labels += [p.label for p in pieces if p.label is not None]
+    # labels alone on their line that wait for a figure (a 大写 label waits for words)
     bare_labels = [p.label for _, pieces in pieces_by_tok for p in pieces
-                   if p.label is not None and p.field is not None and _bare(p.value)]
+                   if p.label is not None and p.field is not None and _bare(p.value)
+                   and FIELD_KINDS[p.field] == "money"]
     found: dict[str, Found] = {}
     upper_labels: list[Token] = []
     for tok, pieces in pieces_by_tok:
@@ -477,8 +479,9 @@ def extract_fields(tokens: Sequence[Token]) -> dict[str, Found]:
                 # a value on the label's own line before one shifted up or down into it
                 near.sort(key=lambda t: (abs(t.cy - p.label.cy) > p.label.h / 2, t.x0))  # type: ignore[union-attr]
                 # but not one that sits nearer the row of another label alone on its line
-                # (a curled slip: each figure drifts towards the next label's row)
-                near = [t for t in near if not _nearer_label(t, p.label, bare_labels)]
+                # waiting for a figure (a curled slip: each drifts towards the next row)
+                if kind == "money":
+                    near = [t for t in near if not _nearer_label(t, p.label, bare_labels)]
                 # a token beside the label must be the value and nothing else: 杭区第41 is
                 # what OCR made of a seal over a name, not an amount of 41
                 strict = _strict_money if kind == "money" else parse
