@@ -235,6 +235,20 @@ def test_pass_dropped_under_the_labels_and_a_seal_over_the_name(recognizer: Reco
         assert doc[key] == truth.fields[key], key
 
 
+@pytest.mark.parametrize("seed", [60, 61, 62, 67, 69, 84])
+def test_date_printed_into_the_forms_year_month_day_boxes(recognizer: Recognizer,
+                                                          seed: int) -> None:
+    """The form pre-prints 年 月 日 and the printer puts only the digits, out of register:
+    above the characters, beside them or over them, where the reader loses a digit into
+    the form's 年 (`201年`). The date is read whole, from the digits alone if need be."""
+    img, truth = dotmatrix_form(seed, date_boxes=True)
+    doc = recognizer.recognize_bytes(scanned(img, bed=215), f"boxes{seed}.png")
+    assert doc["doc_type"] == "outpatient_invoice"
+    assert doc["issue_date"] == truth.fields["issue_date"]
+    for key in ("invoice_number", "total"):
+        assert doc[key] == truth.fields[key], key
+
+
 class _Counting:
     """The real engine, counting how often it is asked to read."""
 

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from kiosk.recognition.layout import Token, below, median_height, right_of, rows, v_overlap
 from kiosk.recognition.text import (
+    boxed_date,
     clean_text,
     digits_fixed,
     identifier,
@@ -452,8 +453,81 @@ def extract_fields(tokens: Sequence[Token]) -> dict[str, Found]:
     return found
 
 
-_DATE_ONLY = re.compile(r"(?:19|20)\d{2}(?:年\d{1,2}月\d{1,2}日?|[-/.]\d{1,2}[-/.]\d{1,2}|\d{4})"
+_DATE_ONLY = re.compile(r"(?:19|20)\d{2}(?:年\d{1,2}月\d{1,2}日?|[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}"
+                        r"|\d{1,2}月\d{1,2}日)"
                         r"(?:\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?")
+# a piece of a date printed into a form's 年 月 日 boxes: a few digits, the form's characters
+_DATE_PIECE = re.compile(r"[\d年月日]{1,8}")
+# a run of such pieces that starts with a year (or what is left of one)
+_DATEISH = re.compile(r"(?:19|20)[\d年月日 ]*")
+
+
+def _date_piece(t: Token) -> bool:
+    s = re.sub(r"\s+", "", t.text)
+    return _DATE_PIECE.fullmatch(s) is not None and re.search(r"\d{5}", s) is None
+
+
+def _run_date(run: Sequence[Token]) -> str | None:
+    """The date a run of tokens spells, and nothing else: `2016年08月30日`, `2016-08-30`, or
+    three separate groups of digits (`2017` `05` `03`) with the form's 年 月 日 lost."""
+    text = re.sub(r"\s+", "", "".join(r.text for r in run))
+    if _DATE_ONLY.fullmatch(text):
+        # read with the gaps between tokens kept: a year cut short (`201` `07月` `24日`, its
+        # last digit lost under the form's 年) must not borrow the month's first digit
+        value = parse_date(" ".join(r.text for r in run))
+        if value is not None:
+            return value
+    if all(re.fullmatch(r"[\d年月日\s]+", r.text) for r in run):
+        digits = " ".join(g for r in run for g in re.findall(r"\d+", r.text))
+        return boxed_date(digits)
+    return None
+
+
+@dataclass(frozen=True)
+class DateRun:
+    """A date printed alone in a page's header, the tokens it was read from, and what they
+    spell (None: date-like pieces that spell no date, a digit lost under a form's 年)."""
+
+    value: str | None
+    tokens: tuple[Token, ...]
+
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        return (min(t.x0 for t in self.tokens), min(t.y0 for t in self.tokens),
+                max(t.x1 for t in self.tokens), max(t.y1 for t in self.tokens))
+
+
+def header_date_run(tokens: Sequence[Token]) -> DateRun | None:
+    """The topmost run of label-less tokens in the header that reads as a date, else the
+    topmost that only looks like one (digits and 年 月 日, starting with a year)."""
+    if not tokens:
+        return None
+    free = [t for t in tokens if all(p.label is None for p in split_line(t))]
+    top, bottom = min(t.y0 for t in tokens), max(t.y1 for t in tokens)
+    limit = top + (bottom - top) * 0.35
+    best: DateRun | None = None
+    rough: DateRun | None = None
+    for row in rows([t for t in free if t.cy < limit]):
+        run: list[Token] = []
+        for t in [*row, None]:
+            if t is not None and run:
+                gap = t.x0 - run[-1].x1
+                # pieces of a date in a form's boxes stand further apart than words
+                reach = 4.0 if _date_piece(t) and _date_piece(run[-1]) else 1.5
+                if gap < run[-1].h * reach:
+                    run.append(t)
+                    continue
+            if run:
+                value = _run_date(run)
+                text = " ".join(re.sub(r"\s+", "", r.text) for r in run)
+                if value is not None and (best is None or run[0].y0 < best.tokens[0].y0):
+                    best = DateRun(value, tuple(run))
+                elif value is None and _DATEISH.fullmatch(text) and all(
+                        _date_piece(r) for r in run) and re.search("[年月日]", text) and (
+                        rough is None or run[0].y0 < rough.tokens[0].y0):
+                    rough = DateRun(None, tuple(run))
+            run = [t] if t is not None else []
+    return best or rough
 
 
 def header_date(tokens: Sequence[Token]) -> Found | None:
@@ -464,22 +538,7 @@ def header_date(tokens: Sequence[Token]) -> Found | None:
     (`2016` `年` `08` `月` `30` `日`). Pieces on one row are joined; the run must be a date
     and nothing else, and must lie in the top part of the page, above the items.
     """
-    if not tokens:
+    run = header_date_run(tokens)
+    if run is None or run.value is None:
         return None
-    free = [t for t in tokens if all(p.label is None for p in split_line(t))]
-    top, bottom = min(t.y0 for t in tokens), max(t.y1 for t in tokens)
-    limit = top + (bottom - top) * 0.35
-    best: Found | None = None
-    for row in rows([t for t in free if t.cy < limit]):
-        run: list[Token] = []
-        for t in [*row, None]:
-            if t is not None and run and t.x0 - run[-1].x1 < run[-1].h * 1.5:
-                run.append(t)
-                continue
-            if run:
-                text = re.sub(r"\s+", "", "".join(r.text for r in run))
-                value = parse_date(text) if _DATE_ONLY.fullmatch(text) else None
-                if value is not None and (best is None or run[0].y0 < best.token.y0):  # type: ignore[union-attr]
-                    best = Found(value, min(r.score for r in run), "fallback", run[0])
-            run = [t] if t is not None else []
-    return best
+    return Found(run.value, min(r.score for r in run.tokens), "fallback", run.tokens[0])

@@ -29,9 +29,12 @@ import numpy as np
 from kiosk.recognition.engines import OcrEngine
 from kiosk.recognition.fields import (
     ORG_NAME,
+    DateRun,
     Found,
     _barrier,
     _org,
+    _run_date,
+    header_date_run,
     hospital_texts,
     split_line,
     strip_residue,
@@ -137,15 +140,81 @@ def payments_doubtful(found: dict[str, Found]) -> bool:
 
 def reread_fields(page: np.ndarray, tokens: Sequence[Token], found: dict[str, Found],
                   doc_type: str, engine: OcrEngine) -> dict[str, Found]:
-    """Every field worth a second look at the pixels: doubtful payments on an invoice, a
-    hospital's name under a seal on any receipt."""
+    """Every field worth a second look at the pixels: doubtful payments and a date in a
+    form's boxes on an invoice, a hospital's name under a seal on any receipt."""
     out: dict[str, Found] = {}
     if doc_type.endswith("_invoice") and payments_doubtful(found):
         out.update(reread_payments(page, tokens, found, engine))
+    if doc_type.endswith("_invoice") and "issue_date" not in found:
+        dated = reread_date(page, tokens, engine)
+        if dated is not None:
+            out["issue_date"] = dated
     hospital = reread_hospital(page, tokens, found, engine)
     if hospital is not None:
         out["hospital"] = hospital
     return out
+
+
+def drop_colour(crop: np.ndarray) -> np.ndarray | None:
+    """The crop in grey with every coloured ink (a form's red or blue) faded to paper and
+    black or grey print kept; None where there is no coloured ink to fade."""
+    b, g, r = (c.astype(np.float32) for c in cv2.split(crop))
+    top = np.maximum(np.maximum(b, g), r)
+    coloured = (top - np.minimum(np.minimum(b, g), r)) > 60
+    if coloured.mean() < 0.005 or coloured.all():
+        return None
+    form = float(np.median(top[coloured]))  # the form's ink, in the brightest channel
+    ink = float(np.percentile(top[~coloured], 0.5))  # the printer's black
+    if form - ink < 40:
+        return None
+    v = (top - ink) / ((form - ink) * 0.6)
+    return np.clip(v * 255, 0, 255).astype(np.uint8)
+
+
+def _date_kept(old: str, new: str) -> bool:
+    """`new` is `old` with digits put back: the same year, and each of the month's and the
+    day's digits as first read still there (2017-1-3 read again as 2017-11-23)."""
+    (oy, om, od), (ny, nm, nd) = old.split("-"), new.split("-")
+    return oy == ny and str(int(om)) in nm and str(int(od)) in nd
+
+
+def reread_date(page: np.ndarray, tokens: Sequence[Token], engine: OcrEngine) -> Found | None:
+    """A date printed into a form's 年 月 日 boxes, read again without the form's ink.
+
+    The printer's digits out of register run into the form's characters, and the reader
+    loses a digit into them (`2017` `年1月3日` for 2017年11月23日, `201年` for 2018年) or
+    the row falls apart. Without the form's ink only the digits are left. The new reading
+    is taken where the first spelt no date, or where it keeps every digit the first had.
+    """
+    if page.ndim != 3:
+        return None
+    run = header_date_run(tokens)
+    if run is None or not re.search("[年月日]", "".join(t.text for t in run.tokens)):
+        return None  # a date printed whole by the printer has no form's boxes to lose
+    H, W = page.shape[:2]
+    x0f, y0f, x1f, y1f = run.box
+    h = float(np.median([t.h for t in run.tokens]))
+    x0, x1 = int(max(0, x0f - h)), int(min(W, x1f + h))
+    y0, y1 = int(max(0, y0f - h * 0.6)), int(min(H, y1f + h * 0.6))
+    if x1 - x0 < h * 3 or y1 - y0 < h:
+        return None
+    clean = drop_colour(np.ascontiguousarray(page[y0:y1, x0:x1]))
+    if clean is None:
+        return None
+    lines = engine.read(cv2.cvtColor(clean, cv2.COLOR_GRAY2BGR))
+    # only what lies in the run's own band: not the serial above nor a number below
+    top, low = y0f - y0 - h * 0.2, y1f - y0 + h * 0.2
+    pieces = [Token(ln.text, ln.x0, ln.y0, ln.x1, ln.y1, ln.score) for ln in lines
+              if ln.score >= 0.8 and ln.text.strip() and top <= (ln.y0 + ln.y1) / 2 <= low]
+    if not pieces:
+        return None
+    again = DateRun(_run_date(sorted(pieces, key=lambda t: t.x0)), tuple(pieces))
+    new = again.value
+    if new is None or new == run.value or (run.value is not None
+                                           and not _date_kept(run.value, new)):
+        return None
+    score = min(t.score for t in again.tokens)
+    return Found(new, score * 0.9, "fallback", run.tokens[0])
 
 
 def seal_share(crop: np.ndarray) -> float:

@@ -212,7 +212,8 @@ def _dotted(img: Image.Image, box: tuple[int, int, int, int], seed: int) -> None
 
 
 def dotmatrix_form(seed: int, *, overprint: bool = False, category_grid: bool = False,
-                   seal: bool = False, drop: bool = False) -> tuple[Image.Image, Receipt]:
+                   seal: bool = False, drop: bool = False, date_boxes: bool = False,
+                   ) -> tuple[Image.Image, Receipt]:
     """A pre-printed 门诊收费票据 form in red or blue, filled by a dot-matrix printer out of
     register. `overprint` shifts the printer's pass far enough left that the amounts start
     on the last character of their labels (医保统筹支付 with 118.53 printed over its 付).
@@ -221,7 +222,10 @@ def dotmatrix_form(seed: int, *, overprint: bool = False, category_grid: bool = 
     `seal`: the hospital's round 收费专用章 stamped over the start of its printed name, its
     ring reaching up over the payment labels above (its own name round the ring).
     `drop`: the pass lands most of a line low, so each payment amount sits under its label,
-    level with the next row's label, and the table's rules cross the figures."""
+    level with the next row's label, and the table's rules cross the figures.
+    `date_boxes`: the form pre-prints 年 月 日 in its own ink and the printer fills in only
+    the digits before each, out of register like every value: above the characters, run
+    into them, or printed over them."""
     rng = random.Random(seed)
     w, h = 1650, 760
     img = Image.new("RGB", (w, h), (252, 250, 246))
@@ -271,11 +275,21 @@ def dotmatrix_form(seed: int, *, overprint: bool = False, category_grid: bool = 
         dx, dy = rng.randint(-52, -44), rng.randint(-6, 6)
     if drop:
         dx, dy = rng.randint(-10, 25), rng.randint(18, 24)
-    printed: list[tuple[tuple[int, int], str]] = [
-        ((200, 60), fields["invoice_code"] or ""),
-        ((w - 420, 100), f"{y_}年{m_}月{d_}日"),
-        ((180, 150), fields["payer_name"] or ""),
-    ]
+    printed: list[tuple[tuple[int, int], str]] = [((200, 60), fields["invoice_code"] or "")]
+    if date_boxes:
+        x_date = w - 420
+        for x, ch in ((x_date + 80, "年"), (x_date + 175, "月"), (x_date + 270, "日")):
+            d.text((x, 100), ch, font=f, fill=form_ink)
+        # the date's own pass: a few millimetres off the boxes, up, down or onto them
+        ddx, ddy = rng.choice([(rng.randint(-6, 6), rng.randint(-26, -18)),
+                               (rng.randint(28, 42), rng.randint(-14, -6)),
+                               (rng.randint(-6, 4), rng.randint(-4, 4))])
+        printed += [((x_date + ddx - dx, 100 + ddy - dy), y_),
+                    ((x_date + 115 + ddx - dx, 100 + ddy - dy), m_),
+                    ((x_date + 210 + ddx - dx, 100 + ddy - dy), d_)]
+    else:
+        printed.append(((w - 420, 100), f"{y_}年{m_}月{d_}日"))
+    printed.append(((180, 150), fields["payer_name"] or ""))
     if category_grid:
         for i, cat in enumerate(OUTPATIENT_CATEGORIES):
             x, y = (80 if i % 2 == 0 else 820), 255 + (i // 2) * 48
