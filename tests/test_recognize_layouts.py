@@ -249,6 +249,30 @@ def test_date_printed_into_the_forms_year_month_day_boxes(recognizer: Recognizer
         assert doc[key] == truth.fields[key], key
 
 
+@pytest.mark.parametrize(("seed", "drop"), [(102, False), (114, False), (100, True),
+                                          (103, True)])
+def test_fund_beside_a_label_lost_under_the_seal_is_read_and_flagged(
+        recognizer: Recognizer, seed: int, drop: bool) -> None:
+    """A worn ribbon's grey figures and the 收费专用章 stamped over 医保统筹支付: the label is
+    read garbled (医保统筹, 医保多技支) or not at all. The payments row still says which box
+    is the fund's; its amount is read, and flagged since no label stands behind it."""
+    img, truth = dotmatrix_form(seed, worn=True, seal_on_payments=True, drop=drop)
+    doc = recognizer.recognize_bytes(scanned(img, bed=215), f"worn{seed}.png")
+    for key in ("total", "fund_paid", "cash_paid"):
+        assert doc[key] == truth.fields[key], key
+    assert doc["confidence"]["fund_paid"] < 0.8
+
+
+def test_fund_under_the_seal_is_right_or_flagged(recognizer: Recognizer) -> None:
+    """Whatever the seal and the ribbon leave of the fund's box, an amount read there is the
+    printed one or it is flagged for the person; never a wrong figure taken as read."""
+    for seed in range(104, 110):
+        img, truth = dotmatrix_form(seed, worn=True, seal_on_payments=True, drop=seed % 2 == 0)
+        doc = recognizer.recognize_bytes(scanned(img, bed=215), f"worn{seed}.png")
+        if doc["fund_paid"] != truth.fields["fund_paid"]:
+            assert doc["fund_paid"] is None or doc["confidence"]["fund_paid"] < 0.8, seed
+
+
 class _Counting:
     """The real engine, counting how often it is asked to read."""
 

@@ -370,7 +370,7 @@ class Found:
 
 
 # which reading of a field wins: its own label, then a form's serial mark, then geometry
-_RANK = {"label": 3, "mark": 2, "right": 1, "below": 1, "row": 1}
+_RANK = {"label": 3, "mark": 2, "right": 1, "below": 1, "row": 1, "garbled": 0}
 
 
 def _bare(value: Token | None) -> bool:
@@ -383,6 +383,79 @@ def _barrier(label: Token, labels: Sequence[Token]) -> float:
     xs = [b.x0 for b in labels
           if b is not label and b.x0 >= label.x1 - label.h * 0.3 and v_overlap(label, b) >= 0.4]
     return min(xs, default=float("inf"))
+
+
+_OTHER_PAYMENTS = ("account_paid", "cash_paid", "other_paid")
+
+
+def garbled_fund_label(tokens: Sequence[Token]) -> Token | None:
+    """Where the fund's label stands when it was garbled past reading (医保统金, 医保统筹,
+    医保多技支: a seal or the printer's figures over 医保统筹支付) but the row says what it
+    is: words that start with 医保 and are no label, first in a row whose other boxes are
+    the other payments (个人账户支付, 个人现金支付). The token returned is those words,
+    any amount run into them left out."""
+    pieces_by_tok = [(t, split_line(t)) for t in tokens]
+    others = [p.label for _, ps in pieces_by_tok for p in ps
+              if p.field in _OTHER_PAYMENTS and p.label is not None]
+    if not others or any(p.field == "fund_paid" for _, ps in pieces_by_tok for p in ps):
+        return None
+    for _, pieces in pieces_by_tok:
+        lead = pieces[0]
+        if lead.label is not None or lead.value is None:
+            continue
+        m = re.match(r"\s*医保[\u4e00-\u9fff]{1,4}(?![\u4e00-\u9fff])", lead.value.text)
+        if m is None:
+            continue
+        row = [b for b in others if v_overlap(lead.value, b) >= 0.4]
+        if row and min(b.x0 for b in row) >= lead.value.x1:
+            return lead.value.slice(0, m.end())
+    return None
+
+
+def _garbled_fund(tokens: Sequence[Token], labels: Sequence[Token],
+                  free_values: Sequence[Token], hs: float) -> Found | None:
+    """The fund's amount beside its garbled label (`garbled_fund_label`): run into it, or
+    the token to its right before the next label. Only an amount with its decimals is
+    taken, and it is flagged (the label was not read)."""
+    stem = garbled_fund_label(tokens)
+    if stem is None:
+        return _orphan_fund(tokens, labels, free_values)
+    tok = next(t for t in tokens if t.y0 == stem.y0 and t.x0 == stem.x0 and t.text.startswith(
+        stem.text))
+    rest = tok.text[len(stem.text):]
+    value = _decimal_amount(rest) if rest.strip() else None
+    if value is None and not rest.strip():
+        stop = _barrier(stem, labels)
+        for nxt in right_of(stem, free_values, max_gap=hs * 12, min_overlap=0.25):
+            if nxt.x0 < stop:
+                value = _decimal_amount(nxt.text)
+                if value is not None:
+                    break
+    return None if value is None else Found(value, tok.score * 0.85, "garbled", tok)
+
+
+def _orphan_fund(tokens: Sequence[Token], labels: Sequence[Token],
+                 free_values: Sequence[Token]) -> Found | None:
+    """An amount alone in the first box of the payments row, its 医保统筹支付 lost whole
+    under a seal of the form's own red: on the row of 个人账户支付 and 个人现金支付, left
+    of them, and no label before it on the row that could own it. Flagged."""
+    others = [p.label for t in tokens for p in split_line(t)
+              if p.field in _OTHER_PAYMENTS and p.label is not None]
+    if not others or any(p.field == "fund_paid" for t in tokens for p in split_line(t)):
+        return None
+    first = min(others, key=lambda b: b.x0)
+    cands = [t for t in free_values if t.x1 <= first.x0 and v_overlap(t, first) >= 0.25
+             and _decimal_amount(t.text) is not None
+             and not any(b.x1 <= t.x0 + b.h and v_overlap(t, b) >= 0.25 for b in labels)]
+    if len(cands) != 1:
+        return None  # none, or two figures: not for us to choose
+    t = cands[0]
+    return Found(_decimal_amount(t.text), t.score * 0.8, "garbled", t)
+
+
+def _decimal_amount(v: str) -> Decimal | None:
+    s = clean_text(v)
+    return None if s is None else parse_money(digits_fixed(s), need_decimals=True)
 
 
 def extract_fields(tokens: Sequence[Token]) -> dict[str, Found]:
@@ -439,6 +512,10 @@ def extract_fields(tokens: Sequence[Token]) -> dict[str, Found]:
             prev = found.get(p.field)
             if prev is None or _RANK[source] > _RANK[prev.source]:
                 found[p.field] = Found(value, tok.score, source, tok)
+    if "fund_paid" not in found:
+        fund = _garbled_fund(tokens, labels, free_values, hs)
+        if fund is not None:
+            found["fund_paid"] = fund
     if "total" not in found:
         # 金额合计（大写）… on the left, the figure far right on the same row, its （小写）
         # label lost under a seal or in the gap

@@ -34,6 +34,7 @@ from kiosk.recognition.fields import (
     _barrier,
     _org,
     _run_date,
+    garbled_fund_label,
     header_date_run,
     hospital_texts,
     split_line,
@@ -97,6 +98,9 @@ def reread_payments(page: np.ndarray, tokens: Sequence[Token], found: dict[str, 
             labels.append(p.label)
             if p.field in PAYMENTS:
                 wanted.append((p.field, p.label))
+    stand_in = garbled_fund_label(tokens)
+    if stand_in is not None:
+        wanted.append(("fund_paid", stand_in))  # its label garbled, its row's place known
     out: dict[str, Found] = {}
     for field, lab in wanted:
         old = found.get(field)
@@ -112,20 +116,29 @@ def reread_payments(page: np.ndarray, tokens: Sequence[Token], found: dict[str, 
         crop = np.ascontiguousarray(page[y0:y1, x0:x1])
         lx1 = int(min(x1, lab.x1)) - x0
         label_part = crop[:, : max(lx1, 1)]
-        clean = drop_form_ink(crop, label_part)
-        if clean is None:
-            continue
-        lines = engine.read(cv2.cvtColor(clean, cv2.COLOR_GRAY2BGR))
-        # only what shares the label's band (out of register by under a line's height)
-        mid = lab.cy - y0
-        reads = [(ln.x0, _amount(ln.text), ln.score) for ln in lines
-                 if abs((ln.y0 + ln.y1) / 2 - mid) < h * 0.8]
-        amounts = [(x, a, s) for x, a, s in reads if a is not None and s >= 0.85]
+        # the form's own ink dropped first; then the crop only made lighter where it is
+        # coloured and stretched, for faint print the first crop lost with the form's ink
+        # (worn ribbon, a red seal over a blue label hiding the form's colour)
+        amounts: list[tuple[float, Decimal, float]] = []
+        for clean in (drop_form_ink(crop, label_part), stretched(crop)):
+            if clean is None:
+                continue
+            lines = engine.read(cv2.cvtColor(clean, cv2.COLOR_GRAY2BGR))
+            # only what shares the label's band (out of register by under a line's height)
+            mid = lab.cy - y0
+            reads = [(ln.x0, _amount(ln.text), ln.score) for ln in lines
+                     if abs((ln.y0 + ln.y1) / 2 - mid) < h * 0.8]
+            # a payment box holds no minus: a dash before the figures is the box's rule
+            amounts = [(x, a, s) for x, a, s in reads if a is not None and a >= 0 and s >= 0.85]
+            if amounts:
+                break
         if len(amounts) != 1:
             continue  # nothing clear, or two amounts: not for us to choose
         _, new, score = amounts[0]
         if old_value is None or (new != old_value and _keeps_digits(old_value, new)):
-            out[field] = Found(new, score * 0.9, "reread", lab)
+            # beside a label that was not read, the figure is for the person to check
+            out[field] = Found(new, score * (0.9 if lab is not stand_in else 0.7), "reread",
+                               lab)
     return out
 
 
@@ -169,6 +182,16 @@ def drop_colour(crop: np.ndarray) -> np.ndarray | None:
         return None
     v = (top - ink) / ((form - ink) * 0.6)
     return np.clip(v * 255, 0, 255).astype(np.uint8)
+
+
+def stretched(crop: np.ndarray) -> np.ndarray | None:
+    """The crop's brightest channel (coloured inks lighter, black and grey print as they
+    are), its contrast stretched from the darkest print to paper."""
+    top = np.max(crop, axis=2).astype(np.float32)
+    ink, paper = float(np.percentile(top, 0.5)), float(np.percentile(top, 90))
+    if paper - ink < 40:
+        return None
+    return np.clip((top - ink) / ((paper - ink) * 0.7) * 255, 0, 255).astype(np.uint8)
 
 
 def _date_kept(old: str, new: str) -> bool:

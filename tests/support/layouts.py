@@ -213,6 +213,7 @@ def _dotted(img: Image.Image, box: tuple[int, int, int, int], seed: int) -> None
 
 def dotmatrix_form(seed: int, *, overprint: bool = False, category_grid: bool = False,
                    seal: bool = False, drop: bool = False, date_boxes: bool = False,
+                   worn: bool = False, seal_on_payments: bool = False,
                    ) -> tuple[Image.Image, Receipt]:
     """A pre-printed 门诊收费票据 form in red or blue, filled by a dot-matrix printer out of
     register. `overprint` shifts the printer's pass far enough left that the amounts start
@@ -225,7 +226,10 @@ def dotmatrix_form(seed: int, *, overprint: bool = False, category_grid: bool = 
     level with the next row's label, and the table's rules cross the figures.
     `date_boxes`: the form pre-prints 年 月 日 in its own ink and the printer fills in only
     the digits before each, out of register like every value: above the characters, run
-    into them, or printed over them."""
+    into them, or printed over them.
+    `worn`: a worn ribbon prints every value in light grey, not black.
+    `seal_on_payments`: the 收费专用章 stamped lower left, its red over the 医保统筹支付
+    label and the amount printed under it."""
     rng = random.Random(seed)
     w, h = 1650, 760
     img = Image.new("RGB", (w, h), (252, 250, 246))
@@ -275,6 +279,10 @@ def dotmatrix_form(seed: int, *, overprint: bool = False, category_grid: bool = 
         dx, dy = rng.randint(-52, -44), rng.randint(-6, 6)
     if drop:
         dx, dy = rng.randint(-10, 25), rng.randint(18, 24)
+    ribbon = (30, 30, 30)
+    if worn:
+        grey = rng.randint(125, 150)
+        ribbon = (grey, grey, grey)
     printed: list[tuple[tuple[int, int], str]] = [((200, 60), fields["invoice_code"] or "")]
     if date_boxes:
         x_date = w - 420
@@ -306,7 +314,7 @@ def dotmatrix_form(seed: int, *, overprint: bool = False, category_grid: bool = 
                 ((1290, 540), fields["cash_paid"] or ""), ((290, 620), fields["hospital"] or "")]
     for (x, y), text in printed:
         jx, jy = rng.randint(-4, 4), rng.randint(-4, 4)
-        d.text((x + dx + jx, y + dy + jy), text, font=fv, fill=(30, 30, 30))
+        d.text((x + dx + jx, y + dy + jy), text, font=fv, fill=ribbon)
     if drop:
         # the form's ruled boxes under each label line, which the dropped figures cross
         for y in (512, 582):
@@ -320,6 +328,11 @@ def dotmatrix_form(seed: int, *, overprint: bool = False, category_grid: bool = 
         cx = x_name - int(r * rng.uniform(0.1, 0.4))
         cy = y_name + 14 + int(r * rng.uniform(0.35, 0.75))
         stamp(img, (cx, cy), r, hosp, foot_text="门诊收费专用章",
+              opacity=rng.uniform(0.75, 0.9))
+    if seal_on_payments:
+        r = rng.randint(100, 120)
+        cx, cy = 250 + dx + rng.randint(-40, 40), 560 + dy + rng.randint(-20, 20)
+        stamp(img, (cx, cy), r, fields["hospital"] or "", foot_text="门诊收费专用章",
               opacity=rng.uniform(0.75, 0.9))
     return img, Receipt("outpatient_invoice", fields, items)
 
