@@ -273,6 +273,18 @@ def test_fund_under_the_seal_is_right_or_flagged(recognizer: Recognizer) -> None
             assert doc["fund_paid"] is None or doc["confidence"]["fund_paid"] < 0.8, seed
 
 
+@pytest.mark.parametrize("seed", [120, 121, 122, 127])
+def test_serial_printed_close_after_the_title(recognizer: Recognizer, seed: int) -> None:
+    """The red `No` printed small right after the title's last character: the reader glues
+    it to the title and to the digits (…票据N0025594585, …票据N。0030781067). The serial is
+    read whole: the 0 that N0 swallowed is given back, never a nine-digit number."""
+    img, truth = dotmatrix_form(seed, serial_by_title=True)
+    doc = recognizer.recognize_bytes(scanned(img, bed=215), f"serial{seed}.png")
+    assert doc["invoice_number"] == truth.fields["invoice_number"]
+    for key in ("issue_date", "total"):
+        assert doc[key] == truth.fields[key], key
+
+
 class _Counting:
     """The real engine, counting how often it is asked to read."""
 

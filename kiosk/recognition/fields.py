@@ -385,6 +385,29 @@ def _barrier(label: Token, labels: Sequence[Token]) -> float:
     return min(xs, default=float("inf"))
 
 
+# a title of a receipt form, which the form's serial number follows
+_FORM_TITLE = re.compile(r"(?:收费|医疗|门诊|住院).*(?:票据|收据|发票)")
+
+
+def _loose_serial(tokens: Sequence[Token]) -> Found | None:
+    """A paper form's serial number where its `No` was not read as a mark: glued to the
+    title and garbled (…收费票据N。0030781067), or lost and the digits alone right after
+    the title (…收费票据 0001089408). Six to twelve digits, level with the title and close
+    after it; flagged, as no mark was read."""
+    titles = [t for t in tokens if _FORM_TITLE.search(t.text)]
+    for title in sorted(titles, key=lambda t: t.y0):
+        m = re.search(r"(?:票据|收据|发票)\s*N[oO0。.·,，]?\s*[:：.]?\s*(\d{6,12})\s*$",
+                      title.text)
+        if m is not None:
+            return Found(m.group(1), title.score * 0.75, "mark", title)
+        after = [t for t in right_of(title, tokens, max_gap=title.h * 2, min_overlap=0.5)
+                 if re.fullmatch(r"\d{6,12}", re.sub(r"\s+", "", t.text))]
+        if after:
+            t = after[0]
+            return Found(re.sub(r"\s+", "", t.text), t.score * 0.75, "mark", t)
+    return None
+
+
 _OTHER_PAYMENTS = ("account_paid", "cash_paid", "other_paid")
 
 
@@ -509,9 +532,20 @@ def extract_fields(tokens: Sequence[Token]) -> dict[str, Found]:
                         source = "below"
             if value is None:
                 continue
+            score = tok.score
+            if source == "mark" and p.label.text == "N0" and isinstance(value, str):
+                # N0 glued to the digits (a small No printed close to them): the 0 may be
+                # the mark's o or the serial's first digit. The forms' serials have ten
+                # digits, so nine left over take it back; either way it is for a person
+                value = "0" + value if len(value) == 9 else value
+                score *= 0.75
             prev = found.get(p.field)
             if prev is None or _RANK[source] > _RANK[prev.source]:
-                found[p.field] = Found(value, tok.score, source, tok)
+                found[p.field] = Found(value, score, source, tok)
+    if "invoice_number" not in found:
+        serial = _loose_serial(tokens)
+        if serial is not None:
+            found["invoice_number"] = serial
     if "fund_paid" not in found:
         fund = _garbled_fund(tokens, labels, free_values, hs)
         if fund is not None:

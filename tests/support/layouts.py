@@ -214,7 +214,7 @@ def _dotted(img: Image.Image, box: tuple[int, int, int, int], seed: int) -> None
 def dotmatrix_form(seed: int, *, overprint: bool = False, category_grid: bool = False,
                    seal: bool = False, drop: bool = False, date_boxes: bool = False,
                    worn: bool = False, seal_on_payments: bool = False,
-                   ) -> tuple[Image.Image, Receipt]:
+                   serial_by_title: bool = False) -> tuple[Image.Image, Receipt]:
     """A pre-printed 门诊收费票据 form in red or blue, filled by a dot-matrix printer out of
     register. `overprint` shifts the printer's pass far enough left that the amounts start
     on the last character of their labels (医保统筹支付 with 118.53 printed over its 付).
@@ -229,7 +229,9 @@ def dotmatrix_form(seed: int, *, overprint: bool = False, category_grid: bool = 
     into them, or printed over them.
     `worn`: a worn ribbon prints every value in light grey, not black.
     `seal_on_payments`: the 收费专用章 stamped lower left, its red over the 医保统筹支付
-    label and the amount printed under it."""
+    label and the amount printed under it.
+    `serial_by_title`: the red `No` and serial printed close after the title's last
+    character, the `No` small, as some provinces' forms have it."""
     rng = random.Random(seed)
     w, h = 1650, 760
     img = Image.new("RGB", (w, h), (252, 250, 246))
@@ -256,9 +258,15 @@ def dotmatrix_form(seed: int, *, overprint: bool = False, category_grid: bool = 
         "fund_paid": str(fund), "cash_paid": str(cash),
     }
     # the pre-printed form
-    d.text((420, 40), f"{province}医疗机构门诊收费票据", font=f_title, fill=form_ink)
-    d.text((w - 420, 50), "No", font=f, fill=RED)
-    d.text((w - 370, 50), fields["invoice_number"] or "", font=f, fill=RED)
+    title = f"{province}医疗机构门诊收费票据"
+    d.text((420, 40), title, font=f_title, fill=form_ink)
+    if serial_by_title:
+        x_no = 420 + int(d.textlength(title, font=f_title)) + 6
+        d.text((x_no, 58), "No", font=font(20), fill=RED)
+        d.text((x_no + 30, 46), fields["invoice_number"] or "", font=font(32), fill=RED)
+    else:
+        d.text((w - 420, 50), "No", font=f, fill=RED)
+        d.text((w - 370, 50), fields["invoice_number"] or "", font=f, fill=RED)
     d.text((60, 60), "票据代码:", font=f, fill=form_ink)
     labels = {"payer_name": ((60, 150), "交款人:"), "total_upper": ((60, 470), "合计(大写)"),
               "total": ((1000, 470), "(小写)¥"), "fund_paid": ((60, 540), "医保统筹支付"),
