@@ -219,8 +219,9 @@ def test_hospital_printed_over_its_seal_ring_is_read_whole_or_flagged(
             right += 1
         else:
             assert doc["hospital"] is None or doc["confidence"]["hospital"] < 0.8, doc["hospital"]
-    # one of the four loses the label's whole line to the detector (nothing to read again)
-    assert right >= 3
+    # one of the four loses the label's whole line to the detector: its row is found again
+    # by the 收款人 box at its other end
+    assert right == 4
 
 
 @pytest.mark.parametrize("seed", [55, 56])

@@ -281,7 +281,8 @@ def reread_hospital(page: np.ndarray, tokens: Sequence[Token], found: dict[str, 
 
     The box looked at is the hospital label's line, from the label to the next label on its
     row, a line's height up and down (a dot-matrix printer puts the name out of register),
-    and the token the name was read from. Nothing is read again where no seal is there.
+    and the token the name was read from; where neither label nor name was read, the row
+    before its 收款人 box. Nothing is read again where no seal is there.
     """
     if page.ndim != 3:
         return None
@@ -289,6 +290,7 @@ def reread_hospital(page: np.ndarray, tokens: Sequence[Token], found: dict[str, 
     hs = median_height(tokens)
     labels: list[Token] = []
     anchors: list[Token] = []
+    cashiers: list[Token] = []  # 收款人, the box to the right of the hospital's on its row
     for tok in tokens:
         before = ""
         for p in split_line(tok):
@@ -297,6 +299,8 @@ def reread_hospital(page: np.ndarray, tokens: Sequence[Token], found: dict[str, 
                 # a label, not the same words inside a title (浙江省医疗机构门诊收费票据)
                 if p.field == "hospital" and not re.search(r"[\u4e00-\u9fff]$", before):
                     anchors.append(p.label)
+                if re.sub(r"\s+", "", p.label.text).startswith("收款人"):
+                    cashiers.append(p.label)
             last = p.value or p.label
             before = last.text if last is not None else before
     old = found.get("hospital")
@@ -320,6 +324,14 @@ def reread_hospital(page: np.ndarray, tokens: Sequence[Token], found: dict[str, 
         h = lab.h
         stop = min(_barrier(lab, labels), lab.x1 + h * 24, W)
         boxes.append((lab.x0 - h * 0.3, lab.y0 - h * 0.8, stop, lab.y1 + h * 0.8, lab.x1))
+    by_row = not boxes and len(cashiers) == 1
+    if by_row:
+        # the label's line and the name both lost under the seal: the row is still known
+        # by the 收款人 box at its other end, and the name is looked for before that box
+        lab = cashiers[0]
+        left = min(t.x0 for t in tokens)
+        boxes.append((left - lab.h, lab.y0 - lab.h * 0.8, lab.x0 - lab.h * 0.3,
+                      lab.y1 + lab.h * 0.8, left))
     reads = 0
     for x0f, y0f, x1f, y1f, value_x in boxes:
         if reads >= 2:
@@ -344,6 +356,8 @@ def reread_hospital(page: np.ndarray, tokens: Sequence[Token], found: dict[str, 
         if len(hits) != 1:
             continue  # nothing whole, or two names: not for us to choose
         score, (name, cut) = hits[0]
-        # a name the seal's words ran into even without the red is for the person to check
-        return Found(name, score * 0.95, "seal" if cut else "reread", old.token if old else None)
+        # a name the seal's words ran into even without the red is for the person to check,
+        # and so is one read where no label was
+        source = "seal" if cut else "fallback" if by_row else "reread"
+        return Found(name, score * 0.95, source, old.token if old else None)
     return None
