@@ -28,12 +28,16 @@ import numpy as np
 
 from kiosk.recognition.engines import OcrEngine
 from kiosk.recognition.fields import (
+    FIELD_KINDS,
+    LABELS,
     ORG_NAME,
+    PARSERS,
     DateRun,
     Found,
     _barrier,
     _org,
     _run_date,
+    extract_fields,
     garbled_fund_label,
     header_date_run,
     hospital_texts,
@@ -162,9 +166,61 @@ def reread_fields(page: np.ndarray, tokens: Sequence[Token], found: dict[str, Fo
         dated = reread_date(page, tokens, engine)
         if dated is not None:
             out["issue_date"] = dated
-    hospital = reread_hospital(page, tokens, found, engine)
+    for field, cut in reread_cut_labels(page, tokens, {**found, **out}, engine).items():
+        out[field] = cut
+    hospital = reread_hospital(page, tokens, {**found, **out}, engine)
     if hospital is not None:
         out["hospital"] = hospital
+    return out
+
+
+_CUT = re.compile(r"\s*([\u4e00-\u9fff]{1,2})\s*[:：]\s*(\S.*)")
+
+
+def reread_cut_labels(page: np.ndarray, tokens: Sequence[Token], found: dict[str, Found],
+                      engine: OcrEngine, limit: int = 2) -> dict[str, Found]:
+    """Values whose label the detector cut short, read again with the label whole.
+
+    A line that starts with the last characters of a label and a colon (人：史鹏, the
+    detector left 交款 of 交款人 out of its box, in a form's background pattern) says only
+    that some label ending so stood there: 交款人, or 收款人, or 开票人. The line is read
+    again from a crop reaching a few characters to its left; the value is taken where that
+    reading names a field not yet found, with a label, and gives the same value.
+    """
+    if page.ndim != 3:
+        return {}
+    H, W = page.shape[:2]
+    out: dict[str, Found] = {}
+    reads = 0
+    for tok in tokens:
+        if reads >= limit:
+            break
+        lead = split_line(tok)[0]
+        if lead.label is not None or lead.value is None:
+            continue
+        m = _CUT.fullmatch(lead.value.text)
+        if m is None or m.group(1) in LABELS:
+            continue
+        frag = m.group(1)
+        wanted = {f for k, f in LABELS.items() if f is not None and len(k) > len(frag)
+                  and k.endswith(frag) and f not in found and f not in out}
+        if not wanted:
+            continue
+        h = tok.h
+        x0, x1 = int(max(0, tok.x0 - h * 4)), int(min(W, tok.x1 + h * 0.5))
+        y0, y1 = int(max(0, tok.y0 - h * 0.4)), int(min(H, tok.y1 + h * 0.4))
+        if x1 - x0 < h * 3 or y1 - y0 < h:
+            continue
+        reads += 1
+        lines = engine.read(np.ascontiguousarray(page[y0:y1, x0:x1]))
+        again = extract_fields([Token(ln.text, ln.x0, ln.y0, ln.x1, ln.y1, ln.score)
+                                for ln in lines if ln.text.strip()])
+        for field in wanted:
+            hit = again.get(field)
+            first = PARSERS[FIELD_KINDS[field]](m.group(2))
+            if hit is not None and hit.source == "label" and first is not None \
+                    and hit.value == first:
+                out[field] = Found(hit.value, min(hit.score, tok.score) * 0.9, "reread", tok)
     return out
 
 
