@@ -445,7 +445,8 @@ def _garbled_fund(tokens: Sequence[Token], labels: Sequence[Token],
         return _orphan_fund(tokens, labels, free_values)
     tok = next(t for t in tokens if t.y0 == stem.y0 and t.x0 == stem.x0 and t.text.startswith(
         stem.text))
-    rest = tok.text[len(stem.text):]
+    lead = split_line(tok)[0].value
+    rest = (lead.text if lead is not None else "")[len(stem.text):]  # not the next label's
     value = _decimal_amount(rest) if rest.strip() else None
     if value is None and not rest.strip():
         stop = _barrier(stem, labels)
