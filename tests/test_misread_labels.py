@@ -78,3 +78,51 @@ def test_a_four_character_label_alone_in_its_box_with_one_character_misread() ->
     assert found["invoice_number"].value == "0007006567"
     # a word one character from two labels of different fields is no label
     assert split_line(_tok("票据吗码", 0, 0))[0].label is None  # 号码 or 代码?
+
+@pytest.mark.parametrize("fund", [
+    [_tok("医保统金402.66", 60, 450)],                       # the amount run into it
+    [_tok("医保组", 60, 450), _tok("402.66", 150, 455)],      # beside it
+    [_tok("医保统筹", 60, 450), _tok("402.66", 200, 462)],    # a little low
+])
+def test_fund_label_garbled_in_the_payments_row_takes_the_fund_flagged(
+        fund: list[Token]) -> None:
+    """Words starting 医保 that are no label, first in the row of the other payments."""
+    row = [_tok("个人账户支付", 480, 450), _tok("0.00", 650, 452), _tok("个人现金支付", 900, 450),
+           _tok("712.84", 1070, 452)]
+    found = extract_fields(fund + row)
+    assert str(found["fund_paid"].value) == "402.66"
+    assert found["fund_paid"].source == "garbled"
+    # the same words anywhere else, or the row without its other payments, are not the fund
+    assert "fund_paid" not in extract_fields([*fund, _tok("性别:男", 480, 450)])
+    moved = [Token(t.text, t.x0, t.y0 + 200, t.x1, t.y1 + 200, t.score) for t in fund]
+    assert "fund_paid" not in extract_fields(moved + row)
+
+
+def test_a_lone_amount_before_the_payments_is_the_fund_only_when_alone() -> None:
+    row = [_tok("个人账户支付", 480, 450), _tok("0.00", 650, 452), _tok("个人现金支付", 900, 450),
+           _tok("712.84", 1070, 452)]
+    found = extract_fields([_tok("402.66", 200, 455), *row])
+    assert str(found["fund_paid"].value) == "402.66"
+    assert found["fund_paid"].source == "garbled"
+    # a label before it owns it; two figures there are not for us to choose between
+    assert extract_fields([_tok("个人自付", 40, 450), _tok("402.66", 200, 455), *row]).get(
+        "fund_paid") is None
+    assert "fund_paid" not in extract_fields([_tok("402.66", 100, 455), _tok("12.00", 300, 455),
+                                             *row])
+
+
+@pytest.mark.parametrize(("tokens", "serial"), [
+    ([_tok("浙江省医疗机构门诊收费票据N0025594585", 400, 40)], "0025594585"),   # N0 glued
+    ([_tok("浙江省医疗机构门诊收费票据N。0030781067", 400, 40)], "0030781067"),
+    ([_tok("浙江省医疗门诊收费票据", 400, 40), _tok("0001089408", 700, 42)], "0001089408"),
+])
+def test_serial_after_the_title_is_read_and_flagged(tokens: list[Token], serial: str) -> None:
+    found = extract_fields(tokens)
+    assert found["invoice_number"].value == serial
+    assert found["invoice_number"].score < 0.8
+
+
+def test_digits_far_from_the_title_are_no_serial() -> None:
+    found = extract_fields([_tok("浙江省医疗门诊收费票据", 400, 40), _tok("0001089408", 1400, 42),
+                            _tok("5032751427", 700, 120)])
+    assert "invoice_number" not in found

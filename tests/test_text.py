@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kiosk.recognition.text import (
+    boxed_date,
     clean_text,
     id_check_digit,
     money_str,
@@ -66,10 +67,20 @@ def test_money_can_demand_decimals() -> None:
 @pytest.mark.parametrize(
     ("text", "iso"),
     [("2025-10-21", "2025-10-21"), ("20251021", "2025-10-21"), ("2026年1月5日", "2026-01-05"),
-     ("2025/02/08 14:50", "2025-02-08"), ("2025-13-01", None), ("751419624", None)],
+     ("2025/02/08 14:50", "2025-02-08"), ("2025-13-01", None), ("751419624", None),
+     ("201807月27日", "2018-07-27"), ("2018 7月27日", "2018-07-27"), ("201807月", None)],
 )
 def test_dates(text: str, iso: str | None) -> None:
     assert parse_date(text) == iso
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [("2017 05 03", "2017-05-03"), ("2019 1 8", "2019-01-08"), ("20170503", None),
+     ("2017 13 03", None), ("201 1 06", None), ("2017 05", None), ("0001 08 94", None)],
+)
+def test_dates_in_three_boxes(text: str, iso: str | None) -> None:
+    assert boxed_date(text) == iso
 
 
 def test_quantities_drop_trailing_zeros() -> None:

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from kiosk.recognition.layout import Token, below, median_height, right_of, rows, v_overlap
 from kiosk.recognition.text import (
+    boxed_date,
     clean_text,
     digits_fixed,
     identifier,
@@ -397,7 +398,7 @@ class Found:
 
 
 # which reading of a field wins: its own label, then a form's serial mark, then geometry
-_RANK = {"label": 3, "mark": 2, "right": 1, "below": 1, "row": 1}
+_RANK = {"label": 3, "mark": 2, "right": 1, "below": 1, "row": 1, "garbled": 0}
 
 
 def _bare(value: Token | None) -> bool:
@@ -436,6 +437,102 @@ def _figure_under(label: Token, free_values: Sequence[Token], labels: Sequence[T
             continue  # its own line has a label of its own
         cands.append(t)
     return min(cands, key=lambda t: (t.y0, t.x0)) if cands else None
+
+# a title of a receipt form, which the form's serial number follows
+_FORM_TITLE = re.compile(r"(?:收费|医疗|门诊|住院).*(?:票据|收据|发票)")
+
+
+def _loose_serial(tokens: Sequence[Token]) -> Found | None:
+    """A paper form's serial number where its `No` was not read as a mark: glued to the
+    title and garbled (…收费票据N。0030781067), or lost and the digits alone right after
+    the title (…收费票据 0001089408). Six to twelve digits, level with the title and close
+    after it; flagged, as no mark was read."""
+    titles = [t for t in tokens if _FORM_TITLE.search(t.text)]
+    for title in sorted(titles, key=lambda t: t.y0):
+        m = re.search(r"(?:票据|收据|发票)\s*N[oO0。.·,，]?\s*[:：.]?\s*(\d{6,12})\s*$",
+                      title.text)
+        if m is not None:
+            return Found(m.group(1), title.score * 0.75, "mark", title)
+        after = [t for t in right_of(title, tokens, max_gap=title.h * 2, min_overlap=0.5)
+                 if re.fullmatch(r"\d{6,12}", re.sub(r"\s+", "", t.text))]
+        if after:
+            t = after[0]
+            return Found(re.sub(r"\s+", "", t.text), t.score * 0.75, "mark", t)
+    return None
+
+
+_OTHER_PAYMENTS = ("account_paid", "cash_paid", "other_paid")
+
+
+def garbled_fund_label(tokens: Sequence[Token]) -> Token | None:
+    """Where the fund's label stands when it was garbled past reading (医保统金, 医保统筹,
+    医保多技支: a seal or the printer's figures over 医保统筹支付) but the row says what it
+    is: words that start with 医保 and are no label, first in a row whose other boxes are
+    the other payments (个人账户支付, 个人现金支付). The token returned is those words,
+    any amount run into them left out."""
+    pieces_by_tok = [(t, split_line(t)) for t in tokens]
+    others = [p.label for _, ps in pieces_by_tok for p in ps
+              if p.field in _OTHER_PAYMENTS and p.label is not None]
+    if not others or any(p.field == "fund_paid" for _, ps in pieces_by_tok for p in ps):
+        return None
+    for _, pieces in pieces_by_tok:
+        lead = pieces[0]
+        if lead.label is not None or lead.value is None:
+            continue
+        m = re.match(r"\s*医保[\u4e00-\u9fff]{1,4}(?![\u4e00-\u9fff])", lead.value.text)
+        if m is None:
+            continue
+        row = [b for b in others if v_overlap(lead.value, b) >= 0.4]
+        if row and min(b.x0 for b in row) >= lead.value.x1:
+            return lead.value.slice(0, m.end())
+    return None
+
+
+def _garbled_fund(tokens: Sequence[Token], labels: Sequence[Token],
+                  free_values: Sequence[Token], hs: float) -> Found | None:
+    """The fund's amount beside its garbled label (`garbled_fund_label`): run into it, or
+    the token to its right before the next label. Only an amount with its decimals is
+    taken, and it is flagged (the label was not read)."""
+    stem = garbled_fund_label(tokens)
+    if stem is None:
+        return _orphan_fund(tokens, labels, free_values)
+    tok = next(t for t in tokens if t.y0 == stem.y0 and t.x0 == stem.x0 and t.text.startswith(
+        stem.text))
+    lead = split_line(tok)[0].value
+    rest = (lead.text if lead is not None else "")[len(stem.text):]  # not the next label's
+    value = _decimal_amount(rest) if rest.strip() else None
+    if value is None and not rest.strip():
+        stop = _barrier(stem, labels)
+        for nxt in right_of(stem, free_values, max_gap=hs * 12, min_overlap=0.25):
+            if nxt.x0 < stop:
+                value = _decimal_amount(nxt.text)
+                if value is not None:
+                    break
+    return None if value is None else Found(value, tok.score * 0.85, "garbled", tok)
+
+
+def _orphan_fund(tokens: Sequence[Token], labels: Sequence[Token],
+                 free_values: Sequence[Token]) -> Found | None:
+    """An amount alone in the first box of the payments row, its 医保统筹支付 lost whole
+    under a seal of the form's own red: on the row of 个人账户支付 and 个人现金支付, left
+    of them, and no label before it on the row that could own it. Flagged."""
+    others = [p.label for t in tokens for p in split_line(t)
+              if p.field in _OTHER_PAYMENTS and p.label is not None]
+    if not others or any(p.field == "fund_paid" for t in tokens for p in split_line(t)):
+        return None
+    first = min(others, key=lambda b: b.x0)
+    cands = [t for t in free_values if t.x1 <= first.x0 and v_overlap(t, first) >= 0.25
+             and _decimal_amount(t.text) is not None
+             and not any(b.x1 <= t.x0 + b.h and v_overlap(t, b) >= 0.25 for b in labels)]
+    if len(cands) != 1:
+        return None  # none, or two figures: not for us to choose
+    t = cands[0]
+    return Found(_decimal_amount(t.text), t.score * 0.8, "garbled", t)
+
+
+def _decimal_amount(v: str) -> Decimal | None:
+    s = clean_text(v)
+    return None if s is None else parse_money(digits_fixed(s), need_decimals=True)
 
 
 def extract_fields(tokens: Sequence[Token]) -> dict[str, Found]:
@@ -501,9 +598,24 @@ def extract_fields(tokens: Sequence[Token]) -> dict[str, Found]:
                         value, source = _strict_money(under.text), "below"
             if value is None:
                 continue
+            score = tok.score
+            if source == "mark" and p.label.text == "N0" and isinstance(value, str):
+                # N0 glued to the digits (a small No printed close to them): the 0 may be
+                # the mark's o or the serial's first digit. The forms' serials have ten
+                # digits, so nine left over take it back; either way it is for a person
+                value = "0" + value if len(value) == 9 else value
+                score *= 0.75
             prev = found.get(p.field)
             if prev is None or _RANK[source] > _RANK[prev.source]:
-                found[p.field] = Found(value, tok.score, source, tok)
+                found[p.field] = Found(value, score, source, tok)
+    if "invoice_number" not in found:
+        serial = _loose_serial(tokens)
+        if serial is not None:
+            found["invoice_number"] = serial
+    if "fund_paid" not in found:
+        fund = _garbled_fund(tokens, labels, free_values, hs)
+        if fund is not None:
+            found["fund_paid"] = fund
     if "total" not in found:
         # 金额合计（大写）… on the left, the figure far right on the same row, its （小写）
         # label lost under a seal or in the gap
@@ -518,8 +630,81 @@ def extract_fields(tokens: Sequence[Token]) -> dict[str, Found]:
     return found
 
 
-_DATE_ONLY = re.compile(r"(?:19|20)\d{2}(?:年\d{1,2}月\d{1,2}日?|[-/.]\d{1,2}[-/.]\d{1,2}|\d{4})"
+_DATE_ONLY = re.compile(r"(?:19|20)\d{2}(?:年\d{1,2}月\d{1,2}日?|[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}"
+                        r"|\d{1,2}月\d{1,2}日)"
                         r"(?:\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?")
+# a piece of a date printed into a form's 年 月 日 boxes: a few digits, the form's characters
+_DATE_PIECE = re.compile(r"[\d年月日]{1,8}")
+# a run of such pieces that starts with a year (or what is left of one)
+_DATEISH = re.compile(r"(?:19|20)[\d年月日 ]*")
+
+
+def _date_piece(t: Token) -> bool:
+    s = re.sub(r"\s+", "", t.text)
+    return _DATE_PIECE.fullmatch(s) is not None and re.search(r"\d{5}", s) is None
+
+
+def _run_date(run: Sequence[Token]) -> str | None:
+    """The date a run of tokens spells, and nothing else: `2016年08月30日`, `2016-08-30`, or
+    three separate groups of digits (`2017` `05` `03`) with the form's 年 月 日 lost."""
+    text = re.sub(r"\s+", "", "".join(r.text for r in run))
+    if _DATE_ONLY.fullmatch(text):
+        # read with the gaps between tokens kept: a year cut short (`201` `07月` `24日`, its
+        # last digit lost under the form's 年) must not borrow the month's first digit
+        value = parse_date(" ".join(r.text for r in run))
+        if value is not None:
+            return value
+    if all(re.fullmatch(r"[\d年月日\s]+", r.text) for r in run):
+        digits = " ".join(g for r in run for g in re.findall(r"\d+", r.text))
+        return boxed_date(digits)
+    return None
+
+
+@dataclass(frozen=True)
+class DateRun:
+    """A date printed alone in a page's header, the tokens it was read from, and what they
+    spell (None: date-like pieces that spell no date, a digit lost under a form's 年)."""
+
+    value: str | None
+    tokens: tuple[Token, ...]
+
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        return (min(t.x0 for t in self.tokens), min(t.y0 for t in self.tokens),
+                max(t.x1 for t in self.tokens), max(t.y1 for t in self.tokens))
+
+
+def header_date_run(tokens: Sequence[Token]) -> DateRun | None:
+    """The topmost run of label-less tokens in the header that reads as a date, else the
+    topmost that only looks like one (digits and 年 月 日, starting with a year)."""
+    if not tokens:
+        return None
+    free = [t for t in tokens if all(p.label is None for p in split_line(t))]
+    top, bottom = min(t.y0 for t in tokens), max(t.y1 for t in tokens)
+    limit = top + (bottom - top) * 0.35
+    best: DateRun | None = None
+    rough: DateRun | None = None
+    for row in rows([t for t in free if t.cy < limit]):
+        run: list[Token] = []
+        for t in [*row, None]:
+            if t is not None and run:
+                gap = t.x0 - run[-1].x1
+                # pieces of a date in a form's boxes stand further apart than words
+                reach = 4.0 if _date_piece(t) and _date_piece(run[-1]) else 1.5
+                if gap < run[-1].h * reach:
+                    run.append(t)
+                    continue
+            if run:
+                value = _run_date(run)
+                text = " ".join(re.sub(r"\s+", "", r.text) for r in run)
+                if value is not None and (best is None or run[0].y0 < best.tokens[0].y0):
+                    best = DateRun(value, tuple(run))
+                elif value is None and _DATEISH.fullmatch(text) and all(
+                        _date_piece(r) for r in run) and re.search("[年月日]", text) and (
+                        rough is None or run[0].y0 < rough.tokens[0].y0):
+                    rough = DateRun(None, tuple(run))
+            run = [t] if t is not None else []
+    return best or rough
 
 
 def header_date(tokens: Sequence[Token]) -> Found | None:
@@ -530,22 +715,7 @@ def header_date(tokens: Sequence[Token]) -> Found | None:
     (`2016` `年` `08` `月` `30` `日`). Pieces on one row are joined; the run must be a date
     and nothing else, and must lie in the top part of the page, above the items.
     """
-    if not tokens:
+    run = header_date_run(tokens)
+    if run is None or run.value is None:
         return None
-    free = [t for t in tokens if all(p.label is None for p in split_line(t))]
-    top, bottom = min(t.y0 for t in tokens), max(t.y1 for t in tokens)
-    limit = top + (bottom - top) * 0.35
-    best: Found | None = None
-    for row in rows([t for t in free if t.cy < limit]):
-        run: list[Token] = []
-        for t in [*row, None]:
-            if t is not None and run and t.x0 - run[-1].x1 < run[-1].h * 1.5:
-                run.append(t)
-                continue
-            if run:
-                text = re.sub(r"\s+", "", "".join(r.text for r in run))
-                value = parse_date(text) if _DATE_ONLY.fullmatch(text) else None
-                if value is not None and (best is None or run[0].y0 < best.token.y0):  # type: ignore[union-attr]
-                    best = Found(value, min(r.score for r in run), "fallback", run[0])
-            run = [t] if t is not None else []
-    return best
+    return Found(run.value, min(r.score for r in run.tokens), "fallback", run.tokens[0])

@@ -85,6 +85,9 @@ def quantity_str(text: str | None) -> str | None:
 _DATE_RES = [
     re.compile(r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"),
     re.compile(r"(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)"),
+    # a form's 年 lost under the digits printed over it (201807月27日): 月 and 日 still say
+    # which digits are the month and which the day
+    re.compile(r"(?P<y>(?:19|20)\d{2})\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"),
 ]
 
 
@@ -101,6 +104,21 @@ def parse_date(text: str | None) -> str | None:
                 continue
             return d.isoformat()
     return None
+
+
+def boxed_date(text: str | None) -> str | None:
+    """A date printed as three groups of digits, `2017 05 03`: a form's 年 月 日 boxes with
+    the form's characters gone (read without the form's ink, or lost by the reader). The
+    groups must be apart, year first: 20170503 or 2017-05-03 are for `parse_date`."""
+    if text is None:
+        return None
+    m = re.fullmatch(r"\s*((?:19|20)\d{2})\s+(\d{1,2})\s+(\d{1,2})\s*", fold(text))
+    if m is None:
+        return None
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+    except ValueError:
+        return None
 
 
 # --- Chinese upper-case amounts (大写金额) -------------------------------------------------

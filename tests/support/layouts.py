@@ -212,7 +212,9 @@ def _dotted(img: Image.Image, box: tuple[int, int, int, int], seed: int) -> None
 
 
 def dotmatrix_form(seed: int, *, overprint: bool = False, category_grid: bool = False,
-                   seal: bool = False, drop: bool = False) -> tuple[Image.Image, Receipt]:
+                   seal: bool = False, drop: bool = False, date_boxes: bool = False,
+                   worn: bool = False, seal_on_payments: bool = False,
+                   serial_by_title: bool = False) -> tuple[Image.Image, Receipt]:
     """A pre-printed 门诊收费票据 form in red or blue, filled by a dot-matrix printer out of
     register. `overprint` shifts the printer's pass far enough left that the amounts start
     on the last character of their labels (医保统筹支付 with 118.53 printed over its 付).
@@ -221,7 +223,15 @@ def dotmatrix_form(seed: int, *, overprint: bool = False, category_grid: bool = 
     `seal`: the hospital's round 收费专用章 stamped over the start of its printed name, its
     ring reaching up over the payment labels above (its own name round the ring).
     `drop`: the pass lands most of a line low, so each payment amount sits under its label,
-    level with the next row's label, and the table's rules cross the figures."""
+    level with the next row's label, and the table's rules cross the figures.
+    `date_boxes`: the form pre-prints 年 月 日 in its own ink and the printer fills in only
+    the digits before each, out of register like every value: above the characters, run
+    into them, or printed over them.
+    `worn`: a worn ribbon prints every value in light grey, not black.
+    `seal_on_payments`: the 收费专用章 stamped lower left, its red over the 医保统筹支付
+    label and the amount printed under it.
+    `serial_by_title`: the red `No` and serial printed close after the title's last
+    character, the `No` small, as some provinces' forms have it."""
     rng = random.Random(seed)
     w, h = 1650, 760
     img = Image.new("RGB", (w, h), (252, 250, 246))
@@ -248,9 +258,15 @@ def dotmatrix_form(seed: int, *, overprint: bool = False, category_grid: bool = 
         "fund_paid": str(fund), "cash_paid": str(cash),
     }
     # the pre-printed form
-    d.text((420, 40), f"{province}医疗机构门诊收费票据", font=f_title, fill=form_ink)
-    d.text((w - 420, 50), "No", font=f, fill=RED)
-    d.text((w - 370, 50), fields["invoice_number"] or "", font=f, fill=RED)
+    title = f"{province}医疗机构门诊收费票据"
+    d.text((420, 40), title, font=f_title, fill=form_ink)
+    if serial_by_title:
+        x_no = 420 + int(d.textlength(title, font=f_title)) + 6
+        d.text((x_no, 58), "No", font=font(20), fill=RED)
+        d.text((x_no + 30, 46), fields["invoice_number"] or "", font=font(32), fill=RED)
+    else:
+        d.text((w - 420, 50), "No", font=f, fill=RED)
+        d.text((w - 370, 50), fields["invoice_number"] or "", font=f, fill=RED)
     d.text((60, 60), "票据代码:", font=f, fill=form_ink)
     labels = {"payer_name": ((60, 150), "交款人:"), "total_upper": ((60, 470), "合计(大写)"),
               "total": ((1000, 470), "(小写)¥"), "fund_paid": ((60, 540), "医保统筹支付"),
@@ -271,11 +287,25 @@ def dotmatrix_form(seed: int, *, overprint: bool = False, category_grid: bool = 
         dx, dy = rng.randint(-52, -44), rng.randint(-6, 6)
     if drop:
         dx, dy = rng.randint(-10, 25), rng.randint(18, 24)
-    printed: list[tuple[tuple[int, int], str]] = [
-        ((200, 60), fields["invoice_code"] or ""),
-        ((w - 420, 100), f"{y_}年{m_}月{d_}日"),
-        ((180, 150), fields["payer_name"] or ""),
-    ]
+    ribbon = (30, 30, 30)
+    if worn:
+        grey = rng.randint(125, 150)
+        ribbon = (grey, grey, grey)
+    printed: list[tuple[tuple[int, int], str]] = [((200, 60), fields["invoice_code"] or "")]
+    if date_boxes:
+        x_date = w - 420
+        for x, ch in ((x_date + 80, "年"), (x_date + 175, "月"), (x_date + 270, "日")):
+            d.text((x, 100), ch, font=f, fill=form_ink)
+        # the date's own pass: a few millimetres off the boxes, up, down or onto them
+        ddx, ddy = rng.choice([(rng.randint(-6, 6), rng.randint(-26, -18)),
+                               (rng.randint(28, 42), rng.randint(-14, -6)),
+                               (rng.randint(-6, 4), rng.randint(-4, 4))])
+        printed += [((x_date + ddx - dx, 100 + ddy - dy), y_),
+                    ((x_date + 115 + ddx - dx, 100 + ddy - dy), m_),
+                    ((x_date + 210 + ddx - dx, 100 + ddy - dy), d_)]
+    else:
+        printed.append(((w - 420, 100), f"{y_}年{m_}月{d_}日"))
+    printed.append(((180, 150), fields["payer_name"] or ""))
     if category_grid:
         for i, cat in enumerate(OUTPATIENT_CATEGORIES):
             x, y = (80 if i % 2 == 0 else 820), 255 + (i // 2) * 48
@@ -292,7 +322,7 @@ def dotmatrix_form(seed: int, *, overprint: bool = False, category_grid: bool = 
                 ((1290, 540), fields["cash_paid"] or ""), ((290, 620), fields["hospital"] or "")]
     for (x, y), text in printed:
         jx, jy = rng.randint(-4, 4), rng.randint(-4, 4)
-        d.text((x + dx + jx, y + dy + jy), text, font=fv, fill=(30, 30, 30))
+        d.text((x + dx + jx, y + dy + jy), text, font=fv, fill=ribbon)
     if drop:
         # the form's ruled boxes under each label line, which the dropped figures cross
         for y in (512, 582):
@@ -306,6 +336,11 @@ def dotmatrix_form(seed: int, *, overprint: bool = False, category_grid: bool = 
         cx = x_name - int(r * rng.uniform(0.1, 0.4))
         cy = y_name + 14 + int(r * rng.uniform(0.35, 0.75))
         stamp(img, (cx, cy), r, hosp, foot_text="门诊收费专用章",
+              opacity=rng.uniform(0.75, 0.9))
+    if seal_on_payments:
+        r = rng.randint(100, 120)
+        cx, cy = 250 + dx + rng.randint(-40, 40), 560 + dy + rng.randint(-20, 20)
+        stamp(img, (cx, cy), r, fields["hospital"] or "", foot_text="门诊收费专用章",
               opacity=rng.uniform(0.75, 0.9))
     return img, Receipt("outpatient_invoice", fields, items)
 
