@@ -272,3 +272,13 @@ def test_figures_drifting_towards_the_next_row_stay_with_their_own_labels() -> N
     doc = build_document(t, "slip.png")
     assert (doc["total"], doc["fund_paid"], doc["account_paid"], doc["cash_paid"]) == \
         ("628.26", "0.00", "411.52", "216.74")
+
+
+def test_a_payment_misread_by_one_digit_is_corrected_from_a_confirmed_total_and_flagged() -> None:
+    doc = build_document(invoice_tokens(fund="86.22"), "a.png")  # 16.22 printed
+    assert doc["fund_paid"] == "16.22"
+    assert doc["confidence"]["fund_paid"] < 0.8
+    assert "payments_sum_mismatch" not in {c["code"] for c in doc["checks"]}
+    # two payments each one digit from making it add up: not for us to choose
+    doc = build_document(invoice_tokens(fund="16.32", cash="30.88"), "a.png")
+    assert "payments_sum_mismatch" in {c["code"] for c in doc["checks"]}

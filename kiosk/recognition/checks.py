@@ -182,6 +182,8 @@ def reconcile(doc: dict[str, Any], conf: dict[str, float], items: Sequence[Item]
             pay_sum = _repair_lost_point(doc, conf, total, pay_sum, out)
         if pay_sum is not None and pay_sum != total and agree:
             pay_sum = _repair_lost_decimals(doc, conf, total, pay_sum, out)
+        if pay_sum is not None and pay_sum != total and agree:
+            pay_sum = _repair_payment_digit(doc, conf, total, pay_sum, out)
         if pay_sum is not None and pay_sum != total:
             out.add("payments_sum_mismatch", "error" if not agree else "warning",
                     f"fund + other + account + cash = {money_str(pay_sum)}, "
@@ -262,6 +264,29 @@ def _repair_lost_decimals(doc: dict[str, Any], conf: dict[str, float], total: De
     out.add("payment_corrected", "warning",
             f"{k} read as {money_str(v)} without its decimals; {money_str(want)} makes "
             f"the payments add up to the total")
+    return pay_sum - v + want
+
+
+def _repair_payment_digit(doc: dict[str, Any], conf: dict[str, float], total: Decimal,
+                          pay_sum: Decimal, out: Outcome) -> Decimal:
+    """One payment misread by one digit (800.05 for 300.05, a dot-matrix 3 with a broken
+    stroke), when that alone makes the payments add up to a confirmed total."""
+    fixes = []
+    for k in PAYMENTS:
+        v = Decimal(doc[k]) if doc.get(k) is not None else None
+        if v is None or v == 0:  # 0.00 is printed as such, rarely misread
+            continue
+        want = total - (pay_sum - v)
+        if want >= 0 and _one_digit_apart(v, want):
+            fixes.append((k, v, want))
+    if len(fixes) != 1:
+        return pay_sum
+    k, v, want = fixes[0]
+    doc[k] = money_str(want)
+    conf[k] = min(conf.get(k, 1.0), 0.75)  # derived from the balance: shown as unsure
+    out.add("payment_corrected", "warning",
+            f"{k} read as {money_str(v)}; {money_str(want)}, one digit apart, makes the "
+            f"payments add up to the total")
     return pay_sum - v + want
 
 

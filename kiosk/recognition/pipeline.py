@@ -51,7 +51,7 @@ MONEY_FIELDS = ("total", "total_upper", "fund_paid", "other_paid", "account_paid
                 "self_pay_class", "self_pay_full")
 
 _SOURCE_WEIGHT = {"label": 1.0, "mark": 0.97, "right": 0.97, "below": 0.9, "row": 0.9,
-                  "fallback": 0.75, "seal": 0.5, "reread": 1.0, "shape": 0.9}
+                  "fallback": 0.75, "seal": 0.5, "reread": 1.0, "shape": 0.9, "garbled": 0.8}
 
 Reread = Callable[[Sequence[Token], dict[str, Found], str], dict[str, Found]]
 
