@@ -282,3 +282,14 @@ def test_a_payment_misread_by_one_digit_is_corrected_from_a_confirmed_total_and_
     # two payments each one digit from making it add up: not for us to choose
     doc = build_document(invoice_tokens(fund="16.32", cash="30.88"), "a.png")
     assert "payments_sum_mismatch" in {c["code"] for c in doc["checks"]}
+
+
+def test_the_header_date_after_a_label_no_reading_names_is_taken_and_flagged() -> None:
+    # 开票日期 blurred into 升日期: a date after a short label with 日期 in the header
+    tokens = _retext(invoice_tokens(), "开票日期：2026-11-26", "升日期：2026-11-26")
+    doc = build_document(tokens, "a.png")
+    assert doc["issue_date"] == "2026-11-26"
+    assert doc["confidence"]["issue_date"] < 0.8
+    # two such dates in the header: not for us to choose
+    two = [*tokens, tok("打日期：2026-10-01", 60, 200)]
+    assert build_document(two, "a.png")["issue_date"] is None

@@ -36,6 +36,7 @@ from kiosk.recognition.text import (
     digits_fixed,
     fold,
     money_str,
+    parse_date,
     parse_money,
     upper_amount_text,
 )
@@ -109,6 +110,30 @@ def _name_lines(tokens: Sequence[Token]) -> list[tuple[Token, list[str]]]:
                 if any(m.end() > len(head) for m in ORG_NAME.finditer(joined)):
                     out.append((t, [joined]))
     return out
+
+
+_GARBLED_DATE = re.compile(r"\s*(?P<label>[\u4e00-\u9fff]{1,4})\s*[:：]\s*(?P<value>\S+)\s*")
+
+
+def _date_after_garbled_label(tokens: Sequence[Token]) -> Found | None:
+    """The header's one date after a label no reading names (升日期：2024-08-07, 开票 blurred
+    into one character): a short label with 日 or 期 in it, a colon and a date, in the
+    top third of the page and the only such line there. Flagged: the label was not read."""
+    if not tokens:
+        return None
+    top, bottom = min(t.y0 for t in tokens), max(t.y1 for t in tokens)
+    limit = top + (bottom - top) * 0.35
+    hits = []
+    for t in tokens:
+        if t.cy > limit or any(p.label is not None for p in split_line(t)):
+            continue
+        m = _GARBLED_DATE.fullmatch(fold(t.text))
+        if m is None or not re.search("[日期]", m["label"]):
+            continue
+        value = parse_date(m["value"])
+        if value is not None:
+            hits.append(Found(value, t.score * 0.7, "garbled", t))
+    return hits[0] if len(hits) == 1 else None
 
 
 def _upper_by_shape(tokens: Sequence[Token]) -> Token | None:
@@ -323,7 +348,7 @@ def build_document(tokens: Sequence[Token], name: str, *, reread: Reread | None 
             if beside is not None:
                 found["total"] = beside
     if doc_type.endswith("_invoice") and "issue_date" not in found:
-        dated = header_date(tokens)
+        dated = header_date(tokens) or _date_after_garbled_label(tokens)
         if dated is not None:
             found["issue_date"] = dated
     hosp = _hospital_fallback(tokens, found.get("hospital"))
