@@ -18,7 +18,9 @@ from kiosk.recognition.classify import classify
 from kiosk.recognition.engines import OcrEngine, TextLine, create_engine
 from kiosk.recognition.fields import (
     FIELD_KINDS,
+    LABELS,
     ORG_NAME,
+    PARSERS,
     Found,
     extract_fields,
     header_date,
@@ -110,6 +112,50 @@ def _name_lines(tokens: Sequence[Token]) -> list[tuple[Token, list[str]]]:
                 if any(m.end() > len(head) for m in ORG_NAME.finditer(joined)):
                     out.append((t, [joined]))
     return out
+
+
+_LABEL_WORDS = re.compile(r"代码|号码|日期|金额|支付|类型|名称")
+
+
+def _labels_by_elimination(tokens: Sequence[Token], found: dict[str, Found]
+                           ) -> dict[str, Found]:
+    """Three-character labels misread in one character, named by what the page rules out.
+
+    文款人 is one character from 交款人 (the payer) and from 收款人 (the cashier, who feeds no
+    field): where 收款人 is read exactly elsewhere on the page, 文款人 is the payer's label.
+    Taken only for a field still missing, from the one such line on the page whose value
+    (after its colon, or the next box on its row) has the field's shape; flagged.
+    """
+    present = {re.sub(r"\s+", "", p.label.text).rstrip(":：") for t in tokens
+               for p in split_line(t) if p.label is not None}
+    short = [lb for lb in LABELS if len(lb) == 3 and re.fullmatch(r"[\u4e00-\u9fff]{3}", lb)]
+    hits: dict[str, list[Found]] = {}
+    for t in tokens:
+        if any(p.label is not None for p in split_line(t)):
+            continue
+        m = re.fullmatch(r"\s*([\u4e00-\u9fff]{3})\s*[:：]?\s*(.*?)\s*", fold(t.text))
+        if m is None:
+            continue
+        close = [lb for lb in short if sum(a != b for a, b in zip(m[1], lb, strict=True)) == 1
+                 and lb not in present]
+        fields = {LABELS[lb] for lb in close}
+        if len(fields) != 1 or None in fields:
+            continue
+        key = fields.pop()
+        assert key is not None
+        if key in found:
+            continue
+        text = m[2]
+        if not text:
+            row = sorted((u for u in tokens if u is not t and u.x0 >= t.x1 - t.h
+                          and v_overlap(u, t) >= 0.5), key=lambda u: u.x0)
+            text = row[0].text if row else ""
+        if _LABEL_WORDS.search(text):
+            continue  # the rest of a longer label (交款人统一社会信用代码), not a value
+        value = PARSERS[FIELD_KINDS[key]](text) if text else None
+        if value is not None:
+            hits.setdefault(key, []).append(Found(value, t.score * 0.7, "garbled", t))
+    return {k: v[0] for k, v in hits.items() if len(v) == 1}
 
 
 _GARBLED_DATE = re.compile(r"\s*(?P<label>[\u4e00-\u9fff]{1,4})\s*[:：]\s*(?P<value>\S+)\s*")
@@ -351,6 +397,8 @@ def build_document(tokens: Sequence[Token], name: str, *, reread: Reread | None 
         dated = header_date(tokens) or _date_after_garbled_label(tokens)
         if dated is not None:
             found["issue_date"] = dated
+    for key, got in _labels_by_elimination(tokens, found).items():
+        found[key] = got
     hosp = _hospital_fallback(tokens, found.get("hospital"))
     if hosp is not None:
         found["hospital"] = hosp
