@@ -310,3 +310,15 @@ def test_a_label_misread_in_one_character_is_named_by_what_the_page_rules_out() 
     tokens = [t for t in tokens if t.text not in ("文款人", "东方玉芳")]
     tokens += [tok("它款人", 60, 160), tok("请用代码", 170, 160)]
     assert build_document(tokens, "a.png")["payer_name"] is None
+
+
+def test_what_a_seal_did_to_a_hospital_name_is_undone_and_flagged() -> None:
+    # a character of the seal's ring run into the front of the name, and 第 with its 一 lost
+    tokens = _retext(invoice_tokens(), "泰州市人民医院", "记杭州市余杭区第人民医院")
+    doc = build_document(tokens, "a.png")
+    assert doc["hospital"] == "杭州市余杭区第一人民医院"
+    assert doc["confidence"]["hospital"] < 0.8
+    # a name that starts with its place, or whose first characters are no place, is left
+    for name in ("泰州市人民医院", "海宁市人民医院", "复旦大学附属肿瘤医院"):
+        doc = build_document(_retext(invoice_tokens(), "泰州市人民医院", name), "a.png")
+        assert doc["hospital"] == name

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from kiosk.core.config import OcrSettings
+from kiosk.core.regions import CITIES, PROVINCES
 from kiosk.recognition import preprocess
 from kiosk.recognition.checks import reconcile
 from kiosk.recognition.classify import classify
@@ -88,6 +89,26 @@ def _hospital_fallback(tokens: Sequence[Token], found: Found | None) -> Found | 
     # of one line's readings, the name that runs on into the next line is the whole one
     _, name, t, cut = max(cands, key=lambda c: (c[0], len(c[1])))
     return Found(name, t.score, "seal" if cut else "fallback", t)
+
+
+_PLACES = tuple(sorted({*CITIES, *(n for names in PROVINCES.values() for n in names)},
+                      key=len, reverse=True))
+# 第 with its ordinal lost: a 一 is one thin stroke, the first to vanish under a seal's ink
+_LOST_ORDINAL = re.compile(r"第(?=[^一二三四五六七八九十百〇零\d])")
+
+
+def _tidy_hospital(name: str) -> str | None:
+    """A hospital's name with what a seal did to it undone, or None if it needs nothing.
+
+    记杭州市余杭区第人民医院: one character run into the front of a name that starts with a
+    place (a piece of the label's colon or of the seal's ring), and 第 with its 一 lost.
+    The result is marked for the person to check (source `seal`), never taken as read.
+    """
+    out = name
+    if len(out) > 3 and not out.startswith(_PLACES) and out[1:].startswith(_PLACES):
+        out = out[1:]
+    out = _LOST_ORDINAL.sub("第一", out)
+    return out if out != name else None
 
 
 def _name_lines(tokens: Sequence[Token]) -> list[tuple[Token, list[str]]]:
@@ -401,7 +422,8 @@ def build_document(tokens: Sequence[Token], name: str, *, reread: Reread | None 
         found[key] = got
     hosp = _hospital_fallback(tokens, found.get("hospital"))
     if hosp is not None:
-        found["hospital"] = hosp
+        tidy = _tidy_hospital(str(hosp.value))
+        found["hospital"] = hosp if tidy is None else Found(tidy, hosp.score, "seal", hosp.token)
     for k in SCALAR_FIELDS:
         f = found.get(k)
         doc[k] = None if f is None else clean_text(str(f.value))
