@@ -322,3 +322,10 @@ def test_what_a_seal_did_to_a_hospital_name_is_undone_and_flagged() -> None:
     for name in ("泰州市人民医院", "海宁市人民医院", "复旦大学附属肿瘤医院"):
         doc = build_document(_retext(invoice_tokens(), "泰州市人民医院", name), "a.png")
         assert doc["hospital"] == name
+
+
+def test_a_payment_read_without_its_decimal_point_is_put_right() -> None:
+    doc = build_document(invoice_tokens(cash="3078"), "a.png")
+    assert doc["cash_paid"] == "30.78"
+    assert "payment_corrected" in {c["code"] for c in doc["checks"]}
+    assert "payment_over_total" not in {c["code"] for c in doc["checks"]}

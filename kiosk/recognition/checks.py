@@ -179,11 +179,7 @@ def reconcile(doc: dict[str, Any], conf: dict[str, float], items: Sequence[Item]
                 out.add("items_sum_mismatch", "error" if not agree else "warning",
                         f"items add up to {money_str(items_sum)}, total is {money_str(total)}")
         if pay_sum is not None and pay_sum != total and agree:
-            pay_sum = _repair_lost_point(doc, conf, total, pay_sum, out)
-        if pay_sum is not None and pay_sum != total and agree:
-            pay_sum = _repair_lost_decimals(doc, conf, total, pay_sum, out)
-        if pay_sum is not None and pay_sum != total and agree:
-            pay_sum = _repair_payment_digit(doc, conf, total, pay_sum, out)
+            pay_sum = _repair_payment(doc, conf, total, pay_sum, out)
         if pay_sum is not None and pay_sum != total:
             out.add("payments_sum_mismatch", "error" if not agree else "warning",
                     f"fund + other + account + cash = {money_str(pay_sum)}, "
@@ -241,76 +237,53 @@ def _balance_payments(doc: dict[str, Any], conf: dict[str, float], total: Decima
     return _pay_sum(doc)
 
 
-def _repair_lost_decimals(doc: dict[str, Any], conf: dict[str, float], total: Decimal,
-                          pay_sum: Decimal, out: Outcome) -> Decimal:
-    """A payment read without its 角 and 分 (现金支付199 for 199.38, the decimals lost in a
-    fold or under a stamp), when the balance of a confirmed total keeps its yuan."""
-    fixes = []
-    for k in PAYMENTS:
-        v = Decimal(doc[k]) if doc.get(k) is not None else None
-        # 0.00 is printed as such; a lost 角分 leaves a whole number of yuan
-        if v is None or v <= 0 or v != v.to_integral_value():
+def _lost_point(v: Decimal, balance: Decimal) -> bool:
+    """85528 for 855.28: read without its decimal point."""
+    return v >= 100 and v == v.to_integral_value() and v / 100 == balance
+
+
+def _lost_decimals(v: Decimal, balance: Decimal) -> bool:
+    """现金支付199 for 199.38: its 角分 lost in a fold or under a stamp, its yuan kept (0.00 is
+    printed as such)."""
+    return v > 0 and v == v.to_integral_value() and balance > v and int(balance) == v
+
+
+def _one_digit_off(v: Decimal, balance: Decimal) -> bool:
+    """800.05 for 300.05: a dot-matrix 3 with a broken stroke (0.00 is rarely misread)."""
+    return v != 0 and balance >= 0 and _one_digit_apart(v, balance)
+
+
+# how a payment can be misread, what it says, how sure the repair leaves it: a lost point
+# moves no digit; decimals or a digit taken from the balance are the balance's, not read,
+# and a misread digit in another payment would move them
+_PAYMENT_MISREADS = (
+    (_lost_point, "without its decimal point", 0.85),
+    (_lost_decimals, "without its decimals", 0.75),
+    (_one_digit_off, "one digit off", 0.75),
+)
+
+
+def _repair_payment(doc: dict[str, Any], conf: dict[str, float], total: Decimal,
+                    pay_sum: Decimal, out: Outcome) -> Decimal:
+    """One payment misread in one of the ways above, when that alone, in one payment only,
+    makes the payments add up to a total another source confirms."""
+    for explains, how, sure in _PAYMENT_MISREADS:
+        fixes = []
+        for k in PAYMENTS:
+            v = Decimal(doc[k]) if doc.get(k) is not None else None
+            balance = None if v is None else total - (pay_sum - v)
+            if v is not None and balance is not None and explains(v, balance):
+                fixes.append((k, v, balance))
+        if len(fixes) != 1:
             continue
-        want = total - (pay_sum - v)
-        if want != v and want > 0 and int(want) == v:
-            fixes.append((k, v, want))
-    if len(fixes) != 1:
-        return pay_sum
-    k, v, want = fixes[0]
-    doc[k] = money_str(want)
-    # the 角分 are the balance's, not read: a misread digit in another payment would move
-    # them, so the person sees them as unsure
-    conf[k] = min(conf.get(k, 1.0), 0.75)
-    out.add("payment_corrected", "warning",
-            f"{k} read as {money_str(v)} without its decimals; {money_str(want)} makes "
-            f"the payments add up to the total")
-    return pay_sum - v + want
-
-
-def _repair_payment_digit(doc: dict[str, Any], conf: dict[str, float], total: Decimal,
-                          pay_sum: Decimal, out: Outcome) -> Decimal:
-    """One payment misread by one digit (800.05 for 300.05, a dot-matrix 3 with a broken
-    stroke), when that alone makes the payments add up to a confirmed total."""
-    fixes = []
-    for k in PAYMENTS:
-        v = Decimal(doc[k]) if doc.get(k) is not None else None
-        if v is None or v == 0:  # 0.00 is printed as such, rarely misread
-            continue
-        want = total - (pay_sum - v)
-        if want >= 0 and _one_digit_apart(v, want):
-            fixes.append((k, v, want))
-    if len(fixes) != 1:
-        return pay_sum
-    k, v, want = fixes[0]
-    doc[k] = money_str(want)
-    conf[k] = min(conf.get(k, 1.0), 0.75)  # derived from the balance: shown as unsure
-    out.add("payment_corrected", "warning",
-            f"{k} read as {money_str(v)}; {money_str(want)}, one digit apart, makes the "
-            f"payments add up to the total")
-    return pay_sum - v + want
-
-
-def _repair_lost_point(doc: dict[str, Any], conf: dict[str, float], total: Decimal,
-                       pay_sum: Decimal, out: Outcome) -> Decimal:
-    """A payment read without its decimal point (85528 for 855.28), when that alone makes
-    the payments add up to a total that another source confirms."""
-    fixes = []
-    for k in PAYMENTS:
-        v = Decimal(doc[k]) if doc.get(k) is not None else None
-        if v is None or v < 100 or v != v.to_integral_value():
-            continue
-        want = v / 100
-        if pay_sum - v + want == total:
-            fixes.append((k, v, want))
-    if len(fixes) != 1:
-        return pay_sum
-    k, v, want = fixes[0]
-    doc[k] = money_str(want)
-    conf[k] = min(conf.get(k, 1.0), 0.85)
-    out.add("payment_corrected", "warning",
-            f"{k} read as {money_str(v)} without its decimal point; {money_str(want)} makes "
-            f"the payments add up to the total")
-    return pay_sum - v + want
+        k, v, want = fixes[0]
+        doc[k] = money_str(want)
+        conf[k] = min(conf.get(k, 1.0), sure)
+        out.add("payment_corrected", "warning",
+                f"{k} read as {money_str(v)} {how}; {money_str(want)} makes the payments "
+                f"add up to the total")
+        return pay_sum - v + want
+    return pay_sum
 
 
 def _repair_item(items: Sequence[Item], total: Decimal, items_sum: Decimal, out: Outcome) -> None:
