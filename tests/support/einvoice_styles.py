@@ -28,10 +28,10 @@ from support.layouts import (
     PROVINCES,
     RED,
     _amount,
-    _date,
+    einvoice_identity,
     stamp,
 )
-from support.render import HOSPITALS, NAMES, Receipt, font
+from support.render import NAMES, Receipt, font
 
 
 def provincial_einvoice(seed: int, style: str = "row", stay: str = "outpatient"
@@ -54,12 +54,7 @@ def provincial_einvoice(seed: int, style: str = "row", stay: str = "outpatient"
         ((total - fund) * Decimal(rng.randint(10, 50)) / 100).quantize(Decimal("0.01"))
     cash = total - fund - account
     fields: dict[str, str | None] = {
-        "invoice_code": f"{rng.choice([52, 31, 12, 43, 41, 33, 51, 37])}06{rng.randint(0, 99):02d}",
-        "invoice_number": f"{rng.randint(0, 10**10 - 1):010d}",
-        "check_code": "".join(rng.choice("abcdef0123456789") for _ in range(6)),
-        "issue_date": _date(rng),
-        "payer_name": rng.choice(NAMES),
-        "hospital": rng.choice(HOSPITALS),
+        **einvoice_identity(rng),
         "total": str(total),
         "total_upper": to_upper_amount(total),
         "fund_paid": str(fund),

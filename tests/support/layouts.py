@@ -92,6 +92,19 @@ def stamp(img: Image.Image, centre: tuple[int, int], radius: int, ring_text: str
     img.paste(Image.fromarray(np.clip(out, 0, 255).astype(np.uint8)))
 
 
+def einvoice_identity(rng: random.Random) -> dict[str, str | None]:
+    """What every e-invoice printout names, whatever its province's arrangement: the fiscal
+    code, number and check code, the date, the payer and the payee, drawn in this order."""
+    return {
+        "invoice_code": f"{rng.choice([52, 31, 12, 43, 41, 33, 51, 37])}06{rng.randint(0, 99):02d}",
+        "invoice_number": f"{rng.randint(0, 10**10 - 1):010d}",
+        "check_code": "".join(rng.choice("abcdef0123456789") for _ in range(6)),
+        "issue_date": _date(rng),
+        "payer_name": rng.choice(NAMES),
+        "hospital": rng.choice(HOSPITALS),
+    }
+
+
 def national_einvoice(seed: int, stay: str = "outpatient") -> tuple[Image.Image, Receipt]:
     """The national unified medical e-invoice printout (门诊 or 住院), A4 landscape half."""
     rng = random.Random(seed)
@@ -110,14 +123,8 @@ def national_einvoice(seed: int, stay: str = "outpatient") -> tuple[Image.Image,
     total = sum(Decimal(i["amount"]) for i in items)
     fund = (total * Decimal(rng.randint(30, 70)) / 100).quantize(Decimal("0.01"))
     cash = total - fund
-    code = f"{rng.choice([52, 31, 12, 43, 41, 33, 51, 37])}06{rng.randint(0, 99):02d}"
     fields: dict[str, str | None] = {
-        "invoice_code": code,
-        "invoice_number": f"{rng.randint(0, 10**10 - 1):010d}",
-        "check_code": "".join(rng.choice("abcdef0123456789") for _ in range(6)),
-        "issue_date": _date(rng),
-        "payer_name": rng.choice(NAMES),
-        "hospital": rng.choice(HOSPITALS),
+        **einvoice_identity(rng),
         "total": str(total),
         "total_upper": to_upper_amount(total),
         "fund_paid": str(fund),
