@@ -12,8 +12,8 @@ import pytest
 
 from kiosk.audit import RULES, AuditResult, Insured, Policy, audit_claim, rule_book
 from kiosk.audit.insured import BadIdNumber, age_in_months, birth_date, sex
+from kiosk.audit.regions import hospital_province, province_of_name
 from kiosk.catalog import Catalog
-from kiosk.core.regions import hospital_province, province_of_name
 from kiosk.residents import Resident, id_check_digit
 from kiosk.store.invoices import invoice_key
 

@@ -284,46 +284,6 @@ def test_a_payment_misread_by_one_digit_is_corrected_from_a_confirmed_total_and_
     assert "payments_sum_mismatch" in {c["code"] for c in doc["checks"]}
 
 
-def test_the_header_date_after_a_label_no_reading_names_is_taken_and_flagged() -> None:
-    # 开票日期 blurred into 升日期: a date after a short label with 日期 in the header
-    tokens = _retext(invoice_tokens(), "开票日期：2026-11-26", "升日期：2026-11-26")
-    doc = build_document(tokens, "a.png")
-    assert doc["issue_date"] == "2026-11-26"
-    assert doc["confidence"]["issue_date"] < 0.8
-    # two such dates in the header: not for us to choose
-    two = [*tokens, tok("打日期：2026-10-01", 60, 200)]
-    assert build_document(two, "a.png")["issue_date"] is None
-
-
-def test_a_label_misread_in_one_character_is_named_by_what_the_page_rules_out() -> None:
-    # 交款人 read 文款人: one character from 交款人 and from 收款人; the page's own 收款人 is
-    # read exactly at its foot, so 文款人 is the payer's
-    tokens = [t for t in invoice_tokens() if not t.text.startswith("交款人")]
-    tokens += [tok("文款人", 60, 160), tok("东方玉芳", 170, 160), tok("收款人：李四", 800, 660)]
-    doc = build_document(tokens, "a.png")
-    assert doc["payer_name"] == "东方玉芳"
-    assert doc["confidence"]["payer_name"] < 0.8
-    # without the exact 收款人 it could be either: nothing is taken
-    doc = build_document([t for t in tokens if "收款人" not in t.text], "a.png")
-    assert doc["payer_name"] is None
-    # the rest of a longer label is not a name (它款人 请用代码 for 交款人统一社会信用代码)
-    tokens = [t for t in tokens if t.text not in ("文款人", "东方玉芳")]
-    tokens += [tok("它款人", 60, 160), tok("请用代码", 170, 160)]
-    assert build_document(tokens, "a.png")["payer_name"] is None
-
-
-def test_what_a_seal_did_to_a_hospital_name_is_undone_and_flagged() -> None:
-    # a character of the seal's ring run into the front of the name, and 第 with its 一 lost
-    tokens = _retext(invoice_tokens(), "泰州市人民医院", "记杭州市余杭区第人民医院")
-    doc = build_document(tokens, "a.png")
-    assert doc["hospital"] == "杭州市余杭区第一人民医院"
-    assert doc["confidence"]["hospital"] < 0.8
-    # a name that starts with its place, or whose first characters are no place, is left
-    for name in ("泰州市人民医院", "海宁市人民医院", "复旦大学附属肿瘤医院"):
-        doc = build_document(_retext(invoice_tokens(), "泰州市人民医院", name), "a.png")
-        assert doc["hospital"] == name
-
-
 def test_a_payment_read_without_its_decimal_point_is_put_right() -> None:
     doc = build_document(invoice_tokens(cash="3078"), "a.png")
     assert doc["cash_paid"] == "30.78"

@@ -23,13 +23,13 @@ from typing import ClassVar, Literal
 
 from kiosk.audit.claim import ClaimView, Invoice, Line, breached, excess_over_standard
 from kiosk.audit.money import ZERO, parse_money, show
-from kiosk.core.messages import SOURCE, Param, Text, catalogue, text
-from kiosk.core.regions import (
+from kiosk.audit.regions import (
     hospital_province,
     province_name,
     province_of_code,
     province_of_name,
 )
+from kiosk.core.messages import SOURCE, Param, Text, catalogue, text
 from kiosk.store.invoices import describe, invoice_key
 
 Severity = Literal["error", "warning", "info"]

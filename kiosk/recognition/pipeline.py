@@ -12,16 +12,13 @@ from typing import Any
 import numpy as np
 
 from kiosk.core.config import OcrSettings
-from kiosk.core.regions import CITIES, PROVINCES
 from kiosk.recognition import preprocess
 from kiosk.recognition.checks import reconcile
 from kiosk.recognition.classify import classify
 from kiosk.recognition.engines import OcrEngine, TextLine, create_engine
 from kiosk.recognition.fields import (
     FIELD_KINDS,
-    LABELS,
     ORG_NAME,
-    PARSERS,
     Found,
     extract_fields,
     header_date,
@@ -39,7 +36,6 @@ from kiosk.recognition.text import (
     digits_fixed,
     fold,
     money_str,
-    parse_date,
     parse_money,
     upper_amount_text,
 )
@@ -91,26 +87,6 @@ def _hospital_fallback(tokens: Sequence[Token], found: Found | None) -> Found | 
     return Found(name, t.score, "seal" if cut else "fallback", t)
 
 
-_PLACES = tuple(sorted({*CITIES, *(n for names in PROVINCES.values() for n in names)},
-                      key=len, reverse=True))
-# 第 with its ordinal lost: a 一 is one thin stroke, the first to vanish under a seal's ink
-_LOST_ORDINAL = re.compile(r"第(?=[^一二三四五六七八九十百〇零\d])")
-
-
-def _tidy_hospital(name: str) -> str | None:
-    """A hospital's name with what a seal did to it undone, or None if it needs nothing.
-
-    记杭州市余杭区第人民医院: one character run into the front of a name that starts with a
-    place (a piece of the label's colon or of the seal's ring), and 第 with its 一 lost.
-    The result is marked for the person to check (source `seal`), never taken as read.
-    """
-    out = name
-    if len(out) > 3 and not out.startswith(_PLACES) and out[1:].startswith(_PLACES):
-        out = out[1:]
-    out = _LOST_ORDINAL.sub("第一", out)
-    return out if out != name else None
-
-
 def _name_lines(tokens: Sequence[Token]) -> list[tuple[Token, list[str]]]:
     """Each token's texts where a name may stand, and a name wrapped onto a second line.
 
@@ -133,74 +109,6 @@ def _name_lines(tokens: Sequence[Token]) -> list[tuple[Token, list[str]]]:
                 if any(m.end() > len(head) for m in ORG_NAME.finditer(joined)):
                     out.append((t, [joined]))
     return out
-
-
-_LABEL_WORDS = re.compile(r"代码|号码|日期|金额|支付|类型|名称")
-
-
-def _labels_by_elimination(tokens: Sequence[Token], found: dict[str, Found]
-                           ) -> dict[str, Found]:
-    """Three-character labels misread in one character, named by what the page rules out.
-
-    文款人 is one character from 交款人 (the payer) and from 收款人 (the cashier, who feeds no
-    field): where 收款人 is read exactly elsewhere on the page, 文款人 is the payer's label.
-    Taken only for a field still missing, from the one such line on the page whose value
-    (after its colon, or the next box on its row) has the field's shape; flagged.
-    """
-    present = {re.sub(r"\s+", "", p.label.text).rstrip(":：") for t in tokens
-               for p in split_line(t) if p.label is not None}
-    short = [lb for lb in LABELS if len(lb) == 3 and re.fullmatch(r"[\u4e00-\u9fff]{3}", lb)]
-    hits: dict[str, list[Found]] = {}
-    for t in tokens:
-        if any(p.label is not None for p in split_line(t)):
-            continue
-        m = re.fullmatch(r"\s*([\u4e00-\u9fff]{3})\s*[:：]?\s*(.*?)\s*", fold(t.text))
-        if m is None:
-            continue
-        close = [lb for lb in short if sum(a != b for a, b in zip(m[1], lb, strict=True)) == 1
-                 and lb not in present]
-        fields = {LABELS[lb] for lb in close}
-        if len(fields) != 1 or None in fields:
-            continue
-        key = fields.pop()
-        assert key is not None
-        if key in found:
-            continue
-        text = m[2]
-        if not text:
-            row = sorted((u for u in tokens if u is not t and u.x0 >= t.x1 - t.h
-                          and v_overlap(u, t) >= 0.5), key=lambda u: u.x0)
-            text = row[0].text if row else ""
-        if _LABEL_WORDS.search(text):
-            continue  # the rest of a longer label (交款人统一社会信用代码), not a value
-        value = PARSERS[FIELD_KINDS[key]](text) if text else None
-        if value is not None:
-            hits.setdefault(key, []).append(Found(value, t.score * 0.7, "garbled", t))
-    return {k: v[0] for k, v in hits.items() if len(v) == 1}
-
-
-_GARBLED_DATE = re.compile(r"\s*(?P<label>[\u4e00-\u9fff]{1,4})\s*[:：]\s*(?P<value>\S+)\s*")
-
-
-def _date_after_garbled_label(tokens: Sequence[Token]) -> Found | None:
-    """The header's one date after a label no reading names (升日期：2024-08-07, 开票 blurred
-    into one character): a short label with 日 or 期 in it, a colon and a date, in the
-    top third of the page and the only such line there. Flagged: the label was not read."""
-    if not tokens:
-        return None
-    top, bottom = min(t.y0 for t in tokens), max(t.y1 for t in tokens)
-    limit = top + (bottom - top) * 0.35
-    hits = []
-    for t in tokens:
-        if t.cy > limit or any(p.label is not None for p in split_line(t)):
-            continue
-        m = _GARBLED_DATE.fullmatch(fold(t.text))
-        if m is None or not re.search("[日期]", m["label"]):
-            continue
-        value = parse_date(m["value"])
-        if value is not None:
-            hits.append(Found(value, t.score * 0.7, "garbled", t))
-    return hits[0] if len(hits) == 1 else None
 
 
 def _upper_by_shape(tokens: Sequence[Token]) -> Token | None:
@@ -415,15 +323,12 @@ def build_document(tokens: Sequence[Token], name: str, *, reread: Reread | None 
             if beside is not None:
                 found["total"] = beside
     if doc_type.endswith("_invoice") and "issue_date" not in found:
-        dated = header_date(tokens) or _date_after_garbled_label(tokens)
+        dated = header_date(tokens)
         if dated is not None:
             found["issue_date"] = dated
-    for key, got in _labels_by_elimination(tokens, found).items():
-        found[key] = got
     hosp = _hospital_fallback(tokens, found.get("hospital"))
     if hosp is not None:
-        tidy = _tidy_hospital(str(hosp.value))
-        found["hospital"] = hosp if tidy is None else Found(tidy, hosp.score, "seal", hosp.token)
+        found["hospital"] = hosp
     for k in SCALAR_FIELDS:
         f = found.get(k)
         doc[k] = None if f is None else clean_text(str(f.value))

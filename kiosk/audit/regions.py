@@ -5,9 +5,6 @@ e-invoices) are the issuing province's administrative code. Names carry a provin
 (江苏省人民医院), a city (宁波市第一医院, 南京鼓楼医院) or a well-known institution
 (复旦大学附属中山医院). The tables are small on purpose: an unknown answer is reported as
 unknown, never guessed.
-
-It sits in `core` because two layers read it: the audit names a claim's province, and
-recognition tells a hospital's name from a character a seal ran into its front.
 """
 
 from __future__ import annotations
