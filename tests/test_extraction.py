@@ -257,23 +257,6 @@ def test_an_upper_amount_whose_labels_are_lost_still_gives_the_total() -> None:
     assert build_document(twice, "a.png")["total_upper"] is None
 
 
-def test_figures_drifting_towards_the_next_row_stay_with_their_own_labels() -> None:
-    # a curled slip, its rows close: each right-aligned figure sits almost half a row under
-    # its label, within reach of the next label too; the fund takes 0.00, not the total's
-    # 628.26, though that one starts further left
-    t = [tok("上海市杨浦区中心医院", 60, 40), tok("自助机缴费凭证", 80, 90),
-         tok("姓名：邵思萍", 60, 150)]
-    rows = [("合计金额;", "628.26"), ("统筹支付:", "0.00"), ("账户支付:", "411.52"),
-            ("现金支付:", "216.74")]
-    for i, (label, figure) in enumerate(rows):
-        y = 300 + i * 26
-        fig = tok(figure, 0, y + 12)
-        t += [tok(label, 60, y), Token(figure, 800 - fig.x1, fig.y0, 800, fig.y1, fig.score)]
-    doc = build_document(t, "slip.png")
-    assert (doc["total"], doc["fund_paid"], doc["account_paid"], doc["cash_paid"]) == \
-        ("628.26", "0.00", "411.52", "216.74")
-
-
 def test_a_payment_misread_by_one_digit_is_corrected_from_a_confirmed_total_and_flagged() -> None:
     doc = build_document(invoice_tokens(fund="86.22"), "a.png")  # 16.22 printed
     assert doc["fund_paid"] == "16.22"

@@ -174,16 +174,6 @@ def _fuzzy_matches(text: str, start: int, end: int) -> list[tuple[int, int, str 
         while b < len(text) and text[b] == " ":
             b += 1
         out.append((colon - n, b, LABELS[label]))
-    if not out and re.fullmatch(r"[\u4e00-\u9fff]{4}", text[start:end].strip()):
-        # a four-character label alone in its box, one character misread (集据号码 for
-        # 票据号码, its value in the next box): only where every label that close names
-        # the same field
-        word = text[start:end].strip()
-        close = {LABELS[lb] for lb in _FUZZY_LABELS if len(lb) == 4
-                 and sum(a != b for a, b in zip(word, lb, strict=True)) == 1}
-        if len(close) == 1 and None not in close:
-            a = start + text[start:end].index(word)
-            out.append((a, a + 4, close.pop()))
     if not out:
         # a whole line that is a long label misread by one character, with no colon (the
         # form prints 医保统筹支付 in a box; 医保统筹支寸 is it), its value after a space or
@@ -413,14 +403,6 @@ def _barrier(label: Token, labels: Sequence[Token]) -> float:
     return min(xs, default=float("inf"))
 
 
-def _nearer_label(value: Token, label: Token, bare_labels: Sequence[Token]) -> bool:
-    """Whether another label alone on its line, left of `value` as `label` is, has its
-    row nearer the value's middle than `label` has."""
-    mine = abs(value.cy - label.cy)
-    return any(o is not label and o.x1 <= value.x0 and abs(o.x0 - label.x0) < label.h * 2
-               and abs(value.cy - o.cy) < mine - 0.05 * label.h for o in bare_labels)
-
-
 def _figure_under(label: Token, free_values: Sequence[Token], labels: Sequence[Token],
                   hs: float) -> Token | None:
     """An amount printed under its label at the right end of the label's box (a column of
@@ -550,10 +532,6 @@ def extract_fields(tokens: Sequence[Token]) -> dict[str, Found]:
         if len(pieces) == 1 and pieces[0].field is None and pieces[0].label is None:
             free_values.append(pieces[0].value)  # type: ignore[arg-type]
         labels += [p.label for p in pieces if p.label is not None]
-    # labels alone on their line that wait for a figure (a 大写 label waits for words)
-    bare_labels = [p.label for _, pieces in pieces_by_tok for p in pieces
-                   if p.label is not None and p.field is not None and _bare(p.value)
-                   and FIELD_KINDS[p.field] == "money"]
     found: dict[str, Found] = {}
     upper_labels: list[Token] = []
     for tok, pieces in pieces_by_tok:
@@ -575,10 +553,6 @@ def extract_fields(tokens: Sequence[Token]) -> dict[str, Found]:
                         if t.x0 < stop]
                 # a value on the label's own line before one shifted up or down into it
                 near.sort(key=lambda t: (abs(t.cy - p.label.cy) > p.label.h / 2, t.x0))  # type: ignore[union-attr]
-                # but not one that sits nearer the row of another label alone on its line
-                # waiting for a figure (a curled slip: each drifts towards the next row)
-                if kind == "money":
-                    near = [t for t in near if not _nearer_label(t, p.label, bare_labels)]
                 # a token beside the label must be the value and nothing else: 杭区第41 is
                 # what OCR made of a seal over a name, not an amount of 41
                 strict = _strict_money if kind == "money" else parse
