@@ -34,8 +34,8 @@ from support.layouts import (
 from support.render import NAMES, Receipt, font
 
 
-def provincial_einvoice(seed: int, style: str = "row", stay: str = "outpatient"
-                        ) -> tuple[Image.Image, Receipt]:
+def provincial_einvoice(seed: int, style: str = "row", stay: str = "outpatient",
+                        seal_on_fund: bool = False) -> tuple[Image.Image, Receipt]:
     rng = random.Random(seed)
     inpatient = stay == "inpatient"
     w, h = 1754, 1240
@@ -107,6 +107,7 @@ def provincial_einvoice(seed: int, style: str = "row", stay: str = "outpatient"
                  ("个人自付", "0.00"), ("个人自费", "0.00")]
         for i, (label, value) in enumerate(block):
             pair(110 + (i % 3) * 560, y + (i // 3) * 40, label, value, f_small)
+        fund_at = (110, y + 80, int(d.textlength("医保统筹基金支付：", font=f_small)))
         y_pay = y + 190
     else:  # "column"
         for i, (label, key) in enumerate(ids):
@@ -125,6 +126,7 @@ def provincial_einvoice(seed: int, style: str = "row", stay: str = "outpatient"
         d.rectangle((1270, top, w - 50, top + 380), outline=RED, width=2)
         pays = (("医保统筹基金支付", "fund_paid"), ("其他支付", None),
                 ("个人账户支付", "account_paid"), ("个人现金支付", "cash_paid"))
+        fund_at = (1290, top + 20, int(d.textlength("医保统筹基金支付：", font=f_small)))
         for i, (label, key) in enumerate(pays):
             yy = top + 20 + i * 80
             d.text((1290, yy), f"{label}：", font=f_small, fill=RED)
@@ -139,6 +141,13 @@ def provincial_einvoice(seed: int, style: str = "row", stay: str = "outpatient"
     d.text((900, y_pay), "复核人：", font=f, fill=RED)
     d.text((1300, y_pay), f"收款人：{rng.choice(NAMES)}", font=f, fill=RED)
     name_w = int(d.textlength(fields["hospital"] or "", font=f))
-    stamp(img, (60 + 220 + name_w // 2, y_pay + 14), 88, (fields["hospital"] or "") + "收费专用章")
+    if seal_on_fund:
+        # stamped high: the seal's red over the red 医保统筹基金支付 label, the black figure
+        # beside it clear (a seal over its own red label leaves it unreadable)
+        fx, fy, fw = fund_at
+        stamp(img, (fx + fw // 2, fy + 12), 88, (fields["hospital"] or "") + "收费专用章")
+    else:
+        stamp(img, (60 + 220 + name_w // 2, y_pay + 14), 88,
+              (fields["hospital"] or "") + "收费专用章")
     doc_type = "inpatient_invoice" if inpatient else "outpatient_invoice"
     return img, Receipt(doc_type, fields, items)

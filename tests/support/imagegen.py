@@ -9,11 +9,13 @@ given seed, so a failing test shows the same picture every time.
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import subprocess
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -297,3 +299,66 @@ def encode(image: np.ndarray, ext: str = ".jpg") -> bytes:
     ok, buf = cv2.imencode(ext, image)
     assert ok
     return buf.tobytes()
+
+
+def _fold(photo: np.ndarray, rng: random.Random) -> np.ndarray:
+    """A crease across the frame: a band a little darker on one side of it than the other."""
+    h, w = photo.shape[:2]
+    y = rng.uniform(0.3, 0.7) * h
+    slope = rng.uniform(-0.15, 0.15)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    d = yy - (y + slope * (xx - w / 2))
+    shade = 1.0 - 0.12 * np.exp(-(d / (0.02 * h)) ** 2) - 0.05 * (d > 0)
+    return np.clip(photo * shade[..., None], 0, 255).astype(np.uint8)
+
+
+def phone_photo(page: np.ndarray, condition: str, rng: random.Random
+                ) -> tuple[bytes, dict[str, Any]]:
+    """The page photographed with a phone as JPEG bytes, and what was done (for a manifest).
+
+    `condition` "photo": a fair photo, the page filling most of the frame, a little tilted,
+    indoor light. "hard": the page farther off (under half the frame's width for a wide
+    form), a crease, a finger holding its margin, dim yellow light, a shaken hand (a smear
+    up to a third of a character's height), stronger JPEG. Every choice comes from `rng`.
+    """
+    ph, pw = page.shape[:2]
+    portrait = ph >= pw
+    frame = (3000, 2250) if portrait else (2250, 3000)
+    coverage = rng.uniform(0.45, 0.75) if condition == "hard" else rng.uniform(0.7, 0.88)
+    tilt = rng.uniform(-6, 6)
+    # the share of the frame the page's longer side fills (a wide form is held farther off)
+    height = min(coverage, coverage * (frame[1] / frame[0]) * (ph / pw))
+    corners = placed((ph, pw), frame, (rng.uniform(0.45, 0.55), rng.uniform(0.45, 0.55)),
+                     height, tilt=tilt, lean=rng.uniform(0.0, 0.06))
+    background = rng.choice(["wood", "granite"])
+    photo, _ = photograph(page, frame, corners, seed=rng.randint(0, 999),
+                          background=background)
+    info: dict[str, Any] = {"frame": list(frame), "coverage": round(coverage, 2),
+                            "tilt": round(tilt, 1), "background": background}
+    if condition == "hard":
+        photo = _fold(photo, rng)
+        # a fingertip holding the page by its margin, from the top or from a side
+        fh, fw = frame
+        x0, x1 = float(corners[:, 0].min() / fw), float(corners[:, 0].max() / fw)
+        y0, y1 = float(corners[:, 1].min() / fh), float(corners[:, 1].max() / fh)
+        side = rng.choice(["top", "left", "right"])
+        inset = rng.uniform(0.0, 0.015)
+        tip = {"top": (rng.uniform(x0 + 0.2 * (x1 - x0), x1 - 0.2 * (x1 - x0)), y0 + inset),
+               "left": (x0 + inset, rng.uniform(y0 + 0.3 * (y1 - y0), y1 - 0.2 * (y1 - y0))),
+               "right": (x1 - inset, rng.uniform(y0 + 0.3 * (y1 - y0), y1 - 0.2 * (y1 - y0)))}[side]
+        photo = finger(photo, tip, side=side)
+        exposure = rng.uniform(0.45, 0.7)
+        photo = warm_dim(photo, exposure)
+        # a character is about 25 px on the drawn page: its height in the photo
+        char = 25 * height * frame[0] / ph
+        length = max(3, round(char * rng.uniform(0.1, 0.3)))
+        photo = motion_blur(photo, length, rng.uniform(-30, 30))
+        info.update(deform="fold", occlusion="finger", exposure=round(exposure, 2),
+                    motion_blur=length)
+    else:
+        photo = warm_dim(photo, rng.uniform(0.75, 0.95))
+    quality = rng.randint(70, 85) if condition == "hard" else rng.randint(76, 90)
+    ok, buf = cv2.imencode(".jpg", photo, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    assert ok
+    info["quality"] = quality
+    return buf.tobytes(), info
