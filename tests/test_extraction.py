@@ -232,6 +232,27 @@ def test_a_payment_whose_figure_is_lost_is_offered_as_the_balance_and_flagged() 
     assert build_document(tokens, "a.png")["cash_paid"] is None
 
 
+def test_a_payment_whose_label_was_lost_is_the_printed_figure_that_balances() -> None:
+    """A seal over the red 医保统筹基金支付 took the label and left its figure, alone below
+    the block: the one figure on the page that is what the total leaves after the payments
+    read, to the fen, is the fund's, offered and flagged."""
+    def lost_label(figure: str, cash: str = "30.78") -> list[Token]:
+        return [t for t in invoice_tokens(cash=cash) if "统筹" not in t.text] + [
+            tok(figure, 60, 580)]
+
+    doc = build_document(lost_label("16.22"), "a.png")
+    assert doc["fund_paid"] == "16.22"
+    assert doc["confidence"]["fund_paid"] < 0.8
+    assert "payment_from_figure" in {c["code"] for c in doc["checks"]}
+    # a figure that does not balance vouches for nothing; nor does the total's own figure
+    # where nothing else was paid
+    assert build_document(lost_label("16.20"), "a.png")["fund_paid"] is None
+    assert build_document(lost_label("47.00", cash="0.00"), "a.png")["fund_paid"] is None
+    # no figure printed: nothing is made up
+    tokens = [t for t in invoice_tokens() if "统筹" not in t.text]
+    assert build_document(tokens, "a.png")["fund_paid"] is None
+
+
 def test_a_total_only_the_items_give_is_offered_and_flagged() -> None:
     tokens = [t for t in invoice_tokens()
               if "大写" not in t.text and "肆拾" not in t.text and "支付" not in t.text]
@@ -272,3 +293,16 @@ def test_a_payment_read_without_its_decimal_point_is_put_right() -> None:
     assert doc["cash_paid"] == "30.78"
     assert "payment_corrected" in {c["code"] for c in doc["checks"]}
     assert "payment_over_total" not in {c["code"] for c in doc["checks"]}
+
+
+def test_what_the_seal_left_before_the_hospital_name_is_dropped_and_flagged() -> None:
+    """The seal's 收费专用章 runs into the name after its label (收款单位(盖章)费专南京…,
+    the label read whole): no name starts with 收, 费, 专 or 用, so they go, and the name
+    is for the person to check. 章 may start a name (章丘) and stays."""
+    tokens = [t for t in invoice_tokens() if "泰州" not in t.text and "收款单位" not in t.text]
+    doc = build_document([*tokens, tok("收款单位(盖章)费专南京鼓楼医院", 60, 620)], "a.png")
+    assert doc["hospital"] == "南京鼓楼医院"
+    assert doc["confidence"]["hospital"] < 0.8
+    doc = build_document([*tokens, tok("收款单位(章)：", 60, 620), tok("章丘市人民医院", 300, 620)],
+                         "a.png")
+    assert doc["hospital"] == "章丘市人民医院"

@@ -7,12 +7,14 @@ values are what was printed. The real OCR models read them.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 from decimal import Decimal
 
 import cv2
 import numpy as np
 import pytest
+from support import imagegen
 from support.einvoice_styles import provincial_einvoice
 from support.layouts import (
     discharge_summary,
@@ -386,3 +388,34 @@ def test_a_label_cut_short_by_the_detector_is_read_whole_again(recognizer: Recog
         _cut(cashier, None, f"人:{name}")]
     assert "payer_name" not in reread_cut_labels(page, cut, extract_fields(cut),
                                                  recognizer.engine)
+
+
+@pytest.mark.parametrize(("style", "seed"), [("row", 3), ("column", 4)])
+def test_a_payment_under_the_payees_seal_is_read_or_balanced_and_flagged(
+        recognizer: Recognizer, style: str, seed: int) -> None:
+    """The 收费专用章 stamped high, over the red 医保统筹基金支付 label (in the 其他信息
+    block over 个人现金支付 under it too): the black figures are left, their labels not.
+    Each payment is read, or is the figure on the page that balances the others; the
+    fund's is flagged either way."""
+    img, truth = provincial_einvoice(seed, style, seal_on_fund=True)
+    page = cv2.cvtColor(np.asarray(img), cv2.COLOR_RGB2BGR)
+    photo, _ = imagegen.photograph(page, (2250, 3000), seed=seed)
+    doc = recognizer.recognize_image(photo, f"{style}{seed}.jpg")
+    for key in ("total", "fund_paid", "cash_paid"):
+        assert doc[key] == truth.fields[key], key
+    assert doc["confidence"]["fund_paid"] < 0.8
+
+
+@pytest.mark.parametrize("seed", [4, 14])
+def test_a_worn_form_photographed_far_off_in_dim_light_is_read_not_refused(
+        recognizer: Recognizer, seed: int) -> None:
+    """A worn ribbon's grey print, dim yellow light, the page under half the frame's width:
+    in the working copy the print is too faint and too small to count as lines of text,
+    and the page used to be refused as no document."""
+    img, truth = dotmatrix_form(seed, worn=True)
+    page = cv2.cvtColor(np.asarray(img), cv2.COLOR_RGB2BGR)
+    photo, _ = imagegen.phone_photo(page, "hard", random.Random(seed))
+    doc = recognizer.recognize_bytes(photo, f"worn{seed}.jpg")
+    assert doc["doc_type"] == "outpatient_invoice"
+    for key in ("invoice_number", "total", "fund_paid", "cash_paid"):
+        assert doc[key] == truth.fields[key], key

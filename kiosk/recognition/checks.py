@@ -76,19 +76,22 @@ def upper_reads_as(text: str, value: Decimal) -> bool:
 
 
 def reconcile(doc: dict[str, Any], conf: dict[str, float], items: Sequence[Item], *,
-              upper_text: str | None = None, labelled: frozenset[str] = frozenset()
-              ) -> Outcome:
+              upper_text: str | None = None, labelled: frozenset[str] = frozenset(),
+              page_figures: Sequence[Decimal] = ()) -> Outcome:
     """Cross-check and, where the evidence pins a single reading, repair `doc` in place.
 
     `upper_text` is the line the 大写 amount was read from, as the engine read it (a garbled
     character there may still leave only one amount it can be); `labelled` names the fields
     whose label was found on the page, read or not (a payment whose label is printed and
-    whose figure is lost is the balance of the others).
+    whose figure is lost is the balance of the others); `page_figures` are the amounts printed
+    on the page (one of them may be a payment whose label was lost).
     """
     out = Outcome()
     total = Decimal(doc["total"]) if doc.get("total") else None
     upper = parse_upper_amount(doc.get("total_upper")) if doc.get("total_upper") else None
     items_sum = sum((it.amount for it in items), Decimal(0)) if items else None
+    if total is not None:
+        _balancing_figure(doc, conf, total, page_figures, out)
     pay_sum = _pay_sum(doc)
 
     # a 大写 amount matched with garbled characters vouches only for the ones it shows: on
@@ -235,6 +238,32 @@ def _balance_payments(doc: dict[str, Any], conf: dict[str, float], total: Decima
             f"{k} not readable; the total {money_str(total)} less the other payments "
             f"leaves {money_str(rest)}, please check")
     return _pay_sum(doc)
+
+
+def _balancing_figure(doc: dict[str, Any], conf: dict[str, float], total: Decimal,
+                      figures: Sequence[Decimal], out: Outcome) -> None:
+    """The fund's or the cash payment's figure whose label was lost (a seal over the red
+    医保统筹基金支付, the label garbled past reading): a figure printed on the page that is
+    exactly what the total leaves after the payments read.
+
+    That a figure on the page equals that difference by chance, to the fen, is next to
+    impossible, so the match vouches for the total and the payments read as well. Where the
+    difference is the total itself (nothing else was paid) the total's own figure would
+    match: no evidence, nothing taken. Derived, so flagged for the person.
+    """
+    missing = [k for k in ("fund_paid", "cash_paid") if doc.get(k) is None]
+    known = [Decimal(doc[k]) for k in PAYMENTS if doc.get(k) is not None]
+    if len(missing) != 1 or not known:
+        return
+    rest = total - sum(known, Decimal(0))
+    if rest <= 0 or rest == total or rest not in figures:
+        return
+    k = missing[0]
+    doc[k] = money_str(rest)
+    conf[k] = 0.75
+    out.add("payment_from_figure", "warning",
+            f"{k}: its label not readable; the figure {money_str(rest)} on the page is what "
+            f"the total {money_str(total)} leaves after the other payments, please check")
 
 
 def _lost_point(v: Decimal, balance: Decimal) -> bool:

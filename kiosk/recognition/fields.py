@@ -312,15 +312,25 @@ def hospital_texts(tok: Token) -> list[str]:
 def strip_residue(name: str) -> tuple[str, bool]:
     """The name without a label's or seal's words run into its front; whether any were."""
     m = ORG_RESIDUE.match(name)
-    return (name[m.end():], True) if m else (name, False)
+    rest = name[m.end():] if m else name
+    # and what is left of the seal's 收费专用章 (费专南京…, after a label read whole): no
+    # name starts with these (章 may: 章丘)
+    bare = re.sub(r"^[收费費专專用]+", "", rest)
+    return bare, m is not None or bare != rest
 
 
-def _org(v: str) -> str | None:
+def _org_kept(v: str) -> str | None:
+    """`_org` without the seal's words dropped: where the two differ, some were."""
+    return _org(v, seal=False)
+
+
+def _org(v: str, *, seal: bool = True) -> str | None:
     s = clean_text(v)
     if s is None:
         return None
     s = re.sub(r"[（(]?章[)）]?$", "", s)
-    s = strip_residue(s)[0]
+    if seal:
+        s = strip_residue(s)[0]
     # the tail of a misread 收款单位(章) label
     s = re.sub(r"^[^()（）\u4e00-\u9fff]{0,3}[\u4e00-\u9fff]{0,4}[(（]章[)）]?[:：]?", "", s)
     s = re.sub(r"^章[)）][:：]?", "", s)
@@ -504,12 +514,29 @@ def _orphan_fund(tokens: Sequence[Token], labels: Sequence[Token],
         return None
     first = min(others, key=lambda b: b.x0)
     cands = [t for t in free_values if t.x1 <= first.x0 and v_overlap(t, first) >= 0.25
-             and _decimal_amount(t.text) is not None
+             and _decimal_amount(_LABEL_TAIL.sub("", t.text)) is not None
              and not any(b.x1 <= t.x0 + b.h and v_overlap(t, b) >= 0.25 for b in labels)]
     if len(cands) != 1:
         return None  # none, or two figures: not for us to choose
     t = cands[0]
-    return Found(_decimal_amount(t.text), t.score * 0.8, "garbled", t)
+    return Found(_decimal_amount(_LABEL_TAIL.sub("", t.text)), t.score * 0.8, "garbled", t)
+
+
+# what the seal left of a label before its colon (点：265.13 for 医保统筹基金支付：265.13)
+_LABEL_TAIL = re.compile(r"^\s*[\u4e00-\u9fff]{1,2}\s*[:：]\s*")
+
+
+def printed_figures(tokens: Sequence[Token]) -> list[Decimal]:
+    """Every amount printed with its decimals on the page, as value pieces read it (a
+    label's own words and what a seal left of a label before its colon dropped)."""
+    out = []
+    for tok in tokens:
+        for p in split_line(tok):
+            if p.value is not None:
+                v = _decimal_amount(_LABEL_TAIL.sub("", p.value.text))
+                if v is not None and v > 0:
+                    out.append(v)
+    return out
 
 
 def _decimal_amount(v: str) -> Decimal | None:
@@ -573,6 +600,8 @@ def extract_fields(tokens: Sequence[Token]) -> dict[str, Found]:
             if value is None:
                 continue
             score = tok.score
+            if kind == "org" and p.value is not None and value != _org_kept(p.value.text):
+                score *= 0.7  # a seal's words dropped from its front: for the person to check
             if source == "mark" and p.label.text == "N0" and isinstance(value, str):
                 # N0 glued to the digits (a small No printed close to them): the 0 may be
                 # the mark's o or the serial's first digit. The forms' serials have ten

@@ -87,6 +87,18 @@ def _keeps_digits(old: Decimal, new: Decimal) -> bool:
     return len(b) > len(a) and b.endswith(a)
 
 
+def _adds_up(found: dict[str, Found], field: str, new: Decimal) -> bool:
+    """With `new` for `field`, the payments read add up to the total, as they did not with
+    the first reading: a seal's words run into a figure (个人现金支付：3632医院 for 363.95)
+    leave no digit to keep, and the sum is what vouches for the new one."""
+    total = found.get("total")
+    if total is None or not isinstance(total.value, Decimal):
+        return False
+    rest = [found[k].value for k in PAYMENTS if k != field and k in found]
+    paid = [v for v in rest if isinstance(v, Decimal)]
+    return len(paid) == len(rest) and sum(paid, Decimal(0)) + new == total.value
+
+
 def reread_payments(page: np.ndarray, tokens: Sequence[Token], found: dict[str, Found],
                     engine: OcrEngine) -> dict[str, Found]:
     """Payment amounts read again from crops without the form's ink, where they help."""
@@ -139,7 +151,8 @@ def reread_payments(page: np.ndarray, tokens: Sequence[Token], found: dict[str, 
         if len(amounts) != 1:
             continue  # nothing clear, or two amounts: not for us to choose
         _, new, score = amounts[0]
-        if old_value is None or (new != old_value and _keeps_digits(old_value, new)):
+        if old_value is None or (new != old_value and (_keeps_digits(old_value, new)
+                                                       or _adds_up(found, field, new))):
             # beside a label that was not read, the figure is for the person to check
             out[field] = Found(new, score * (0.9 if lab is not stand_in else 0.7), "reread",
                                lab)

@@ -23,6 +23,7 @@ from kiosk.recognition.fields import (
     extract_fields,
     header_date,
     hospital_texts,
+    printed_figures,
     split_line,
     strip_residue,
     whole_institution,
@@ -351,7 +352,8 @@ def build_document(tokens: Sequence[Token], name: str, *, reread: Reread | None 
     labelled = {t: frozenset(p.field for p in split_line(t)
                              if p.label is not None and p.field is not None) for t in tokens}
     outcome = reconcile(doc, conf, items, upper_text=_upper_row(tokens, labelled),
-                        labelled=frozenset().union(*labelled.values()))
+                        labelled=frozenset().union(*labelled.values()),
+                        page_figures=printed_figures(tokens))
     doc["items"] = [it.as_json() for it in items]
     ordered: dict[str, Any] = {"image": doc["image"], "doc_type": doc_type}
     for k in SCALAR_FIELDS:

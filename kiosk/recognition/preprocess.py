@@ -177,6 +177,16 @@ def prepare(image: np.ndarray, *, max_side: int = 2400, suppress_seals: bool = T
 
     strokes = _text_strokes(page_small)
     lines = _text_line_count(strokes)
+    if quad is not None and lines < 3:
+        # a page found but hardly any print on it: a page held far off in a big frame (in
+        # the working copy its print is a few pixels high and runs together) or in dim
+        # light (faint print under the strokes' fixed contrast floor). Its lines are
+        # counted again on the page cut out of the full picture, its paper brought to
+        # white; only counted there, every other decision is made as before.
+        near, _ = _warp_small(np.ascontiguousarray(image[:, :, 2]), quad * factor)
+        white = max(_percentile(near, 95), 1.0)
+        near = np.clip(near.astype(np.float32) * (255.0 / white), 0, 255).astype(np.uint8)
+        lines = max(lines, _text_line_count(_text_strokes(near)))
     # Without an outline the frame is the page; where that is doubtful (too few lines, or
     # too dark), the paper alone is measured: a textured table top (granite, cloth) swamps
     # a small page's print, and a dark one its light.
