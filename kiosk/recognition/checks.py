@@ -277,6 +277,13 @@ def _lost_decimals(v: Decimal, balance: Decimal) -> bool:
     return v > 0 and v == v.to_integral_value() and balance > v and int(balance) == v
 
 
+def _lost_lead(v: Decimal, balance: Decimal) -> bool:
+    """医保统筹支付18.53 for 118.53: the first digits printed over the label's last
+    character (a dot-matrix pass out of register) and lost with it, the rest kept."""
+    a, b = money_str(v) or "", money_str(balance) or ""
+    return v > 0 and len(b) > len(a) and b.endswith(a)
+
+
 def _one_digit_off(v: Decimal, balance: Decimal) -> bool:
     """800.05 for 300.05: a dot-matrix 3 with a broken stroke (0.00 is rarely misread)."""
     return v != 0 and balance >= 0 and _one_digit_apart(v, balance)
@@ -288,6 +295,7 @@ def _one_digit_off(v: Decimal, balance: Decimal) -> bool:
 _PAYMENT_MISREADS = (
     (_lost_point, "without its decimal point", 0.85),
     (_lost_decimals, "without its decimals", 0.75),
+    (_lost_lead, "without its first digits", 0.75),
     (_one_digit_off, "one digit off", 0.75),
 )
 

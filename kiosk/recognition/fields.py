@@ -282,7 +282,8 @@ def _name(v: str) -> str | None:
 # words of a label or of a seal's ring, never part of a hospital's name: where OCR runs them
 # into the name (收款单位(盖章专用某某医院), the name is what follows, and is flagged. A name
 # whose seal's red ring garbles it is read again without the red (overprint.reread_hospital).
-ORG_RESIDUE = re.compile(r"^.*(?:单位|単位|收款|盖章|[(（]?章[)）]|专用|收[费費]|[门住][诊院]收|票据|收据)")
+ORG_RESIDUE = re.compile(r"^.*(?:单位|単位|收款|盖章|[(（]?章[)）]|[(（][\u4e00-\u9fff]?章|专用|收[费費]|"
+                         r"[门住][诊院]收|票据|收据)")
 
 
 # an institution's name: what a hospital field must end with to be taken as whole
@@ -296,10 +297,16 @@ INSTITUTION_TYPES = frozenset({
     "康复医院"})
 
 
+# 第 in a name is followed by its number (第一人民医院, 第六医院, 第2分院): where it is not,
+# a character was lost (一, a single thin stroke, goes first under a seal's ring)
+_LOST_ORDINAL = re.compile(r"第(?![一二三四五六七八九十百零〇两0-9])")
+
+
 def whole_institution(name: str) -> bool:
     """A name that is one whole institution's (ends in 医院, 卫生院… and is not only a kind
-    of institution such as 综合医院)."""
-    return len(name) >= 4 and name not in INSTITUTION_TYPES and ORG_NAME.fullmatch(name) is not None
+    of institution such as 综合医院, and has lost no number after a 第)."""
+    return len(name) >= 4 and name not in INSTITUTION_TYPES \
+        and ORG_NAME.fullmatch(name) is not None and _LOST_ORDINAL.search(name) is None
 
 
 def hospital_texts(tok: Token) -> list[str]:
@@ -314,8 +321,10 @@ def strip_residue(name: str) -> tuple[str, bool]:
     m = ORG_RESIDUE.match(name)
     rest = name[m.end():] if m else name
     # and what is left of the seal's 收费专用章 (费专南京…, after a label read whole): no
-    # name starts with these (章 may: 章丘)
+    # name starts with these. 章 may (章丘), but not straight after them (盖章用章上海…)
     bare = re.sub(r"^[收费費专專用]+", "", rest)
+    if bare != rest:
+        bare = re.sub(r"^章[)）]?", "", bare)
     return bare, m is not None or bare != rest
 
 

@@ -335,7 +335,7 @@ def build_document(tokens: Sequence[Token], name: str, *, reread: Reread | None 
         doc[k] = None if f is None else clean_text(str(f.value))
         if f is not None and doc[k] is not None:
             score = f.score * _SOURCE_WEIGHT.get(f.source, 0.8)
-            if k == "hospital" and not ORG_NAME.search(doc[k] or ""):
+            if k == "hospital" and not whole_institution(doc[k] or ""):
                 score = min(score, 0.6)
             conf[k] = round(score, 3)
     if doc.get("payer_id_number"):

@@ -362,3 +362,13 @@ def phone_photo(page: np.ndarray, condition: str, rng: random.Random
     assert ok
     info["quality"] = quality
     return buf.tobytes(), info
+
+
+def faded_colour(page: np.ndarray, strength: float) -> np.ndarray:
+    """The page as a colour printer low on ink prints it: coloured ink (the red labels and
+    rules of an e-invoice, a form's red or blue) pale by `strength` in 0..1, black print
+    as it was."""
+    f = page.astype(np.float32)
+    sat = f.max(axis=2) - f.min(axis=2)
+    colour = np.clip((sat - 40) / 60, 0, 1)[..., None] * strength
+    return np.clip(f * (1 - colour) + 255 * colour, 0, 255).astype(np.uint8)
