@@ -419,3 +419,19 @@ def test_a_worn_form_photographed_far_off_in_dim_light_is_read_not_refused(
     assert doc["doc_type"] == "outpatient_invoice"
     for key in ("invoice_number", "total", "fund_paid", "cash_paid"):
         assert doc[key] == truth.fields[key], key
+
+
+@pytest.mark.parametrize("seed", [48, 58])
+def test_a_date_in_a_worn_forms_boxes_photographed_in_dim_light_is_read(
+        recognizer: Recognizer, seed: int) -> None:
+    """Under a dim lamp the worn ribbon's digits in the 年 月 日 boxes are a grey hardly
+    darker than the grey paper, and the detector passed over them; the page is read with
+    its paper brought to white."""
+    img, truth = dotmatrix_form(seed, worn=True, date_boxes=True)
+    page = cv2.cvtColor(np.asarray(img), cv2.COLOR_RGB2BGR)
+    photo, capture = imagegen.phone_photo(page, "hard", random.Random(seed))
+    assert capture["exposure"] < 0.7
+    doc = recognizer.recognize_bytes(photo, f"dim{seed}.jpg")
+    for key in ("invoice_number", "issue_date", "payer_name", "hospital", "total",
+                "fund_paid", "cash_paid"):
+        assert doc[key] == truth.fields[key], key

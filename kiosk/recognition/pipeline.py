@@ -204,7 +204,11 @@ class Recognizer:
         prepared = preprocess.prepare(image)
         page = prepared.image
         t_ocr = time.perf_counter()
-        lines = self.engine.read(page)
+
+        def read(page: np.ndarray) -> Sequence[TextLine]:
+            return self.engine.read(preprocess.for_reading(page))
+
+        lines = read(page)
         if _sideways(lines):
             # the turn detector missed a sideways page (a curled slip photographed across):
             # the text came back as columns of single characters. A quarter turn and a
@@ -219,7 +223,7 @@ class Recognizer:
             redone = preprocess.prepare(image, turn=quarter) if quarter != 180 else None
             page = redone.image if redone is not None else \
                 np.ascontiguousarray(np.rot90(page, k=-1))
-            turned = self.engine.read(page)
+            turned = read(page)
             # the engine reads a tall box turned, so a sideways page's columns may read
             # nearly as well as its lines: the turn is kept unless it lost much of the text
             if not _sideways(turned) and _read_weight(turned) >= 0.5 * _read_weight(lines):
@@ -233,7 +237,7 @@ class Recognizer:
             # the outline cut through print: it was a fold, a crease or a band of the page,
             # not its edge. The whole frame is read instead, and kept if it reads more.
             whole = preprocess.prepare(image, outline=False)
-            again = self.engine.read(whole.image)
+            again = read(whole.image)
             if _read_weight(again) > 1.2 * _read_weight(lines):
                 prepared, page, lines = whole, whole.image, again
                 prepared.steps.append("outline_dropped")

@@ -254,7 +254,33 @@ def prepare(image: np.ndarray, *, max_side: int = 2400, suppress_seals: bool = T
             steps.append("seal_suppressed")
     elif result is image:
         result = image.copy()
+
     return Prepared(image=result, steps=steps, quality=quality)
+
+
+_PAPER_WHITE = 235.0  # what paper is brought to
+_DIM_PAPER = 200.0  # paper darker than this in its brightest channel is levelled
+
+
+def for_reading(page: np.ndarray) -> np.ndarray:
+    """The prepared page as the whole page is handed to the reader: where its paper came
+    out dim, made brighter so that the paper (the 90th percentile of its brightest channel)
+    is white; on a grey page the detector misses faint print altogether.
+
+    Only the reading of the whole page gets this: the crops read again for a seal or a
+    form's ink are measured in the page's own colours, and a brighter page's red is
+    redder. The gain is at most 2.5: a page darker than that was refused as too dark."""
+    sample = np.ascontiguousarray(page[::4, ::4])
+    if sample.ndim != 3:
+        return page
+    paper = [_percentile(np.ascontiguousarray(sample[..., c]), 90) for c in range(3)]
+    if max(paper) >= _DIM_PAPER:
+        return page
+    # one gain for all three channels: the inks keep their colours (a red label balanced
+    # against a yellow lamp's cast would come out pale pink)
+    gain = min(2.5, _PAPER_WHITE / max(max(paper), 1.0))
+    lut = np.clip(np.arange(256, dtype=np.float32) * gain, 0, 255).astype(np.uint8)
+    return cv2.LUT(page, lut)
 
 
 def suppress_red(image: np.ndarray) -> np.ndarray:
