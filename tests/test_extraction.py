@@ -307,7 +307,8 @@ def test_what_the_seal_left_before_the_hospital_name_is_dropped_and_flagged() ->
                          "a.png")
     assert doc["hospital"] == "章丘市人民医院"
     # the label's (盖章) garbled to (美章, or the ring's 专用章 run in after the label
-    for garbled in ("收款单应(美章上海市第六人民医院", "收款单位(盖章用章上海市第六人民医院"):
+    for garbled in ("收款单应(美章上海市第六人民医院", "收款单位(盖章用章上海市第六人民医院",
+                    "收款单位美章上海市第六人民医院", "收款单位（鑫章专用章上海市第六人民医院"):
         doc = build_document([*tokens, tok(garbled, 60, 620)], "a.png")
         assert doc["hospital"] == "上海市第六人民医院", garbled
         assert doc["confidence"]["hospital"] < 0.8

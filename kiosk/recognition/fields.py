@@ -282,8 +282,8 @@ def _name(v: str) -> str | None:
 # words of a label or of a seal's ring, never part of a hospital's name: where OCR runs them
 # into the name (收款单位(盖章专用某某医院), the name is what follows, and is flagged. A name
 # whose seal's red ring garbles it is read again without the red (overprint.reread_hospital).
-ORG_RESIDUE = re.compile(r"^.*(?:单位|単位|收款|盖章|[(（]?章[)）]|[(（][\u4e00-\u9fff]?章|专用|收[费費]|"
-                         r"[门住][诊院]收|票据|收据)")
+ORG_RESIDUE = re.compile(r"^.*(?:单位|単位|收款|盖章|[(（]?章[)）]|[(（][\u4e00-\u9fff]?章|专用章|专用|"
+                         r"收[费費]|[门住][诊院]收|票据|收据)")
 
 
 # an institution's name: what a hospital field must end with to be taken as whole
@@ -316,9 +316,14 @@ def hospital_texts(tok: Token) -> list[str]:
             if p.value is not None and (p.label is None or p.field == "hospital")]
 
 
+# the label's (盖章) read without its brackets before the name (收款单位美章宁波…): a
+# character and 章 at the very front; no place name is spelt so (章 alone may be: 章丘)
+_LABEL_SEAL = re.compile(r"^[\u4e00-\u9fff]章(?=[\u4e00-\u9fff]{2})")
+
+
 def strip_residue(name: str) -> tuple[str, bool]:
     """The name without a label's or seal's words run into its front; whether any were."""
-    m = ORG_RESIDUE.match(name)
+    m = ORG_RESIDUE.match(name) or _LABEL_SEAL.match(name)
     rest = name[m.end():] if m else name
     # and what is left of the seal's 收费专用章 (费专南京…, after a label read whole): no
     # name starts with these. 章 may (章丘), but not straight after them (盖章用章上海…)
