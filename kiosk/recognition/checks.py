@@ -231,13 +231,18 @@ def _balance_payments(doc: dict[str, Any], conf: dict[str, float], total: Decima
     if rest < 0 or not any(doc.get(k) is not None for k in PAYMENTS):
         return pay_sum
     k = lost[0]
-    doc[k] = money_str(rest)
-    # derived, not read: the person sees it as unsure
-    conf[k] = 0.75
-    out.add("payment_inferred", "warning",
-            f"{k} not readable; the total {money_str(total)} less the other payments "
-            f"leaves {money_str(rest)}, please check")
+    _derived(doc, conf, k, rest, out, "payment_inferred",
+             f"{k} not readable; the total {money_str(total)} less the other payments "
+             f"leaves {money_str(rest)}, please check")
     return _pay_sum(doc)
+
+
+def _derived(doc: dict[str, Any], conf: dict[str, float], k: str, value: Decimal,
+             out: Outcome, code: str, message: str) -> None:
+    """A payment worked out from the others, not read: the person sees it as unsure."""
+    doc[k] = money_str(value)
+    conf[k] = 0.75
+    out.add(code, "warning", message)
 
 
 def _balancing_figure(doc: dict[str, Any], conf: dict[str, float], total: Decimal,
@@ -259,11 +264,9 @@ def _balancing_figure(doc: dict[str, Any], conf: dict[str, float], total: Decima
     if rest <= 0 or rest == total or rest not in figures:
         return
     k = missing[0]
-    doc[k] = money_str(rest)
-    conf[k] = 0.75
-    out.add("payment_from_figure", "warning",
-            f"{k}: its label not readable; the figure {money_str(rest)} on the page is what "
-            f"the total {money_str(total)} leaves after the other payments, please check")
+    _derived(doc, conf, k, rest, out, "payment_from_figure",
+             f"{k}: its label not readable; the figure {money_str(rest)} on the page is what "
+             f"the total {money_str(total)} leaves after the other payments, please check")
 
 
 def _lost_point(v: Decimal, balance: Decimal) -> bool:
