@@ -8,7 +8,8 @@ the recognition rules are written for, measured apart from ../shared/data.
 Writes NNNN.jpg, NNNN.json (the receipt JSON of what was printed) and manifest.jsonl, in the
 shape bench/recognition.py reads, for every layout tests/support draws: the national and the
 provincial e-invoices (门诊 and 住院), dot-matrix forms, expense lists and thermal slips.
-Each page is laid on a table and photographed (perspective, a page that fills only part of
+Half the pages come out of a printer low on colour ink (red labels pale), and each is
+laid on a table and photographed (perspective, a page that fills only part of
 the frame, a fold, a finger, dim yellow light, a shaken hand, JPEG), with every choice drawn
 from the seed: another seed is another set nobody has looked at. A rule that helps only
 ../shared/data and not this set was fitted to the data, not to the family.
@@ -49,6 +50,8 @@ LAYOUTS: dict[str, list[Drawer]] = {
         lambda s: national_einvoice(s, stay="inpatient"),
         lambda s: provincial_einvoice(s, style="row"),
         lambda s: provincial_einvoice(s, style="column"),
+        lambda s: provincial_einvoice(s, style="row", seal_on_fund=True),
+        lambda s: provincial_einvoice(s, style="column", stay="inpatient", seal_on_fund=True),
     ],
     "dotmatrix": [
         lambda s: dotmatrix_form(s),
@@ -89,7 +92,11 @@ def main(argv: list[str] | None = None) -> int:
                 draw = LAYOUTS[layout][i % len(LAYOUTS[layout])]
                 img, receipt = draw(seed)
                 page = cv2.cvtColor(np.asarray(img.convert("RGB")), cv2.COLOR_RGB2BGR)
+                faded = round(rng.uniform(0.3, 0.6), 2) if rng.random() < 0.5 else 0.0
+                if faded:
+                    page = imagegen.faded_colour(page, faded)
                 photo, info = imagegen.phone_photo(page, condition, rng)
+                info["faded_colour"] = faded
                 name = f"{n:04d}.jpg"
                 (a.out / name).write_bytes(photo)
                 (a.out / f"{n:04d}.json").write_text(
