@@ -13,7 +13,14 @@ from decimal import Decimal
 from typing import Any
 
 from kiosk.recognition.table import Item
-from kiosk.recognition.text import UPPER_CHARS, fold, money_str, parse_upper_amount, to_upper_amount
+from kiosk.recognition.text import (
+    UPPER_CHARS,
+    digits_in_front,
+    fold,
+    money_str,
+    parse_upper_amount,
+    to_upper_amount,
+)
 
 CONFIDENT = 0.8  # below this a field counts as flagged for the reviewer
 
@@ -283,8 +290,7 @@ def _lost_decimals(v: Decimal, balance: Decimal) -> bool:
 def _lost_lead(v: Decimal, balance: Decimal) -> bool:
     """医保统筹支付18.53 for 118.53: the first digits printed over the label's last
     character (a dot-matrix pass out of register) and lost with it, the rest kept."""
-    a, b = money_str(v) or "", money_str(balance) or ""
-    return v > 0 and len(b) > len(a) and b.endswith(a)
+    return v > 0 and digits_in_front(v, balance)
 
 
 def _one_digit_off(v: Decimal, balance: Decimal) -> bool:

@@ -333,11 +333,6 @@ def strip_residue(name: str) -> tuple[str, bool]:
     return bare, m is not None or bare != rest
 
 
-def _org_kept(v: str) -> str | None:
-    """`_org` without the seal's words dropped: where the two differ, some were."""
-    return _org(v, seal=False)
-
-
 def _org(v: str, *, seal: bool = True) -> str | None:
     s = clean_text(v)
     if s is None:
@@ -528,16 +523,21 @@ def _orphan_fund(tokens: Sequence[Token], labels: Sequence[Token],
         return None
     first = min(others, key=lambda b: b.x0)
     cands = [t for t in free_values if t.x1 <= first.x0 and v_overlap(t, first) >= 0.25
-             and _decimal_amount(_LABEL_TAIL.sub("", t.text)) is not None
+             and _amount_after_tail(t.text) is not None
              and not any(b.x1 <= t.x0 + b.h and v_overlap(t, b) >= 0.25 for b in labels)]
     if len(cands) != 1:
         return None  # none, or two figures: not for us to choose
     t = cands[0]
-    return Found(_decimal_amount(_LABEL_TAIL.sub("", t.text)), t.score * 0.8, "garbled", t)
+    return Found(_amount_after_tail(t.text), t.score * 0.8, "garbled", t)
 
 
 # what the seal left of a label before its colon (点：265.13 for 医保统筹基金支付：265.13)
 _LABEL_TAIL = re.compile(r"^\s*[\u4e00-\u9fff]{1,2}\s*[:：]\s*")
+
+
+def _amount_after_tail(text: str) -> Decimal | None:
+    """The amount with its decimals in `text`, after what a seal left of its label."""
+    return _decimal_amount(_LABEL_TAIL.sub("", text))
 
 
 def printed_figures(tokens: Sequence[Token]) -> list[Decimal]:
@@ -547,7 +547,7 @@ def printed_figures(tokens: Sequence[Token]) -> list[Decimal]:
     for tok in tokens:
         for p in split_line(tok):
             if p.value is not None:
-                v = _decimal_amount(_LABEL_TAIL.sub("", p.value.text))
+                v = _amount_after_tail(p.value.text)
                 if v is not None and v > 0:
                     out.append(v)
     return out
@@ -614,7 +614,7 @@ def extract_fields(tokens: Sequence[Token]) -> dict[str, Found]:
             if value is None:
                 continue
             score = tok.score
-            if kind == "org" and p.value is not None and value != _org_kept(p.value.text):
+            if kind == "org" and p.value is not None and value != _org(p.value.text, seal=False):
                 score *= 0.7  # a seal's words dropped from its front: for the person to check
             if source == "mark" and p.label.text == "N0" and isinstance(value, str):
                 # N0 glued to the digits (a small No printed close to them): the 0 may be

@@ -46,7 +46,7 @@ from kiosk.recognition.fields import (
     whole_institution,
 )
 from kiosk.recognition.layout import Token, median_height
-from kiosk.recognition.text import digits_fixed, parse_money
+from kiosk.recognition.text import digits_fixed, digits_in_front, parse_money
 
 PAYMENTS = ("fund_paid", "other_paid", "account_paid", "cash_paid")
 _AMOUNT = re.compile(r"-?\d{1,7}\.\d{2}(?!\d)")
@@ -79,12 +79,6 @@ def drop_form_ink(crop: np.ndarray, label: np.ndarray) -> np.ndarray | None:
 def _amount(text: str) -> Decimal | None:
     m = _AMOUNT.search(digits_fixed(text).replace(" ", "").replace(",", "."))
     return parse_money(m.group(0)) if m else None
-
-
-def _keeps_digits(old: Decimal, new: Decimal) -> bool:
-    """`new` has every digit of `old`, in order, with digits added only in front."""
-    a, b = f"{old:.2f}", f"{new:.2f}"
-    return len(b) > len(a) and b.endswith(a)
 
 
 def _adds_up(found: dict[str, Found], field: str, new: Decimal) -> bool:
@@ -151,7 +145,7 @@ def reread_payments(page: np.ndarray, tokens: Sequence[Token], found: dict[str, 
         if len(amounts) != 1:
             continue  # nothing clear, or two amounts: not for us to choose
         _, new, score = amounts[0]
-        if old_value is None or (new != old_value and (_keeps_digits(old_value, new)
+        if old_value is None or (new != old_value and (digits_in_front(old_value, new)
                                                        or _adds_up(found, field, new))):
             # beside a label that was not read, the figure is for the person to check
             out[field] = Found(new, score * (0.9 if lab is not stand_in else 0.7), "reread",

@@ -254,7 +254,6 @@ def prepare(image: np.ndarray, *, max_side: int = 2400, suppress_seals: bool = T
             steps.append("seal_suppressed")
     elif result is image:
         result = image.copy()
-
     return Prepared(image=result, steps=steps, quality=quality)
 
 

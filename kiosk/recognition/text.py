@@ -70,6 +70,13 @@ def money_str(value: Decimal | None) -> str | None:
     return str(value.quantize(Decimal("0.01")))
 
 
+def digits_in_front(old: Decimal, new: Decimal) -> bool:
+    """`new` is `old` with digits added in front only, every digit of `old` kept in order
+    (118.53 for 18.53: digits lost into the label before the figure)."""
+    a, b = money_str(old) or "", money_str(new) or ""
+    return len(b) > len(a) and b.endswith(a)
+
+
 def quantity_str(text: str | None) -> str | None:
     """A quantity as a decimal string without trailing zeros ("2", "1.5")."""
     if text is None:
