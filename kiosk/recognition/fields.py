@@ -523,12 +523,12 @@ def _orphan_fund(tokens: Sequence[Token], labels: Sequence[Token],
         return None
     first = min(others, key=lambda b: b.x0)
     cands = [t for t in free_values if t.x1 <= first.x0 and v_overlap(t, first) >= 0.25
-             and _amount_after_tail(t.text) is not None
+             and _decimal_amount(t.text) is not None
              and not any(b.x1 <= t.x0 + b.h and v_overlap(t, b) >= 0.25 for b in labels)]
     if len(cands) != 1:
         return None  # none, or two figures: not for us to choose
     t = cands[0]
-    return Found(_amount_after_tail(t.text), t.score * 0.8, "garbled", t)
+    return Found(_decimal_amount(t.text), t.score * 0.8, "garbled", t)
 
 
 # what the seal left of a label before its colon (点：265.13 for 医保统筹基金支付：265.13)
